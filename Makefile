@@ -1,0 +1,36 @@
+# The two commands a fresh machine needs (only Python 3.11+ and make):
+#   make lab    set up (first time) and open the course in JupyterLab
+#   make test   set up (first time) and run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: install lab test data html bench clean
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# JupyterLab on this machine only (127.0.0.1), protected by a random token it prints; opens notebook 00.
+lab: install
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) 00_start_here.ipynb
+
+test: install
+	$(BIN)/python -m pytest
+
+# Rebuild data/datapackage.json (sizes, sha256, fingerprints) after editing data/ or data/descriptors/.
+data: install
+	PYTHONPATH=notebooks $(BIN)/python -m qianhai.build_datapackage
+
+# Re-execute every notebook in place, the way nbval re-runs them, and store the outputs.
+execute: install
+	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
+	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) .pytest_cache artifacts _site

@@ -1,0 +1,87 @@
+"""One chart style for the course: colour-blind-safe colours, readable sizes, a source line under
+every chart (from the data package) and a text alternative for every chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+from cycler import cycler
+from matplotlib.figure import Figure
+
+from qianhai.display import Note
+from qianhai.sources import source_line
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "black", "yellow")]
+
+STYLE = {
+    "figure.figsize": (6.4, 3.6),
+    "figure.dpi": 80,
+    "savefig.dpi": 80,
+    "font.size": 10.5,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10.5,
+    "axes.prop_cycle": cycler(color=CYCLE),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+    "lines.linewidth": 2.0,
+    "svg.hashsalt": "qianhai",
+}
+
+
+def apply_style() -> None:
+    """Set the course style for every chart that follows (call once, in the imports cell)."""
+    plt.rcParams.update(STYLE)
+
+
+@dataclass
+class Chart:
+    """A finished figure with its text alternative; shows as the image followed by the text."""
+
+    figure: Figure
+    alt: str
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.figure)
+        display(alt_text(self.alt))
+
+
+def alt_text(text: str) -> Note:
+    return Note(f"*Text alternative:* {text}", f"Text alternative: {text}")
+
+
+def new_figure(width: float = 6.4, height: float = 3.6):
+    """A figure and axes in the course style, not yet shown."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    return fig, ax
+
+
+def finish(fig: Figure, ax, *, title: str, xlabel: str, ylabel: str, resources: list[str], alt: str) -> Chart:
+    """Title, axis labels with units, a source line from the data package; close the figure so
+    that it is shown once, by whoever displays the returned Chart."""
+    if not alt.strip():
+        raise ValueError("Every chart needs a text alternative.")
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.supxlabel(source_line(resources), x=0.01, ha="left", fontsize=8, color="#444444", wrap=True)
+    plt.close(fig)
+    return Chart(fig, alt)

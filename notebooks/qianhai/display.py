@@ -1,0 +1,32 @@
+"""Small display objects whose plain-text form is meaningful (nbval compares it; screen readers
+and static viewers show it)."""
+
+from __future__ import annotations
+
+import html
+
+
+class Note:
+    """Markdown for the notebook, with the same words as plain text for every other reader."""
+
+    def __init__(self, markdown: str, plain: str | None = None):
+        self.markdown = markdown
+        self.plain = plain if plain is not None else markdown
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+def escape(text: object) -> str:
+    """Escape anything a student typed before it is echoed back inside HTML."""
+    return html.escape(str(text), quote=True)
+
+
+def message_html(text: str, kind: str = "info") -> str:
+    """A short coloured message; ``text`` is escaped here, so callers pass plain text."""
+    colours = {"info": "#0072B2", "error": "#D55E00", "ok": "#009E73"}
+    icon = {"info": "ℹ️", "error": "⚠️", "ok": "✅"}[kind]
+    return f'<div role="status" style="color:{colours[kind]}">{icon} {escape(text)}</div>'

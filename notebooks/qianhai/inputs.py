@@ -1,0 +1,72 @@
+"""Parse what a student types into a number, with a clear message for anything else."""
+
+from __future__ import annotations
+
+import math
+
+
+class InputProblem(ValueError):
+    """The student's input cannot be used; ``str(err)`` is a message fit to show them."""
+
+
+def parse_number(
+    raw: object,
+    *,
+    label: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    integer: bool = False,
+    unit: str = "",
+) -> float | int:
+    """Turn typed text (or a number) into a finite number within [minimum, maximum].
+
+    Raises InputProblem with a message that says what was wrong and what to type instead.
+    """
+    span = _span(minimum, maximum, unit)
+    hint = f"Type {'a whole number' if integer else 'a number'}{span}."
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise InputProblem(f"{label}: expected a number, not {type(raw).__name__}. {hint}")
+    text = raw.strip().replace(",", "").replace("_", "") if isinstance(raw, str) else raw
+    if text == "":
+        raise InputProblem(f"{label}: the box is empty. {hint}")
+    try:
+        value = float(text)
+    except (TypeError, ValueError, OverflowError):
+        raise InputProblem(f"{label}: {_short(raw)!r} is not a number. {hint}") from None
+    if not math.isfinite(value):
+        raise InputProblem(f"{label}: {_short(raw)!r} is not a finite number. {hint}")
+    if integer:
+        if value != int(value):
+            raise InputProblem(f"{label}: {_short(raw)!r} is not a whole number. {hint}")
+    if minimum is not None and value < minimum:
+        raise InputProblem(f"{label}: {_fmt(value)} is below {_fmt(minimum)}{_unit(unit)}. {hint}")
+    if maximum is not None and value > maximum:
+        raise InputProblem(f"{label}: {_fmt(value)} is above {_fmt(maximum)}{_unit(unit)}. {hint}")
+    return int(value) if integer else value
+
+
+def _span(minimum, maximum, unit) -> str:
+    if minimum is not None and maximum is not None:
+        return f" from {_fmt(minimum)} to {_fmt(maximum)}{_unit(unit)}"
+    if minimum is not None:
+        return f" of at least {_fmt(minimum)}{_unit(unit)}"
+    if maximum is not None:
+        return f" of at most {_fmt(maximum)}{_unit(unit)}"
+    return ""
+
+
+def _unit(unit: str) -> str:
+    return f" {unit}" if unit else ""
+
+
+def _fmt(value: float) -> str:
+    if abs(value) >= 1e15:
+        return f"{value:.3g}"
+    if float(value).is_integer():
+        return f"{value:.0f}" if abs(value) < 10000 else f"{value:,.0f}"
+    return f"{value:,.4g}"
+
+
+def _short(raw: object) -> str:
+    text = str(raw)
+    return text if len(text) <= 40 else text[:37] + "..."

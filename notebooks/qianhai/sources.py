@@ -1,0 +1,57 @@
+"""Render sources from the data package: the one place a source is named."""
+
+from __future__ import annotations
+
+from qianhai.data import DataError, resource
+from qianhai.display import Note
+
+
+def sources_for(names: list[str]) -> list[dict]:
+    """The source entries of the named resources, each once, in order of first use."""
+    seen: dict[str, dict] = {}
+    for name in names:
+        for src in resource(name).get("sources", []):
+            key = src.get("id") or src.get("title")
+            seen.setdefault(key, src)
+    return list(seen.values())
+
+
+def source_line(names: list[str]) -> str:
+    """A one-line credit for under a chart: publishers and ids, pointing to the Sources section."""
+    if not names:
+        raise DataError("A chart must name the data resources it draws (for its source line).")
+    parts = []
+    for src in sources_for(names):
+        publisher = src.get("publisher") or src.get("title", "")
+        label = f"{_short_publisher(publisher)} [{src['id']}]" if src.get("id") else _short_publisher(publisher)
+        if label not in parts:
+            parts.append(label)
+    shown = parts[:3]
+    more = f" and {len(parts) - 3} more" if len(parts) > 3 else ""
+    return "Source: " + "; ".join(shown) + more + " — see Sources below. Data: " + ", ".join(names)
+
+
+def _short_publisher(text: str) -> str:
+    text = text.split("(")[0].strip().rstrip(",")
+    return text if len(text) <= 48 else text[:45] + "..."
+
+
+def sources_note(names: list[str]) -> Note:
+    """The Sources section of a notebook, generated from the data package entries it used."""
+    md_lines, plain_lines = [], []
+    for name in names:
+        res = resource(name)
+        md_lines.append(f"**{res.get('title', name)}** (`{name}`, file `data/{res['path']}`)  ")
+        md_lines.append(f"Scope: {res.get('scope', 'not stated')}. Vintage: {res.get('vintage', 'not stated')}.")
+        plain_lines.append(f"{res.get('title', name)} ({name}): scope {res.get('scope', '?')}; vintage {res.get('vintage', '?')}")
+        for src in res.get("sources", []):
+            link = src.get("path")
+            title = src.get("title", "untitled")
+            shown_title = f"[{title}]({link})" if link else title
+            extras = ", ".join(x for x in (src.get("publisher"), src.get("date")) if x)
+            where = "" if link else f" Location: {src.get('location', 'not recorded')}."
+            licence = f" Terms: {src['license']}." if src.get("license") else ""
+            md_lines.append(f"- `{src.get('id', '?')}` {shown_title}. {extras}.{where}{licence}")
+            plain_lines.append(f"  [{src.get('id', '?')}] {title}. {extras}. {link or src.get('location', '')}")
+        md_lines.append("")
+    return Note("\n".join(md_lines), "\n".join(plain_lines))

@@ -1,0 +1,170 @@
+"""Widget wiring: every slider has a typed-number twin, every input a label, bad input a message.
+
+Outputs are written through ``Output.outputs`` / ``append_display_data`` (not ``with out:``), so the
+same thing happens in JupyterLab, in nbval and in plain pytest.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+
+from qianhai.display import message_html
+from qianhai.inputs import InputProblem, parse_number
+
+LABEL_STYLE = {"description_width": "initial"}
+
+
+class Panel(w.VBox):
+    """A VBox whose plain-text form describes it, for readers without a live kernel."""
+
+    def __init__(self, children, summary: str, **kwargs):
+        super().__init__(children, **kwargs)
+        self.summary = summary
+
+    def __repr__(self) -> str:
+        return f"[Interactive: {self.summary}. Run the notebook to use it.]"
+
+
+class Messages:
+    """One status line under a widget; all text is escaped before it is shown."""
+
+    def __init__(self):
+        self.widget = w.HTML(value="")
+        self.last = ""
+
+    def error(self, text: str) -> None:
+        self.last = text
+        self.widget.value = message_html(text, "error")
+
+    def info(self, text: str) -> None:
+        self.last = text
+        self.widget.value = message_html(text, "info")
+
+    def clear(self) -> None:
+        self.last = ""
+        self.widget.value = ""
+
+
+def show_in(output: w.Output, *items) -> None:
+    """Replace what an Output widget shows with ``items`` (figures, Charts, Notes, text)."""
+    output.outputs = ()
+    for item in items:
+        if hasattr(item, "figure") and hasattr(item, "alt"):
+            output.append_display_data(item.figure)
+            from qianhai.charts import alt_text
+
+            output.append_display_data(alt_text(item.alt))
+        else:
+            output.append_display_data(item)
+
+
+class TwinSlider:
+    """A slider and a text box that always agree. Typing a bad value shows a message and leaves
+    the slider where it was."""
+
+    def __init__(
+        self,
+        description: str,
+        *,
+        minimum: float,
+        maximum: float,
+        value: float,
+        step: float = 1,
+        integer: bool = True,
+        unit: str = "",
+        messages: Messages | None = None,
+        readout_format: str | None = None,
+    ):
+        cls = w.IntSlider if integer else w.FloatSlider
+        kwargs = {} if readout_format is None else {"readout_format": readout_format}
+        self.description, self.unit, self.integer = description, unit, integer
+        self.slider = cls(
+            value=value, min=minimum, max=maximum, step=step, description=description,
+            continuous_update=False, style=LABEL_STYLE, **kwargs,
+        )
+        self.text = w.Text(
+            value=self._format(value), description=f"or type ({unit})" if unit else "or type",
+            continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="200px"),
+        )
+        self.messages = messages or Messages()
+        self.slider.observe(self._from_slider, names="value")
+        self.text.observe(self._from_text, names="value")
+        self.box = w.HBox([self.slider, self.text])
+
+    @property
+    def value(self):
+        return self.slider.value
+
+    def observe(self, callback: Callable) -> None:
+        self.slider.observe(callback, names="value")
+
+    def _format(self, value) -> str:
+        return str(int(value)) if self.integer else f"{value:g}"
+
+    def _from_slider(self, change) -> None:
+        self.text.value = self._format(change["new"])
+
+    def _from_text(self, change) -> None:
+        try:
+            number = parse_number(
+                change["new"], label=self.description, minimum=self.slider.min, maximum=self.slider.max,
+                integer=self.integer, unit=self.unit,
+            )
+        except InputProblem as problem:
+            self.messages.error(str(problem))
+            return
+        self.messages.clear()
+        self.slider.value = number
+        if self.text.value != self._format(number):
+            self.text.value = self._format(number)
+
+
+class TwinRange:
+    """A range slider with two typed boxes ("from", "to")."""
+
+    def __init__(self, description: str, *, minimum: int, maximum: int, value: tuple[int, int],
+                 unit: str = "", messages: Messages | None = None):
+        self.description, self.unit = description, unit
+        self.slider = w.IntRangeSlider(
+            value=value, min=minimum, max=maximum, step=1, description=description,
+            continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="420px"),
+        )
+        self.start = w.Text(value=str(value[0]), description="from", continuous_update=False,
+                            style=LABEL_STYLE, layout=w.Layout(width="120px"))
+        self.end = w.Text(value=str(value[1]), description="to", continuous_update=False,
+                          style=LABEL_STYLE, layout=w.Layout(width="110px"))
+        self.messages = messages or Messages()
+        self.slider.observe(self._from_slider, names="value")
+        self.start.observe(self._from_text, names="value")
+        self.end.observe(self._from_text, names="value")
+        self.box = w.HBox([self.slider, self.start, self.end])
+
+    @property
+    def value(self) -> tuple[int, int]:
+        return self.slider.value
+
+    def observe(self, callback: Callable) -> None:
+        self.slider.observe(callback, names="value")
+
+    def _from_slider(self, change) -> None:
+        low, high = change["new"]
+        self.start.value, self.end.value = str(low), str(high)
+
+    def _from_text(self, change) -> None:
+        bounds = {"minimum": self.slider.min, "maximum": self.slider.max, "integer": True, "unit": self.unit}
+        try:
+            low = parse_number(self.start.value, label=f"{self.description} (from)", **bounds)
+            high = parse_number(self.end.value, label=f"{self.description} (to)", **bounds)
+        except InputProblem as problem:
+            self.messages.error(str(problem))
+            return
+        if low >= high:
+            self.messages.error(
+                f"{self.description}: the first year ({low}) must come before the last ({high}). "
+                "Swap them or pick a wider range."
+            )
+            return
+        self.messages.clear()
+        self.slider.value = (low, high)

@@ -1,0 +1,65 @@
+"""Shared fixtures: a throw-away copy of data/ so that no test ever modifies the real files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of data/ that the loader reads instead of the original."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    monkeypatch.setenv("QIANHAI_DATA_DIR", str(target))
+    return target
+
+
+@pytest.fixture
+def tiny_package(tmp_path, monkeypatch):
+    """A small package built with the course's builder, for loader tests independent of real data."""
+    import json
+
+    from qianhai import build_datapackage
+
+    folder = tmp_path / "tiny"
+    (folder / "descriptors").mkdir(parents=True)
+    (folder / "towns.csv").write_text(
+        "town,year,population,capital,founded,source_id\n"
+        "Alpha,2020,1500,true,1979-08-26,X1\n"
+        "Beta,2020,250.5,false,1980-01-01,X1\n"
+        "Alpha,2021,1600,true,1979-08-26,X2\n",
+        encoding="utf-8",
+    )
+    descriptor = {
+        "name": "towns",
+        "path": "towns.csv",
+        "title": "Towns",
+        "scope": "test",
+        "vintage": "test",
+        "sources": [{"id": "X1", "title": "One"}, {"id": "X2", "title": "Two"}],
+        "schema": {
+            "fields": [
+                {"name": "town", "type": "string", "constraints": {"required": True, "enum": ["Alpha", "Beta"]}},
+                {"name": "year", "type": "integer", "constraints": {"required": True, "minimum": 1979}},
+                {"name": "population", "type": "number", "constraints": {"minimum": 0}},
+                {"name": "capital", "type": "boolean"},
+                {"name": "founded", "type": "date"},
+                {"name": "source_id", "type": "string", "constraints": {"required": True}},
+            ],
+            "primaryKey": ["town", "year"],
+            "missingValues": [""],
+        },
+    }
+    (folder / "descriptors" / "towns.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (folder / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(folder)), encoding="utf-8")
+    monkeypatch.setenv("QIANHAI_DATA_DIR", str(folder))
+    return folder

@@ -1,0 +1,71 @@
+"""Typed input parsing and growth arithmetic. Expected values worked by hand in the comments."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from qianhai.growth import cagr, doubling_time
+from qianhai.inputs import InputProblem, parse_number
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("1990", 1990), (" 2000 ", 2000), (1995, 1995), ("1,998", 1998), (2001.0, 2001)],
+)
+def test_parse_good_years(raw, expected):
+    assert parse_number(raw, label="Year", minimum=1979, maximum=2023, integer=True) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ("", "the box is empty"),
+        ("abc", "'abc' is not a number"),
+        ("nan", "not a finite number"),
+        ("inf", "not a finite number"),
+        ("-inf", "not a finite number"),
+        ("1e308", "above 2023"),
+        ("1978", "1978 is below 1979"),
+        ("2024", "2024 is above 2023"),
+        ("1990.5", "not a whole number"),
+        (None, "expected a number, not NoneType"),
+        ([1990], "expected a number, not list"),
+        (True, "expected a number, not bool"),
+    ],
+)
+def test_parse_bad_years(raw, words):
+    with pytest.raises(InputProblem) as err:
+        parse_number(raw, label="Year", minimum=1979, maximum=2023, integer=True)
+    assert words in str(err.value)
+    assert "Type a whole number from 1979 to 2023" in str(err.value)
+
+
+def test_cagr_by_hand():
+    # 100 -> 121 over 2 years: 1.21 ** 0.5 = 1.1, so 10% a year.
+    assert cagr(100, 121, 2) == pytest.approx(0.10)
+    # Halving over one year is -50%.
+    assert cagr(200, 100, 1) == pytest.approx(-0.5)
+
+
+def test_doubling_time_by_hand():
+    # At 100% a year a quantity doubles in exactly one year; at 10%, ln2/ln1.1 = 0.693147/0.0953102 = 7.2725.
+    assert doubling_time(1.0) == pytest.approx(1.0)
+    assert doubling_time(0.10) == pytest.approx(7.2725, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [((0, 10, 5), "start value must be above zero"), ((10, -1, 5), "end value must be above zero"),
+     ((10, 20, 0), "years must be above zero"), ((math.nan, 1, 1), "finite"), ((1, 2, math.inf), "years")],
+)
+def test_cagr_bad_input(args, words):
+    with pytest.raises(InputProblem, match=words):
+        cagr(*args)
+
+
+@pytest.mark.parametrize("rate", [0, -0.1, math.nan, "x"])
+def test_doubling_time_bad_input(rate):
+    with pytest.raises(InputProblem):
+        doubling_time(rate)
