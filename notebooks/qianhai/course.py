@@ -1,0 +1,71 @@
+"""The course map: one place for each notebook's file, title, time to learn and article sections.
+
+Notebook 00 shows it, the README's tables are checked against it, and tests use it to find notebooks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    title: str
+    minutes: int
+    sections: str  # article sections (COURSE.md "The source narrative") the notebook covers
+    question: str
+
+    @property
+    def file(self) -> str:
+        return f"{self.slug}.ipynb"
+
+    @property
+    def exists(self) -> bool:
+        return (NOTEBOOK_DIR / self.file).exists()
+
+
+LESSONS = [
+    Lesson("00_start_here", "Start here: how this course works, and the claims we will test", 25, "1",
+           "What does the article claim, and how will we test it?"),
+    Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 60, "1",
+           "How fast did Shenzhen grow, and how sure are the numbers?"),
+    Lesson("02_blank_sheet", "A blank sheet of paper: Qianhai 2010–2021", 45, "2",
+           "What was built in Qianhai, when, and on which territory?"),
+    Lesson("03_industrial_policy", "Industrial policy: three bright spots", 60, "3",
+           "What do the tax incentives actually give a firm or a worker?"),
+    Lesson("04_system_innovation", "System innovation: negative lists and 'replicable' reform", 50, "4",
+           "What does 'replicable and extendable' reform look like in numbers?"),
+    Lesson("05_finance", "Finance: one-third of firms, two-thirds of value added?", 45, "6",
+           "What would the finance claim imply, and can we check it?"),
+    Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 50, "5",
+           "How might a statutory body and credit-based supervision change outcomes?"),
+    Lesson("07_evaluation", "Does it work? How economists evaluate zones", 60, "4, 6",
+           "How do economists tell a zone's effect from what would have happened anyway?"),
+    Lesson("08_golden_decade", "The golden decade: scenarios and judgement", 45, "7",
+           "Is the 'golden decade' on track, and what is our verdict on each claim?"),
+]
+
+
+def lesson(slug: str) -> Lesson:
+    for item in LESSONS:
+        if item.slug == slug:
+            return item
+    raise KeyError(f"No notebook with slug {slug!r}; known: {', '.join(x.slug for x in LESSONS)}")
+
+
+def course_map() -> pd.DataFrame:
+    """The nine notebooks as a table (whether each exists yet included)."""
+    return pd.DataFrame(
+        [
+            {"notebook": x.file, "title": x.title, "time to learn (min)": x.minutes,
+             "article sections": x.sections, "question": x.question,
+             "status": "ready" if x.exists else "coming"}
+            for x in LESSONS
+        ]
+    )

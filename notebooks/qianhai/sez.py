@@ -1,0 +1,244 @@
+"""Notebook 01 plumbing: Shenzhen's growth by vintage, and when it overtook Hong Kong.
+
+The arithmetic students should read (CAGR, currency conversion) is shown in the notebook; these
+functions repeat it for the widgets and are unit-tested against hand-worked values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+
+from qianhai.charts import PALETTE, finish, new_figure
+from qianhai.display import Note
+from qianhai.growth import cagr, doubling_time
+from qianhai.inputs import InputProblem
+from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinRange, show_in
+
+GDP_UNIT = "100 million CNY, current prices"
+
+
+def with_gaps(frame: pd.DataFrame, value: str, year: str = "year") -> pd.Series:
+    """A year-indexed series in which missing years are NaN, so a line chart breaks at a gap
+    instead of drawing a straight line across it."""
+    series = frame.set_index(year)[value].astype(float).sort_index()
+    if series.empty:
+        return series
+    full = range(int(series.index.min()), int(series.index.max()) + 1)
+    return series.reindex(full)
+
+
+def vintage_series(gdp: pd.DataFrame, vintage: str) -> pd.Series:
+    """One vintage of Shenzhen GDP, gaps kept (never mixed with another vintage)."""
+    known = sorted(gdp["vintage"].unique())
+    if vintage not in known:
+        raise InputProblem(f"Unknown vintage {str(vintage)[:40]!r}. Pick one of: {', '.join(known)}.")
+    return with_gaps(gdp[gdp["vintage"] == vintage], "gdp_cny_100m")
+
+
+@dataclass
+class Growth:
+    vintage: str
+    start: int
+    end: int
+    start_value: float
+    end_value: float
+    rate: float
+    doubling: float | None
+
+    def sentence(self) -> str:
+        doubling = (f"at that pace it doubles every {self.doubling:.1f} years" if self.doubling is not None
+                    else "it did not grow, so it has no doubling time")
+        return (f"{self.vintage}, {self.start}→{self.end}: {self.start_value:,.1f} → {self.end_value:,.1f} "
+                f"({GDP_UNIT}); CAGR {self.rate:.1%} a year over {self.end - self.start} years; {doubling}.")
+
+
+def growth_between(gdp: pd.DataFrame, vintage: str, start: int, end: int) -> Growth:
+    """CAGR and doubling time between two years of one vintage; a clear message for gaps."""
+    series = vintage_series(gdp, vintage)
+    if not (isinstance(start, (int, np.integer)) and isinstance(end, (int, np.integer))):
+        raise InputProblem("Years must be whole numbers.")
+    if start >= end:
+        raise InputProblem(f"The first year ({start}) must come before the last ({end}).")
+    have = series.dropna()
+    for year in (start, end):
+        if year not in have.index:
+            near = _nearest(have.index, year)
+            raise InputProblem(
+                f"{vintage} has no figure for {year} (a gap in the data, left as a gap). "
+                f"Years it does have near there: {near}."
+            )
+    v0, v1 = float(have[start]), float(have[end])
+    rate = cagr(v0, v1, end - start)
+    return Growth(vintage, int(start), int(end), v0, v1, rate, doubling_time(rate) if rate > 0 else None)
+
+
+def _nearest(years, year: int) -> str:
+    ordered = sorted(years, key=lambda y: (abs(int(y) - year), y))[:3]
+    return ", ".join(str(int(y)) for y in sorted(ordered))
+
+
+def to_usd_bn(cny_100m: pd.Series, cny_per_usd: pd.Series) -> pd.Series:
+    """100 million CNY → billion USD: value × 10^8 / rate / 10^9 = value / (10 × rate)."""
+    return cny_100m / (10 * cny_per_usd.reindex(cny_100m.index))
+
+
+@dataclass
+class Overtake:
+    vintage: str
+    first_year_ahead: int | None
+    last_year_behind: int | None
+
+    def sentence(self) -> str:
+        if self.first_year_ahead is None and self.last_year_behind is None:
+            return f"{self.vintage}: no year in this vintage can be compared with Hong Kong in the chosen period."
+        if self.first_year_ahead is None:
+            tail = f" (last compared year behind: {self.last_year_behind})" if self.last_year_behind else ""
+            return f"{self.vintage}: Shenzhen is not ahead of Hong Kong in any year this vintage covers{tail}."
+        if self.last_year_behind is None:
+            return f"{self.vintage}: Shenzhen is already ahead in {self.first_year_ahead}, its first compared year."
+        if self.first_year_ahead - self.last_year_behind == 1:
+            return f"{self.vintage}: Shenzhen overtakes Hong Kong in {self.first_year_ahead}."
+        return (f"{self.vintage}: Shenzhen overtakes Hong Kong between {self.last_year_behind} and "
+                f"{self.first_year_ahead} (the years between are a gap in this vintage).")
+
+
+def overtake(sz_usd: pd.Series, hk_usd: pd.Series, vintage: str) -> Overtake:
+    """The first year Shenzhen's GDP exceeds Hong Kong's, and the last year before it when it did not."""
+    both = pd.DataFrame({"sz": sz_usd, "hk": hk_usd}).dropna()
+    if both.empty:
+        return Overtake(vintage, None, None)
+    ahead = both.index[both["sz"] > both["hk"]]
+    if len(ahead) == 0:
+        return Overtake(vintage, None, int(both.index.max()) if len(both) else None)
+    first = int(ahead.min())
+    behind = both.index[(both["sz"] <= both["hk"]) & (both.index < first)]
+    return Overtake(vintage, first, int(behind.max()) if len(behind) else None)
+
+
+class GrowthExplorer:
+    """Vintage picker + year range (with typed twins) + linear/log toggle → chart, CAGR, doubling time."""
+
+    def __init__(self, gdp: pd.DataFrame, vintage: str, years: tuple[int, int]):
+        self.gdp = gdp
+        self.messages = Messages()
+        self.vintage = w.Dropdown(options=sorted(gdp["vintage"].unique()), value=vintage,
+                                  description="Vintage", style=LABEL_STYLE)
+        self.range = TwinRange("Years", minimum=int(gdp["year"].min()), maximum=int(gdp["year"].max()),
+                               value=years, messages=self.messages)
+        self.scale = w.ToggleButtons(options=["linear", "log"], value="linear", description="Vertical axis",
+                                     style=LABEL_STYLE)
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last: Growth | None = None
+        self.fig, self.ax = new_figure(6.4, 3.4)
+        (self.line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["blue"], label="GDP")
+        (self.ends,) = self.ax.plot([], [], "o", markersize=9, color=PALETTE["vermillion"], label="chosen years")
+        self.ax.legend(loc="upper left")
+        self.chart = finish(self.fig, self.ax, title="Shenzhen GDP, one vintage", xlabel="Year", ylabel=GDP_UNIT,
+                            resources=["shenzhen_gdp"], alt="(set on update)")
+        for widget in (self.vintage, self.scale):
+            widget.observe(self.update, names="value")
+        self.range.observe(self.update)
+        self.update()
+        self.panel = Panel(
+            [self.vintage, self.range.box, self.scale, self.messages.widget, self.result, self.output],
+            summary="growth explorer (vintage, years, linear/log) for Shenzhen GDP",
+        )
+
+    def update(self, change=None) -> None:
+        vintage = self.vintage.value
+        series = vintage_series(self.gdp, vintage)
+        self.line.set_data(series.index, series.values)
+        self.ax.set_yscale(self.scale.value)
+        self.ax.relim()
+        self.ax.autoscale_view()
+        self.ax.set_title(f"Shenzhen GDP, vintage {vintage} ({self.scale.value} scale)", loc="left")
+        start, end = self.range.value
+        try:
+            growth = growth_between(self.gdp, vintage, start, end)
+        except InputProblem as problem:
+            self.last = None
+            self.messages.error(str(problem))
+            self.result.value = ""
+            self.ends.set_data([], [])
+            alt = f"Shenzhen GDP, vintage {vintage}, {self.scale.value} scale; no growth rate: {problem}"
+        else:
+            self.last = growth
+            self.messages.clear()
+            self.result.value = f"<b>{growth.sentence()}</b>"
+            self.ends.set_data([start, end], [growth.start_value, growth.end_value])
+            alt = (f"Shenzhen GDP, vintage {vintage}, {self.scale.value} scale, from "
+                   f"{int(series.dropna().index.min())} to {int(series.dropna().index.max())}; "
+                   f"highlighted: {growth.sentence()}")
+        self.chart.alt = alt
+        show_in(self.output, self.chart)
+
+
+class OvertakeExplorer:
+    """Pick a Shenzhen vintage → both economies in billion USD and the year Shenzhen passes Hong Kong."""
+
+    def __init__(self, gdp: pd.DataFrame, hk: pd.DataFrame, fx: pd.DataFrame, vintage: str, since: int = 2000):
+        self.gdp, self.since = gdp, since
+        self.hk = hk.set_index("year")["gdp_usd_bn"].astype(float)
+        self.fx = fx.set_index("year")["cny_per_usd"].astype(float)
+        self.vintage = w.Dropdown(options=sorted(gdp["vintage"].unique()), value=vintage,
+                                  description="Shenzhen vintage", style=LABEL_STYLE)
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last: Overtake | None = None
+        self.fig, self.ax = new_figure(6.4, 3.4)
+        hk_recent = with_gaps(hk[hk["year"] >= since], "gdp_usd_bn")
+        self.ax.plot(hk_recent.index, hk_recent.values, color=PALETTE["orange"], label="Hong Kong")
+        (self.sz_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["blue"], label="Shenzhen")
+        self.marker = self.ax.axvline(since, color=PALETTE["black"], linestyle=":", alpha=0)
+        self.ax.legend(loc="upper left")
+        self.chart = finish(self.fig, self.ax, title="Shenzhen and Hong Kong GDP", xlabel="Year",
+                            ylabel="billion USD, current prices",
+                            resources=["shenzhen_gdp", "hongkong_gdp", "cny_usd"], alt="(set on update)")
+        self.vintage.observe(self.update, names="value")
+        self.update()
+        self.panel = Panel([self.vintage, self.result, self.output],
+                           summary="Shenzhen vintage picker: when did Shenzhen's GDP pass Hong Kong's?")
+
+    def sz_usd(self, vintage: str) -> pd.Series:
+        series = vintage_series(self.gdp, vintage)
+        return to_usd_bn(series[series.index >= self.since], self.fx)
+
+    def update(self, change=None) -> None:
+        vintage = self.vintage.value
+        sz = self.sz_usd(vintage)
+        self.sz_line.set_data(sz.index, sz.values)
+        self.ax.relim()
+        self.ax.autoscale_view()
+        result = overtake(sz, self.hk, vintage)
+        self.last = result
+        if result.first_year_ahead is not None:
+            self.marker.set_xdata([result.first_year_ahead, result.first_year_ahead])
+            self.marker.set_alpha(0.8)
+        else:
+            self.marker.set_alpha(0)
+        self.ax.set_title(f"Shenzhen ({vintage}) and Hong Kong GDP", loc="left")
+        self.result.value = f"<b>{result.sentence()}</b>"
+        covered = sz.dropna()
+        span = f"{int(covered.index.min())}–{int(covered.index.max())}" if len(covered) else "no years"
+        self.chart.alt = (f"Line chart in billion US dollars from {self.since}: Hong Kong rises gently; "
+                          f"Shenzhen ({vintage}, {span}) rises faster. {result.sentence()}")
+        show_in(self.output, self.chart)
+
+
+def vintage_table(gdp: pd.DataFrame) -> pd.DataFrame:
+    """Each vintage: how many years, which span, and how many gaps inside the span."""
+    rows = []
+    for vintage, group in gdp.groupby("vintage"):
+        years = sorted(int(y) for y in group["year"])
+        rows.append({"vintage": vintage, "years with a figure": len(years), "first": years[0],
+                     "last": years[-1], "missing years inside the span": years[-1] - years[0] + 1 - len(years)})
+    return pd.DataFrame(rows).set_index("vintage")
+
+
+def key_number(text: str) -> Note:
+    return Note(f"**{text}**", text)

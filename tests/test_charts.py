@@ -1,0 +1,47 @@
+"""Chart style: palette, labels, source line from the data package, text alternative, no leaks."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+
+from qianhai.charts import CYCLE, Chart, alt_text, finish, new_figure
+from qianhai.sources import source_line, sources_note
+
+
+def test_finish_labels_and_source_line(tiny_package):
+    fig, ax = new_figure()
+    ax.plot([2020, 2021], [1, 2])
+    chart = finish(fig, ax, title="T", xlabel="Year", ylabel="People (thousands)", resources=["towns"], alt="Rises.")
+    assert isinstance(chart, Chart)
+    assert ax.get_title(loc="left") == "T" and ax.get_xlabel() == "Year" and ax.get_ylabel() == "People (thousands)"
+    assert fig.get_supxlabel().startswith("Source: One [X1]; Two [X2]")
+    assert "towns" in fig.get_supxlabel()
+    assert not plt.get_fignums(), "finished figures are closed so they show once"
+
+
+def test_chart_needs_alt_text(tiny_package):
+    fig, ax = new_figure()
+    with pytest.raises(ValueError, match="text alternative"):
+        finish(fig, ax, title="T", xlabel="x", ylabel="y", resources=["towns"], alt="  ")
+
+
+def test_alt_text_plain_form():
+    assert repr(alt_text("A line rising.")) == "Text alternative: A line rising."
+
+
+def test_palette_is_okabe_ito():
+    assert CYCLE[:4] == ["#0072B2", "#E69F00", "#009E73", "#D55E00"]
+
+
+def test_source_line_needs_resources(tiny_package):
+    from qianhai.data import DataError
+
+    with pytest.raises(DataError):
+        source_line([])
+
+
+def test_sources_note_lists_each_source(tiny_package):
+    note = sources_note(["towns"])
+    assert "`X1` One" in note.markdown and "`X2` Two" in note.markdown
+    assert "[X1] One" in repr(note)

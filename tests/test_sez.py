@@ -1,0 +1,123 @@
+"""Notebook 01 plumbing. Expected values are worked by hand from data/shenzhen_gdp.csv,
+data/hongkong_gdp.csv and data/cny_usd.csv (the rows are quoted in each comment)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from qianhai.data import load
+from qianhai.inputs import InputProblem
+from qianhai.sez import (GrowthExplorer, OvertakeExplorer, growth_between, overtake, to_usd_bn,
+                         vintage_series, vintage_table, with_gaps)
+
+
+@pytest.fixture(scope="module")
+def gdp():
+    return load("shenzhen_gdp")
+
+
+@pytest.fixture(scope="module")
+def hk():
+    return load("hongkong_gdp")
+
+
+@pytest.fixture(scope="module")
+def fx():
+    return load("cny_usd")
+
+
+def test_growth_2000_2020_revised_by_hand(gdp):
+    # yearbook_revised: 2000 = 2219.20, 2020 = 27670.24. Ratio 12.4686; ln = 2.52322; /20 = 0.126161;
+    # e^0.126161 = 1.13446 -> 13.45 % a year. Doubling: ln 2 / 0.126161 = 5.494 years.
+    growth = growth_between(gdp, "yearbook_revised", 2000, 2020)
+    assert growth.rate == pytest.approx(0.13446, abs=1e-4)
+    assert growth.doubling == pytest.approx(5.494, abs=1e-3)
+    assert "CAGR 13.4% a year over 20 years" in growth.sentence()
+
+
+def test_gap_year_gives_message_not_interpolation(gdp):
+    # yearbook_revised has 1979, 1980, then nothing until 2000; 2009 is deliberately absent.
+    with pytest.raises(InputProblem, match="no figure for 1990 .*left as a gap.*1980, 2000"):
+        growth_between(gdp, "yearbook_revised", 1990, 2010)
+    with pytest.raises(InputProblem, match="no figure for 2009"):
+        growth_between(gdp, "yearbook_revised", 2009, 2015)
+
+
+@pytest.mark.parametrize("start, end, words", [(2010, 2000, "must come before"), (2010, 2010, "must come before"),
+                                               (2000.5, 2010, "whole numbers")])
+def test_bad_ranges(gdp, start, end, words):
+    with pytest.raises(InputProblem, match=words):
+        growth_between(gdp, "yearbook_revised", start, end)
+
+
+def test_unknown_vintage(gdp):
+    with pytest.raises(InputProblem, match="Unknown vintage 'latest'"):
+        vintage_series(gdp, "latest")
+
+
+def test_with_gaps_inserts_nan_rows():
+    frame = pd.DataFrame({"year": [2000, 2003], "v": [1.0, 2.0]})
+    series = with_gaps(frame, "v")
+    assert list(series.index) == [2000, 2001, 2002, 2003]
+    assert series.isna().tolist() == [False, True, True, False]
+
+
+def test_usd_conversion_by_hand(gdp, fx):
+    # first_release 2017 = 22490.1 (100 million CNY); 6.7569 CNY per USD -> 22490.1 / 67.569 = 332.85 bn USD
+    series = vintage_series(gdp, "first_release")
+    usd = to_usd_bn(series, fx.set_index("year")["cny_per_usd"])
+    assert usd[2017] == pytest.approx(332.85, abs=0.01)
+
+
+def test_overtake_depends_on_vintage(gdp, hk, fx):
+    # Hong Kong 2016 = 320.86, 2017 = 341.273, 2018 = 361.731 bn USD.
+    # revised 2016: 20685.74 / 66.40 = 311.5 (behind); 2017: 23280.27 / 67.569 = 344.5 (ahead) -> 2017.
+    # first release 2017: 332.85 (behind); 2018: 24221.98 / 66.09 = 366.5 (ahead) -> 2018.
+    hk_usd = hk.set_index("year")["gdp_usd_bn"]
+    rate = fx.set_index("year")["cny_per_usd"]
+    revised = overtake(to_usd_bn(vintage_series(gdp, "yearbook_revised"), rate), hk_usd, "r")
+    first = overtake(to_usd_bn(vintage_series(gdp, "first_release"), rate), hk_usd, "f")
+    assert (revised.first_year_ahead, revised.last_year_behind) == (2017, 2016)
+    assert (first.first_year_ahead, first.last_year_behind) == (2018, 2017)
+    assert first.sentence() == "f: Shenzhen overtakes Hong Kong in 2018."
+
+
+def test_overtake_with_gap_says_between():
+    sz = pd.Series({2000: 1.0, 2005: 3.0})
+    hk = pd.Series({2000: 2.0, 2005: 2.0})
+    result = overtake(sz, hk, "v")
+    assert "between 2000 and 2005" in result.sentence()
+
+
+def test_growth_explorer_callbacks(gdp):
+    ex = GrowthExplorer(gdp, "yearbook_revised", (2000, 2020))
+    assert ex.last.rate == pytest.approx(0.13446, abs=1e-4)
+    assert len(ex.output.outputs) == 2  # the chart and its text alternative
+    ex.scale.value = "log"
+    assert ex.ax.get_yscale() == "log" and "log scale" in ex.ax.get_title(loc="left")
+    ex.range.start.value = "2010"  # typed twin: 2010 = 10069.06 -> 2020 = 27670.24
+    assert ex.range.value == (2010, 2020) and ex.last.start_value == pytest.approx(10069.06)
+    ex.range.start.value = "1985"  # a gap in this vintage
+    assert ex.last is None and "no figure for 1985" in ex.messages.last
+    ex.range.start.value = "abc"
+    assert "'abc' is not a number" in ex.messages.last
+    ex.vintage.value = "nbs_city_database"
+    ex.range.slider.value = (2001, 2017)
+    assert ex.last.start_value == pytest.approx(1954.17) and ex.last.end_value == pytest.approx(22490.06)
+    assert "Text alternative" in ex.output.outputs[1]["data"]["text/plain"]
+
+
+def test_overtake_explorer_callback(gdp, hk, fx):
+    ex = OvertakeExplorer(gdp, hk, fx, "yearbook_revised")
+    assert ex.last.first_year_ahead == 2017
+    ex.vintage.value = "first_release"
+    assert ex.last.first_year_ahead == 2018 and "2018" in ex.result.value
+    ex.vintage.value = "first_release_contemporaneous"  # 1995-1998 only: nothing from 2000 on
+    assert ex.last.first_year_ahead is None and "no year" in ex.result.value
+
+
+def test_vintage_table_counts(gdp):
+    table = vintage_table(gdp)
+    # nbs_city_database: 2001-2017, all 17 years present.
+    assert table.loc["nbs_city_database"].tolist() == [17, 2001, 2017, 0]

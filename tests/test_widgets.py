@@ -1,0 +1,95 @@
+"""Widget wiring and self-checks, driven by setting .value as a student's browser would."""
+
+from __future__ import annotations
+
+import pytest
+
+from qianhai.display import escape, message_html
+from qianhai.selfcheck import MultipleChoice, NumericAnswer, quiz
+from qianhai.widgets import Messages, Panel, TwinRange, TwinSlider
+
+
+def test_twin_slider_follows_typed_number_and_back():
+    twin = TwinSlider("Year", minimum=1979, maximum=2023, value=2000)
+    twin.text.value = "1990"
+    assert twin.slider.value == 1990
+    twin.slider.value = 2010
+    assert twin.text.value == "2010"
+
+
+@pytest.mark.parametrize("typed", ["abc", "", "1900", "nan", "1e308", "<script>alert(1)</script>"])
+def test_twin_slider_bad_typed_value_keeps_slider_and_explains(typed):
+    twin = TwinSlider("Year", minimum=1979, maximum=2023, value=2000)
+    twin.text.value = typed
+    assert twin.slider.value == 2000
+    assert "Type a whole number from 1979 to 2023" in twin.messages.last
+    assert "<script>" not in twin.messages.widget.value
+
+
+def test_float_twin():
+    twin = TwinSlider("Rate", minimum=0, maximum=0.2, value=0.05, step=0.005, integer=False, unit="per year")
+    twin.text.value = "0.1"
+    assert twin.slider.value == pytest.approx(0.1)
+    assert twin.text.description == "or type (per year)"
+
+
+def test_twin_range_typed_and_inverted():
+    rng = TwinRange("Years", minimum=1979, maximum=2023, value=(1980, 2020))
+    rng.start.value = "1990"
+    assert rng.value == (1990, 2020)
+    rng.start.value = "2021"
+    rng.end.value = "2000"
+    assert rng.value == (1990, 2020)
+    assert "must come before" in rng.messages.last
+    rng.slider.value = (1985, 1995)
+    assert (rng.start.value, rng.end.value) == ("1985", "1995")
+
+
+def test_messages_escape_html():
+    msgs = Messages()
+    msgs.error('<img src=x onerror="alert(1)">')
+    assert "<img" not in msgs.widget.value and "&lt;img" in msgs.widget.value
+    msgs.clear()
+    assert msgs.widget.value == ""
+    assert escape("<b>") == "&lt;b&gt;"
+    assert "&lt;script&gt;" in message_html("<script>", "info")
+
+
+def test_panel_plain_text_describes_itself():
+    assert repr(Panel([], summary="growth explorer")) == "[Interactive: growth explorer. Run the notebook to use it.]"
+
+
+def test_multiple_choice_right_wrong_and_empty():
+    q = MultipleChoice("Which?", ["a", "b"], answer="b", why="Because b.", hints={"a": "a is a trap."})
+    assert q.check().correct is None and "Pick an answer" in q.feedback.value
+    q.choice.value = "a"
+    q.button.click()
+    assert "Not quite" in q.feedback.value and "a is a trap." in q.feedback.value and "Because b." in q.feedback.value
+    q.choice.value = "b"
+    assert q.check().correct is True
+
+
+def test_multiple_choice_rejects_answer_not_in_options():
+    with pytest.raises(ValueError):
+        MultipleChoice("?", ["a"], answer="z", why="")
+
+
+@pytest.mark.parametrize(
+    "typed, correct, words",
+    [("10", True, "Right"), ("10.4", True, "Right"), ("11", False, "too high"), ("9", False, "too low"),
+     ("ten", None, "not a number"), ("", None, "empty"), ("inf", None, "finite"), ("<b>", None, "not a number")],
+)
+def test_numeric_answer(typed, correct, words):
+    q = NumericAnswer("How many?", answer=10, tolerance=0.5, unit="years", why="Because ten.")
+    q.entry.value = typed
+    result = q.check()
+    assert result.correct is correct and words in result.text
+    assert "<b>" not in q.feedback.value
+
+
+def test_quiz_panel():
+    q1 = MultipleChoice("Which?", ["a", "b"], answer="b", why=".")
+    q2 = NumericAnswer("How many?", answer=1, tolerance=0, unit="x", why=".")
+    panel = quiz(q1, q2)
+    assert panel.questions == [q1, q2]
+    assert "2 questions" in repr(panel)
