@@ -15,7 +15,7 @@ def test_finish_labels_and_source_line(tiny_package):
     chart = finish(fig, ax, title="T", xlabel="Year", ylabel="People (thousands)", resources=["towns"], alt="Rises.")
     assert isinstance(chart, Chart)
     assert ax.get_title(loc="left") == "T" and ax.get_xlabel() == "Year" and ax.get_ylabel() == "People (thousands)"
-    assert fig.get_supxlabel().startswith("Source: One [X1]; Two [X2]")
+    assert fig.get_supxlabel().startswith("Source: One [X1]; Two [X2]. Data: towns")
     assert "towns" in fig.get_supxlabel()
     assert not plt.get_fignums(), "finished figures are closed so they show once"
 

@@ -3,6 +3,7 @@ every chart (from the data package) and a text alternative for every chart."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -56,11 +57,32 @@ class Chart:
     figure: Figure
     alt: str
 
+    def image(self):
+        """The chart as a compact PNG (an IPython Image)."""
+        from IPython.display import Image
+
+        return Image(data=png_bytes(self.figure), format="png")
+
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.figure)
+        display(self.image())
         display(alt_text(self.alt))
+
+
+def png_bytes(fig: Figure, colours: int = 48) -> bytes:
+    """Render to PNG with a reduced palette: a third of the size, same look (charts use few colours).
+    Deterministic, so re-running a notebook stores identical bytes."""
+    from PIL import Image as PILImage
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="png", dpi=STYLE["savefig.dpi"], metadata={"Software": None})
+    raw.seek(0)
+    with PILImage.open(raw) as img:
+        small = img.convert("RGB").quantize(colors=colours, method=PILImage.Quantize.MEDIANCUT, dither=PILImage.Dither.NONE)
+        out = io.BytesIO()
+        small.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def alt_text(text: str) -> Note:

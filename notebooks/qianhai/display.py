@@ -30,3 +30,19 @@ def message_html(text: str, kind: str = "info") -> str:
     colours = {"info": "#0072B2", "error": "#D55E00", "ok": "#009E73"}
     icon = {"info": "ℹ️", "error": "⚠️", "ok": "✅"}[kind]
     return f'<div role="status" style="color:{colours[kind]}">{icon} {escape(text)}</div>'
+
+
+def setup() -> None:
+    """Fixed display options and the course chart style, so every run shows the same thing."""
+    import numpy as np
+    import pandas as pd
+
+    from qianhai.charts import apply_style
+
+    pd.set_option("display.max_rows", 30)
+    pd.set_option("display.max_columns", 12)
+    pd.set_option("display.width", 110)
+    pd.set_option("display.precision", 2)
+    pd.set_option("display.max_colwidth", 60)
+    np.set_printoptions(precision=3, suppress=True)
+    apply_style()

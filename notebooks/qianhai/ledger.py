@@ -119,3 +119,11 @@ class GlossaryLookup:
         )
         self.results.value = ("<table><tr><th>Term</th><th>中文</th><th>Pinyin</th><th>Definition</th></tr>"
                               f"{rows}</table>")
+
+
+def claims_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
+    """The ledger rows a notebook examines, in the columns a student needs."""
+    chosen = claims[claims["notebook"] == notebook]
+    if chosen.empty:
+        raise ValueError(f"No claims in the ledger for notebook {notebook!r}.")
+    return chosen.set_index("claim_id")[["speaker", "quote", "claim", "verdict"]]

@@ -20,15 +20,13 @@ def source_line(names: list[str]) -> str:
     """A one-line credit for under a chart: publishers and ids, pointing to the Sources section."""
     if not names:
         raise DataError("A chart must name the data resources it draws (for its source line).")
-    parts = []
-    for src in sources_for(names):
-        publisher = src.get("publisher") or src.get("title", "")
-        label = f"{_short_publisher(publisher)} [{src['id']}]" if src.get("id") else _short_publisher(publisher)
-        if label not in parts:
-            parts.append(label)
-    shown = parts[:3]
-    more = f" and {len(parts) - 3} more" if len(parts) > 3 else ""
-    return "Source: " + "; ".join(shown) + more + " — see Sources below. Data: " + ", ".join(names)
+    found = sources_for(names)
+    if len(found) <= 3:
+        labels = [f"{_short_publisher(s.get('publisher') or s.get('title', ''))} [{s.get('id', '?')}]" for s in found]
+        return "Source: " + "; ".join(labels) + ". Data: " + ", ".join(names) + " (see Sources below)."
+    ids = ", ".join(s.get("id", "?") for s in found[:4])
+    return (f"Source: {len(found)} sources compiled in the course data ({', '.join(names)}): "
+            f"{ids}, ... — all listed under Sources below.")
 
 
 def _short_publisher(text: str) -> str:
@@ -52,6 +50,6 @@ def sources_note(names: list[str]) -> Note:
             where = "" if link else f" Location: {src.get('location', 'not recorded')}."
             licence = f" Terms: {src['license']}." if src.get("license") else ""
             md_lines.append(f"- `{src.get('id', '?')}` {shown_title}. {extras}.{where}{licence}")
-            plain_lines.append(f"  [{src.get('id', '?')}] {title}. {extras}. {link or src.get('location', '')}")
+            plain_lines.append(f"  [{src.get('id', '?')}] {title[:80]}")
         md_lines.append("")
     return Note("\n".join(md_lines), "\n".join(plain_lines))

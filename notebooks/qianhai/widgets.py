@@ -52,9 +52,9 @@ def show_in(output: w.Output, *items) -> None:
     output.outputs = ()
     for item in items:
         if hasattr(item, "figure") and hasattr(item, "alt"):
-            output.append_display_data(item.figure)
             from qianhai.charts import alt_text
 
+            output.append_display_data(item.image())
             output.append_display_data(alt_text(item.alt))
         else:
             output.append_display_data(item)
