@@ -1,0 +1,155 @@
+"""Every notebook meets the course's shape and accessibility bar, read from its stored JSON.
+
+Covers: objectives, time to learn (agreeing with the course map), prerequisites, exercises with folded
+solutions, a self-check, key points, what's next, sources generated from the data package; a text
+alternative after every chart image; headings in order; every slider with a typed twin and every input
+labelled (from the saved widget state); no errors; executed in order; at most 300 KB."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import ROOT
+from qianhai.course import LESSONS
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+CONTROLS = {"IntSliderModel", "FloatSliderModel", "IntRangeSliderModel", "FloatRangeSliderModel", "TextModel",
+            "DropdownModel", "RadioButtonsModel", "ToggleButtonsModel", "SelectModel", "CheckboxModel",
+            "FloatTextModel", "IntTextModel", "SelectMultipleModel", "ComboboxModel"}
+SLIDERS = {"IntSliderModel", "FloatSliderModel", "IntRangeSliderModel", "FloatRangeSliderModel", "SelectionSliderModel"}
+
+
+def load_nb(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def text(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def markdown(nb):
+    return "\n".join(text(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def ids(paths):
+    return [p.stem for p in paths]
+
+
+def test_every_lesson_file_is_in_the_course_map():
+    slugs = {lesson.slug for lesson in LESSONS}
+    assert {p.stem for p in NOTEBOOKS} <= slugs
+    assert "00_start_here" in {p.stem for p in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_front_matter(path):
+    md = markdown(load_nb(path))
+    lesson = next(x for x in LESSONS if x.slug == path.stem)
+    assert md.startswith(f"# {path.stem[:2]} · "), "title line '# NN · Title'"
+    assert "Learning objectives" in md
+    minutes = re.search(r"Time to learn:\*\*\s*(\d+) minutes", md)
+    assert minutes and int(minutes.group(1)) == lesson.minutes, "time to learn must match qianhai/course.py"
+    assert "Prerequisites:" in md
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_back_matter(path):
+    nb = load_nb(path)
+    md = markdown(nb)
+    for heading in ("## Exercises", "## Self-check", "## Key points", "## What's next", "## Sources"):
+        assert re.search(rf"^{re.escape(heading)}\b", md, flags=re.M), f"missing {heading}"
+    exercises = re.findall(r"^### Exercise \d+", md, flags=re.M)
+    assert len(exercises) >= 3 and md.count("<details><summary>Solution</summary>") >= 3
+    code = [text(c) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "quiz(" in "\n".join(code), "a self-check built with quiz()"
+    assert code[-1].lstrip().startswith("sources_note("), "the last cell renders Sources from the data package"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_headings_do_not_skip_levels(path):
+    levels = []
+    in_fence = False
+    for cell in load_nb(path)["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for line in text(cell).splitlines():
+            if line.startswith("```"):
+                in_fence = not in_fence
+            match = re.match(r"^(#{1,6}) ", line)
+            if match and not in_fence:
+                levels.append(len(match.group(1)))
+    assert levels and levels[0] == 1 and levels.count(1) == 1
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1, f"heading jumps from level {before} to {after}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_every_chart_has_a_text_alternative(path):
+    nb = load_nb(path)
+    charts = 0
+    for cell in nb["cells"]:
+        outputs = cell.get("outputs", [])
+        for i, out in enumerate(outputs):
+            if "image/png" in out.get("data", {}):
+                charts += 1
+                following = outputs[i + 1]["data"].get("text/plain", "") if i + 1 < len(outputs) else ""
+                following = "".join(following) if isinstance(following, list) else following
+                assert following.startswith("Text alternative: ") and len(following) > 40, (
+                    f"cell {text(cell)[:60]!r}: image without a text alternative")
+    assert charts >= 2, "at least two charts"
+    for model in _widget_models(nb):
+        if model["model_name"] == "OutputModel":
+            outs = model["state"].get("outputs", [])
+            for i, out in enumerate(outs):
+                if "image/png" in out.get("data", {}):
+                    alt = outs[i + 1]["data"].get("text/plain", "") if i + 1 < len(outs) else ""
+                    assert alt.startswith("Text alternative: "), "widget chart without a text alternative"
+
+
+def _widget_models(nb):
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    return [dict(m, id=k) for k, m in state.items()]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_widgets_are_labelled_and_sliders_have_typed_twins(path):
+    models = {m["id"]: m for m in _widget_models(path and load_nb(path))}
+    assert models, "the notebook stores its widget state (executed with nbconvert)"
+    for model in models.values():
+        if model["model_name"] in CONTROLS:
+            assert model["state"].get("description", "").strip(), f"{model['model_name']} without a label"
+        if model["model_name"] == "ButtonModel":
+            assert model["state"].get("description", "").strip() or model["state"].get("tooltip", "").strip()
+    for model in models.values():
+        if model["model_name"] not in SLIDERS:
+            continue
+        ref = f"IPY_MODEL_{model['id']}"
+        parents = [m for m in models.values() if ref in m["state"].get("children", [])]
+        siblings = [c.replace("IPY_MODEL_", "") for p in parents for c in p["state"]["children"]]
+        assert any(models[s]["model_name"] in ("TextModel", "FloatTextModel", "IntTextModel", "BoundedFloatTextModel",
+                                                "BoundedIntTextModel") for s in siblings if s in models), (
+            f"slider {model['state'].get('description')!r} has no typed-number twin beside it")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_executed_cleanly_in_order_and_small(path):
+    nb = load_nb(path)
+    counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c is not None for c in counts), "every code cell executed"
+    assert counts == sorted(counts) and len(set(counts)) == len(counts), "executed top to bottom"
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"error output in {text(cell)[:60]!r}"
+            assert "Traceback" not in "".join(out.get("text", "")), f"traceback printed in {text(cell)[:60]!r}"
+    assert path.stat().st_size <= 300 * 1024, f"{path.name} is {path.stat().st_size // 1024} KB (> 300 KB)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_data_only_through_the_loader(path):
+    code = "\n".join(text(c) for c in load_nb(path)["cells"] if c["cell_type"] == "code")
+    assert "read_csv" not in code and ".csv\"" not in code and ".csv'" not in code
+    assert not re.search(r"\b(eval|exec)\(", code)
