@@ -122,7 +122,7 @@ def _load_checked(path_text: str, _mtime: int, _size: int, res_json: str) -> pd.
         if len(cells) != len(names):
             col = names[len(cells)] if len(cells) < len(names) else header[-1]
             raise DataError(
-                f"{shown}, row {number}, column {col!r}: the row has {len(cells)} values but the header has "
+                f"{shown}, row {number}, column {col!r}: the row has {len(cells)} value{'' if len(cells) == 1 else 's'} but the header has "
                 f"{len(names)} columns (a truncated or badly quoted row?)."
             )
         for field, cell in zip(fields, cells):

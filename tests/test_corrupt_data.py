@@ -1,0 +1,134 @@
+"""Every resource, corrupted five ways in a throw-away copy: the loader names file, row and column.
+
+Each expected row and column is where *this test* put the damage (counted with the header as row 1), so
+the expectation does not come from the loader. The originals are hashed before and after."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+
+import pytest
+
+from conftest import DATA
+from qianhai.data import DataError, load
+
+PACKAGE = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+RESOURCES = {r["name"]: r for r in PACKAGE["resources"]}
+NAMES = sorted(RESOURCES)
+
+
+def serialise(row):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(row)
+    return buffer.getvalue()
+
+
+def editable_row(lines, rows):
+    """A data row whose line re-serialises byte for byte, so it can be replaced without touching others."""
+    middle = len(rows) // 2
+    for index in sorted(range(1, len(rows)), key=lambda i: abs(i - middle)):
+        if index < len(lines) and serialise(rows[index]) == lines[index]:
+            return index
+    pytest.skip("no row re-serialises identically")
+
+
+def read(path):
+    text = path.read_text(encoding="utf-8")
+    return text.splitlines(keepends=True), list(csv.reader(io.StringIO(text, newline="")))
+
+
+def fields(name):
+    return RESOURCES[name]["schema"]["fields"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def originals_untouched():
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in DATA.glob("*.csv")}
+    yield
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in DATA.glob("*.csv")}
+    assert before == after, "a test modified an original data file"
+
+
+def expect(name, row, column):
+    file = RESOURCES[name]["path"]
+    return rf"^data/{re.escape(file)}, row {row}, column '{re.escape(column)}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_truncated_file(name, data_copy):
+    path = data_copy / RESOURCES[name]["path"]
+    lines, rows = read(path)
+    last = len(lines)  # the last line is row len(lines) when no row spans lines
+    if len(rows) != len(lines):
+        pytest.skip("a quoted cell spans lines")
+    keep = serialise(rows[-1][:1]).rstrip("\n")  # the file now stops after the last row's first value
+    path.write_text("".join(lines[:-1]) + keep, encoding="utf-8")
+    with pytest.raises(DataError, match=expect(name, last, fields(name)[1]["name"]) + "': the row has 1 value but"):
+        load(name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_edited_value_is_a_checksum_mismatch_located_to_row_and_column(name, data_copy):
+    path = data_copy / RESOURCES[name]["path"]
+    lines, rows = read(path)
+    index = editable_row(lines, rows)
+    numeric = [i for i, f in enumerate(fields(name)) if f["type"] == "number" and rows[index][i] not in ("",)]
+    loose = [i for i, f in enumerate(fields(name)) if f["type"] == "string" and rows[index][i]
+             and not {"enum", "pattern"} & set(f.get("constraints", {}))]
+    if numeric:
+        col = numeric[0]
+        cell = rows[index][col]
+        rows[index][col] = cell + "0" if "." in cell and "e" not in cell.lower() else cell + ".0"
+    elif loose:
+        col = loose[-1]
+        rows[index][col] = rows[index][col] + "."
+    else:
+        pytest.skip("no cell can be edited without breaking its schema")
+    lines[index] = serialise(rows[index])
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataError, match=expect(name, index + 1, fields(name)[col]["name"]) + ".*sha256 mismatch"):
+        load(name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_missing_column(name, data_copy):
+    path = data_copy / RESOURCES[name]["path"]
+    _, rows = read(path)
+    path.write_text("".join(serialise(r[:-1]) for r in rows), encoding="utf-8")
+    with pytest.raises(DataError, match=expect(name, 1, fields(name)[-1]["name"]) + "': column is missing"):
+        load(name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_duplicate_key(name, data_copy):
+    path = data_copy / RESOURCES[name]["path"]
+    lines, rows = read(path)
+    index = editable_row(lines, rows)
+    text = "".join(lines)
+    text = text if text.endswith("\n") else text + "\n"
+    path.write_text(text + lines[index], encoding="utf-8")
+    key = RESOURCES[name]["schema"]["primaryKey"]
+    key = [key] if isinstance(key, str) else key
+    duplicate_row = len(rows) + 1
+    with pytest.raises(DataError, match=expect(name, duplicate_row, key[0]) + "': duplicate primary key"):
+        load(name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_wrong_type(name, data_copy):
+    path = data_copy / RESOURCES[name]["path"]
+    lines, rows = read(path)
+    index = editable_row(lines, rows)
+    typed = [i for i, f in enumerate(fields(name)) if f["type"] in ("number", "integer", "date", "year", "boolean")]
+    if not typed:
+        pytest.skip("every column is text: no value can have the wrong type")
+    col = typed[0]
+    rows[index][col] = "not-a-value"
+    lines[index] = serialise(rows[index])
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataError, match=expect(name, index + 1, fields(name)[col]["name"]) + "': expected "):
+        load(name)
