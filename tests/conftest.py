@@ -63,3 +63,9 @@ def tiny_package(tmp_path, monkeypatch):
     (folder / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(folder)), encoding="utf-8")
     monkeypatch.setenv("QIANHAI_DATA_DIR", str(folder))
     return folder
+
+# Property tests explore the same examples on every run: a failure is reproducible, never a flake.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("course", derandomize=True, database=None, deadline=None)
+_hypothesis_settings.load_profile("course")

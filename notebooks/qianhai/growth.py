@@ -16,7 +16,10 @@ def cagr(start_value: float, end_value: float, years: float) -> float:
             raise InputProblem(f"The {label} must be above zero to compute a growth rate (got {value:g}).")
     if not isinstance(years, (int, float)) or isinstance(years, bool) or not math.isfinite(years) or years <= 0:
         raise InputProblem(f"The number of years must be above zero (got {years!r}); pick two different years.")
-    return (end_value / start_value) ** (1 / years) - 1
+    try:
+        return (end_value / start_value) ** (1 / years) - 1
+    except OverflowError:
+        raise InputProblem("The growth rate is too large to compute; choose years further apart.") from None
 
 
 def doubling_time(rate: float) -> float:
