@@ -20,7 +20,7 @@ lab: install
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) 00_start_here.ipynb
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Rebuild data/datapackage.json (sizes, sha256, fingerprints) after editing data/ or data/descriptors/.
 data: install

@@ -11,13 +11,16 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE), os.enviro
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
 
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controlling process, not an xdist worker
+        for old in (Path(__file__).resolve().parent / "artifacts" / "fuzz").glob("*.txt"):
+            old.unlink()
+
+
 def pytest_terminal_summary(terminalreporter):
-    """Print how many inputs the fuzz test tried per widget (issue: report the count in the test output)."""
-    try:
-        from test_fuzz_widgets import REPORT
-    except ImportError:
-        return
-    if REPORT:
+    """Print how many inputs the fuzz test tried per widget, collected from every worker."""
+    lines = sorted((Path(__file__).resolve().parent / "artifacts" / "fuzz").glob("*.txt"))
+    if lines:
         terminalreporter.section("fuzzed widget inputs")
-        for line in REPORT:
-            terminalreporter.write_line(line)
+        for path in lines:
+            terminalreporter.write_line(path.read_text(encoding="utf-8").rstrip())

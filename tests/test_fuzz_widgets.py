@@ -21,7 +21,7 @@ HOSTILE_TEXT = ["-1", "0", "-0", "nan", "NaN", "inf", "-inf", "1e308", "-1e308",
                 "12abc", "1,2,3", "[1, 2]", "None", "True", "１２", "٣", "0x10", "1_000", "😀",
                 "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "' OR 1=1 --", "a" * 500]
 LIVE_HTML = re.compile(r"<script|<img[^>]*onerror|<img src=x", re.I)
-REPORT: list[str] = []
+REPORT_DIR = ROOT / "artifacts" / "fuzz"  # one line per notebook; conftest prints them in the summary
 
 
 def run_notebook(path):
@@ -87,5 +87,7 @@ def test_every_widget_survives_hostile_input(path):
         except Exception as err:  # noqa: BLE001 - the point is that nothing escapes to the student
             pytest.fail(f"{path.name}: {name} raised {type(err).__name__}: {err}")
     assert tried, f"{path.name}: no interactive widget found"
-    REPORT.append(f"{path.stem}: {sum(tried.values())} inputs over {len(tried)} widgets — "
-                  + ", ".join(f"{k}: {v}" for k, v in sorted(tried.items())))
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    (REPORT_DIR / f"{path.stem}.txt").write_text(
+        f"{path.stem}: {sum(tried.values())} inputs over {len(tried)} widgets — "
+        + ", ".join(f"{k}: {v}" for k, v in sorted(tried.items())) + "\n", encoding="utf-8")
