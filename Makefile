@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install lab test data html bench clean
+.PHONY: install lab test data execute html bench clean
 install: $(STAMP)
 
 $(STAMP): requirements.txt
@@ -26,10 +26,13 @@ test: install
 data: install
 	PYTHONPATH=notebooks $(BIN)/python -m qianhai.build_datapackage
 
-# Re-execute every notebook in place, the way nbval re-runs them, and store the outputs.
+# Re-execute every notebook in place (or one: make execute NB=01_shenzhen_sez.ipynb), the way nbval
+# re-runs them, store outputs and widget state, and drop widget state that only repeats defaults.
+NB ?= [0-9][0-9]_*.ipynb
 execute: install
-	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
+	cd notebooks && for nb in $(NB); do \
 	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
+	  ../$(BIN)/python -m qianhai.notebook_files "$$nb" || exit 1; \
 	done
 
 clean:

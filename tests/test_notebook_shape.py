@@ -70,6 +70,14 @@ def test_back_matter(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_no_latex_math(path):
+    """Formulas are written in plain Unicode so that every viewer, the static site included, shows them
+    without loading a maths renderer from the internet."""
+    md = markdown(load_nb(path))
+    assert not re.search(r"\$[^$\n]*[\\^_{}][^$\n]*\$", md), "LaTeX maths found; write the formula in Unicode"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_headings_do_not_skip_levels(path):
     levels = []
     in_fence = False

@@ -35,21 +35,36 @@ def _short_publisher(text: str) -> str:
 
 
 def sources_note(names: list[str]) -> Note:
-    """The Sources section of a notebook, generated from the data package entries it used."""
-    md_lines, plain_lines = [], []
+    """The Sources section of a notebook, generated from the data package entries it used.
+    Each source is listed once, under the first resource that uses it."""
+    md_lines, plain_lines, listed = [], [], set()
     for name in names:
         res = resource(name)
         md_lines.append(f"**{res.get('title', name)}** (`{name}`, file `data/{res['path']}`)  ")
-        md_lines.append(f"Scope: {res.get('scope', 'not stated')}. Vintage: {res.get('vintage', 'not stated')}.")
-        plain_lines.append(f"{res.get('title', name)} ({name}): scope {res.get('scope', '?')}; vintage {res.get('vintage', '?')}")
+        md_lines.append(f"Scope: {_clip(res.get('scope', 'not stated'), 300)} "
+                        f"Vintage: {_clip(res.get('vintage', 'not stated'), 300)}")
+        plain_lines.append(f"{res.get('title', name)} ({name})")
+        repeated = []
         for src in res.get("sources", []):
+            sid = src.get("id", "?")
+            if sid in listed:
+                repeated.append(sid)
+                continue
+            listed.add(sid)
             link = src.get("path")
-            title = src.get("title", "untitled")
+            title = _clip(src.get("title", "untitled"), 200)
             shown_title = f"[{title}]({link})" if link else title
             extras = ", ".join(x for x in (src.get("publisher"), src.get("date")) if x)
-            where = "" if link else f" Location: {src.get('location', 'not recorded')}."
-            licence = f" Terms: {src['license']}." if src.get("license") else ""
-            md_lines.append(f"- `{src.get('id', '?')}` {shown_title}. {extras}.{where}{licence}")
-            plain_lines.append(f"  [{src.get('id', '?')}] {title[:80]}")
+            where = "" if link else f" Location: {_clip(src.get('location', 'not recorded'), 160)}"
+            licence = f" Terms: {_clip(src['license'], 120)}" if src.get("license") else ""
+            md_lines.append(f"- `{sid}` {shown_title}. {extras}.{where}{licence}")
+            plain_lines.append(f"  [{sid}] {title[:80]}")
+        if repeated:
+            md_lines.append(f"- also {', '.join(f'`{r}`' for r in repeated)}, listed above.")
         md_lines.append("")
     return Note("\n".join(md_lines), "\n".join(plain_lines))
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

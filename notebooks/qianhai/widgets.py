@@ -10,7 +10,7 @@ from typing import Callable
 
 import ipywidgets as w
 
-from qianhai.display import message_html
+from qianhai.display import escape, message_html
 from qianhai.inputs import InputProblem, parse_number
 
 LABEL_STYLE = {"description_width": "initial"}
@@ -25,6 +25,45 @@ class Panel(w.VBox):
 
     def __repr__(self) -> str:
         return f"[Interactive: {self.summary}. Run the notebook to use it.]"
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Add a static snapshot as HTML: JupyterLab shows the live widget, while viewers without a kernel
+        or widget support (GitHub, nbviewer, a plain HTML export) show the first chart and numbers."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        bundle["text/html"] = self.snapshot_html()
+        return bundle
+
+    def snapshot_html(self) -> str:
+        parts = [f"<p><i>Static view of an interactive widget ({escape(self.summary)}), as first shown. "
+                 "Run the notebook to use it.</i></p>"]
+        _snapshot(self, parts)
+        return '<div class="qianhai-snapshot">' + "\n".join(parts) + "</div>"
+
+
+def _snapshot(widget, parts: list[str]) -> None:
+    if isinstance(widget, w.Box):
+        for child in widget.children:
+            _snapshot(child, parts)
+    elif isinstance(widget, w.HTML):
+        if widget.value:
+            parts.append(widget.value)  # built by the course from escaped text
+    elif isinstance(widget, w.Output):
+        outputs = list(widget.outputs)
+        for index, out in enumerate(outputs):
+            data = out.get("data", {})
+            if "image/png" in data:
+                following = outputs[index + 1].get("data", {}) if index + 1 < len(outputs) else {}
+                alt = str(following.get("text/plain", "chart"))
+                parts.append(f'<img alt="{escape(alt)}" src="data:image/png;base64,{data["image/png"]}">')
+            elif "text/plain" in data and not str(data["text/plain"]).startswith("Text alternative: "):
+                parts.append(f"<p>{escape(data['text/plain'])}</p>")
+    elif isinstance(widget, w.ValueWidget) and getattr(widget, "description", ""):
+        value = widget.value
+        shown = "–".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+        parts.append(f"<p>{escape(widget.description)}: <b>{escape(shown)}</b></p>")
 
 
 class Messages:
