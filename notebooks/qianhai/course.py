@@ -60,12 +60,11 @@ def lesson(slug: str) -> Lesson:
 
 
 def course_map() -> pd.DataFrame:
-    """The nine notebooks as a table (whether each exists yet included)."""
+    """The nine notebooks as a table."""
     return pd.DataFrame(
         [
             {"notebook": x.file, "title": x.title, "time to learn (min)": x.minutes,
-             "article sections": x.sections, "question": x.question,
-             "status": "ready" if x.exists else "coming"}
+             "article sections": x.sections, "question": x.question}
             for x in LESSONS
         ]
     )
