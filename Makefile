@@ -35,5 +35,9 @@ execute: install
 	  ../$(BIN)/python -m qianhai.notebook_files "$$nb" || exit 1; \
 	done
 
+# The static edition (no kernel needed): _site/index.html links every notebook, the sources and the glossary.
+html: install
+	cd notebooks && ../$(BIN)/python -m qianhai.site ../_site
+
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts _site

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 from cycler import cycler
 from matplotlib.figure import Figure
 
-from qianhai.display import Note
+from qianhai.display import escape
 from qianhai.sources import source_line
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
@@ -85,8 +85,21 @@ def png_bytes(fig: Figure, colours: int = 48) -> bytes:
     return out.getvalue()
 
 
-def alt_text(text: str) -> Note:
-    return Note(f"*Text alternative:* {text}", f"Text alternative: {text}")
+class AltText:
+    """The text alternative printed under a chart: HTML for notebooks and pages, plain text for the rest."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return f'<p class="qianhai-alt"><i>Text alternative:</i> {escape(self.text)}</p>'
+
+    def __repr__(self) -> str:
+        return f"Text alternative: {self.text}"
+
+
+def alt_text(text: str) -> AltText:
+    return AltText(text)
 
 
 def new_figure(width: float = 6.4, height: float = 3.6):

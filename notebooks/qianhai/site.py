@@ -1,0 +1,159 @@
+"""The static edition: `make html` exports the course to a folder that works offline on any static host.
+
+Every notebook becomes an HTML page with its saved widget state, rendered by the Jupyter widgets HTML
+manager and RequireJS, both bundled into the site from the npm registry (versions and checksums pinned
+below) — never loaded from a CDN. An index links every notebook, the sources and the glossary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+from qianhai.course import LESSONS, NOTEBOOK_DIR
+from qianhai.data import load, package
+from qianhai.sources import sources_note
+
+ROOT = NOTEBOOK_DIR.parent
+NPM_PACKAGES = {
+    # name@version: sha256 of the tarball `npm pack` downloads
+    "@jupyter-widgets/html-manager@1.0.15": "2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638",
+    "requirejs@2.3.8": "777158e89275e16bd51aec3ef714fbcb5dc45789e7078659933bc814916d7dec",
+}
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;line-height:1.5;color:#1a1a1a} a{color:#0072B2} table{border-collapse:collapse}
+td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top} nav{margin-bottom:1rem}
+"""
+
+
+class SiteError(RuntimeError):
+    """The static site could not be built (e.g. npm missing)."""
+
+
+def tarball_name(spec: str) -> str:
+    name, version = spec.rsplit("@", 1)
+    return f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+
+
+def fetch_assets(cache: Path) -> dict[str, Path]:
+    """`npm pack` the pinned packages into ``cache`` (once) and check their sha256."""
+    cache.mkdir(parents=True, exist_ok=True)
+    found = {}
+    for spec, digest in NPM_PACKAGES.items():
+        target = cache / tarball_name(spec)
+        if not target.exists():
+            npm = shutil.which("npm")
+            if npm is None:
+                raise SiteError("`npm` is needed once to fetch the widget renderer for the static site.")
+            subprocess.run([npm, "pack", spec, "--silent"], cwd=cache, check=True, capture_output=True)
+        actual = hashlib.sha256(target.read_bytes()).hexdigest()
+        if actual != digest:
+            target.unlink()
+            raise SiteError(f"{target.name}: sha256 {actual} differs from the pinned {digest}.")
+        found[spec] = target
+    return found
+
+
+def install_assets(tarballs: dict[str, Path], out: Path) -> None:
+    with tarfile.open(tarballs["requirejs@2.3.8"]) as tar:
+        out.joinpath("require.js").write_bytes(tar.extractfile("package/require.js").read())
+    with tarfile.open(tarballs["@jupyter-widgets/html-manager@1.0.15"]) as tar:
+        for member in tar.getmembers():
+            name = member.name.removeprefix("package/dist/")
+            if member.name.startswith("package/dist/") and "/" not in name and not name.endswith(".map") \
+                    and (name == "embed-amd.js" or name.rsplit(".", 1)[-1] in ("eot", "svg", "ttf", "woff", "woff2")):
+                out.joinpath(name).write_bytes(tar.extractfile(member).read())
+    out.joinpath("no-mathjax.js").write_text("/* The course writes formulas in Unicode: no maths renderer. */\n")
+
+
+def export_notebook(path: Path, out: Path) -> Path:
+    exporter = HTMLExporter(template_name="lab", widget_renderer_url="embed-amd.js", require_js_url="require.js",
+                            mathjax_url="no-mathjax.js")
+    body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
+    nav = ('<nav style="font-family:sans-serif;padding:.5rem 1rem"><a href="index.html">← Course index</a> · '
+           '<a href="sources.html">Sources</a> · <a href="glossary.html">Glossary</a></nav>')
+    body = body.replace("<main>", "<main>" + nav, 1)
+    target = out / f"{path.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def page(title: str, content: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>'
+            f'<body><nav><a href="index.html">Course index</a> · <a href="sources.html">Sources</a> · '
+            f'<a href="glossary.html">Glossary</a></nav>{content}</body></html>')
+
+
+def index_page(exported: list[Path]) -> str:
+    have = {p.stem for p in exported}
+    rows = "".join(
+        f'<tr><td>{x.slug[:2]}</td><td><a href="{x.slug}.html">{html.escape(x.title)}</a></td>'
+        f"<td>{x.minutes} min</td><td>{html.escape(x.question)}</td></tr>"
+        for x in LESSONS if x.slug in have
+    )
+    return page("The Qianhai Model — course", (
+        "<h1>The Qianhai Model — an interactive course</h1>"
+        "<p>This is the static edition: charts and numbers as first shown, widgets in their saved state. "
+        "To move the sliders, run the notebooks in JupyterLab (see the README).</p>"
+        f"<table><tr><th>#</th><th>Notebook</th><th>Time to learn</th><th>Question</th></tr>{rows}</table>"
+        '<p><a href="sources.html">All sources</a> · <a href="glossary.html">English–Chinese glossary</a></p>'))
+
+
+def sources_page() -> str:
+    names = [r["name"] for r in package()["resources"]]
+    return page("Sources", "<h1>Sources of every fact in the course</h1>"
+                + markdown2html_mistune(sources_note(names).markdown))
+
+
+def glossary_page() -> str:
+    glossary = load("glossary")
+    rows = "".join(
+        f"<tr><td>{html.escape(str(r.term))}</td><td lang=\"zh\">{html.escape(str(r.chinese))}</td>"
+        f"<td>{html.escape(str(r.pinyin))}</td><td>{html.escape(str(r.definition))}</td></tr>"
+        for r in glossary.itertuples()
+    )
+    return page("Glossary", "<h1>English–Chinese glossary</h1><table><tr><th>Term</th><th>中文</th><th>Pinyin</th>"
+                f"<th>Definition</th></tr>{rows}</table>")
+
+
+def build(out: Path, cache: Path | None = None) -> list[Path]:
+    """Write the whole static site to ``out``; return the pages written."""
+    cache = cache or ROOT / "build" / "npm"
+    tarballs = fetch_assets(cache)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    install_assets(tarballs, out)
+    exported = [export_notebook(p, out) for p in sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))]
+    pages = [*exported]
+    for name, text in (("index.html", index_page(exported)), ("sources.html", sources_page()),
+                       ("glossary.html", glossary_page())):
+        out.joinpath(name).write_text(text, encoding="utf-8")
+        pages.append(out / name)
+    return pages
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else ROOT / "_site"
+    try:
+        pages = build(out)
+    except SiteError as err:
+        print(f"make html: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(pages)} pages to {out} (open {out / 'index.html'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
