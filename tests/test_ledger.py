@@ -56,7 +56,7 @@ def test_claim_card_escapes():
 
 
 @pytest.mark.parametrize("query, terms", [("negative", ["negative list"]), ("法定", ["statutory body"]),
-                                          ("FÙMIÀN", ["negative list"]), ("list", ["negative list"]),
+                                          ("FÙMIÀN", ["negative list"]), ("fading jigou", ["statutory body"]), ("list", ["negative list"]),
                                           ("", []), ("   ", []), (None, []), (42, []), (".*", [])])
 def test_search_glossary(query, terms):
     assert search_glossary(GLOSSARY, query)["term"].tolist() == terms

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import ipywidgets as w
 import pandas as pd
 
@@ -77,16 +79,22 @@ class ClaimExplorer:
         self.card.value = claim_card(row)
 
 
+def fold(text: str) -> str:
+    """Lower case without tone marks, so that 'fading' finds 'fǎdìng' (and 'lu' finds 'lǜ')."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def search_glossary(glossary: pd.DataFrame, query: object, limit: int = 8) -> pd.DataFrame:
-    """Terms whose English, Chinese, pinyin or definition contains the query (case-insensitive)."""
+    """Terms whose English, Chinese, pinyin or definition contains the query (case- and tone-insensitive)."""
     text = query.strip() if isinstance(query, str) else ""
     if not text:
         return glossary.iloc[0:0]
-    needle = text.lower()
+    needle = fold(text)
     columns = ["term", "chinese", "pinyin", "definition"]
     hit = pd.Series(False, index=glossary.index)
     for column in columns:
-        hit |= glossary[column].fillna("").str.lower().str.contains(needle, regex=False)
+        hit |= glossary[column].fillna("").map(fold).str.contains(needle, regex=False)
     return glossary[hit].head(limit)
 
 
