@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install lab test data execute html bench clean
+.PHONY: install lab test data execute readme html bench clean
 install: $(STAMP)
 
 $(STAMP): requirements.txt
@@ -34,6 +34,11 @@ execute: install
 	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
 	  ../$(BIN)/python -m qianhai.notebook_files "$$nb" || exit 1; \
 	done
+	cd notebooks && ../$(BIN)/python -m qianhai.readme
+
+# Regenerate the README's notebook, JupyterHub and status tables.
+readme: install
+	cd notebooks && ../$(BIN)/python -m qianhai.readme
 
 # The static edition (no kernel needed): _site/index.html links every notebook, the sources and the glossary.
 html: install

@@ -68,3 +68,27 @@ def course_map() -> pd.DataFrame:
             for x in LESSONS
         ]
     )
+
+
+# Where the course is published. Binder and nbgitpuller links are built from it; the README's links are
+# tested against it, so publishing under another address means changing this line and `make links`.
+REPOSITORY = "https://github.com/qianhai-model/course"
+BRANCH = "main"
+
+
+def binder_link(lesson_file: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """Open one notebook directly in JupyterLab on mybinder.org."""
+    owner_repo = repository.removeprefix("https://github.com/")
+    return f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/notebooks/{lesson_file}"
+
+
+def nbgitpuller_link(hub: str, lesson_file: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """An nbgitpuller link for an existing JupyterHub: clones (or updates) the course into the student's
+    home folder, in a folder named after the repository, then opens the notebook in JupyterLab."""
+    from urllib.parse import quote, urlencode
+
+    hub = hub.rstrip("/")
+    folder = repository.rstrip("/").rsplit("/", 1)[-1]
+    query = urlencode({"repo": repository, "branch": branch,
+                       "urlpath": f"lab/tree/{folder}/notebooks/{lesson_file}"}, quote_via=quote, safe="")
+    return f"{hub}/hub/user-redirect/git-pull?{query}"

@@ -1,15 +1,26 @@
-"""Keep executed notebooks small: drop widget-state entries that only repeat a default (null).
+"""After `make execute` runs a notebook: keep it small and record how it was run.
 
 Layout and style models store every CSS property, almost all null; the widget managers (JupyterLab, the
-HTML manager of the static site) fill the same nulls in from their defaults. Run by `make execute`."""
+HTML manager of the static site) fill the same nulls in from their defaults, so those entries are dropped.
+The notebook's metadata records when it was executed and with which package versions (the README's
+course status table is generated from it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import platform
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 STATE = "application/vnd.jupyter.widget-state+json"
+RECORDED = ("jupyterlab", "ipywidgets", "ipykernel", "matplotlib", "pandas", "numpy")
+
+
+def run_record() -> dict:
+    return {"executed": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "versions": {"python": platform.python_version(), **{name: version(name) for name in RECORDED}}}
 
 
 def compact(path: Path) -> int:
@@ -21,6 +32,7 @@ def compact(path: Path) -> int:
         name = model.get("model_name", "")
         if name == "LayoutModel" or name.endswith("StyleModel"):
             model["state"] = {k: v for k, v in model["state"].items() if v is not None or k.startswith("_")}
+    nb.setdefault("metadata", {})["qianhai"] = run_record()
     new = json.dumps(nb, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
     path.write_text(new, encoding="utf-8")
     return len(text.encode()) - len(new.encode())
