@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install lab test data execute readme html bench clean
+.PHONY: install lab test data execute readme html bench flakes clean
 install: $(STAMP)
 
 $(STAMP): requirements.txt
@@ -43,6 +43,11 @@ readme: install
 # The static edition (no kernel needed): _site/index.html links every notebook, the sources and the glossary.
 html: install
 	cd notebooks && ../$(BIN)/python -m qianhai.site ../_site
+
+# Zero flakes: the whole nbval suite RUNS times in a row (alternating forward and reverse order).
+RUNS ?= 20
+flakes: install
+	$(BIN)/python tests/flakes.py $(RUNS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts _site
