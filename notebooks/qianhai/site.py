@@ -113,7 +113,7 @@ def index_page(exported: list[Path]) -> str:
 def sources_page() -> str:
     names = [r["name"] for r in package()["resources"]]
     return page("Sources", "<h1>Sources of every fact in the course</h1>"
-                + markdown2html_mistune(sources_note(names).markdown))
+                + markdown2html_mistune(sources_note(names, detail=True).markdown))
 
 
 def glossary_page() -> str:

@@ -34,16 +34,15 @@ def _short_publisher(text: str) -> str:
     return text if len(text) <= 48 else text[:45] + "..."
 
 
-def sources_note(names: list[str]) -> Note:
+def sources_note(names: list[str], detail: bool = False) -> Note:
     """The Sources section of a notebook, generated from the data package entries it used.
-    Each source is listed once, under the first resource that uses it."""
-    md_lines, plain_lines, listed = [], [], set()
+    Each source is listed once, under the first resource that uses it; ``detail`` adds locations and
+    terms of reuse (the static site's Sources page shows them for every resource)."""
+    md_lines, listed = [], set()
     for name in names:
         res = resource(name)
-        md_lines.append(f"**{res.get('title', name)}** (`{name}`, file `data/{res['path']}`)  ")
-        md_lines.append(f"Scope: {_clip(res.get('scope', 'not stated'), 300)} "
-                        f"Vintage: {_clip(res.get('vintage', 'not stated'), 300)}")
-        plain_lines.append(f"{res.get('title', name)} ({name})")
+        md_lines.append(f"**{res.get('title', name)}** (`{name}`). Scope: {_clip(res.get('scope', 'not stated'), 200)} "
+                        f"Vintage: {_clip(res.get('vintage', 'not stated'), 200)}")
         repeated = []
         for src in res.get("sources", []):
             sid = src.get("id", "?")
@@ -52,17 +51,22 @@ def sources_note(names: list[str]) -> Note:
                 continue
             listed.add(sid)
             link = src.get("path")
-            title = _clip(src.get("title", "untitled"), 200)
+            title = _clip(src.get("title", "untitled"), 120)
             shown_title = f"[{title}]({link})" if link else title
-            extras = ", ".join(x for x in (src.get("publisher"), src.get("date")) if x)
-            where = "" if link else f" Location: {_clip(src.get('location', 'not recorded'), 160)}"
-            licence = f" Terms: {_clip(src['license'], 120)}" if src.get("license") else ""
-            md_lines.append(f"- `{sid}` {shown_title}. {extras}.{where}{licence}")
-            plain_lines.append(f"  [{sid}] {title[:80]}")
+            extras = ", ".join(_clip(x, 60) for x in (src.get("publisher"), src.get("date")) if x)
+            line = f"- `{sid}` {shown_title} — {extras}."
+            if detail:
+                if not link:
+                    line += f" Location: {_clip(src.get('location', 'not recorded'), 160)}"
+                if src.get("license"):
+                    line += f" Terms: {_clip(src['license'], 120)}"
+            md_lines.append(line)
         if repeated:
             md_lines.append(f"- also {', '.join(f'`{r}`' for r in repeated)}, listed above.")
         md_lines.append("")
-    return Note("\n".join(md_lines), "\n".join(plain_lines))
+    plain = (f"Sources: {len(listed)} entries for {', '.join(names)} "
+             "(from data/datapackage.json; shown as a list where Markdown is rendered).")
+    return Note("\n".join(md_lines), plain)
 
 
 def _clip(text: str, limit: int) -> str:
