@@ -1,0 +1,827 @@
+"""Notebook 03 plumbing: Qianhai's tax tools as calculators.
+
+Two calculators, both driven only by the course data (``tax_iit_brackets``, ``tax_hk_salaries``,
+``tax_rules``, ``cny_hkd``):
+
+* a corporate-income-tax (CIT) eligibility checker: catalogue sector, share of main-business revenue,
+  income earned inside the zone -> 15 % or 25 %, tax due and saving. The Chinese threshold "70%以上" /
+  "60%以上" may mean ">=" or ">" (tax_rules.comparison = ambiguous_ge_or_gt), so every result carries
+  both readings;
+* a talent tax calculator: annual salary -> mainland IIT on the 2019 annual table, the part above 15 % of
+  taxable income that the Guangdong subsidy refunds, and Hong Kong salaries tax on the same salary.
+
+The arithmetic students should learn is written out in the notebook; these functions repeat it for the
+widgets and are unit-tested against hand-worked values. Every public function turns bad input into an
+``InputProblem`` whose text can be shown to a student.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ipywidgets as w
+import pandas as pd
+
+from qianhai.display import escape
+from qianhai.inputs import InputProblem, parse_number
+from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider
+
+MAX_SALARY = 1_000_000_000  # CNY a year; larger typed amounts are refused as typos (not a tax rule)
+MAX_PROFIT = 10_000_000_000_000  # CNY; same purpose
+NOT_IN_CATALOGUE = "another sector (not in the catalogue)"
+ANNUAL_TABLE = "cn_iit_annual_2019"
+FX_BASIS = "fred_cross_via_usd"
+
+
+# --------------------------------------------------------------------------------------------- inputs
+
+def amount(raw: object, label: str, unit: str = "CNY", maximum: float = MAX_SALARY) -> float:
+    """A money amount a student typed: a finite number from 1 to ``maximum``."""
+    value = parse_number(raw, label=label, unit=unit)
+    hint = f"Type an amount from 1 to {maximum:,.0f} {unit}."
+    if value < 0:
+        raise InputProblem(f"{label}: {value:,.0f} is negative. {hint}")
+    if value == 0:
+        raise InputProblem(f"{label}: zero leaves nothing to tax. {hint}")
+    if value < 1:
+        raise InputProblem(f"{label}: {value:.3g} is less than 1 {unit}. {hint}")
+    if value > maximum:
+        raise InputProblem(f"{label}: {value:,.3g} is above this calculator's limit. {hint}")
+    return float(value)
+
+
+def share_pct(raw: object, label: str) -> float:
+    """A percentage a student typed, from 0 to 100."""
+    return float(parse_number(raw, label=label, minimum=0, maximum=100, unit="%"))
+
+
+def _deduction(raw: object, label: str) -> float:
+    value = parse_number(raw, label=label, unit="CNY")
+    if value < 0:
+        raise InputProblem(f"{label}: {value:,.0f} is negative. Type 0 or a positive amount in CNY.")
+    if value > MAX_SALARY:
+        raise InputProblem(f"{label}: {value:,.3g} is above this calculator's limit of {MAX_SALARY:,.0f} CNY.")
+    return float(value)
+
+
+def _year(raw: object, label: str, allowed: list[int]) -> int:
+    value = parse_number(raw, label=label, integer=True, minimum=min(allowed), maximum=max(allowed))
+    if value not in allowed:
+        raise InputProblem(f"{label}: no rule in the data for {value}. Pick one of {allowed[0]}-{allowed[-1]}.")
+    return int(value)
+
+
+# ------------------------------------------------------------------------------- rate tables (IIT, HK)
+
+@dataclass(frozen=True)
+class Bracket:
+    """One band of a progressive table: it covers lower < x <= upper (upper None = no limit)."""
+
+    number: int
+    lower: float
+    upper: float | None
+    rate: float
+    quick_deduction: float
+
+    def holds(self, x: float) -> bool:
+        return x > self.lower and (self.upper is None or x <= self.upper)
+
+
+def _progressive(x: float, brackets: tuple[Bracket, ...]) -> tuple[float, Bracket]:
+    """Tax = x * rate - quick deduction of the bracket that holds x (0 and bracket 1 for x <= 0)."""
+    if x <= 0:
+        return 0.0, brackets[0]
+    for bracket in brackets:
+        if bracket.holds(x):
+            return x * bracket.rate - bracket.quick_deduction, bracket
+    raise InputProblem(f"{x:,.0f} lies outside the rate table.")  # unreachable with a top bracket
+
+
+def _bands(x: float, brackets: tuple[Bracket, ...]) -> list[tuple[Bracket, float, float]]:
+    """The band-by-band method: (bracket, part of x inside it, tax on that part)."""
+    rows = []
+    for bracket in brackets:
+        top = x if bracket.upper is None else min(x, bracket.upper)
+        part = max(0.0, top - bracket.lower)
+        if part > 0:
+            rows.append((bracket, part, part * bracket.rate))
+    return rows
+
+
+def derived_quick_deductions(brackets: tuple[Bracket, ...]) -> list[float]:
+    """QD_1 = 0, QD_k = QD_k-1 + (r_k - r_k-1) * lower_k: what makes x * r_k - QD_k equal the band sum."""
+    out = [0.0]
+    for before, this in zip(brackets, brackets[1:]):
+        out.append(out[-1] + (this.rate - before.rate) * this.lower)
+    return out
+
+
+@dataclass(frozen=True)
+class IITSchedule:
+    schedule_id: str
+    period_unit: str
+    basic_deduction: float
+    brackets: tuple[Bracket, ...]
+    source_id: str
+
+    def tax(self, taxable: float) -> float:
+        return _progressive(taxable, self.brackets)[0]
+
+    def bracket_for(self, taxable: float) -> Bracket:
+        return _progressive(taxable, self.brackets)[1]
+
+    def bands(self, taxable: float) -> list[tuple[Bracket, float, float]]:
+        return _bands(taxable, self.brackets)
+
+
+def iit_schedule(brackets: pd.DataFrame, schedule_id: str = ANNUAL_TABLE) -> IITSchedule:
+    """One mainland IIT table from ``tax_iit_brackets``."""
+    known = sorted(brackets["schedule_id"].unique())
+    if schedule_id not in known:
+        raise InputProblem(f"Unknown IIT table {str(schedule_id)[:40]!r}. Pick one of: {', '.join(known)}.")
+    rows = brackets[brackets["schedule_id"] == schedule_id].sort_values("bracket")
+    table = tuple(
+        Bracket(int(r.bracket), float(r.lower), None if pd.isna(r.upper) else float(r.upper), float(r.rate),
+                float(r.quick_deduction))
+        for r in rows.itertuples()
+    )
+    first = rows.iloc[0]
+    sources = sorted({s for ids in rows["source_id"] for s in ids.split(";")})
+    return IITSchedule(schedule_id, first["period_unit"], float(first["basic_deduction"]), table, ";".join(sources))
+
+
+@dataclass(frozen=True)
+class MainlandIIT:
+    income: float
+    basic_deduction: float
+    other_deductions: float
+    taxable: float
+    bracket: int
+    marginal_rate: float
+    iit: float
+    period_unit: str
+
+    @property
+    def rate_on_income(self) -> float:
+        return self.iit / self.income
+
+    @property
+    def rate_on_taxable(self) -> float | None:
+        return self.iit / self.taxable if self.taxable > 0 else None
+
+
+def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object = 0) -> MainlandIIT:
+    """IIT on income for one period of ``schedule``: taxable = income - basic - other deductions (not below 0);
+    tax = taxable x rate - quick deduction."""
+    label = "Annual salary" if schedule.period_unit == "year" else "Monthly salary"
+    value = amount(income, label)
+    other = _deduction(other_deductions, "Other deductions")
+    taxable = max(0.0, value - schedule.basic_deduction - other)
+    tax, bracket = _progressive(taxable, schedule.brackets)
+    return MainlandIIT(value, schedule.basic_deduction, other, taxable, bracket.number,
+                       bracket.rate if taxable > 0 else 0.0, tax, schedule.period_unit)
+
+
+# ----------------------------------------------------------------------------------------- tax_rules
+
+def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, on: dt.date) -> pd.DataFrame:
+    """Rows of ``tax_rules`` for a parameter and jurisdiction whose validity period contains ``on``
+    (an empty start or end date means open-ended)."""
+    day = pd.Timestamp(on)
+    start, end = pd.to_datetime(rules["valid_from"]), pd.to_datetime(rules["valid_to"])
+    started = start.isna() | (start <= day)
+    not_ended = end.isna() | (day <= end)
+    mask = (rules["parameter"] == parameter) & (rules["jurisdiction"] == jurisdiction) & started & not_ended
+    return rules[mask].sort_values("rule_id")
+
+
+def _one(rows: pd.DataFrame, what: str) -> pd.Series:
+    if rows.empty:
+        raise InputProblem(f"No rule in the data for {what}.")
+    return rows.iloc[0]
+
+
+# ---------------------------------------------------------------------------- the 15 % talent subsidy
+
+@dataclass(frozen=True)
+class SubsidyRule:
+    tax_year: int
+    ceiling: float
+    cap: float | None
+    ceiling_rule: str
+    cap_rule: str | None
+    instrument: str
+
+
+def subsidy_years(rules: pd.DataFrame) -> list[int]:
+    """Mainland tax years (calendar) for which the data hold a GBA 15 % ceiling rule."""
+    rows = rules[(rules["parameter"] == "iit_burden_ceiling") & (rules["jurisdiction"] == "CN-GBA")]
+    years = set()
+    for r in rows.itertuples():
+        years.update(range(r.valid_from.year, r.valid_to.year + 1))
+    return sorted(years)
+
+
+def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
+    """The GBA ceiling (and cap, if any) in force at the end of a tax year. The research applies the
+    5,000,000-yuan cap to tax years from the 2023 notice on (an inference, stated in the notebook)."""
+    year = _year(tax_year, "Tax year", subsidy_years(rules))
+    day = dt.date(year, 12, 31)
+    ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", day), f"the 15% ceiling in {year}")
+    caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", day)
+    cap = caps.iloc[0] if not caps.empty else None
+    return SubsidyRule(year, float(ceiling["value"]), None if cap is None else float(cap["value"]),
+                       ceiling["rule_id"], None if cap is None else cap["rule_id"], ceiling["instrument"])
+
+
+def gba_subsidy(iit: float, taxable: float, rule: SubsidyRule) -> float:
+    """subsidy = max(0, IIT paid - ceiling x taxable income), then at most the cap (if any)."""
+    subsidy = max(0.0, iit - rule.ceiling * taxable)
+    return subsidy if rule.cap is None else min(rule.cap, subsidy)
+
+
+def subsidy_threshold(schedule: IITSchedule, ceiling: float) -> float:
+    """Taxable income T where tax(T) = ceiling x T: above it the subsidy is positive. In the bracket that
+    holds T: rate x T - QD = ceiling x T, so T = QD / (rate - ceiling)."""
+    for bracket in schedule.brackets:
+        if bracket.rate > ceiling:
+            t = bracket.quick_deduction / (bracket.rate - ceiling)
+            if bracket.holds(t):
+                return t
+    raise InputProblem(f"The tax never reaches {ceiling:.0%} of taxable income on this table.")
+
+
+# ------------------------------------------------------------------------------ Hong Kong salaries tax
+
+@dataclass(frozen=True)
+class HKYear:
+    year_of_assessment: str
+    year_start: int
+    bands: tuple[Bracket, ...]
+    standard_tiers: tuple[Bracket, ...]  # quick_deduction unused
+    basic_allowance: float
+    reduction_rate: float | None
+    reduction_cap: float | None
+
+
+def hk_years(hk: pd.DataFrame) -> list[str]:
+    """Years of assessment with everything the lower-of rule needs (bands, standard rate, allowance)."""
+    out = []
+    for year, group in hk.groupby("year_of_assessment"):
+        items = set(group["item"])
+        if {"progressive_band", "standard_rate_tier", "basic_allowance_single"} <= items:
+            out.append(year)
+    return sorted(out)
+
+
+def hk_year(hk: pd.DataFrame, year_of_assessment: object) -> HKYear:
+    """Parameters of one year of assessment; a clear message when the research left a gap."""
+    if not isinstance(year_of_assessment, str):
+        raise InputProblem(f"Year of assessment: expected text like '2023/24', not {type(year_of_assessment).__name__}.")
+    rows = hk[hk["year_of_assessment"] == year_of_assessment]
+    complete = hk_years(hk)
+    if rows.empty:
+        raise InputProblem(f"Year of assessment {year_of_assessment[:20]!r} is not in the data. "
+                           f"Pick one of {', '.join(complete)}.")
+    if year_of_assessment not in complete:
+        missing = sorted({"progressive_band", "standard_rate_tier", "basic_allowance_single"} - set(rows["item"]))
+        raise InputProblem(f"{year_of_assessment}: the data lack {', '.join(missing)} for this year (a gap in the "
+                           f"research, not a zero), so the tax cannot be computed. Pick one of {', '.join(complete)}.")
+
+    def table(item: str) -> tuple[Bracket, ...]:
+        part = rows[rows["item"] == item].sort_values("tier")
+        return tuple(Bracket(int(r.tier), float(r.lower), None if pd.isna(r.upper) else float(r.upper), float(r.rate),
+                             0.0 if pd.isna(r.quick_deduction) else float(r.quick_deduction)) for r in part.itertuples())
+
+    allowance = rows[rows["item"] == "basic_allowance_single"].iloc[0]
+    reduction = rows[rows["item"] == "one_off_reduction"]
+    return HKYear(year_of_assessment, int(rows["year_start"].iloc[0]), table("progressive_band"),
+                  table("standard_rate_tier"), float(allowance["amount"]),
+                  None if reduction.empty else float(reduction.iloc[0]["rate"]),
+                  None if reduction.empty else float(reduction.iloc[0]["amount"]))
+
+
+@dataclass(frozen=True)
+class HKSalariesTax:
+    year_of_assessment: str
+    net_income: float
+    basic_allowance: float
+    net_chargeable_income: float
+    progressive: float
+    standard: float
+    before_reduction: float
+    method: str
+    reduction: float
+    payable: float
+    reduction_known: bool
+
+
+def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
+    """Lower of (progressive rates on net income - allowance) and (standard rate on net income), then the
+    year's one-off reduction: min(rate x tax, cap)."""
+    income = amount(net_income, "Net income", unit="HKD", maximum=MAX_SALARY * 2)
+    nci = max(0.0, income - year.basic_allowance)
+    progressive, _ = _progressive(nci, year.bands)
+    standard = sum(tax for _, _, tax in _bands(income, year.standard_tiers))
+    before = min(progressive, standard)
+    method = "progressive rates" if progressive <= standard else "standard rate"
+    reduction = 0.0 if year.reduction_rate is None else min(year.reduction_rate * before, year.reduction_cap)
+    return HKSalariesTax(year.year_of_assessment, income, year.basic_allowance, nci, progressive, standard, before,
+                         method, reduction, before - reduction, year.reduction_rate is not None)
+
+
+def hk_standard_rate_crossover(year: HKYear) -> float:
+    """Net income N above which the standard rate is the lower: in the band holding N - allowance,
+    rate x (N - A) - QD = s x N, so N = (rate x A + QD) / (rate - s), with s the first standard tier."""
+    s = year.standard_tiers[0].rate
+    for band in year.bands:
+        if band.rate > s:
+            n = (band.rate * year.basic_allowance + band.quick_deduction) / (band.rate - s)
+            if band.holds(n - year.basic_allowance) and year.standard_tiers[0].holds(n):
+                return n
+    raise InputProblem(f"{year.year_of_assessment}: the standard rate never takes over.")
+
+
+def hk_profits_tax(profits: object, rules: pd.DataFrame) -> float:
+    """Two-tiered profits tax for a corporation (from 2018/19): tier-1 rate on the first tranche, tier-2 above."""
+    value = amount(profits, "Assessable profits", unit="HKD", maximum=MAX_PROFIT)
+
+    def param(name: str) -> float:
+        return float(_one(rules[rules["parameter"] == name], name)["value"])
+
+    limit = param("hk_profits_tax_tier1_limit")
+    return (param("hk_profits_tax_rate_corporation_tier1") * min(value, limit)
+            + param("hk_profits_tax_rate_corporation_tier2") * max(0.0, value - limit))
+
+
+# ------------------------------------------------------------------------------------------ exchange
+
+@dataclass(frozen=True)
+class FxRate:
+    cny_per_hkd: float
+    year: int
+    requested_year: int
+    basis: str
+    source_id: str
+
+    def note(self) -> str:
+        text = (f"{self.cny_per_hkd} CNY per HKD, calendar-year {self.year} average (FRED cross rate via USD, "
+                f"source {self.source_id})")
+        if self.year != self.requested_year:
+            text += f"; the data have no {self.requested_year} rate, so the latest year ({self.year}) is used"
+        return text
+
+
+def fx_for_year(fx: pd.DataFrame, year: int, basis: str = FX_BASIS) -> FxRate:
+    """CNY per HKD for a calendar year; the latest earlier year if that year is missing (said in ``note``)."""
+    rows = fx[fx["basis"] == basis].sort_values("year")
+    earlier = rows[rows["year"] <= year]
+    if earlier.empty:
+        raise InputProblem(f"No CNY/HKD rate in the data for {year} or earlier (first year: {int(rows['year'].min())}).")
+    row = earlier.iloc[-1]
+    return FxRate(float(row["cny_per_hkd"]), int(row["year"]), int(year), basis, row["source_id"])
+
+
+# ------------------------------------------------------------------------------- talent comparison
+
+@dataclass
+class TaxTables:
+    """The four tables the calculators use, as loaded by ``qianhai.data.load``."""
+
+    brackets: pd.DataFrame
+    hk: pd.DataFrame
+    rules: pd.DataFrame
+    fx: pd.DataFrame
+
+    def annual(self) -> IITSchedule:
+        return iit_schedule(self.brackets, ANNUAL_TABLE)
+
+    def comparison_years(self) -> list[str]:
+        """HK years of assessment whose first calendar year has a mainland subsidy rule."""
+        mainland = set(subsidy_years(self.rules))
+        return [y for y in hk_years(self.hk) if int(y[:4]) in mainland]
+
+
+@dataclass(frozen=True)
+class TalentComparison:
+    salary: float
+    year_of_assessment: str
+    mainland: MainlandIIT
+    rule: SubsidyRule
+    subsidy: float
+    fx: FxRate
+    hk: HKSalariesTax
+    exemption_rule: str | None
+    exemption: float | None  # illustration of Caishui [2024] No. 12, not the official method
+
+    @property
+    def net_iit(self) -> float:
+        return self.mainland.iit - self.subsidy
+
+    @property
+    def hk_payable_cny(self) -> float:
+        return self.hk.payable * self.fx.cny_per_hkd
+
+    @property
+    def hk_before_reduction_cny(self) -> float:
+        return self.hk.before_reduction * self.fx.cny_per_hkd
+
+    def headline(self) -> str:
+        s = self.salary
+        return (f"Tax as a share of a {s:,.0f} CNY salary: mainland IIT {self.mainland.iit / s:.1%}; after the 15% "
+                f"subsidy {self.net_iit / s:.1%}; Hong Kong salaries tax ({self.year_of_assessment}) "
+                f"{self.hk_payable_cny / s:.1%}.")
+
+    def lines(self) -> list[str]:
+        m, h, s = self.mainland, self.hk, self.salary
+        cap = f", capped at {self.rule.cap:,.0f}" if self.rule.cap is not None else ""
+        out = [
+            f"Mainland, tax year {self.rule.tax_year}: taxable income = {s:,.0f} - {m.basic_deduction:,.0f}"
+            + (f" - {m.other_deductions:,.0f}" if m.other_deductions else "")
+            + f" = {m.taxable:,.0f}; bracket {m.bracket} ({m.marginal_rate:.0%}); IIT {m.iit:,.0f} CNY "
+            f"({m.rate_on_income:.1%} of the salary).",
+            f"15% ceiling: {self.rule.ceiling:.0%} x {m.taxable:,.0f} = {self.rule.ceiling * m.taxable:,.0f}; "
+            f"subsidy = max(0, {m.iit:,.0f} - {self.rule.ceiling * m.taxable:,.0f}){cap} = {self.subsidy:,.0f}; "
+            f"IIT after the subsidy {self.net_iit:,.0f} CNY ({self.net_iit / s:.1%} of the salary).",
+            f"Hong Kong, {h.year_of_assessment}: {s:,.0f} CNY / {self.fx.cny_per_hkd} = HK${h.net_income:,.0f}; "
+            f"net chargeable income {h.net_chargeable_income:,.0f}; progressive {h.progressive:,.0f} vs standard "
+            f"{h.standard:,.0f} -> {h.method}: HK${h.before_reduction:,.0f}.",
+        ]
+        if h.reduction_known:
+            out.append(f"One-off reduction for {h.year_of_assessment}: -HK${h.reduction:,.0f} -> HK${h.payable:,.0f} "
+                       f"payable = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the salary).")
+        else:
+            out.append(f"No one-off reduction for {h.year_of_assessment} in the data (the research could not verify "
+                       f"one), so none is applied: HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY "
+                       f"({self.hk_payable_cny / s:.1%} of the salary).")
+        if self.exemption is not None:
+            out.append(f"Illustration only (not the official method): for Hong Kong residents, Caishui [2024] No. 12 "
+                       f"exempts IIT above the Hong Kong burden. On our HK figure before the one-off reduction "
+                       f"({self.hk_before_reduction_cny:,.0f} CNY) that is {self.exemption:,.0f} CNY, leaving "
+                       f"{self.mainland.iit - self.exemption:,.0f}; the taxpayer uses this or the subsidy, not both.")
+        return out
+
+    def assumptions(self) -> list[str]:
+        m = self.mainland
+        other = (f"other deductions of {m.other_deductions:,.0f} CNY as typed" if m.other_deductions else
+                 "no social insurance, housing fund or special additional deductions")
+        cap = (f"the {self.rule.cap:,.0f}-yuan cap applied (the research infers it covers tax years from the 2023 "
+               f"notice on)" if self.rule.cap is not None else "no cap in the data for this year")
+        return [
+            f"Mainland: a resident taxed on the {ANNUAL_TABLE} table; the whole salary is wages; only the "
+            f"{m.basic_deduction:,.0f}-yuan basic deduction, {other}.",
+            f"Subsidy: the person is eligible talent working in Qianhai (identity and city criteria met); rule "
+            f"{self.rule.ceiling_rule} ({self.rule.instrument}), base = taxable income; {cap}.",
+            f"Hong Kong: single person, basic allowance only, no MPF or other deductions; year of assessment "
+            f"{self.year_of_assessment} set beside mainland tax year {self.rule.tax_year} (not the same 12 months).",
+            f"Exchange rate: {self.fx.note()}. Official mainland conversions use the PBoC central parity, "
+            f"which is not in the data.",
+        ]
+
+
+@dataclass(frozen=True)
+class _Context:
+    year_of_assessment: str
+    hk: HKYear
+    schedule: IITSchedule
+    rule: SubsidyRule
+    fx: FxRate
+    exemption_rule: str | None
+
+
+def _context(year_of_assessment: object, tables: TaxTables) -> _Context:
+    allowed = tables.comparison_years()
+    if year_of_assessment not in allowed:
+        hk_year(tables.hk, year_of_assessment)  # a specific message for gaps and unknown years
+        raise InputProblem(f"{str(year_of_assessment)[:20]}: no mainland subsidy rule for its first calendar year. "
+                           f"Pick one of {', '.join(allowed)}.")
+    year = hk_year(tables.hk, year_of_assessment)
+    exemption = rules_in_force(tables.rules, "iit_exemption_above_hk_burden", "CN-Qianhai",
+                               dt.date(year.year_start, 12, 31))
+    return _Context(str(year_of_assessment), year, tables.annual(), subsidy_rule(tables.rules, year.year_start),
+                    fx_for_year(tables.fx, year.year_start),
+                    None if exemption.empty else exemption.iloc[0]["rule_id"])
+
+
+def _compare(value: float, ctx: _Context, other_deductions: object = 0) -> TalentComparison:
+    mainland = mainland_iit(value, ctx.schedule, other_deductions)
+    subsidy = gba_subsidy(mainland.iit, mainland.taxable, ctx.rule)
+    hk = hk_salaries_tax(value / ctx.fx.cny_per_hkd, ctx.hk)
+    exemption = None
+    if ctx.exemption_rule is not None:
+        exemption = max(0.0, mainland.iit - hk.before_reduction * ctx.fx.cny_per_hkd)
+    return TalentComparison(value, ctx.year_of_assessment, mainland, ctx.rule, subsidy, ctx.fx, hk,
+                            ctx.exemption_rule, exemption)
+
+
+def compare_talent(salary: object, year_of_assessment: object, tables: TaxTables,
+                   other_deductions: object = 0) -> TalentComparison:
+    """Mainland IIT, the 15 % subsidy and Hong Kong salaries tax for one annual salary in CNY."""
+    value = amount(salary, "Annual salary")
+    return _compare(value, _context(year_of_assessment, tables), other_deductions)
+
+
+def effective_rates(tables: TaxTables, year_of_assessment: str, salaries) -> pd.DataFrame:
+    """For each annual salary (CNY): mainland IIT, IIT after the subsidy, and Hong Kong tax payable, each as
+    a percentage of the salary."""
+    ctx = _context(year_of_assessment, tables)
+    rows = []
+    for salary in salaries:
+        c = _compare(amount(float(salary), "Annual salary"), ctx)
+        rows.append({"salary_cny": float(salary), "mainland_iit_pct": 100 * c.mainland.iit / c.salary,
+                     "mainland_after_subsidy_pct": 100 * c.net_iit / c.salary,
+                     "hong_kong_pct": 100 * c.hk_payable_cny / c.salary})
+    return pd.DataFrame(rows)
+
+
+# -------------------------------------------------------------------------------------- CIT checker
+
+@dataclass(frozen=True)
+class CITRules:
+    year: int
+    standard_rate: float
+    preferential_rate: float
+    share_min: float
+    comparison: str
+    sectors: tuple[str, ...]
+    instrument: str
+    income_scope: str
+    rule_ids: tuple[str, ...]
+
+    @property
+    def threshold_pct(self) -> float:
+        # 0.7 * 100 is 70.00000000000001 in binary floating point: round, or a firm at exactly 70 % fails.
+        return round(self.share_min * 100, 9)
+
+
+def cit_years(rules: pd.DataFrame) -> list[int]:
+    """Calendar years covered by a Qianhai preferential-rate rule in the data."""
+    rows = rules[rules["parameter"] == "cit_rate_qianhai_preferential"]
+    years = set()
+    for r in rows.itertuples():
+        years.update(range(r.valid_from.year, r.valid_to.year + 1))
+    return sorted(years)
+
+
+def cit_sectors(rules: pd.DataFrame) -> list[str]:
+    """Every catalogue sector named in the data (any edition), in the data's order, then 'another sector'."""
+    rows = rules[rules["parameter"] == "cit_catalogue_sector"].sort_values("rule_id")
+    seen: list[str] = []
+    for text in rows["text"]:
+        if text not in seen:
+            seen.append(text)
+    return [*seen, NOT_IN_CATALOGUE]
+
+
+def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
+    """The standard rate and the Qianhai rule (rate, share test, sectors, income scope) in force in a year."""
+    value = _year(year, "Tax year", cit_years(rules))
+    day = dt.date(value, 12, 31)
+    standard = _one(rules_in_force(rules, "cit_rate_standard", "CN", day), f"the standard CIT rate in {value}")
+    rate = _one(rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", day), f"the Qianhai rate in {value}")
+    share = _one(rules_in_force(rules, "cit_main_business_share_min", "CN-Qianhai", day), f"the share test in {value}")
+    scope = _one(rules_in_force(rules, "cit_income_scope", "CN-Qianhai", day), f"the income scope in {value}")
+    sectors = rules_in_force(rules, "cit_catalogue_sector", "CN-Qianhai", day)
+    ids = tuple(sorted([standard["rule_id"], rate["rule_id"], share["rule_id"], scope["rule_id"],
+                        *sectors["rule_id"]]))
+    return CITRules(value, float(standard["value"]), float(rate["value"]), float(share["value"]),
+                    share["comparison"], tuple(sectors["text"]), rate["instrument"], scope["text"], ids)
+
+
+def share_passes(share: float, rules: CITRules) -> tuple[bool, bool]:
+    """(passes if '以上' means >=, passes if it means >)."""
+    threshold = rules.threshold_pct
+    return share >= threshold, share > threshold
+
+
+@dataclass(frozen=True)
+class CITCheck:
+    rules: CITRules
+    sector: str
+    in_catalogue: bool
+    share: float
+    passes_ge: bool
+    passes_gt: bool
+    in_zone: float
+    profit: float
+
+    def eligible(self, reading: str) -> bool:
+        passes = self.passes_ge if reading == ">=" else self.passes_gt
+        return self.in_catalogue and passes and self.in_zone > 0
+
+    def tax(self, reading: str) -> float:
+        """15 % on the in-zone part of the profit if eligible, 25 % on the rest."""
+        if not self.eligible(reading):
+            return self.tax_standard
+        in_zone = self.profit * self.in_zone / 100
+        return in_zone * self.rules.preferential_rate + (self.profit - in_zone) * self.rules.standard_rate
+
+    @property
+    def tax_standard(self) -> float:
+        return self.profit * self.rules.standard_rate
+
+    def saving(self, reading: str) -> float:
+        return self.tax_standard - self.tax(reading)
+
+    @property
+    def readings_agree(self) -> bool:
+        return self.eligible(">=") == self.eligible(">")
+
+    def tests(self) -> pd.DataFrame:
+        r = self.rules
+        rows = [
+            ("sector in the catalogue", f"one of the {len(r.sectors)} sectors of the {r.year} catalogue",
+             self.sector, "yes" if self.in_catalogue else "no"),
+            ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue", f"{self.share:g}%",
+             _reading_text(self.passes_ge, self.passes_gt)),
+            ("income earned inside the zone", "only in-zone establishments' income gets the lower rate",
+             f"{self.in_zone:g}% of the profit", "yes" if self.in_zone > 0 else "no"),
+        ]
+        return pd.DataFrame(rows, columns=["test", "rule", "this firm", "passes?"])
+
+    def sentence(self) -> str:
+        r = self.rules
+        base = (f"{r.year}, standard rate {r.standard_rate:.0%}, Qianhai rate {r.preferential_rate:.0%} "
+                f"({r.instrument}); taxable profit {self.profit:,.0f} CNY.")
+        if self.readings_agree:
+            word = "eligible" if self.eligible(">=") else "not eligible"
+            return (f"{base} The firm is {word} under either reading of '以上': tax {self.tax('>='):,.0f} CNY, "
+                    f"saving {self.saving('>='):,.0f} CNY against {self.tax_standard:,.0f} at the standard rate.")
+        return (f"{base} The answer depends on the reading of '以上': if it means >= (at least), the firm is eligible "
+                f"and pays {self.tax('>='):,.0f} CNY (saving {self.saving('>='):,.0f}); if it means > (more than), it "
+                f"pays {self.tax('>'):,.0f} CNY at the standard rate.")
+
+
+def _reading_text(ge: bool, gt: bool) -> str:
+    if ge == gt:
+        return "yes" if ge else "no"
+    return "yes if '以上' means >=, no if it means >"
+
+
+def cit_check(rules: pd.DataFrame, year: object, sector: object, share: object, in_zone: object,
+              profit: object) -> CITCheck:
+    """Check one firm against the Qianhai 15 % CIT rule of a year (both readings of '以上')."""
+    year_rules = cit_rules(rules, year)
+    known = cit_sectors(rules)
+    if sector not in known:
+        raise InputProblem(f"Sector {str(sector)[:40]!r} is not one of the choices: {', '.join(known)}.")
+    share_value = share_pct(share, "Main-business share")
+    zone_value = share_pct(in_zone, "Profit earned inside the zone")
+    profit_value = amount(profit, "Taxable profit", maximum=MAX_PROFIT)
+    ge, gt = share_passes(share_value, year_rules)
+    return CITCheck(year_rules, str(sector), sector in year_rules.sectors, share_value, ge, gt, zone_value,
+                    profit_value)
+
+
+def boundary_table(rules: pd.DataFrame, year: int, offsets=(-0.1, 0.0, 0.1)) -> pd.DataFrame:
+    """Shares just below, at and just above the threshold of a year, under both readings."""
+    r = cit_rules(rules, year)
+    rows = []
+    for offset in offsets:
+        share = round(r.threshold_pct + offset, 6)
+        ge, gt = share_passes(share, r)
+        rows.append({"year": r.year, "main-business share (%)": share, "passes if '以上' means >=": ge,
+                     "passes if '以上' means >": gt})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------------ widgets
+
+def _table_html(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th style='text-align:left'>{escape(c)}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{escape(v)}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _list_html(title: str, items: list[str]) -> str:
+    return f"<b>{escape(title)}</b><ul>" + "".join(f"<li>{escape(x)}</li>" for x in items) + "</ul>"
+
+
+class CITChecker:
+    """Tax year, sector, main-business share, in-zone share and profit -> the tests, rate, tax and saving."""
+
+    def __init__(self, rules: pd.DataFrame, year: int = 2019, sector: str = "information services",
+                 share: float = 70, in_zone: float = 100, profit: str = "10,000,000"):
+        self.rules = rules
+        self.messages = Messages()
+        self.year = w.Dropdown(options=cit_years(rules), value=year, description="Tax year", style=LABEL_STYLE)
+        self.sector = w.Dropdown(options=cit_sectors(rules), value=sector, description="Main business sector",
+                                 style=LABEL_STYLE, layout=w.Layout(width="520px"))
+        self.share = TwinSlider("Catalogue business, share of total revenue", minimum=0, maximum=100, value=share,
+                                step=0.5, integer=False, unit="%", messages=self.messages)
+        self.in_zone = w.Text(value=f"{in_zone:g}", description="Share of profit earned inside Qianhai (%)",
+                              continuous_update=False, style=LABEL_STYLE)
+        self.profit = w.Text(value=profit, description="Taxable profit (CNY)", continuous_update=False,
+                             style=LABEL_STYLE)
+        self.result = w.HTML()
+        self.last: CITCheck | None = None
+        for widget in (self.year, self.sector, self.in_zone, self.profit):
+            widget.observe(self.update, names="value")
+        self.share.observe(self.update)
+        self.update()
+        self.panel = Panel([self.year, self.sector, self.share.box, self.in_zone, self.profit,
+                            self.messages.widget, self.result],
+                           summary="CIT eligibility checker: year, sector, main-business share, in-zone share, "
+                                   "profit -> 15% or 25%, tax and saving")
+
+    def update(self, change=None) -> None:
+        try:
+            check = cit_check(self.rules, self.year.value, self.sector.value, self.share.value, self.in_zone.value,
+                              self.profit.value)
+        except InputProblem as problem:
+            self.last = None
+            self.messages.error(str(problem))
+            self.result.value = ""
+            return
+        self.last = check
+        self.messages.clear()
+        self.result.value = (
+            _table_html(check.tests()) + f"<p><b>{escape(check.sentence())}</b></p>"
+            + _list_html("Simplifications", [
+                "The catalogue is known here only at sector level; the real catalogue lists items within sectors.",
+                "'Inside the zone' is entered as a share of the profit; the rules define it by establishment "
+                "(in-zone headquarters and branches).",
+                "Taxable profit is taken as given: no other incentives, losses carried forward or Hong Kong tax.",
+            ])
+        )
+
+
+class TalentTaxCalculator:
+    """Annual salary (slider + typed twin) and Hong Kong year of assessment -> mainland IIT, the 15 % subsidy and
+    Hong Kong salaries tax, each worked out in words, with the simplifications listed beside the result."""
+
+    def __init__(self, tables: TaxTables, salary: int = 1_000_000, year_of_assessment: str = "2023/24",
+                 maximum: int = 5_000_000):
+        self.tables = tables
+        self.messages = Messages()
+        self.salary = TwinSlider("Annual salary", minimum=10_000, maximum=maximum, value=salary, step=10_000,
+                                 unit="CNY a year", messages=self.messages)
+        self.year = w.Dropdown(options=tables.comparison_years(), value=year_of_assessment,
+                               description="Hong Kong year of assessment", style=LABEL_STYLE)
+        self.result = w.HTML()
+        self.last: TalentComparison | None = None
+        self.year.observe(self.update, names="value")
+        self.salary.observe(self.update)
+        self.update()
+        self.panel = Panel([self.salary.box, self.year, self.messages.widget, self.result],
+                           summary="talent tax calculator: annual salary and Hong Kong year -> mainland IIT, "
+                                   "15% subsidy, Hong Kong salaries tax")
+
+    def update(self, change=None) -> None:
+        try:
+            comparison = compare_talent(self.salary.value, self.year.value, self.tables)
+        except InputProblem as problem:
+            self.last = None
+            self.messages.error(str(problem))
+            self.result.value = ""
+            return
+        self.last = comparison
+        self.messages.clear()
+        self.result.value = (f"<p><b>{escape(comparison.headline())}</b></p>"
+                             + _list_html("How it is worked out", comparison.lines())
+                             + _list_html("Simplifications (stated, not hidden)", comparison.assumptions()))
+
+
+# ---------------------------------------------------------------------------------- static helpers
+
+def hk_vs_subsidy(frame: pd.DataFrame) -> str:
+    """Where, on a grid from ``effective_rates``, Hong Kong tax is above the mainland IIT after the subsidy."""
+    above = frame[frame["hong_kong_pct"] > frame["mainland_after_subsidy_pct"] + 1e-9]
+    if above.empty:
+        return "Hong Kong tax is at or below the mainland IIT after the subsidy at every salary shown."
+    if len(above) == len(frame):
+        return "Hong Kong tax is above the mainland IIT after the subsidy at every salary shown."
+    first = above["salary_cny"].iloc[0]
+    tail = "" if above.index[-1] == frame.index[-1] and len(above) == frame.index[-1] - above.index[0] + 1 else \
+        " (not at every salary above it)"
+    return (f"Hong Kong tax is below the mainland IIT after the subsidy up to about {first:,.0f} CNY and above it "
+            f"from there{tail}.")
+
+
+def tool_periods(rules: pd.DataFrame, rule_ids: list[str]) -> pd.DataFrame:
+    """Validity periods of chosen tax_rules rows, for a timeline chart (rows without both dates refused)."""
+    rows = rules.set_index("rule_id").loc[rule_ids]
+    if rows["valid_from"].isna().any() or rows["valid_to"].isna().any():
+        raise InputProblem("Every rule on the timeline needs both a start and an end date.")
+    return rows[["instrument", "valid_from", "valid_to", "value", "source_id"]].reset_index()
+
+
+def hk_parameters(hk: pd.DataFrame) -> pd.DataFrame:
+    """One row per year of assessment: allowance, first standard rate, top band rate, one-off reduction cap
+    (empty where the research has a gap)."""
+    def pick(item: str, column: str, tier: int = 1) -> pd.Series:
+        part = hk[(hk["item"] == item) & (hk["tier"] == tier)].set_index("year_of_assessment")[column]
+        return part
+
+    top = hk[hk["item"] == "progressive_band"].sort_values("tier").groupby("year_of_assessment")["rate"].last()
+    frame = pd.DataFrame({
+        "basic allowance (HKD)": pick("basic_allowance_single", "amount"),
+        "top progressive rate": top,
+        "standard rate, tier 1": pick("standard_rate_tier", "rate"),
+        "standard rate, tier 2": pick("standard_rate_tier", "rate", tier=2),
+        "one-off reduction cap (HKD)": pick("one_off_reduction", "amount"),
+    })
+    frame.index.name = "year of assessment"
+    return frame.sort_index()
