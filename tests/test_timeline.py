@@ -1,0 +1,397 @@
+"""Notebook 02 plumbing. Expected values are worked by hand from data/qianhai_timeline.csv,
+data/qianhai_zones.csv, data/ftz_count.csv and data/qianhai_indicators.csv (rows quoted in comments)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import matplotlib.dates as mdates
+import pytest
+
+from qianhai.data import load
+from qianhai.inputs import InputProblem
+from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, indicator_value,
+                              layers_chart, statuses_by_month,
+                              ftz_total, output_rows, parse_date, period_last, qianhai_layers, scope_breaks,
+                              scope_table, snapshot, timeline_bounds, zone_status)
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    return load("qianhai_timeline")
+
+
+@pytest.fixture(scope="module")
+def zones():
+    return load("qianhai_zones")
+
+
+@pytest.fixture(scope="module")
+def ftz():
+    return load("ftz_count")
+
+
+@pytest.fixture(scope="module")
+def indicators():
+    return load("qianhai_indicators")
+
+
+@pytest.fixture(scope="module")
+def bounds(timeline):
+    return timeline_bounds(timeline)
+
+
+def zone(zones, zone_id):
+    return zones[zones["zone_id"] == zone_id].iloc[0]
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_bounds_are_whole_months(bounds):
+    # First row bonded_harbour_2008 has sort_date 2008-01-01; last row qianhai_iit_implementing_2025 is 2025-06-18,
+    # so the timeline runs from 2008-01-01 to the end of June 2025.
+    assert bounds == (D(2008, 1, 1), D(2025, 6, 30))
+
+
+@pytest.mark.parametrize("typed, day, precision", [
+    ("2015-04", D(2015, 4, 30), "month"),        # a month means its last day
+    ("2016-02", D(2016, 2, 29), "month"),        # leap year
+    ("2015-04-27", D(2015, 4, 27), "day"),
+    (" 2015/4/27 ", D(2015, 4, 27), "day"),
+    ("2025-06", D(2025, 6, 30), "month"),        # the last month is inside
+    ("2008-01-01", D(2008, 1, 1), "day"),
+])
+def test_parse_good_dates(bounds, typed, day, precision):
+    query = parse_date(typed, first=bounds[0], last=bounds[1])
+    assert (query.day, query.precision) == (day, precision)
+
+
+def test_parse_date_object(bounds):
+    assert parse_date(D(2019, 2, 18), first=bounds[0], last=bounds[1]) == DateQuery(D(2019, 2, 18), "day")
+
+
+@pytest.mark.parametrize("raw, words", [
+    ("", "the box is empty"),
+    ("   ", "the box is empty"),
+    ("abc", "'abc' is not a date"),
+    ("2015", "only a year; add a month, e.g. 2015-06"),
+    ("2015-13", "not a real calendar date"),
+    ("2015-02-30", "not a real calendar date"),
+    ("0000-01", "not a real calendar date"),
+    ("2007-12", "outside the timeline, which runs from 2008-01 to 2025-06"),
+    ("2025-07", "outside the timeline"),
+    ("2030-01-01", "outside the timeline"),
+    ("-2015-04", "not a date"),
+    ("nan", "'nan' is not a date"),
+    ("inf", "'inf' is not a date"),
+    ("1e308", "'1e308' is not a date"),
+    ("15/04/2015", "not a date"),
+    (None, "expected a date typed as text, not NoneType"),
+    (2015, "not int"),
+    (0, "not int"),
+    (-1, "not int"),
+    (math.nan, "not float"),
+    (math.inf, "not float"),
+    (1e308, "not float"),
+    (True, "not bool"),
+    (["2015-04"], "not list"),
+])
+def test_parse_bad_dates_explain(bounds, raw, words):
+    with pytest.raises(InputProblem) as err:
+        parse_date(raw, first=bounds[0], last=bounds[1])
+    assert words in str(err.value)
+    assert "Type a date as YYYY-MM" in str(err.value)
+
+
+def test_long_input_is_shortened(bounds):
+    with pytest.raises(InputProblem) as err:
+        parse_date("x" * 500, first=bounds[0], last=bounds[1])
+    assert len(str(err.value)) < 200
+
+
+def test_period_last():
+    assert period_last(D(2010, 1, 1), "year") == D(2010, 12, 31)
+    assert period_last(D(2012, 12, 1), "month") == D(2012, 12, 31)
+    assert period_last(D(2013, 1, 7), "day") == D(2013, 1, 7)
+    with pytest.raises(ValueError):
+        period_last(D(2013, 1, 7), "week")
+
+
+# ---------------------------------------------------------------- events and zones on a date
+
+
+def test_event_status_respects_precision():
+    # plan_approved_2010: 2010-08-26, day precision.
+    assert event_status(D(2010, 8, 26), "day", D(2010, 8, 25)) == "not yet"
+    assert event_status(D(2010, 8, 26), "day", D(2010, 8, 26)) == "happened"
+    # sez_citywide_2010: year precision (sort_date 2010-01-01): unknown inside 2010.
+    assert event_status(D(2010, 1, 1), "year", D(2009, 12, 31)) == "not yet"
+    assert event_status(D(2010, 1, 1), "year", D(2010, 6, 30)) == "uncertain"
+    assert event_status(D(2010, 1, 1), "year", D(2010, 12, 31)) == "happened"
+    # hk_gd_framework_2010: 2010-04, month precision.
+    assert event_status(D(2010, 4, 1), "month", D(2010, 4, 15)) == "uncertain"
+    assert event_status(D(2010, 4, 1), "month", D(2010, 4, 30)) == "happened"
+
+
+def test_zone_end_is_exclusive(zones):
+    # qianhai_coop_zone_2010: valid_from 2010-08-26, valid_to 2021-09-06 (exclusive);
+    # qianhai_coop_zone_2021 from 2021-09-06.
+    old, new = zone(zones, "qianhai_coop_zone_2010"), zone(zones, "qianhai_coop_zone_2021")
+    assert zone_status(old, D(2010, 8, 25)) == "not yet"
+    assert zone_status(old, D(2010, 8, 26)) == "in force"
+    assert zone_status(old, D(2021, 9, 5)) == "in force"
+    assert zone_status(old, D(2021, 9, 6)) == "ended"
+    assert zone_status(new, D(2021, 9, 5)) == "not yet"
+    assert zone_status(new, D(2021, 9, 6)) == "in force"
+
+
+def test_zone_with_year_precision_is_uncertain_inside_that_year(zones):
+    # shenzhen_sez_1980: valid_to 2010-01-01 with year precision -> it ended at some point in 2010.
+    sez80 = zone(zones, "shenzhen_sez_1980")
+    assert zone_status(sez80, D(2009, 12, 31)) == "in force"
+    assert zone_status(sez80, D(2010, 6, 30)) == "uncertain"
+    assert zone_status(sez80, D(2010, 12, 31)) == "ended"
+    # qianhai_bay_bonded_port: valid_from 2008-01-01, year precision.
+    port = zone(zones, "qianhai_bay_bonded_port")
+    assert zone_status(port, D(2007, 12, 31)) == "not yet"
+    assert zone_status(port, D(2008, 6, 30)) == "uncertain"
+    assert zone_status(port, D(2009, 1, 1)) == "in force"
+
+
+def test_layers_on_dates(zones):
+    # 2015-04-30: SEZ city-wide (2010), Guangdong FTZ + Qianhai & Shekou area (2015-04-21), cooperation zone
+    # 14.92 (2010-08-26), bonded port (2008) -> 4 distinct statuses; the GBA (2019-02-18) is not there yet.
+    layers = qianhai_layers(zones, D(2015, 4, 30))
+    assert list(layers["zone_id"]) == ["shenzhen_sez_2010", "guangdong_ftz", "qianhai_shekou_ftz_area",
+                                       "qianhai_coop_zone_2010", "qianhai_bay_bonded_port"]
+    assert layers["special_status"].nunique() == 4
+    # Zones that do not contain Qianhai (Shanghai FTZ, Nansha, Hengqin, the 1980 SEZ) never appear.
+    later = qianhai_layers(zones, D(2022, 1, 1))
+    assert not set(later["zone_id"]) & {"shanghai_ftz_2013", "nansha_ftz_area", "hengqin_ftz_area", "shenzhen_sez_1980"}
+    assert "gba" in set(later["zone_id"]) and "qianhai_coop_zone_2021" in set(later["zone_id"])
+
+
+def test_ftz_total(ftz):
+    # ftz_count: 2013-09-29 -> 1; 2015-04-21 -> 4; 2019-08-26 -> 18; 2020-09-21 -> 21.
+    assert ftz_total(ftz, D(2013, 9, 28)) == 0
+    assert ftz_total(ftz, D(2013, 9, 29)) == 1
+    assert ftz_total(ftz, D(2015, 4, 30)) == 4
+    assert ftz_total(ftz, D(2020, 8, 24)) == 18
+
+
+def test_snapshot_counts_by_hand(timeline, zones, ftz):
+    # Rows with sort_date up to 2015-04-30, without the rejected qianhai_court_claim_2013: bonded_harbour_2008,
+    # sez_citywide_2010, hk_gd_framework_2010, plan_approved_2010, hk_briefing_targets_2010, regulations_2011,
+    # authority_statutory_body_2011, advisory_committee_2012, state_council_reply_2012, cepa_ix_2012,
+    # pboc_loan_rules_2012_12, xi_first_visit_2012, qianhai_iit_measures_2012, pboc_loan_rules_2013_01_07,
+    # first_rmb_loans_2013, shanghai_ftz_2013, cit_caishui_2014_26, qianhai_court_2014, gd_ftz_approved_2014,
+    # cepa_gd_agreement_2015, ftz_plans_negative_list_2015, gd_ftz_launched_2015, qianhai_shekou_area_2015 = 23.
+    # 52 rows - 1 rejected = 51 counted.
+    snap = snapshot(timeline, zones, ftz, "2015-04")
+    assert len(snap.happened) == 23 and snap.total_events == 51 and snap.uncertain.empty
+    assert snap.statuses == (4, 0) and snap.ftzs == 4
+    assert "23 of 51 milestones" in snap.sentence() and "4 special statuses" in snap.sentence()
+    assert "qianhai_court_founding" in snap.rejected[0] and "2014-12-02" in snap.rejected[0]
+    assert "qianhai_court_claim_2013" not in set(snap.happened["event_id"])
+
+
+def test_snapshot_shows_disputed_date(timeline, zones, ftz):
+    # pboc_loan_rules_date: 2012-12 (P06;P07) vs 2013-01-07 (P04), both 'disputed'.
+    snap = snapshot(timeline, zones, ftz, "2013-01-06")
+    assert len(snap.disputed) == 1 and "2012-12 per P06;P07: happened" in snap.disputed[0]
+    assert "2013-01-07 per P04: not yet" in snap.disputed[0]
+    assert snapshot(timeline, zones, ftz, "2013-01-07").disputed == []
+
+
+def test_snapshot_uncertain_in_2010(timeline, zones, ftz):
+    # End of Aug 2010: the SEZ became city-wide at an unknown date in 2010 -> uncertain event and layer;
+    # cooperation zone (2010-08-26) and bonded port (2008) certain -> (2, 1).
+    snap = snapshot(timeline, zones, ftz, "2010-08")
+    assert list(snap.uncertain["event_id"]) == ["sez_citywide_2010"]
+    assert snap.statuses == (2, 1)
+    assert "1 pilot free trade zone" not in snap.sentence() and "0 pilot free trade zones" in snap.sentence()
+
+
+def test_snapshot_three_qianhais(timeline, zones, ftz):
+    before = snapshot(timeline, zones, ftz, "2021-09-05").sentence()
+    after = snapshot(timeline, zones, ftz, "2021-09-06").sentence()
+    assert "14.92 km²" in before and "28.2 km²" in before and "120.56" not in before
+    assert "120.56 km²" in after and "14.92" not in after
+    assert "no territory called Qianhai yet" in snapshot(timeline, zones, ftz, "2009-06").sentence()
+
+
+def test_snapshot_bad_text(timeline, zones, ftz):
+    with pytest.raises(InputProblem, match="outside the timeline"):
+        snapshot(timeline, zones, ftz, "1999-01")
+
+
+def test_events_on_sorted(timeline):
+    frame = events_on(timeline, D(2020, 1, 1))
+    assert list(frame["sort_date"]) == sorted(frame["sort_date"])
+    assert set(frame["status"]) == {"happened", "not yet"}
+
+
+# ---------------------------------------------------------------- widgets
+
+
+def test_date_twin_slider_typed_and_back(bounds):
+    seen = []
+    twin = DateTwinSlider("Month", first=bounds[0], last=bounds[1], value="2015-04")
+    twin.observe(seen.append)
+    twin.text.value = "2019-02-18"
+    assert twin.slider.value == "2019-02" and twin.value == DateQuery(D(2019, 2, 18), "day")
+    twin.slider.value = "2021-09"
+    assert twin.text.value == "2021-09" and twin.value.day == D(2021, 9, 30)
+    twin.text.value = "2021-09-05"  # same month as the slider: the callback must still fire
+    assert twin.value.day == D(2021, 9, 5) and seen[-1].day == D(2021, 9, 5)
+    assert len(seen) == 3
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "2015", "2015-02-30", "2031-01", "nan", "1e308",
+                                   "<script>alert(1)</script>"])
+def test_date_twin_slider_bad_text_keeps_state(bounds, typed):
+    twin = DateTwinSlider("Month", first=bounds[0], last=bounds[1], value="2015-04")
+    twin.text.value = typed
+    assert twin.slider.value == "2015-04" and twin.value.day == D(2015, 4, 30)
+    assert "Type a date as YYYY-MM" in twin.messages.last
+    assert "<script>" not in twin.messages.widget.value
+
+
+def test_date_explorer_callbacks(timeline, zones, ftz):
+    ex = DateExplorer(timeline, zones, ftz, "2015-04")
+    assert ex.last_snapshot.statuses == (4, 0) and len(ex.shown) == 52
+    assert len(ex.output.outputs) == 2  # the chart and its text alternative
+    assert "Text alternative" in ex.output.outputs[1]["data"]["text/plain"]
+    # 24 rows dated on or before 2015-04-30: the 23 counted in test_snapshot_counts_by_hand + the rejected
+    # qianhai_court_claim_2013, which the chart shows (in red) while "show rejected dates" is ticked.
+    assert "24 of them dated on or before 2015-04-30" in ex.chart.alt
+    ex.date.text.value = "2021-09-06"
+    assert "120.56 km²" in ex.summary.value and ex.date.slider.value == "2021-09"
+    line = [a for a in ex.ax.lines if a.get_linewidth() == 2][0]  # the red date line
+    assert line.get_xdata()[0] == pytest.approx(mdates.date2num(dt.datetime(2021, 9, 6)))
+    assert "2021-09-06" in ex.ax.get_title(loc="left") and "2021-09-06" in ex.chart.alt
+    ex.date.slider.value = "2013-01"
+    assert ex.last_snapshot.query.day == D(2013, 1, 31) and "Where sources disagree" not in ex.details.value
+    ex.date.text.value = "2012-12-31"
+    assert "sources disagree on the date" in ex.details.value
+    ex.date.text.value = "2030-01"
+    assert "outside the timeline" in ex.messages.last and ex.last_snapshot.query.day == D(2012, 12, 31)
+    ex.date.slider.value = "2019-03"
+    assert ex.messages.last == "" and ex.last_snapshot.statuses == (5, 0)
+    assert "Greater Bay Area" in ex.details.value
+    assert repr(ex.panel).startswith("[Interactive: date slider")
+
+
+def test_date_explorer_filter(timeline, zones, ftz):
+    ex = DateExplorer(timeline, zones, ftz, "2025-06")
+    # finance rows: pboc_loan_rules_2012_12, pboc_loan_rules_2013_01_07, first_rmb_loans_2013,
+    # ifc_construction_2021, fstb_joint_package_2022 = 5
+    ex.categories.value = ("finance",)
+    assert len(ex.shown) == 5 and "5 milestones (finance 5)" in ex.chart.alt
+    assert [t.get_text() for t in ex.ax.get_yticklabels()] == ["finance"]
+    assert "[finance]" in ex.details.value and "[tax]" not in ex.details.value
+    # legal rows: qianhai_court_claim_2013 (rejected), qianhai_court_2014, regulations_revised_2020,
+    # legal_services_district_2022, investor_protection_regs_2023 = 5; 4 without the rejected date.
+    ex.categories.value = ("legal",)
+    assert len(ex.shown) == 5
+    ex.rejected.value = False
+    assert len(ex.shown) == 4 and "rejected" not in set(ex.shown["date_status"])
+    ex.categories.value = ()
+    assert ex.shown is None and "Pick at least one policy area" in ex.messages.last
+    assert "Special statuses around Qianhai" in ex.details.value  # the date answer still shows
+    ex.date.slider.value = "2020-08"  # a new date does not hide the missing choice
+    assert "Pick at least one policy area" in ex.messages.last
+    ex.categories.value = ("tax", "zone_area")
+    assert ex.messages.last == "" and len(ex.shown) == 22  # 12 tax + 10 zone_area
+    assert "22 milestones" in ex.chart.alt
+
+
+def test_layers_chart_marks_the_day(zones):
+    chart = layers_chart(zones, D(2008, 1, 1), D(2025, 6, 30), D(2020, 8, 24), "the panel")
+    # On 2020-08-24: GBA (2019-02-18), SEZ (2010), Guangdong FTZ and its Qianhai & Shekou area (2015-04-21),
+    # the original cooperation zone (to 2021-09-06) and the bonded port area (2008); not the expanded zone.
+    assert "crosses: Guangdong-Hong Kong-Macao Greater Bay Area" in chart.alt
+    assert "(original)" in chart.alt and "(expanded)" not in chart.alt.split("crosses:")[1]
+    assert "from 2010 (known only to the year)" in chart.alt
+    assert chart.figure.axes[0].get_title(loc="left") == "Layers of special status around Qianhai"
+
+
+# ---------------------------------------------------------------- scope breaks in indicators
+
+
+def test_output_rows_keep_every_scope(indicators):
+    rows = output_rows(indicators)
+    assert list(rows["year"]) == [2013, 2016, 2017, 2018, 2019, 2021, 2024, 2025]
+    assert rows["scope"].nunique() == 4
+    assert "guangdong_ftz" not in set(rows["scope"])
+
+
+def test_scope_breaks_by_hand(indicators):
+    breaks = scope_breaks(output_rows(indicators))
+    # Every step up to 2021 changes the territory; 2021 -> 2024 -> 2025 (all 120.56 km2 GDP) do not.
+    assert list(zip(breaks["from_year"], breaks["to_year"])) == [(2013, 2016), (2016, 2017), (2017, 2018),
+                                                                 (2018, 2019), (2019, 2021)]
+    last = breaks.iloc[-1]
+    # 2019: 256 (E09, territory not stated) -> 2021: 175.57 (E23, 120.56 km2 GDP): 175.57 / 256 - 1 = -0.3142
+    assert last["naive_change_pct"] == pytest.approx(-31.4)
+    assert last["what changes"] == "scope and measure_type"
+    # 2017: about 150 (E16) -> 2018: 254.95 (E13, FTZ area): 254.95 / 150 - 1 = +0.6997
+    assert breaks.iloc[2]["naive_change_pct"] == pytest.approx(70.0)
+
+
+def test_scope_table(indicators):
+    # hk_share_of_fdi: 88.3 (2020, unstated), 92.4 (2021 cumulative, 14.92 km2), 93.8 (2021, unstated)
+    table = scope_table(indicators, "hk_share_of_fdi")
+    assert sorted(table["value"]) == [88.3, 92.4, 93.8]
+    assert table["territory"].nunique() == 2
+    for bad in ["gdpp", "", None, 3.5]:
+        with pytest.raises(InputProblem, match="No indicator called"):
+            scope_table(indicators, bad)
+
+
+def test_statuses_by_month(zones):
+    # end of 2010-08: cooperation zone + bonded port certain, SEZ city-wide uncertain (2010, year precision);
+    # end of 2015-04: 4 (SEZ, FTZ, cooperation zone, bonded port); end of 2019-02: + GBA (2019-02-18) = 5.
+    table = statuses_by_month(zones, D(2008, 1, 1), D(2025, 6, 30)).set_index("month")
+    assert len(table) == 12 * 17 + 6
+    assert tuple(table.loc["2010-08", ["certain", "uncertain"]]) == (2, 1)
+    assert tuple(table.loc["2015-04", ["certain", "uncertain"]]) == (4, 0)
+    assert tuple(table.loc["2019-01", ["certain", "uncertain"]]) == (4, 0)
+    assert tuple(table.loc["2019-02", ["certain", "uncertain"]]) == (5, 0)
+    assert table["certain"].is_monotonic_increasing
+
+
+def test_indicator_value(indicators):
+    # tax_revenue 2018, full year: 44.594 bn yuan, Qianhai & Shekou FTZ area (E13)
+    row = indicator_value(indicators, "tax_revenue", 2018)
+    assert row["value"] == pytest.approx(44.594) and row["scope"] == "qianhai_shekou_ftz_area"
+    with pytest.raises(InputProblem, match="has 2 rows for 2016"):
+        indicator_value(indicators, "tax_revenue", 2016)
+    assert indicator_value(indicators, "tax_revenue", 2016, "full year")["value"] == pytest.approx(27)
+    with pytest.raises(InputProblem, match="No row for 'tax_revenue' in 2030"):
+        indicator_value(indicators, "tax_revenue", 2030)
+
+
+@pytest.mark.parametrize("bad", [None, "soon", "2015-13-01", 2015, math.nan, math.inf, 1e308, -1, 0, True, [2015]])
+def test_functions_reject_bad_days(timeline, zones, ftz, bad):
+    for call in (lambda: events_on(timeline, bad), lambda: qianhai_layers(zones, bad), lambda: ftz_total(ftz, bad),
+                 lambda: event_status("2010-08-26", "day", bad),
+                 lambda: layers_chart(zones, D(2008, 1, 1), D(2025, 6, 30), bad, "x")):
+        with pytest.raises(InputProblem, match="must be a date"):
+            call()
+
+
+def test_functions_reject_bad_tables(indicators):
+    for bad in (None, "qianhai_indicators", 3.5, indicators[["year"]]):
+        with pytest.raises(InputProblem, match="qianhai_indicators|output rows"):
+            output_rows(bad)
+        with pytest.raises(InputProblem):
+            scope_table(bad, "gdp")
+    with pytest.raises(InputProblem, match="must not come after"):
+        statuses_by_month(load("qianhai_zones"), D(2020, 1, 1), D(2010, 1, 1))
+    with pytest.raises(InputProblem, match="Unknown date precision"):
+        period_last(D(2013, 1, 7), "week")
