@@ -1,0 +1,492 @@
+"""Notebook 08 plumbing: the expanded zone's GDP as reported, constant-growth scenarios to 2030 and 2035,
+the evidence the course holds for each "golden decade" aim, and the final claims ledger.
+
+The arithmetic students should read (a projection, an implied growth rate) is written out in the notebook;
+these functions repeat it for the widget and are unit-tested against values worked by hand from the CSVs.
+A scenario is a teaching model (constant growth), never a forecast and never data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import ipywidgets as w
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
+
+from qianhai.charts import PALETTE, finish, new_figure
+from qianhai.display import Note, escape
+from qianhai.growth import cagr
+from qianhai.inputs import InputProblem, parse_number
+from qianhai.ledger import VERDICTS
+from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
+
+UNIT = "bn yuan, current prices as reported"
+HORIZONS = (2030, 2035)
+FULL_YEAR = "full_year"
+PERIOD_WORDS = {"full_year": "full year", "H1": "first half only (Jan–Jun)",
+                "Q1_Q3": "first three quarters only (Jan–Sep)"}
+PARTIAL_WORDS = {"H1": "first-half (Jan–Jun)", "Q1_Q3": "first-three-quarters (Jan–Sep)"}
+RATE_RANGE = (-10.0, 30.0)  # the widget's slider, % a year
+EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km² zone
+GDP_COLUMNS = {"year", "period", "value", "growth_pct"}
+
+
+# --- the reported figures -------------------------------------------------------------------------
+
+def _check_frame(frame: object, columns: set[str], name: str) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame) or not columns <= set(frame.columns):
+        raise InputProblem(f"Expected the {name} table (load({name!r})), not {type(frame).__name__}.")
+    return frame
+
+
+def full_year_series(gdp: pd.DataFrame) -> pd.Series:
+    """The full-year figures only, indexed by year: the only ones comparable across years."""
+    gdp = _check_frame(gdp, GDP_COLUMNS, "qianhai_expanded_gdp")
+    rows = gdp[gdp["period"] == FULL_YEAR]
+    series = pd.Series(rows["value"].astype(float).to_numpy(), index=[int(y) for y in rows["year"]], name="gdp")
+    return series.sort_index()
+
+
+def comparability_table(gdp: pd.DataFrame) -> pd.DataFrame:
+    """Every reported figure with its period, and whether it can go on a chart of yearly levels."""
+    gdp = _check_frame(gdp, GDP_COLUMNS, "qianhai_expanded_gdp")
+    rows = []
+    for r in gdp.sort_values(["year", "period"]).itertuples():
+        full = r.period == FULL_YEAR
+        rows.append({
+            "year": int(r.year), "period covered": PERIOD_WORDS.get(r.period, r.period),
+            f"GDP ({UNIT})": float(r.value),
+            "reported growth (% y/y)": None if pd.isna(r.growth_pct) else float(r.growth_pct),
+            "on the main chart?": "yes" if full else "no: part of a year",
+            "source": r.source_id,
+        })
+    return pd.DataFrame(rows).set_index("year")
+
+
+def _year(value: object, label: str = "Base year") -> int:
+    return int(parse_number(value, label=label, integer=True))
+
+
+def full_year_figure(gdp: pd.DataFrame, year: object, label: str = "Base year") -> float:
+    """The full-year GDP of one year, or a message saying what the data have for that year instead."""
+    series = full_year_series(gdp)
+    chosen = _year(year, label)
+    if chosen in series.index:
+        return float(series[chosen])
+    have = ", ".join(str(y) for y in series.index)
+    first, last = int(gdp["year"].min()), int(gdp["year"].max())
+    if chosen < first:
+        raise InputProblem(f"{label}: the expanded zone dates from September {first}; its GDP figures start in "
+                           f"{first}. Years with a full-year figure: {have}.")
+    if chosen > last:
+        raise InputProblem(f"{label}: the data end in {last}. Years with a full-year figure: {have}.")
+    partial = gdp[gdp["year"] == chosen]
+    if partial.empty:
+        raise InputProblem(f"{label}: no GDP figure at all was found for {chosen} (a gap, left as a gap). "
+                           f"Years with a full-year figure: {have}.")
+    r = partial.iloc[0]
+    raise InputProblem(
+        f"{label}: {chosen} has only a {PARTIAL_WORDS.get(r['period'], r['period'])} figure "
+        f"({r['value']:,.2f} bn yuan), which is not comparable with full years. "
+        f"Years with a full-year figure: {have}.")
+
+
+@dataclass(frozen=True)
+class ImpliedGrowth:
+    start: int
+    end: int
+    start_value: float
+    end_value: float
+
+    @property
+    def years(self) -> int:
+        return self.end - self.start
+
+    @property
+    def ratio(self) -> float:
+        return self.end_value / self.start_value
+
+    @property
+    def rate(self) -> float:
+        return cagr(self.start_value, self.end_value, self.years)
+
+    def sentence(self) -> str:
+        return (f"{self.start} → {self.end}: {self.start_value:,.2f} → {self.end_value:,.2f} bn yuan, "
+                f"{self.ratio:.3f} times; implied growth ({self.ratio:.4f}) ** (1/{self.years}) − 1 = "
+                f"{self.rate:.1%} a year.")
+
+
+def implied_growth(gdp: pd.DataFrame, start: object, end: object) -> ImpliedGrowth:
+    """The constant yearly rate that takes one reported full-year level to another."""
+    first, last = _year(start, "First year"), _year(end, "Last year")
+    if first >= last:
+        raise InputProblem(f"The first year ({first}) must come before the last ({last}).")
+    v0 = full_year_figure(gdp, first, "First year")
+    v1 = full_year_figure(gdp, last, "Last year")
+    return ImpliedGrowth(first, last, v0, v1)
+
+
+# --- the teaching model: constant growth ------------------------------------------------------------
+
+def _rate(rate_pct: object) -> float:
+    rate = parse_number(rate_pct, label="Growth rate", unit="% a year")
+    if rate <= -100:
+        raise InputProblem(f"Growth rate: {rate:g}% a year would wipe out the whole economy (or more) every "
+                           "year. Type a rate above -100% a year.")
+    return float(rate)
+
+
+def project(base_value: object, rate_pct: object, years: object) -> float:
+    """base × (1 + rate/100) ** years: the level after ``years`` years of constant growth."""
+    base = parse_number(base_value, label="Base value", unit="bn yuan")
+    if base <= 0:
+        raise InputProblem(f"Base value: {base:g} bn yuan; a GDP level to grow from must be above zero.")
+    rate = _rate(rate_pct)
+    span = parse_number(years, label="Years ahead", minimum=0, maximum=200, integer=True)
+    try:
+        value = base * (1 + rate / 100) ** span
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        raise InputProblem("The projection is too large to compute; choose a smaller growth rate.")
+    return value
+
+
+@dataclass(frozen=True)
+class Comparison:
+    year: int
+    reported: float
+    path: float
+
+    @property
+    def gap(self) -> float:
+        return self.reported / self.path - 1
+
+    def sentence(self) -> str:
+        if abs(self.gap) < 0.0005:
+            where = "on this path"
+        else:
+            where = f"{abs(self.gap):.1%} {'above' if self.gap > 0 else 'below'} this path"
+        return (f"The reported {self.year} figure ({self.reported:,.2f}) is {where} "
+                f"(path: {self.path:,.2f} bn yuan).")
+
+
+@dataclass
+class Scenario:
+    base_year: int
+    base_value: float
+    rate_pct: float
+    path: pd.Series
+    comparisons: list[Comparison] = field(default_factory=list)
+    fits: dict[int, float] = field(default_factory=dict)  # rate (fraction) that passes through each figure
+
+    def at(self, year: int) -> float:
+        return float(self.path[year])
+
+    def lines(self) -> list[str]:
+        out = [f"Base {self.base_year}: {self.base_value:,.2f} bn yuan (full year). At {self.rate_pct:g}% a year: "
+               + "; ".join(f"{y} → {self.at(y):,.1f}" for y in HORIZONS) + " bn yuan."]
+        out += [c.sentence() for c in self.comparisons]
+        if not self.comparisons:
+            out.append(f"No full-year figure after {self.base_year} is reported yet: nothing to check the path against.")
+        out += [f"To pass exactly through the reported {y} figure, the rate would be {r:.1%} a year."
+                for y, r in sorted(self.fits.items())]
+        return out
+
+
+def scenario(gdp: pd.DataFrame, base_year: object, rate_pct: object, to_year: int = HORIZONS[-1]) -> Scenario:
+    """Constant growth from a reported full-year base to ``to_year``, checked against later reported years."""
+    base = full_year_figure(gdp, base_year)
+    year0 = _year(base_year)
+    rate = _rate(rate_pct)
+    years = range(year0, to_year + 1)
+    path = pd.Series([project(base, rate, y - year0) for y in years], index=list(years), dtype=float)
+    later = full_year_series(gdp)
+    later = later[later.index > year0]
+    comparisons = [Comparison(int(y), float(v), float(path[y])) for y, v in later.items() if y in path.index]
+    fits = {int(y): cagr(base, float(v), int(y) - year0) for y, v in later.items()}
+    return Scenario(year0, base, rate, path, comparisons, fits)
+
+
+def scenario_table(gdp: pd.DataFrame, base_year: object, rates_pct: list) -> pd.DataFrame:
+    """A few precomputed scenarios side by side (the static view of the widget)."""
+    rows = []
+    for rate in rates_pct:
+        s = scenario(gdp, base_year, rate)
+        row = {"growth (% a year)": round(float(rate), 2)}
+        row.update({f"{y} (bn yuan)": round(s.at(y), 1) for y in HORIZONS})
+        row.update({f"reported {c.year} vs path": f"{c.gap:+.1%}" for c in s.comparisons})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("growth (% a year)")
+
+
+# --- official targets ---------------------------------------------------------------------------------
+
+TARGET_COLUMNS = {"target_id", "kind", "target_year", "target_value", "unit", "scope_code", "target_text"}
+
+
+def gdp_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """Numeric output targets (bn yuan) for the expanded zone: the only kind that could sit on the chart."""
+    targets = _check_frame(targets, TARGET_COLUMNS, "qianhai_targets")
+    chosen = targets[(targets["kind"] == "target") & (targets["scope_code"] == EXPANDED)
+                     & (targets["unit"] == "bn yuan") & targets["target_value"].notna() & targets["target_year"].notna()]
+    return chosen.sort_values("target_year")
+
+
+def target_note(targets: pd.DataFrame) -> str:
+    """One sentence on what the course data hold as a GDP target for 2030 and 2035."""
+    found = gdp_targets(targets)
+    if not found.empty:
+        return "Official numeric targets for the expanded zone: " + "; ".join(
+            f"{int(r.target_year)}: {r.target_value:,.1f} bn yuan ({r.target_id})" for r in found.itertuples()) + "."
+    staged = targets[(targets["scope_code"] == EXPANDED) & (targets["kind"] == "target")]
+    words = "; ".join(f"“{t}”" for t in staged["target_text"])
+    return ("No numeric GDP target for the expanded zone exists in the course data, for 2030, 2035 or any year. "
+            f"What the data hold for this territory: {words}.")
+
+
+# --- the widget ---------------------------------------------------------------------------------------
+
+def base_year_options(gdp: pd.DataFrame) -> list[tuple[str, int]]:
+    """Every year of the data, labelled with what was reported for it (so a gap is visible, not hidden)."""
+    gdp = _check_frame(gdp, GDP_COLUMNS, "qianhai_expanded_gdp")
+    options = []
+    for year in range(int(gdp["year"].min()), int(gdp["year"].max()) + 1):
+        periods = set(gdp.loc[gdp["year"] == year, "period"])
+        if FULL_YEAR in periods:
+            label = f"{year} · full-year figure"
+        elif periods:
+            label = f"{year} · part of the year only"
+        else:
+            label = f"{year} · no figure found"
+        options.append((label, year))
+    return options
+
+
+class ScenarioExplorer:
+    """Base year + growth rate (slider with typed twin) → a path to 2030 and 2035, and where the reported
+    full-year figures fall against it."""
+
+    def __init__(self, gdp: pd.DataFrame, targets: pd.DataFrame, base_year: int, rate_pct: float):
+        self.gdp, self.targets = gdp, targets
+        self.actual = full_year_series(gdp)
+        self.messages = Messages()
+        self.base = w.Dropdown(options=base_year_options(gdp), value=base_year, description="Base year",
+                               style=LABEL_STYLE)
+        self.rate = TwinSlider("Growth rate", minimum=RATE_RANGE[0], maximum=RATE_RANGE[1], value=rate_pct,
+                               step=0.1, integer=False, unit="% a year", messages=self.messages,
+                               readout_format=".1f")
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last: Scenario | None = None
+        self.fig, self.ax = new_figure(6.4, 3.3)
+        self.ax.plot(self.actual.index, self.actual.values, "o", color=PALETTE["black"], markersize=7,
+                     label="reported, full year", zorder=3)
+        (self.line,) = self.ax.plot([], [], color=PALETTE["blue"], label="scenario path")
+        (self.ends,) = self.ax.plot([], [], "s", color=PALETTE["orange"], markersize=7, label="2030 and 2035")
+        (self.gaps,) = self.ax.plot([], [], ":", color=PALETTE["vermillion"], linewidth=2,
+                                    label="gap: reported vs path")
+        numeric = gdp_targets(targets)
+        if not numeric.empty:
+            self.ax.plot(numeric["target_year"].astype(int), numeric["target_value"], "*", markersize=12,
+                         color=PALETTE["green"], label="official target")
+        self.labels = [self.ax.text(y, 0, "", fontsize=8, ha="right", va="bottom") for y in HORIZONS]
+        self.ax.set_xlim(int(gdp["year"].min()) - 0.5, HORIZONS[-1] + 0.5)
+        self.ax.legend(loc="upper left", fontsize=8)
+        self.chart = finish(self.fig, self.ax, title="Expanded Qianhai zone: a constant-growth scenario",
+                            xlabel="Year", ylabel="GDP, bn yuan (current prices)",
+                            resources=["qianhai_expanded_gdp"], alt="(set on update)")
+        self.base.observe(self.update, names="value")
+        self.rate.observe(self.update)
+        self.update()
+        self.panel = Panel([self.base, self.rate.box, self.messages.widget, self.result, self.output],
+                           summary="growth scenario: pick a base year and a growth rate; see 2030, 2035 and "
+                                   "where the reported figures fall")
+
+    def update(self, change=None) -> None:
+        reported = "; ".join(f"{y}: {v:,.2f}" for y, v in self.actual.items())
+        try:
+            result = scenario(self.gdp, self.base.value, self.rate.value)
+        except InputProblem as problem:
+            self.last = None
+            self.messages.error(str(problem))
+            self.result.value = ""
+            for artist in (self.line, self.ends, self.gaps):
+                artist.set_data([], [])
+            for label in self.labels:
+                label.set_text("")
+            self.ax.set_title("Expanded Qianhai zone: no scenario (pick a full-year base)", loc="left")
+            self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({reported}); no scenario "
+                              f"path is drawn: {problem}")
+        else:
+            self.last = result
+            self.messages.clear()
+            self.line.set_data(result.path.index, result.path.values)
+            self.ends.set_data(list(HORIZONS), [result.at(y) for y in HORIZONS])
+            xs, ys = [], []
+            for c in result.comparisons:
+                xs += [c.year, c.year, float("nan")]
+                ys += [c.path, c.reported, float("nan")]
+            self.gaps.set_data(xs, ys)
+            for label, year in zip(self.labels, HORIZONS):
+                label.set_position((year, result.at(year)))
+                label.set_text(f"{result.at(year):,.0f} ")
+            self.ax.set_title(f"From {result.base_year} at {result.rate_pct:g}% a year", loc="left")
+            lines = result.lines() + [target_note(self.targets)]
+            self.result.value = "<br>".join(escape(line) for line in lines)
+            self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({reported}) as dots, and a "
+                              f"line growing at a constant {result.rate_pct:g}% a year from {result.base_year} to "
+                              f"{HORIZONS[-1]}. " + " ".join(result.lines()[:1 + len(result.comparisons)]))
+        highest = [float(self.actual.max())] + ([float(self.last.path.max())] if self.last else [])
+        numeric = gdp_targets(self.targets)
+        highest += [float(numeric["target_value"].max())] if not numeric.empty else []
+        self.ax.set_ylim(0, max(highest) * 1.12)  # explicit: autoscaling is off once a limit is set
+        show_in(self.output, self.chart)
+
+
+# --- the golden-decade aims as a reflection framework -----------------------------------------------
+
+UNIT_WORDS = {"cny_bn": "bn yuan", "usd_bn": "bn US$", "pct": "%", "count": "", "persons": "people",
+              "categories": "categories", "cny_bn_per_km2": "bn yuan per km²", "pct_yoy": "% y/y",
+              "pct_per_year": "% a year"}
+
+# (group, aim, the article's words — Wang Jinxia, section 7, evidence [(resource, code)], what it cannot show)
+AIMS = [
+    ("five civilizations", "institutional", "institutional civilization",
+     [("indicator", "institutional_innovations"), ("indicator", "innovations_promoted_nationwide")],
+     "counts from Qianhai's own reporting; they measure activity, not how good or how lasting the reforms are"),
+    ("five civilizations", "industrial", "industrial civilization",
+     [("indicator", "modern_services_share_of_gdp"), ("indicator", "ifc_financial_institutions_since_2021")],
+     "a shift in the mix of output, not its productivity; the share is derived, not published"),
+    ("five civilizations", "space", "space civilization",
+     [("zone", "qianhai_coop_zone_2010"), ("zone", "qianhai_coop_zone_2021"), ("indicator", "fixed_asset_investment")],
+     "more land and more building say nothing yet about how well the space is planned or used"),
+    ("five civilizations", "ecological", "ecological civilization", [],
+     "anything about the zone's environment: the research behind the course found no source for it"),
+    ("five civilizations", "social", "social civilization",
+     [("indicator", "hk_macao_professional_categories"), ("indicator", "overseas_professionals_filed")],
+     "access for professionals, not residents' living conditions; no social indicator for the zone"),
+    ("Greater Bay Area roles", "engine of cooperation", "The engine of regional cooperation",
+     [("indicator", "hk_funded_enterprises_existing"), ("indicator", "court_cases_extraterritorial_law")],
+     "Hong Kong links inside Qianhai, not Qianhai's effect on the rest of the Bay Area"),
+    ("Greater Bay Area roles", "power source of high-quality development",
+     "the power source region leading high-quality development", [("indicator", "gdp")],
+     "levels and growth rates disagree (section 3); 'high quality' has no measure here"),
+    ("Greater Bay Area roles", "gateway hub for globalization", "the gateway hub",
+     [("indicator", "local_import_export"), ("indicator", "fdi_actual_used")],
+     "trade and foreign investment in yuan, current prices; no comparison with other zones here"),
+    ("Greater Bay Area roles", "governance model for global resources", "the governance model",
+     [("indicator", "fortune500_invested_enterprises")],
+     "a count of firms, not a test of governance; definitions change between counts"),
+]
+
+
+def _indicator_text(indicators: pd.DataFrame, code: str) -> list[str]:
+    rows = indicators[(indicators["indicator_code"] == code) & (indicators["scope"] == "qianhai_coop_zone_2021")
+                      & (indicators["period_type"].isin(["full_year", "point_in_time", "cumulative"]))]
+    out = []
+    for r in rows.sort_values(["year", "period"]).itertuples():
+        unit = UNIT_WORDS.get(r.unit, r.unit)
+        qualifier = f"{r.value_qualifier.replace('_', ' ')} " if isinstance(r.value_qualifier, str) else ""
+        number = f"{r.value:,.0f}" if float(r.value).is_integer() else f"{r.value:,.2f}"
+        derived = ", derived" if bool(r.derived) else ""
+        out.append(f"{r.indicator}: {qualifier}{number}{' ' + unit if unit else ''} ({_when(r)}; "
+                   f"{r.source_id}{derived})")
+    return out
+
+
+def _when(r) -> str:
+    """The period of an indicator row in words: 'full year 2021', 'Dec 2024', '2021–2025, cumulative'."""
+    if r.period_type == "cumulative" and not pd.isna(r.year_start) and int(r.year_start) < int(r.year):
+        return f"{int(r.year_start)}–{int(r.year)}, cumulative"
+    period = str(r.period)
+    return period if str(int(r.year)) in period else f"{period} {int(r.year)}"
+
+
+def _zone_text(zones: pd.DataFrame, zone_id: str) -> list[str]:
+    rows = zones[zones["zone_id"] == zone_id]
+    return [f"{r.name}: {r.area_km2:,.2f} km² from {r.valid_from:%Y-%m-%d} ({r.source_id})" for r in rows.itertuples()]
+
+
+def evidence_map(indicators: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
+    """For each aim of section 7, what the course data hold (computed from the rows) and what they cannot show."""
+    _check_frame(indicators, {"indicator_code", "scope", "period_type", "value", "unit"}, "qianhai_indicators")
+    _check_frame(zones, {"zone_id", "area_km2", "valid_from"}, "qianhai_zones")
+    rows = []
+    for group, aim, phrase, specs, caveat in AIMS:
+        found: list[str] = []
+        for kind, key in specs:
+            found += _indicator_text(indicators, key) if kind == "indicator" else _zone_text(zones, key)
+        rows.append({"group": group, "aim": aim, "the article's words": phrase,
+                     "evidence in the course data": found, "what it cannot tell us": caveat})
+    return pd.DataFrame(rows)
+
+
+def evidence_note(frame: pd.DataFrame) -> Note:
+    """The evidence map as a readable table (markdown) with the same words as plain text."""
+    md = ["| aim | the article's words | evidence in the course data | what it cannot tell us |",
+          "|---|---|---|---|"]
+    plain = []
+    for r in frame.itertuples():
+        evidence = "<br>".join(_cell(x) for x in r[4]) if r[4] else "**none: no source found**"
+        md.append(f"| **{_cell(r.aim)}** ({_cell(r.group)}) | “{_cell(r[3])}” | {evidence} | {_cell(r[5])} |")
+        plain.append(f"{r.aim} ({r.group}): " + ("; ".join(r[4]) if r[4] else "no source found") + f". Cannot tell: {r[5]}.")
+    return Note("\n".join(md), "\n".join(plain))
+
+
+def _cell(text: object) -> str:
+    return escape(text).replace("|", "/")
+
+
+# --- the claims ledger at the end of the course ---------------------------------------------------------
+
+CLAIM_COLUMNS = {"claim_id", "speaker", "claim_type", "notebook", "verdict"}
+
+
+def ledger_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """Every claim with who made it, where it was tested and its verdict, read from the ledger."""
+    claims = _check_frame(claims, CLAIM_COLUMNS, "claims")
+    table = claims.sort_values("claim_id").set_index("claim_id")
+    return table[["speaker", "claim_type", "notebook", "verdict"]]
+
+
+def verdict_counts(claims: pd.DataFrame, by: str = "claim_type") -> pd.DataFrame:
+    """Claims counted by ``by`` and verdict, verdict columns in the course's order (only those present)."""
+    claims = _check_frame(claims, CLAIM_COLUMNS, "claims")
+    if by not in claims.columns:
+        raise InputProblem(f"The ledger has no column {str(by)[:40]!r}; try claim_type, speaker or notebook.")
+    table = pd.crosstab(claims[by], claims["verdict"])
+    present = [v for v in VERDICTS if v in table.columns]
+    others = sorted(c for c in table.columns if c not in VERDICTS)
+    return table[present + others].sort_index()
+
+
+def verdict_sentence(claims: pd.DataFrame) -> str:
+    claims = _check_frame(claims, CLAIM_COLUMNS, "claims")
+    counts = claims["verdict"].value_counts()
+    order = [v for v in VERDICTS if v in counts.index] + sorted(v for v in counts.index if v not in VERDICTS)
+    return f"{len(claims)} claims: " + ", ".join(f"{int(counts[v])} {v}" for v in order) + "."
+
+
+def ledger_chart(claims: pd.DataFrame):
+    """Stacked bars: verdicts for each kind of claim (factual, evaluative, forward-looking)."""
+    table = verdict_counts(claims, "claim_type")
+    colours = {"supported": PALETTE["green"], "partly supported": PALETTE["sky"],
+               "not verifiable": PALETTE["orange"], "contradicted": PALETTE["vermillion"],
+               "not yet examined": "#BBBBBB"}
+    fig, ax = new_figure(6.4, 2.9)
+    left = pd.Series(0, index=table.index)
+    for verdict in table.columns:
+        ax.barh(table.index, table[verdict], left=left, label=verdict, color=colours.get(verdict))
+        left = left + table[verdict]
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    described = "; ".join(f"{kind}: " + ", ".join(f"{int(n)} {v}" for v, n in row.items() if n)
+                          for kind, row in table.iterrows())
+    return finish(fig, ax, title="The claims ledger: verdicts by kind of claim", xlabel="number of claims",
+                  ylabel="", resources=["claims"],
+                  alt=f"Horizontal stacked bars, one per kind of claim. {described}.")
