@@ -1,0 +1,622 @@
+"""Notebook 04 plumbing: negative-list editions, Qianhai's innovation counts source by source, the
+evidence behind the cooperation-zone fields, and a teaching model of policy diffusion
+(pilot → replicate → nationwide).
+
+The arithmetic students should read (a change between editions, a replicated share) is written out
+in the notebook; these functions repeat it for the widgets and are unit-tested against values worked
+by hand from the CSV rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from qianhai.charts import PALETTE, Chart, finish, new_figure
+from qianhai.inputs import InputProblem, parse_number
+from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
+
+# ---------------------------------------------------------------------------------------------
+# Negative lists by edition
+# ---------------------------------------------------------------------------------------------
+
+LIST_ORDER = ["ftz_pilot", "nationwide", "hainan_ftp"]
+LIST_LABELS = {
+    "ftz_pilot": "Pilot FTZ list",
+    "nationwide": "Nationwide list",
+    "hainan_ftp": "Hainan Free Trade Port list",
+}
+LIST_COLOURS = {"ftz_pilot": PALETTE["blue"], "nationwide": PALETTE["orange"], "hainan_ftp": PALETTE["green"]}
+COUNTED = "special administrative measures"
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if _missing(value) else int(value)
+
+
+def _text(value: object) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def edition_key(list_type: str, edition_year: int) -> str:
+    return f"{list_type} {int(edition_year)}"
+
+
+def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
+    """One row per edition (list types in a fixed order, then by year) with the change from the
+    previous edition of the same list.
+
+    ``previous_measures`` is the count the sources report for the previous edition; the table also
+    looks up the previous row of the same list in the data and flags any disagreement. Editions are
+    not yearly, so ``years_since_previous`` says how long each change took."""
+    unknown = sorted(set(lists["list_type"]) - set(LIST_ORDER))
+    if unknown:
+        raise InputProblem(f"Unknown list type(s) {unknown}; expected {LIST_ORDER}.")
+    rows = []
+    for list_type in LIST_ORDER:
+        group = lists[lists["list_type"] == list_type].sort_values("edition_year")
+        before = None
+        for r in group.itertuples(index=False):
+            count = int(r.special_measures)
+            reported = _int_or_none(r.previous_edition_measures)
+            in_data = None if before is None else int(before.special_measures)
+            previous = reported if reported is not None else None
+            change = None if previous is None else count - previous
+            rows.append({
+                "key": edition_key(list_type, r.edition_year),
+                "label": f"{LIST_LABELS[list_type]}, {int(r.edition_year)} edition",
+                "list_type": list_type,
+                "edition_year": int(r.edition_year),
+                "measures": count,
+                "counts_special_measures": r.measure_definition == COUNTED,
+                "previous_edition_year": None if before is None else int(before.edition_year),
+                "previous_measures": previous,
+                "previous_in_data": in_data,
+                "sources_agree_on_previous": None if (reported is None or in_data is None) else reported == in_data,
+                "change": change,
+                "change_pct": None if change is None else 100 * change / previous,
+                "years_since_previous": None if before is None else int(r.edition_year) - int(before.edition_year),
+                "pilot_ftzs_covered": _int_or_none(r.pilot_ftzs_covered_at_issue),
+                "issued": _text(r.issued),
+                "effective": _text(r.effective),
+                "source_id": r.source_id,
+                "second_source_id": _text(r.second_source_id),
+            })
+            before = r
+    table = pd.DataFrame(rows).set_index("key")
+    for column in ("previous_edition_year", "previous_measures", "previous_in_data", "change", "years_since_previous",
+                   "pilot_ftzs_covered"):
+        table[column] = table[column].astype("Int64")
+    table["sources_agree_on_previous"] = table["sources_agree_on_previous"].astype("boolean")
+    table["change_pct"] = table["change_pct"].astype("float64")
+    return table
+
+
+def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
+    """The pilot-FTZ and nationwide editions side by side, one row per edition year (a compact view of
+    ``edition_table``; the Hainan list is left out)."""
+    columns = {}
+    for list_type, short in (("ftz_pilot", "FTZ list"), ("nationwide", "nationwide list")):
+        part = table[table["list_type"] == list_type].set_index("edition_year")
+        columns[short] = part["measures"]
+        columns[f"{short} change"] = part["change"]
+        columns[f"{short} gap (years)"] = part["years_since_previous"]
+        if list_type == "ftz_pilot":
+            columns["pilot FTZs covered"] = part["pilot_ftzs_covered"]
+    out = pd.DataFrame(columns).sort_index().astype("Int64")
+    out.index.name = "edition"
+    return out
+
+
+@dataclass(frozen=True)
+class EditionSummary:
+    key: str
+    label: str
+    measures: int
+    previous_edition_year: int | None
+    previous_measures: int | None
+    change: int | None
+    change_pct: float | None
+    years_since_previous: int | None
+    counts_special_measures: bool
+    sources_agree_on_previous: bool | None
+    previous_in_data: int | None
+    pilot_ftzs_covered: int | None
+    issued: str
+    effective: str
+    sources: str
+
+    def sentence(self) -> str:
+        dates = ", ".join(x for x in (f"issued {self.issued}" if self.issued else "",
+                                      f"in force {self.effective}" if self.effective else "") if x)
+        head = f"{self.label}{f' ({dates})' if dates else ''}: {self.measures} measures."
+        if not self.counts_special_measures:
+            head += (" This count is the restrictive measures of the 2017 Catalogue, used only as a baseline: "
+                     "it is not a negative list of its own.")
+        if self.change is None:
+            if self.previous_edition_year is None:
+                head += " It is the first edition of this list in the data, so there is nothing to compare with."
+            else:
+                head += " The sources report no previous count to compare with."
+        else:
+            direction = "fewer" if self.change < 0 else "more"
+            span = (f" over {self.years_since_previous} year{'s' if self.years_since_previous != 1 else ''}"
+                    if self.years_since_previous is not None else "")
+            prev_year = f" ({self.previous_edition_year} edition)" if self.previous_edition_year else ""
+            head += (f" That is {abs(self.change)} {direction} than the previous edition's {self.previous_measures}"
+                     f"{prev_year}, a change of {self.change_pct:+.1f}%{span}.")
+            if self.sources_agree_on_previous is False:
+                head += (f" Caution: the previous row in the data says {self.previous_in_data}, not "
+                         f"{self.previous_measures}.")
+        if self.pilot_ftzs_covered is not None:
+            head += f" It applied to {self.pilot_ftzs_covered} pilot FTZ{'s' if self.pilot_ftzs_covered != 1 else ''}."
+        return head + f" Sources: {self.sources}."
+
+
+def edition_summary(table: pd.DataFrame, key: object) -> EditionSummary:
+    """The edition called ``key`` (e.g. 'ftz_pilot 2018') from ``edition_table``; a clear message otherwise."""
+    if not isinstance(key, str) or key not in table.index:
+        shown = str(key)[:40]
+        raise InputProblem(f"No edition called {shown!r}. Pick one of: {', '.join(table.index)}.")
+    r = table.loc[key]
+    sources = r["source_id"] + (f"; also {r['second_source_id']}" if r["second_source_id"] else "")
+    return EditionSummary(
+        key=key, label=r["label"], measures=int(r["measures"]),
+        previous_edition_year=_int_or_none(r["previous_edition_year"]),
+        previous_measures=_int_or_none(r["previous_measures"]), change=_int_or_none(r["change"]),
+        change_pct=None if _missing(r["change_pct"]) else float(r["change_pct"]),
+        years_since_previous=_int_or_none(r["years_since_previous"]),
+        counts_special_measures=bool(r["counts_special_measures"]),
+        sources_agree_on_previous=None if _missing(r["sources_agree_on_previous"]) else bool(r["sources_agree_on_previous"]),
+        previous_in_data=_int_or_none(r["previous_in_data"]),
+        pilot_ftzs_covered=_int_or_none(r["pilot_ftzs_covered"]),
+        issued=r["issued"], effective=r["effective"], sources=sources,
+    )
+
+
+def draw_lists(ax, table: pd.DataFrame) -> None:
+    """The editions of each list as a line with markers; a hollow marker for a baseline count that is
+    not a negative list of its own; a lone diamond for the Hainan list."""
+    for list_type in LIST_ORDER:
+        part = table[table["list_type"] == list_type]
+        if part.empty:
+            continue
+        colour = LIST_COLOURS[list_type]
+        proper = part[part["counts_special_measures"]]
+        marker = "D" if list_type == "hainan_ftp" else "o"
+        linestyle = "none" if list_type == "hainan_ftp" else "-"
+        ax.plot(proper["edition_year"], proper["measures"], marker=marker, markersize=5, linestyle=linestyle,
+                color=colour, label=LIST_LABELS[list_type])
+        baseline = part[~part["counts_special_measures"]]
+        if not baseline.empty:
+            ax.plot(baseline["edition_year"], baseline["measures"], "o", markersize=7, markerfacecolor="white",
+                    color=colour, label="2017 Catalogue baseline (not a list)")
+            first_proper = proper.iloc[0]
+            ax.plot([baseline["edition_year"].iloc[-1], first_proper["edition_year"]],
+                    [baseline["measures"].iloc[-1], first_proper["measures"]], linestyle=":", color=colour)
+
+
+class EditionPicker:
+    """Pick an edition → its count, the change from the previous edition, highlighted on the chart."""
+
+    def __init__(self, lists: pd.DataFrame, start: str = "ftz_pilot 2018"):
+        self.table = edition_table(lists)
+        self.messages = Messages()
+        self.edition = w.Dropdown(options=[(r.label, key) for key, r in self.table.iterrows()], value=start,
+                                  description="Edition", style=LABEL_STYLE, layout=w.Layout(width="420px"))
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last: EditionSummary | None = None
+        self.fig, self.ax = new_figure(5.8, 3.3)
+        draw_lists(self.ax, self.table)
+        (self.ring,) = self.ax.plot([], [], "o", markersize=13, markerfacecolor="none", markeredgewidth=2.2,
+                                    color=PALETTE["black"], label="chosen edition")
+        self.label = self.ax.annotate("", xy=(0, 0), xytext=(12, 12), textcoords="offset points",
+                                      color=PALETTE["black"], fontweight="bold")
+        self.ax.set_ylim(0, self.table["measures"].max() * 1.12)
+        self.ax.legend(fontsize=7.5, loc="upper right")
+        self.chart = finish(self.fig, self.ax, title="Foreign-investment negative lists", xlabel="Edition (year)",
+                            ylabel="special measures (count)", resources=["ftz_negative_list"],
+                            alt="(set on update)")
+        self.edition.observe(self.update, names="value")
+        self.update()
+        self.panel = Panel([self.edition, self.messages.widget, self.result, self.output],
+                           summary="negative-list edition picker: count, change from the previous edition, chart")
+
+    def update(self, change=None) -> None:
+        try:
+            summary = edition_summary(self.table, self.edition.value)
+        except InputProblem as problem:
+            self.last = None
+            self.messages.error(str(problem))
+            return
+        self.messages.clear()
+        self.last = summary
+        year = self.table.loc[summary.key, "edition_year"]
+        self.ring.set_data([year], [summary.measures])
+        self.label.xy = (year, summary.measures)
+        self.label.set_text(str(summary.measures))
+        self.ax.set_title(f"Negative lists: {summary.label}", loc="left")
+        self.result.value = f"<b>{_escape(summary.sentence())}</b>"
+        ftz = self.table[self.table["list_type"] == "ftz_pilot"]
+        nat = self.table[(self.table["list_type"] == "nationwide") & self.table["counts_special_measures"]]
+        self.chart.alt = (
+            f"Line chart of foreign-investment negative lists by edition. The pilot FTZ list falls from "
+            f"{ftz['measures'].iloc[0]} measures ({ftz['edition_year'].iloc[0]}) to {ftz['measures'].iloc[-1]} "
+            f"({ftz['edition_year'].iloc[-1]}); the nationwide list falls from {nat['measures'].iloc[0]} "
+            f"({nat['edition_year'].iloc[0]}) to {nat['measures'].iloc[-1]} ({nat['edition_year'].iloc[-1]}). "
+            f"Highlighted: {summary.sentence()}")
+        show_in(self.output, self.chart)
+
+
+def print_rows(frame: pd.DataFrame, head: str, body: str) -> None:
+    """Print one short paragraph per row: ``head`` and ``body`` are format strings over the row's columns
+    (missing values shown as '-'). Text-heavy tables read better this way than as wide tables."""
+    for row in frame.reset_index().to_dict("records"):
+        shown = {k: ("-" if _missing(v) else (f"{v:g}" if isinstance(v, float) else v)) for k, v in row.items()}
+        print(head.format(**shown))
+        print("    " + body.format(**shown))
+
+
+def wide(frame: pd.DataFrame, colwidth: int = 240) -> None:
+    """Display a table whose text columns matter without cutting them at the course's default width."""
+    from IPython.display import display
+
+    with pd.option_context("display.max_colwidth", colwidth):
+        display(frame)
+
+
+def _escape(text: str) -> str:
+    from qianhai.display import escape
+
+    return escape(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Qianhai's institutional-innovation counts, source by source
+# ---------------------------------------------------------------------------------------------
+
+QIANHAI_SCOPES = ["qianhai_shekou_ftz_area", "qianhai_unstated", "qianhai_coop_zone_2021"]
+SCOPE_WORDS = {"qianhai_shekou_ftz_area": "Qianhai & Shekou FTZ area", "qianhai_unstated": "territory not stated",
+               "qianhai_coop_zone_2021": "expanded cooperation zone (2021)", "all_pilot_ftzs": "all pilot FTZs"}
+
+
+def qianhai_counts(innov: pd.DataFrame) -> pd.DataFrame:
+    """Qianhai's reported counts, one row per (date, source, measure), sorted by date then source;
+    each row keeps its counting basis and territory. Counts are never averaged across sources."""
+    rows = innov[innov["scope"].isin(QIANHAI_SCOPES)].copy()
+    rows["territory"] = rows["scope"].map(SCOPE_WORDS)
+    rows = rows.sort_values(["sort_date", "source_id", "measure"], kind="stable")
+    return rows[["as_of", "source_id", "territory", "measure", "value", "value_qualifier", "counting_basis"]] \
+        .reset_index(drop=True)
+
+
+MEASURE_WORDS = {"cumulative_achievements": "cumulative results", "national_firsts_or_leading": "national firsts",
+                 "replicated_nationwide": "replicated nationwide", "replicated_provincewide": "replicated province-wide",
+                 "replicated_citywide": "replicated city-wide"}
+
+
+def counts_by_source(innov: pd.DataFrame) -> pd.DataFrame:
+    """One row per (date, source): every count that source gives, in words ('about' kept)."""
+    counts = qianhai_counts(innov)
+    rows = []
+    for (as_of, source), group in counts.groupby(["as_of", "source_id"], sort=False):
+        parts = [f"{MEASURE_WORDS[m]} {'about ' if q == 'about' else ''}{v}"
+                 for m, v, q in zip(group["measure"], group["value"], group["value_qualifier"])]
+        rows.append({"as_of": as_of, "source_id": source, "territory": group["territory"].iloc[0],
+                     "counting_basis": group["counting_basis"].iloc[0], "counts": "; ".join(parts)})
+    return pd.DataFrame(rows)
+
+
+def replication_ratios(innov: pd.DataFrame) -> pd.DataFrame:
+    """Replicated-nationwide share of the cumulative total, only where ONE source gives both numbers
+    for the same date and territory (so numerator and denominator share a counting basis)."""
+    rows = innov[innov["scope"].isin(QIANHAI_SCOPES)]
+    out = []
+    for (as_of, source, scope), group in rows.groupby(["as_of", "source_id", "scope"], sort=True):
+        values = dict(zip(group["measure"], group["value"]))
+        if "cumulative_achievements" in values and "replicated_nationwide" in values:
+            total, replicated = int(values["cumulative_achievements"]), int(values["replicated_nationwide"])
+            out.append({"as_of": as_of, "source_id": source, "territory": SCOPE_WORDS[scope],
+                        "counting_basis": group["counting_basis"].iloc[0], "total": total,
+                        "replicated_nationwide": replicated, "share_pct": 100 * replicated / total})
+    return pd.DataFrame(out)
+
+
+def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
+    """One horizontal bar per (date, source) with the cumulative total, and the replicated-nationwide
+    count drawn over it; returns the bar labels (top to bottom)."""
+    counts = qianhai_counts(innov)
+    keys = counts[counts["measure"].isin(["cumulative_achievements", "replicated_nationwide"])]
+    order = keys.drop_duplicates(["as_of", "source_id"])[["as_of", "source_id", "territory", "counting_basis"]]
+    labels, totals, replicated, about = [], [], [], []
+    for r in order.itertuples(index=False):
+        mine = keys[(keys["as_of"] == r.as_of) & (keys["source_id"] == r.source_id)]
+        values = dict(zip(mine["measure"], mine["value"]))
+        about.append("about " if "about" in set(mine["value_qualifier"].dropna()) else "")
+        labels.append(f"{r.as_of} · {r.source_id} · {r.territory}\nbasis: {r.counting_basis}")
+        totals.append(values.get("cumulative_achievements"))
+        replicated.append(values.get("replicated_nationwide"))
+    ypos = np.arange(len(labels))[::-1]
+    for y, total, rep, approx in zip(ypos, totals, replicated, about):
+        if total is not None:
+            ax.barh(y, total, color=PALETTE["sky"], height=0.6)
+        if rep is not None:
+            ax.barh(y, rep, color=PALETTE["vermillion"], height=0.6)
+        if total is not None and rep is not None:
+            words, end = f"{approx}{total}, of which {rep} nationwide", total
+        elif total is not None:
+            words, end = f"{approx}{total}", total
+        else:
+            words, end = f"{rep} nationwide (no total in this source)", rep
+        ax.text(end + 10, y, words, va="center", fontsize=8)
+    ax.set_yticks(ypos, labels, fontsize=7.5)
+    ax.set_xlim(0, max(t for t in totals if t is not None) * 1.6)
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=PALETTE["sky"], label="cumulative results reported"),
+                       Patch(color=PALETTE["vermillion"], label="of which replicated nationwide")],
+              fontsize=8, loc="upper right")
+    return labels
+
+
+# ---------------------------------------------------------------------------------------------
+# The cooperation-zone fields named in the article, and the evidence in the data for each
+# ---------------------------------------------------------------------------------------------
+
+COOPERATION_FIELDS = {
+    # field named by Mao Yanhua → (resource, row id) pairs chosen by the course from the data
+    "service trade": [("qianhai_legal_facts", "cepa_ix_recognition")],
+    "financial opening": [("crossborder_rmb_loans", "authorisation_2012_reply"),
+                          ("crossborder_rmb_loans", "first_batch_lenders")],
+    "technological innovation": [("pilot_reform_concepts", "coop_zone_scitech_aim_2021")],
+    "talent flow": [("qianhai_legal_facts", "construction_filing"),
+                    ("qianhai_legal_facts", "professional_categories_2025")],
+    "legal cooperation": [("qianhai_legal_facts", "court_established"), ("qianhai_legal_facts", "hk_law_choice")],
+}
+ID_COLUMN = {"qianhai_legal_facts": "fact_id", "crossborder_rmb_loans": "item_id", "pilot_reform_concepts": "concept_id"}
+DATE_COLUMN = {"qianhai_legal_facts": "date", "crossborder_rmb_loans": "date", "pilot_reform_concepts": "date"}
+
+
+def _evidence_text(resource_name: str, row: pd.Series) -> str:
+    if resource_name == "qianhai_legal_facts":
+        amount = "" if _missing(row["value"]) else f" ({row['value']:g} {row['unit']})"
+        return f"{row['fact']}{amount}"
+    if resource_name == "crossborder_rmb_loans":
+        words = _text(row["value_text"])
+        if _missing(row["value"]):
+            return words
+        return f"first batch, {row['item'].replace('_', ' ')}: {row['value']:g} {row['unit']}" + (f" ({words})" if words else "")
+    return row["statement"]
+
+
+def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each field the article names, the rows of the data that document it, and whether each is a
+    rule or institution in place or only an aim in a plan (rows of pilot_reform_concepts are aims)."""
+    missing = sorted({res for refs in COOPERATION_FIELDS.values() for res, _ in refs} - set(frames))
+    if missing:
+        raise InputProblem(f"field_evidence needs the resources {missing} (load them with load(name)).")
+    rows = []
+    for field, refs in COOPERATION_FIELDS.items():
+        for resource_name, row_id in refs:
+            frame = frames[resource_name]
+            hit = frame[frame[ID_COLUMN[resource_name]] == row_id]
+            if hit.empty:
+                raise InputProblem(f"{resource_name} has no row {row_id!r}; the evidence table needs it.")
+            r = hit.iloc[0]
+            rows.append({"field": field, "evidence": _evidence_text(resource_name, r),
+                         "date": _text(r[DATE_COLUMN[resource_name]]),
+                         "kind": "aim in a plan" if resource_name == "pilot_reform_concepts" else "rule or institution in place",
+                         "data": f"{resource_name}: {row_id}", "source_id": r["source_id"]})
+    return pd.DataFrame(rows)
+
+
+def fields_in_place(evidence: pd.DataFrame) -> list[str]:
+    """Fields with at least one rule or institution in place (article order)."""
+    done = set(evidence.loc[evidence["kind"] == "rule or institution in place", "field"])
+    return [f for f in COOPERATION_FIELDS if f in done]
+
+
+# ---------------------------------------------------------------------------------------------
+# Teaching model: pilot → evaluate → replicate elsewhere. NOT DATA.
+# ---------------------------------------------------------------------------------------------
+
+MAX_PILOTS = 1000
+MAX_YEARS = 20
+MAX_SEED = 99999
+
+
+@dataclass(frozen=True)
+class Diffusion:
+    """One run of the teaching model. Arrays are indexed by year 0..years (end of each year)."""
+
+    pilots: int
+    years: int
+    evaluation_share: float
+    adoption_rate: float
+    seed: int
+    replicated: np.ndarray
+    kept_local: np.ndarray
+    piloting: np.ndarray
+    expected_replicated: np.ndarray
+    replicated_ids: frozenset
+
+    @property
+    def final_replicated(self) -> int:
+        return int(self.replicated[-1])
+
+    @property
+    def share(self) -> float:
+        return self.final_replicated / self.pilots
+
+    def sentence(self) -> str:
+        e, a, t = self.evaluation_share, self.adoption_rate, self.years
+        return (f"Model output (seed {self.seed}): after {t} year{'s' if t != 1 else ''}, "
+                f"{self.final_replicated} of {self.pilots} piloted reforms were replicated elsewhere "
+                f"({self.share:.1%}); {int(self.kept_local[-1])} were evaluated and kept local; "
+                f"{int(self.piloting[-1])} are still being piloted. The formula a × (1 − (1 − e)^T) = "
+                f"{a:.2f} × (1 − {1 - e:.2f}^{t}) = {expected_share(e, a, t):.1%} is the share expected "
+                f"on average over many seeds.")
+
+
+def check_model_inputs(pilots, years, evaluation_share, adoption_rate, seed) -> tuple[int, int, float, float, int]:
+    """Every input of the model, checked; InputProblem with a short message otherwise."""
+    return (
+        parse_number(pilots, label="Reforms piloted", minimum=1, maximum=MAX_PILOTS, integer=True, unit="reforms"),
+        parse_number(years, label="Years", minimum=1, maximum=MAX_YEARS, integer=True, unit="years"),
+        parse_number(evaluation_share, label="Share evaluated each year", minimum=0, maximum=1),
+        parse_number(adoption_rate, label="Adoption rate", minimum=0, maximum=1),
+        parse_number(seed, label="Random seed", minimum=0, maximum=MAX_SEED, integer=True),
+    )
+
+
+def expected_share(evaluation_share: float, adoption_rate: float, years: int) -> float:
+    """Share replicated after ``years`` on average: a reform is still unevaluated after T years with
+    probability (1 − e)^T, so it has been evaluated with probability 1 − (1 − e)^T and then adopted
+    with probability a."""
+    _, years, e, a, _ = check_model_inputs(1, years, evaluation_share, adoption_rate, 0)
+    return a * (1 - (1 - e) ** years)
+
+
+def simulate_diffusion(pilots=100, years=6, evaluation_share=0.3, adoption_rate=0.3, seed=2020) -> Diffusion:
+    """A cohort of reforms piloted in year 0. Each year every reform not yet evaluated is evaluated with
+    probability e; an evaluated reform is adopted elsewhere with probability a, or else kept local.
+
+    All random numbers are drawn once per seed for the largest model (MAX_YEARS × MAX_PILOTS), then
+    sliced. So the same seed gives the same run, and with the same seed a higher adoption rate, a higher
+    evaluation share, more years or more pilots can never give fewer replicated reforms."""
+    pilots, years, e, a, seed = check_model_inputs(pilots, years, evaluation_share, adoption_rate, seed)
+    rng = np.random.default_rng(seed)
+    u_evaluate = rng.random((MAX_YEARS, MAX_PILOTS))[:years, :pilots]
+    u_adopt = rng.random(MAX_PILOTS)[:pilots]
+    evaluated = u_evaluate < e
+    ever = evaluated.any(axis=0)
+    evaluation_year = np.where(ever, evaluated.argmax(axis=0) + 1, years + 1)  # years+1 = not within the horizon
+    adopted = u_adopt < a
+    steps = np.arange(years + 1)
+    done_by = evaluation_year[None, :] <= steps[:, None]
+    replicated = (done_by & adopted[None, :]).sum(axis=1)
+    kept_local = (done_by & ~adopted[None, :]).sum(axis=1)
+    piloting = pilots - replicated - kept_local
+    expected = pilots * a * (1 - (1 - e) ** steps)
+    ids = frozenset(int(i) for i in np.flatnonzero(ever & adopted))
+    return Diffusion(pilots, years, e, a, seed, replicated, kept_local, piloting, expected, ids)
+
+
+def assumptions_table() -> pd.DataFrame:
+    """Every assumption of the teaching model, what it means and what it leaves out."""
+    rows = [
+        ("Pilots", "N reforms start being piloted in one zone in year 0.", "Real zones add new pilots every year."),
+        ("Evaluation", "Each year, each reform not yet judged is evaluated with probability e.",
+         "Real evaluations come in rounds set by the centre; some reforms are never judged."),
+        ("Adoption", "An evaluated reform is adopted elsewhere at once with probability a, or stays local for good.",
+         "No second chances, no province-wide stage."),
+        ("Independence", "Reforms do not affect one another.", "Real reforms come in packages."),
+        ("Same for all", "e and a are the same for every reform and year.", "Some reforms are riskier to copy."),
+        ("Randomness", f"numpy.random.default_rng(seed) draws every number once per seed ({MAX_YEARS} years × "
+         f"{MAX_PILOTS} reforms).", "Same seed, same run; a slider changes only what it controls."),
+        ("Units", "Counts are model reforms.", "Nothing here is data."),
+    ]
+    return pd.DataFrame(rows, columns=["assumption", "in the model", "what it leaves out"]).set_index("assumption")
+
+
+def finish_model(fig: Figure, ax, *, title: str, xlabel: str, ylabel: str, alt: str) -> Chart:
+    """Like charts.finish, but the line under the chart says plainly that this is model output."""
+    if not alt.strip():
+        raise ValueError("Every chart needs a text alternative.")
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.supxlabel("MODEL OUTPUT from the course's teaching model (assumptions in the table above). Not data.",
+                  x=0.01, ha="left", fontsize=8, color="#444444", wrap=True)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return Chart(fig, alt)
+
+
+class DiffusionExplorer:
+    """Adoption rate, evaluation share and years (each a slider with a typed twin) plus a typed seed, for a
+    fixed number of pilots → the model's path and its final share. Labelled as model output throughout."""
+
+    def __init__(self, pilots: int = 100, years: int = 6, evaluation_pct: int = 30, adoption_pct: int = 30,
+                 seed: int = 2020):
+        self.messages = Messages()
+        self.adoption = TwinSlider("Adoption rate after evaluation", minimum=0, maximum=100, value=adoption_pct,
+                                   unit="%", messages=self.messages)
+        self.evaluation = TwinSlider("Share evaluated each year", minimum=0, maximum=100, value=evaluation_pct,
+                                     unit="%", messages=self.messages)
+        self.years = TwinSlider("Years", minimum=1, maximum=MAX_YEARS, value=years, unit="years",
+                                messages=self.messages)
+        self.pilots = pilots  # fixed in the widget (change it in code); the model checks it
+        self.seed = w.Text(value=str(seed), description="Random seed", continuous_update=False, style=LABEL_STYLE,
+                           layout=w.Layout(width="200px"))
+        self.seed_value = seed
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last: Diffusion | None = None
+        self.fig, self.ax = new_figure(6.4, 3.3)
+        (self.rep_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["vermillion"],
+                                        label="replicated\nelsewhere")
+        (self.local_line,) = self.ax.plot([], [], marker="s", markersize=3, color=PALETTE["blue"],
+                                          label="evaluated,\nkept local")
+        (self.pilot_line,) = self.ax.plot([], [], marker="^", markersize=3, color=PALETTE["green"],
+                                          label="still being\npiloted")
+        (self.expected_line,) = self.ax.plot([], [], linestyle="--", color=PALETTE["black"], linewidth=1,
+                                             label="replicated: average\nover seeds (formula)")
+        self.fig.legend(loc="outside right upper", fontsize=7.5)
+        self.chart = finish_model(self.fig, self.ax, title="Model output, not data: piloted reforms",
+                                  xlabel="Years after the reforms were piloted", ylabel="reforms (model units)",
+                                  alt="(set on update)")
+        for twin in (self.adoption, self.evaluation, self.years):
+            twin.observe(self.update)
+        self.seed.observe(self._from_seed, names="value")
+        self.update()
+        self.panel = Panel(
+            [self.adoption.box, self.evaluation.box, self.years.box, self.seed,
+             self.messages.widget, self.result, self.output],
+            summary="teaching model of policy diffusion (model output, not data): adoption rate, evaluation share, "
+                    "years, seed",
+        )
+
+    def _from_seed(self, change) -> None:
+        try:
+            seed = parse_number(change["new"], label="Random seed", minimum=0, maximum=MAX_SEED, integer=True)
+        except InputProblem as problem:
+            self.messages.error(str(problem))
+            return
+        self.messages.clear()
+        self.seed_value = seed
+        self.update()
+
+    def update(self, change=None) -> None:
+        try:
+            run = simulate_diffusion(self.pilots, self.years.value, self.evaluation.value / 100,
+                                     self.adoption.value / 100, self.seed_value)
+        except InputProblem as problem:  # only a bad ``pilots`` given in code can get here
+            self.messages.error(str(problem))
+            return
+        self.last = run
+        steps = np.arange(run.years + 1)
+        self.rep_line.set_data(steps, run.replicated)
+        self.local_line.set_data(steps, run.kept_local)
+        self.pilot_line.set_data(steps, run.piloting)
+        self.expected_line.set_data(steps, run.expected_replicated)
+        self.ax.set_xlim(0, max(run.years, 1))
+        self.ax.set_ylim(0, run.pilots * 1.05)
+        self.result.value = f"<b>{_escape(run.sentence())}</b>"
+        self.chart.alt = (
+            f"Teaching-model output, not data. Lines over {run.years} years for {run.pilots} model reforms with "
+            f"evaluation share {run.evaluation_share:.0%} a year and adoption rate {run.adoption_rate:.0%}: "
+            f"still being piloted falls from {run.pilots} to {int(run.piloting[-1])}; replicated elsewhere rises "
+            f"from 0 to {run.final_replicated}; evaluated and kept local rises from 0 to {int(run.kept_local[-1])}; "
+            f"the dashed average-over-seeds line ends at {run.expected_replicated[-1]:.1f}.")
+        show_in(self.output, self.chart)
