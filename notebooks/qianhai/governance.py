@@ -1,0 +1,663 @@
+"""Notebook 06 plumbing: the statutory-body comparison table and two TEACHING MODELS (not data).
+
+A. Credit-based vs random inspection: a seeded synthetic population of firms, a share of them
+   violating the rules, a noisy credit score that is lower for violators, an inspection budget and a
+   share of that budget targeted at the worst credit scores (the rest drawn at random).
+B. A government-service process: an applicant goes through ``steps`` steps, either at sequential
+   counters (a wait at every counter and a hand-off between counters) or at one window (one wait, then
+   the back office does the same steps with no hand-offs).
+
+Every parameter of each model is in its assumptions table; all randomness comes from
+``numpy.random.default_rng(seed)``. Public functions check their inputs with ``parse_number`` and raise
+``InputProblem`` with a short message a student can act on.
+
+Monotonic properties the tests check (and the notebook states):
+- Model A, for one seed and one targeting share: a bigger budget inspects a superset of the firms, so it
+  never finds fewer violations. Moving one inspection from "random" to "targeted" swaps one randomly
+  chosen firm for the next firm on the credit list (or changes nothing); that finds fewer violations
+  exactly when the next firm is compliant and the dropped firm was a violator. So for ONE seed more
+  targeting can find fewer violations; with a perfectly informative score it never does, and on average
+  over firm populations (informative score) it never does.
+- Model B: with the same seed the one-window time is never longer than the sequential time, for every
+  applicant; more steps or a longer hand-off never shortens the sequential time.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+
+from qianhai.charts import PALETTE, finish, new_figure
+from qianhai.display import Note, escape
+from qianhai.inputs import InputProblem, parse_number
+from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
+
+MODEL_TAG = "Teaching model — not data"
+MODEL_SOURCE_LINE = ("Source: none. Output of a teaching model with invented, stated assumptions (see the "
+                     "assumptions table); not data.")
+NO_SOURCE = "no source found"
+
+
+def _number(raw: object, *, label: str, minimum=None, maximum=None, integer: bool = False, unit: str = ""):
+    """parse_number, also accepting numpy scalars (a student may pass one from a calculation)."""
+    if isinstance(raw, np.generic) and not isinstance(raw, np.bool_):
+        raw = raw.item()
+    return parse_number(raw, label=label, minimum=minimum, maximum=maximum, integer=integer, unit=unit)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _text(value: object) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def finish_model(fig, ax, *, title: str, xlabel: str, ylabel: str, alt: str):
+    """``finish`` for a teaching-model chart: the same title, labels and text alternative, but the line
+    under the chart says that the numbers come from the model, not from any data source."""
+    chart = finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, resources=["governance_facts"], alt=alt)
+    fig.supxlabel(MODEL_SOURCE_LINE, x=0.01, ha="left", fontsize=8, color="#444444", wrap=True)
+    return chart
+
+
+# ---------------------------------------------------------------------------------------------
+# The statutory body, side by side with an ordinary bureau (sourced rows only)
+# ---------------------------------------------------------------------------------------------
+
+DIMENSION_LABELS = {
+    "legal_status": "legal status",
+    "legal_basis": "legal basis",
+    "establishing_instrument": "establishing instrument",
+    "functions": "functions",
+    "guiding_principles": "guiding principles",
+    "leadership": "leadership",
+    "advisory_body": "advisory body",
+    "policy_instruments": "policy instruments",
+    "cross_border_cooperation": "cross-border cooperation",
+    "management_model": "management model",
+    "model_origin": "model origin",
+}
+
+
+def not_found_dimensions(descriptor: dict) -> list[str]:
+    """The dimensions the data package says the research looked for and did not find
+    (the descriptor's ``vintage`` ends with 'Not found: a, b, c.')."""
+    match = re.search(r"Not found:\s*([^.]+)\.", _text(descriptor.get("vintage")))
+    if not match:
+        return []
+    parts = re.split(r",\s*(?:or\s+|and\s+)?|\s+(?:and|or)\s+", match.group(1))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def date_span(text: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """A date written YYYY, YYYY-MM or YYYY-MM-DD as the first and last day it may stand for
+    (a year-only date is not silently placed on 1 January)."""
+    raw = _text(text).strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", raw)
+    if not match:
+        raise InputProblem(f"Date: {raw[:40]!r} is not written YYYY, YYYY-MM or YYYY-MM-DD.")
+    year, month, day = match.groups()
+    try:
+        if day:
+            first = pd.Timestamp(int(year), int(month), int(day))
+            return first, first
+        if month:
+            first = pd.Timestamp(int(year), int(month), 1)
+            return first, first + pd.offsets.MonthEnd(0)
+    except ValueError:
+        raise InputProblem(f"Date: {raw!r} is not a real calendar date.") from None
+    return pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year), 12, 31)
+
+
+def weekdays_between(first: object, last: object) -> int:
+    """Monday-to-Friday days from ``first`` to ``last``, both included (public holidays and make-up
+    working days are not in the course data, so they are not counted either way)."""
+    start, _ = date_span(first)
+    end, _ = date_span(last)
+    if end < start:
+        raise InputProblem(f"Dates: {last} comes before {first}.")
+    return int(np.busday_count(start.date(), (end + pd.Timedelta(days=1)).date()))
+
+
+def side_by_side(facts: pd.DataFrame, not_found: list[str] | None = None) -> pd.DataFrame:
+    """One row per sourced fact: the Qianhai Authority beside an ordinary government bureau.
+
+    Where no source speaks about an ordinary bureau the cell says 'no source found' — never a guess.
+    ``not_found`` adds dimensions the research looked for and found nothing on (both sides empty)."""
+    needed = {"fact_id", "dimension", "qianhai_authority", "ordinary_bureau", "date", "source_id",
+              "second_source_id", "confidence"}
+    if not isinstance(facts, pd.DataFrame) or not needed <= set(facts.columns):
+        raise InputProblem("side_by_side needs the statutory_body_facts table (load('statutory_body_facts')).")
+    rows = []
+    for r in facts.itertuples(index=False):
+        ids = [x.strip() for part in (_text(r.source_id), _text(r.second_source_id)) for x in part.split(";")]
+        sources = "; ".join(x for x in ids if x)
+        rows.append({
+            "fact_id": r.fact_id,
+            "dimension": DIMENSION_LABELS.get(r.dimension, str(r.dimension).replace("_", " ")),
+            "Qianhai Authority": _text(r.qianhai_authority) or NO_SOURCE,
+            "ordinary government bureau": _text(r.ordinary_bureau) or NO_SOURCE,
+            "date": _text(r.date),
+            "sources": sources,
+            "confidence": _text(r.confidence),
+        })
+    for dimension in not_found or []:
+        rows.append({"fact_id": f"not_found_{dimension.replace(' ', '_')}", "dimension": dimension,
+                     "Qianhai Authority": NO_SOURCE, "ordinary government bureau": NO_SOURCE, "date": "",
+                     "sources": "none (searched, not found)", "confidence": ""})
+    return pd.DataFrame(rows).set_index("fact_id")
+
+
+def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None) -> Note:
+    """A table whose long text wraps (markdown), with the same content as plain text for nbval and
+    screen readers. Every cell is escaped: the data are text, not markup."""
+    columns = columns or list(frame.columns)
+
+    def cell(value: object) -> str:
+        return html.escape(_text(value), quote=False).replace("|", "\\|").replace("\n", " ")
+
+    head = "| " + " | ".join(cell(c) for c in columns) + " |"
+    rule = "|" + "|".join("---" for _ in columns) + "|"
+    body = ["| " + " | ".join(cell(r[c]) for c in columns) + " |" for _, r in frame.iterrows()]
+    plain = "\n".join(" | ".join(_text(r[c]) for c in columns) for _, r in frame.iterrows())
+    return Note("\n".join([head, rule, *body]), " | ".join(columns) + "\n" + plain)
+
+
+# ---------------------------------------------------------------------------------------------
+# Teaching model A: credit-based vs random inspection
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InspectionSetup:
+    """The model's parameters. Every one is listed in ``assumptions()``."""
+
+    firms: int = 1000
+    violator_pct: float = 10.0
+    separation: float = 1.5
+    seed: int = 6
+    budget: int = 100
+    targeting_pct: float = 50.0
+
+    def assumptions(self) -> pd.DataFrame:
+        rows = [
+            ("firms in the zone", f"{self.firms:,}", "firms", "A synthetic population, not Qianhai's firms."),
+            ("firms that violate the rules", f"{self.violator_pct:g}", "% of firms",
+             "Exactly this share (rounded to whole firms), chosen at random."),
+            ("credit score", "noise − separation × (1 if violator)", "standard units",
+             "Noise is standard normal; a higher score means a better record."),
+            ("score separation", f"{self.separation:g}", "standard deviations",
+             "How far violators' scores sit below compliant firms' on average; 0 = the score is pure noise."),
+            ("inspection budget", f"{self.budget:,}", "inspections per period",
+             "Slider; each firm is inspected at most once."),
+            ("share targeted by credit score", f"{self.targeting_pct:g}", "% of the budget",
+             "Slider; these go to the lowest scores first, the rest to firms drawn at random from those left."),
+            ("detection", "certain", "", "An inspection of a violator always finds the violation."),
+            ("behaviour", "fixed", "", "Firms do not react to being scored or inspected (no deterrence, "
+                                       "no gaming of the score)."),
+            ("random seed", f"{self.seed}", "", "numpy.random.default_rng(seed): same seed, same firms."),
+        ]
+        return pd.DataFrame(rows, columns=["assumption", "value", "unit", "meaning"]).set_index("assumption")
+
+
+@dataclass(frozen=True)
+class FirmPopulation:
+    """A seeded synthetic population. Arrays are read-only (populations are cached and shared)."""
+
+    violates: np.ndarray      # bool, one per firm
+    score: np.ndarray         # credit score: higher = better record
+    risk_order: np.ndarray    # firm indices, lowest score first (ties by index)
+    random_order: np.ndarray  # one seeded random order of all firms, used for random inspections
+    separation: float
+    seed: int
+
+    @property
+    def firms(self) -> int:
+        return int(self.violates.size)
+
+    @property
+    def violators(self) -> int:
+        return int(self.violates.sum())
+
+    def correlation(self) -> float | None:
+        """Pearson correlation between the credit score and being a violator (negative: violators score lower)."""
+        if self.violators in (0, self.firms) or float(np.std(self.score)) == 0.0:
+            return None
+        return float(np.corrcoef(self.score, self.violates.astype(float))[0, 1])
+
+
+def make_firms(firms: object = 1000, violator_pct: object = 10, separation: object = 1.5,
+               seed: object = 6) -> FirmPopulation:
+    """Draw the firms: which violate, their credit scores, the credit ranking and one random order."""
+    firms = _number(firms, label="Number of firms", minimum=10, maximum=100_000, integer=True, unit="firms")
+    violator_pct = _number(violator_pct, label="Share of firms that violate", minimum=0, maximum=100, unit="%")
+    separation = _number(separation, label="Score separation", minimum=0, maximum=10, unit="SD")
+    seed = _number(seed, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True)
+    return _make_firms(firms, float(violator_pct), float(separation), seed)
+
+
+@lru_cache(maxsize=256)
+def _make_firms(firms: int, violator_pct: float, separation: float, seed: int) -> FirmPopulation:
+    rng = np.random.default_rng(seed)
+    violators = int(math.floor(violator_pct * firms / 100 + 0.5))
+    violates = np.zeros(firms, dtype=bool)
+    violates[rng.permutation(firms)[:violators]] = True
+    noise = rng.standard_normal(firms)
+    random_order = rng.permutation(firms)
+    score = noise - separation * violates
+    risk_order = np.argsort(score, kind="stable")
+    for array in (violates, score, risk_order, random_order):
+        array.setflags(write=False)
+    return FirmPopulation(violates, score, risk_order, random_order, separation, seed)
+
+
+def targeted_count(budget: int, targeting_pct: float) -> int:
+    """Inspections given to the worst credit scores: targeting share × budget, rounded half up."""
+    return min(budget, int(math.floor(targeting_pct * budget / 100 + 0.5)))
+
+
+def inspected_firms(population: FirmPopulation, budget: int, targeted: int) -> np.ndarray:
+    """The firms inspected: the ``targeted`` lowest scores, then the first firms of the seeded random
+    order among those not already chosen, until ``budget`` firms are inspected. Sorted indices."""
+    top = population.risk_order[:targeted]
+    chosen = np.zeros(population.firms, dtype=bool)
+    chosen[top] = True
+    rest = population.random_order[~chosen[population.random_order]][: budget - targeted]
+    return np.sort(np.concatenate([top, rest]))
+
+
+@dataclass(frozen=True)
+class InspectionResult:
+    firms: int
+    violators: int
+    budget: int
+    targeting_pct: float
+    targeted: int
+    found: int
+    separation: float
+    seed: int
+
+    @property
+    def random(self) -> int:
+        return self.budget - self.targeted
+
+    @property
+    def compliant_inspected(self) -> int:
+        """Inspections that found nothing: the burden on compliant firms."""
+        return self.budget - self.found
+
+    @property
+    def missed(self) -> int:
+        return self.violators - self.found
+
+    @property
+    def hit_rate(self) -> float:
+        return self.found / self.budget
+
+    @property
+    def detection_rate(self) -> float | None:
+        return None if self.violators == 0 else self.found / self.violators
+
+    @property
+    def random_benchmark(self) -> float:
+        """What purely random inspection finds on average: budget × violators / firms."""
+        return self.budget * self.violators / self.firms
+
+    @property
+    def compliant_share_inspected(self) -> float | None:
+        compliant = self.firms - self.violators
+        return None if compliant == 0 else self.compliant_inspected / compliant
+
+    def sentence(self) -> str:
+        detection = ("" if self.detection_rate is None
+                     else f" ({self.detection_rate:.0%} of the {self.violators:,} violators)")
+        burden = ("" if self.compliant_share_inspected is None
+                  else f", {self.compliant_share_inspected:.1%} of all compliant firms")
+        return (f"Model output: {self.budget:,} inspections, {self.targeted:,} targeted by credit score and "
+                f"{self.random:,} at random, find {self.found:,} violations{detection}; "
+                f"{self.missed:,} violations are missed. {self.compliant_inspected:,} inspections fall on "
+                f"compliant firms{burden}. Purely random inspection would find "
+                f"{self.random_benchmark:.1f} on average.")
+
+
+def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -> InspectionResult:
+    """Run one period of inspections on a population."""
+    if not isinstance(population, FirmPopulation):
+        raise InputProblem("inspect needs a population made with make_firms(...).")
+    budget = _number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+                     unit="inspections")
+    targeting_pct = _number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
+    targeted = targeted_count(budget, targeting_pct)
+    found = int(population.violates[inspected_firms(population, budget, targeted)].sum())
+    return InspectionResult(population.firms, population.violators, budget, float(targeting_pct), targeted, found,
+                            population.separation, population.seed)
+
+
+def simulate_inspections(budget: object = 100, targeting_pct: object = 50, *, firms: object = 1000,
+                         violator_pct: object = 10, separation: object = 1.5, seed: object = 6) -> InspectionResult:
+    """Make the seeded firms and inspect them: the model in one call."""
+    return inspect(make_firms(firms, violator_pct, separation, seed), budget, targeting_pct)
+
+
+def expected_found(population: FirmPopulation, budget: int, targeted: int) -> float:
+    """Violations found on average over the random draws, for these firms (exact, no sampling):
+    H + (budget − targeted) × (violators − H) / (firms − targeted), H = violators among the targeted."""
+    caught = int(population.violates[population.risk_order[:targeted]].sum())
+    left = population.firms - targeted
+    return float(caught) if left == 0 else caught + (budget - targeted) * (population.violators - caught) / left
+
+
+def targeting_curve(population: FirmPopulation, budget: object, shares=range(0, 101, 10)) -> pd.DataFrame:
+    """Found and compliant-inspected counts at each targeting share, for one population and budget."""
+    rows = []
+    for share in shares:
+        result = inspect(population, budget, share)
+        rows.append({"targeting_pct": float(share), "targeted": result.targeted, "found": result.found,
+                     "compliant_inspected": result.compliant_inspected})
+    return pd.DataFrame(rows).set_index("targeting_pct")
+
+
+def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: object = 1000,
+                            violator_pct: object = 10, separation: object = 1.5,
+                            seeds=range(100)) -> pd.Series:
+    """Violations found at each targeting share, averaged over many seeded firm populations (each
+    population's random draws averaged exactly with ``expected_found``)."""
+    seeds, shares = list(seeds), list(shares)
+    if not seeds:
+        raise InputProblem("Give at least one seed to average over.")
+    totals = np.zeros(len(shares))
+    for seed in seeds:
+        population = make_firms(firms, violator_pct, separation, seed)
+        b = _number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+                    unit="inspections")
+        totals += [expected_found(population, b, targeted_count(b, float(s))) for s in shares]
+    return pd.Series(totals / len(seeds), index=pd.Index([float(s) for s in shares], name="targeting_pct"),
+                     name="average found")
+
+
+def budget_curve(population: FirmPopulation, targeting_pct: object, budgets=None) -> pd.Series:
+    """Violations found for each budget at one targeting share (one seed)."""
+    budgets = range(1, population.firms + 1) if budgets is None else budgets
+    found = [inspect(population, b, targeting_pct).found for b in budgets]
+    return pd.Series(found, index=pd.Index(list(budgets), name="budget"), name=f"found at {targeting_pct}%")
+
+
+class InspectionExplorer:
+    """Budget, targeting share and score separation (TwinSliders) → violations found, burden on
+    compliant firms, and a chart of both against the targeting share. A teaching model, not data."""
+
+    def __init__(self, setup: InspectionSetup = InspectionSetup(), average_over: int = 100):
+        self.setup = setup
+        self.average_over = average_over
+        self.messages = Messages()
+        self.budget = TwinSlider("Inspection budget", minimum=1, maximum=setup.firms, value=setup.budget, step=10,
+                                 unit="inspections", messages=self.messages)
+        self.targeting = TwinSlider("Share targeted by credit score", minimum=0, maximum=100,
+                                    value=int(setup.targeting_pct), step=5, unit="% of budget",
+                                    messages=self.messages)
+        self.separation = TwinSlider("Score separation", minimum=0, maximum=4, value=setup.separation, step=0.25,
+                                     integer=False, unit="SD", messages=self.messages)
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last: InspectionResult | None = None
+        self.curve: pd.DataFrame | None = None
+        self.shares = list(range(0, 101, 5))
+        self.fig, self.ax = new_figure(6.4, 3.6)
+        (self.found_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["green"],
+                                          label="violations found (this seed)")
+        (self.average_line,) = self.ax.plot([], [], linestyle="--", color=PALETTE["green"], linewidth=1.5,
+                                            label=f"violations found (average of {average_over} seeds)")
+        (self.burden_line,) = self.ax.plot([], [], marker="s", markersize=3, color=PALETTE["vermillion"],
+                                           label="compliant firms inspected (this seed)")
+        (self.now,) = self.ax.plot([], [], "o", markersize=10, markerfacecolor="none", markeredgewidth=2,
+                                   color=PALETTE["black"], label="your setting")
+        self.ax.set_xlim(-3, 103)
+        self.ax.legend(fontsize=8, loc="upper center", ncols=2)
+        self.chart = finish_model(self.fig, self.ax, title=f"{MODEL_TAG}\ninspections",
+                                  xlabel="share of the budget targeted by credit score (%)",
+                                  ylabel="firms (count per period)", alt="(set on update)")
+        for twin in (self.budget, self.targeting, self.separation):
+            twin.observe(self.update)
+        self.update()
+        self.panel = Panel(
+            [w.HTML(f"<b>{MODEL_TAG}.</b> Synthetic firms; every parameter is in the assumptions table."),
+             self.budget.box, self.targeting.box, self.separation.box, self.messages.widget, self.result,
+             self.output],
+            summary="teaching model (not data): inspection budget, share targeted by credit score and score "
+                    "separation → violations found and inspections of compliant firms",
+        )
+
+    def update(self, change=None) -> None:
+        s = self.setup
+        try:
+            population = make_firms(s.firms, s.violator_pct, self.separation.value, s.seed)
+            result = inspect(population, self.budget.value, self.targeting.value)
+            curve = targeting_curve(population, self.budget.value, self.shares)
+            average = average_targeting_curve(self.budget.value, self.shares, firms=s.firms,
+                                              violator_pct=s.violator_pct, separation=self.separation.value,
+                                              seeds=range(self.average_over))
+        except InputProblem as problem:
+            self.last = None
+            self.messages.error(str(problem))
+            return
+        self.last, self.curve = result, curve
+        self.found_line.set_data(curve.index, curve["found"])
+        self.average_line.set_data(average.index, average.values)
+        self.burden_line.set_data(curve.index, curve["compliant_inspected"])
+        self.now.set_data([result.targeting_pct], [result.found])
+        self.ax.set_ylim(0, max(result.budget, 1) * 1.4)
+        self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, score separation {result.separation:g} SD",
+                          loc="left")
+        self.result.value = f"<b>{escape(result.sentence())}</b>"
+        corr = population.correlation()
+        corr_text = "" if corr is None else f" The score's correlation with violating is {corr:.2f} in these firms."
+        self.chart.alt = (
+            f"{MODEL_TAG}. Line chart against the share of {result.budget:,} inspections targeted by credit score, "
+            f"0 to 100%. Violations found for this seed go from {int(curve['found'].iloc[0])} (all random) to "
+            f"{int(curve['found'].iloc[-1])} (all targeted); averaged over {self.average_over} seeds from "
+            f"{average.iloc[0]:.1f} to {average.iloc[-1]:.1f}. Inspections of compliant firms go from "
+            f"{int(curve['compliant_inspected'].iloc[0])} to {int(curve['compliant_inspected'].iloc[-1])}. "
+            f"At your setting ({result.targeting_pct:g}% targeted): {result.found} found.{corr_text}")
+        show_in(self.output, self.chart)
+
+
+# ---------------------------------------------------------------------------------------------
+# Teaching model B: sequential counters vs one window
+# ---------------------------------------------------------------------------------------------
+
+MAX_STEPS = 12
+BACK_OFFICE = ("in sequence", "in parallel")
+
+
+@dataclass(frozen=True)
+class ServiceSetup:
+    """The model's parameters (time in working days). Every one is listed in ``assumptions()``."""
+
+    steps: int = 6
+    handoff: float = 1.0
+    mean_wait: float = 2.0
+    service: float = 0.5
+    applicants: int = 500
+    seed: int = 6
+    back_office: str = "in sequence"
+
+    def assumptions(self) -> pd.DataFrame:
+        rows = [
+            ("steps to open a business", f"{self.steps}", "steps", f"Slider (1 to {MAX_STEPS}); generic steps, "
+                                                                  "not a list of Qianhai's procedures."),
+            ("wait at a counter", f"{self.mean_wait:g} on average", "working days",
+             "Random, exponential, drawn afresh at every counter for every applicant."),
+            ("service time per step", f"{self.service:g}", "working days", "The same at a counter or in the back office."),
+            ("hand-off between counters", f"{self.handoff:g}", "working days",
+             "Slider; sequential counters only (carrying papers to the next office, re-submitting)."),
+            ("sequential counters", "wait + service at each step; a hand-off between steps", "",
+             "time = Σ waits + steps × service + (steps − 1) × hand-off"),
+            ("one window", f"one wait; back office works {self.back_office}", "",
+             "time = first wait + steps × service (in sequence) or + one service time (in parallel)"),
+            ("applicants simulated", f"{self.applicants:,}", "applicants", "Each gets fresh random waits."),
+            ("random seed", f"{self.seed}", "", "numpy.random.default_rng(seed); the one-window applicant's wait "
+                                                "is the same draw as the first counter's."),
+        ]
+        return pd.DataFrame(rows, columns=["assumption", "value", "unit", "meaning"]).set_index("assumption")
+
+
+@lru_cache(maxsize=64)
+def _standard_waits(applicants: int, seed: int) -> np.ndarray:
+    """Standard exponential draws, one per applicant and possible counter (scaled by the mean wait later,
+    so that changing the mean or the number of steps keeps every other draw the same)."""
+    waits = np.random.default_rng(seed).standard_exponential((applicants, MAX_STEPS))
+    waits.setflags(write=False)
+    return waits
+
+
+@dataclass(frozen=True)
+class ServiceResult:
+    steps: int
+    handoff: float
+    mean_wait: float
+    service: float
+    back_office: str
+    seed: int
+    sequential: np.ndarray  # working days, one per applicant
+    one_window: np.ndarray
+
+    @property
+    def applicants(self) -> int:
+        return int(self.sequential.size)
+
+    def summary(self) -> pd.DataFrame:
+        rows = {}
+        for name, times in (("sequential counters", self.sequential), ("one window", self.one_window)):
+            rows[name] = {"mean": float(np.mean(times)), "median": float(np.median(times)),
+                          "90th percentile": float(np.percentile(times, 90)), "slowest": float(np.max(times))}
+        return pd.DataFrame(rows).T.rename_axis("process (working days)")
+
+    def sentence(self) -> str:
+        table = self.summary()
+        seq, one = table.loc["sequential counters"], table.loc["one window"]
+        return (f"Model output for {self.steps} step{'s' if self.steps != 1 else ''}: sequential counters take "
+                f"{seq['mean']:.1f} working days on average (90% of applicants within {seq['90th percentile']:.1f}); "
+                f"one window takes {one['mean']:.1f} (90% within {one['90th percentile']:.1f}). "
+                f"Saving: {seq['mean'] - one['mean']:.1f} working days on average.")
+
+
+def simulate_service(steps: object = 6, handoff: object = 1.0, *, mean_wait: object = 2.0, service: object = 0.5,
+                     applicants: object = 500, seed: object = 6, back_office: object = "in sequence") -> ServiceResult:
+    """Time to open a business for each simulated applicant, by both processes (same random waits)."""
+    steps = _number(steps, label="Number of steps", minimum=1, maximum=MAX_STEPS, integer=True, unit="steps")
+    handoff = _number(handoff, label="Hand-off time", minimum=0, maximum=30, unit="working days")
+    mean_wait = _number(mean_wait, label="Average wait at a counter", minimum=0, maximum=30, unit="working days")
+    service = _number(service, label="Service time per step", minimum=0, maximum=30, unit="working days")
+    applicants = _number(applicants, label="Applicants simulated", minimum=1, maximum=100_000, integer=True,
+                         unit="applicants")
+    seed = _number(seed, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True)
+    if back_office not in BACK_OFFICE:
+        raise InputProblem(f"Back office: {str(back_office)[:40]!r} is not an option. Pick one of: "
+                           f"{', '.join(BACK_OFFICE)}.")
+    waits = _standard_waits(applicants, seed)[:, :steps] * mean_wait
+    sequential = waits.sum(axis=1) + steps * service + (steps - 1) * handoff
+    work = steps * service if back_office == "in sequence" else service
+    one_window = waits[:, 0] + work
+    return ServiceResult(steps, float(handoff), float(mean_wait), float(service), back_office, seed,
+                         sequential, one_window)
+
+
+def service_curve(handoff: object = 1.0, *, mean_wait: object = 2.0, service: object = 0.5, applicants: object = 500,
+                  seed: object = 6, back_office: object = "in sequence") -> pd.DataFrame:
+    """Mean, 10th and 90th percentile of both processes for 1 to MAX_STEPS steps."""
+    rows = []
+    for steps in range(1, MAX_STEPS + 1):
+        r = simulate_service(steps, handoff, mean_wait=mean_wait, service=service, applicants=applicants, seed=seed,
+                             back_office=back_office)
+        rows.append({"steps": steps,
+                     "sequential_mean": float(np.mean(r.sequential)),
+                     "sequential_p10": float(np.percentile(r.sequential, 10)),
+                     "sequential_p90": float(np.percentile(r.sequential, 90)),
+                     "window_mean": float(np.mean(r.one_window)),
+                     "window_p10": float(np.percentile(r.one_window, 10)),
+                     "window_p90": float(np.percentile(r.one_window, 90))})
+    return pd.DataFrame(rows).set_index("steps")
+
+
+class ServiceExplorer:
+    """Number of steps and hand-off time (TwinSliders) → time to open a business, sequential counters vs
+    one window, with a chart over 1 to MAX_STEPS steps. A teaching model, not data."""
+
+    def __init__(self, setup: ServiceSetup = ServiceSetup()):
+        self.setup = setup
+        self.messages = Messages()
+        self.steps = TwinSlider("Steps (hand-offs + 1)", minimum=1, maximum=MAX_STEPS, value=setup.steps,
+                                unit="steps", messages=self.messages)
+        self.handoff = TwinSlider("Hand-off time between counters", minimum=0, maximum=5, value=setup.handoff,
+                                  step=0.5, integer=False, unit="working days", messages=self.messages)
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last: ServiceResult | None = None
+        self.fig, self.ax = new_figure(6.4, 3.6)
+        self.seq_band = None
+        self.win_band = None
+        (self.seq_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["vermillion"],
+                                        label="sequential counters (mean)")
+        (self.win_line,) = self.ax.plot([], [], marker="s", markersize=3, color=PALETTE["blue"],
+                                        label="one window (mean)")
+        (self.now,) = self.ax.plot([], [], "o", markersize=10, markerfacecolor="none", markeredgewidth=2,
+                                   color=PALETTE["black"], label="your setting")
+        self.ax.set_xlim(0.5, MAX_STEPS + 0.5)
+        self.ax.fill_between([], [], [], color=PALETTE["black"], alpha=0.15, linewidth=0,
+                             label="10th–90th percentile of applicants")
+        self.ax.legend(fontsize=8, loc="upper left")
+        self.chart = finish_model(self.fig, self.ax, title=f"{MODEL_TAG}\ntime to open a business",
+                                  xlabel="number of steps", ylabel="working days", alt="(set on update)")
+        self.steps.observe(self.update)
+        self.handoff.observe(self.update)
+        self.update()
+        self.panel = Panel(
+            [w.HTML(f"<b>{MODEL_TAG}.</b> Invented times; every parameter is in the assumptions table."),
+             self.steps.box, self.handoff.box, self.messages.widget, self.result, self.output],
+            summary="teaching model (not data): number of steps and hand-off time → time to open a business, "
+                    "sequential counters vs one window",
+        )
+
+    def update(self, change=None) -> None:
+        s = self.setup
+        try:
+            result = simulate_service(self.steps.value, self.handoff.value, mean_wait=s.mean_wait, service=s.service,
+                                      applicants=s.applicants, seed=s.seed, back_office=s.back_office)
+            curve = service_curve(self.handoff.value, mean_wait=s.mean_wait, service=s.service,
+                                  applicants=s.applicants, seed=s.seed, back_office=s.back_office)
+        except InputProblem as problem:
+            self.last = None
+            self.messages.error(str(problem))
+            return
+        self.last = result
+        for band in (self.seq_band, self.win_band):
+            if band is not None:
+                band.remove()
+        x = curve.index.to_numpy()
+        self.seq_band = self.ax.fill_between(x, curve["sequential_p10"], curve["sequential_p90"],
+                                             color=PALETTE["vermillion"], alpha=0.15, linewidth=0)
+        self.win_band = self.ax.fill_between(x, curve["window_p10"], curve["window_p90"], color=PALETTE["blue"],
+                                             alpha=0.15, linewidth=0)
+        self.seq_line.set_data(x, curve["sequential_mean"])
+        self.win_line.set_data(x, curve["window_mean"])
+        summary = result.summary()
+        self.now.set_data([result.steps, result.steps],
+                          [summary.loc["sequential counters", "mean"], summary.loc["one window", "mean"]])
+        self.ax.set_ylim(0, float(curve["sequential_p90"].max()) * 1.08 + 0.5)
+        days = "working day" if result.handoff == 1 else "working days"
+        self.ax.set_title(f"{MODEL_TAG}\ntime to open a business (hand-off {result.handoff:g} {days})", loc="left")
+        self.result.value = f"<b>{escape(result.sentence())}</b>"
+        self.chart.alt = (
+            f"{MODEL_TAG}. Line chart of the mean time to open a business against the number of steps, 1 to "
+            f"{MAX_STEPS}, with a hand-off of {result.handoff:g} working days. Sequential counters rise from "
+            f"{curve['sequential_mean'].iloc[0]:.1f} to {curve['sequential_mean'].iloc[-1]:.1f} working days and "
+            f"their spread widens; one window rises from {curve['window_mean'].iloc[0]:.1f} to "
+            f"{curve['window_mean'].iloc[-1]:.1f}. {result.sentence()}")
+        show_in(self.output, self.chart)
