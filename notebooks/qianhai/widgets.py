@@ -43,6 +43,10 @@ class Panel(w.VBox):
         return '<div class="qianhai-snapshot">' + "\n".join(parts) + "</div>"
 
 
+def _plain(value) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
 def _snapshot(widget, parts: list[str]) -> None:
     if isinstance(widget, w.Box):
         for child in widget.children:
@@ -62,7 +66,7 @@ def _snapshot(widget, parts: list[str]) -> None:
                 parts.append(f"<p>{escape(data['text/plain'])}</p>")
     elif isinstance(widget, w.ValueWidget) and getattr(widget, "description", ""):
         value = widget.value
-        shown = "–".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+        shown = "–".join(_plain(v) for v in value) if isinstance(value, tuple) else _plain(value)
         parts.append(f"<p>{escape(widget.description)}: <b>{escape(shown)}</b></p>")
 
 

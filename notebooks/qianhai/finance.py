@@ -1,0 +1,380 @@
+"""Notebook 05 plumbing: what a pair of shares implies, and what a cheaper loan saves.
+
+* Share arithmetic. If financial firms are a share ``f`` of all firms and produce a share ``v`` of all
+  value added, value added per financial firm divided by value added per other firm is
+  ``R = (v / f) / ((1 - v) / (1 - f))`` (an odds ratio). ``implied_ratio`` computes it (with the two
+  per-firm factors relative to the average firm); ``value_share_for_ratio`` runs it backwards.
+* Interest saving. A loan of ``amount`` for ``years`` years at an offshore rate instead of an onshore rate
+  saves ``amount * (onshore - offshore)`` a year under *simple annual interest* (the whole principal
+  outstanding every year, no compounding, fees, taxes, hedging or discounting); ``interest_saving``
+  computes the yearly and cumulative saving.
+* Two widgets built on them: ``ShareExplorer`` and ``LoanSavingCalculator``.
+
+The arithmetic students should learn is written out in the notebook; these functions repeat it for the
+widgets and are unit-tested against hand-worked values. Every public function turns bad input into an
+``InputProblem`` whose text can be shown to a student.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import ipywidgets as w
+import pandas as pd
+
+from qianhai.charts import PALETTE, finish, new_figure
+from qianhai.display import Note, escape, message_html
+from qianhai.inputs import InputProblem, parse_number
+from qianhai.widgets import Messages, Panel, TwinSlider, show_in
+
+MAX_AMOUNT_M = 1_000_000  # million CNY (1 trillion yuan): larger typed amounts are refused as typos
+MAX_YEARS = 50
+MAX_RATE_PCT = 100.0
+MAX_RATIO = 1e6
+
+SIMPLIFICATIONS = [
+    ("Simple annual interest", "Interest each year = principal × rate; no compounding within or across years."),
+    ("Bullet loan", "The whole principal is outstanding for the whole term and repaid at the end (no instalments)."),
+    ("Fixed rates", "Both rates stay the same for the whole term."),
+    ("No other costs", "No fees, taxes, currency hedging or collateral costs on either loan."),
+    ("No discounting", "A yuan saved in year 4 counts the same as a yuan saved in year 1."),
+]
+
+
+# --------------------------------------------------------------------------------------------- inputs
+
+def _share(raw: object, label: str, zero: str, hundred: str) -> float:
+    """A percentage strictly between 0 and 100, as a fraction; 0 and 100 explained, not computed."""
+    pct = float(parse_number(raw, label=label, minimum=0, maximum=100, unit="%"))
+    if pct in (0, 100):
+        reason = zero if pct == 0 else hundred
+        raise InputProblem(f"{label}: {pct:.0f}% makes the ratio undefined: {reason}. "
+                           "Type a share above 0 and below 100.")
+    return pct / 100
+
+
+def _firm_share(raw: object) -> float:
+    return _share(raw, "Financial firms, share of all firms",
+                  zero="with no financial firms there is no value added per financial firm",
+                  hundred="with no other firms there is nothing to compare them with")
+
+
+def _value_share(raw: object) -> float:
+    return _share(raw, "Financial firms, share of value added",
+                  zero="financial firms producing nothing have no productivity to compare",
+                  hundred="the other firms would produce nothing, and the ratio divides by zero")
+
+
+def _positive(raw: object, label: str, unit: str, maximum: float, zero: str) -> float:
+    """A number above 0 and at most ``maximum`` (larger typed values are refused as typos)."""
+    value = float(parse_number(raw, label=label, maximum=maximum, unit=unit))
+    hint = f"Type a number above 0 and up to {maximum:,.0f} {unit}."
+    if value < 0:
+        raise InputProblem(f"{label}: {value:,.4g} is negative. {hint}")
+    if value == 0:
+        raise InputProblem(f"{label}: zero {zero}. {hint}")
+    return value
+
+
+def _rate(raw: object, label: str) -> float:
+    """An interest rate in % a year, from 0 to MAX_RATE_PCT (negative rates are out of this calculator's scope)."""
+    return float(parse_number(raw, label=label, minimum=0, maximum=MAX_RATE_PCT, unit="% a year"))
+
+
+# ------------------------------------------------------------------------------------ share arithmetic
+
+@dataclass(frozen=True)
+class ShareRatio:
+    """What a share of firms and a share of value added imply about value added per firm."""
+
+    firms: float  # fraction of all firms that are financial (0 < firms < 1)
+    value: float  # fraction of all value added they produce (0 < value < 1)
+
+    @property
+    def finance_vs_average(self) -> float:
+        """Value added per financial firm, relative to the average firm: v / f."""
+        return self.value / self.firms
+
+    @property
+    def others_vs_average(self) -> float:
+        """Value added per other firm, relative to the average firm: (1 - v) / (1 - f)."""
+        return (1 - self.value) / (1 - self.firms)
+
+    @property
+    def ratio(self) -> float:
+        """Value added per financial firm / value added per other firm."""
+        return self.finance_vs_average / self.others_vs_average
+
+    def arithmetic(self) -> str:
+        f, v = 100 * self.firms, 100 * self.value
+        return (f"({v:.1f} / {f:.1f}) / ({100 - v:.1f} / {100 - f:.1f}) = {self.finance_vs_average:.3f} / "
+                f"{self.others_vs_average:.3f} = {self.ratio:.2f}")
+
+    def sentence(self) -> str:
+        f, v = 100 * self.firms, 100 * self.value
+        if abs(self.ratio - 1) < 5e-3:
+            compare = "the same value added as a non-financial firm: no concentration"
+        elif self.ratio > 1:
+            compare = f"{self.ratio:.2f} times the value added of a non-financial firm"
+        else:
+            compare = f"only {self.ratio:.2f} times the value added of a non-financial firm"
+        return (f"If {f:.1f}% of firms produce {v:.1f}% of value added, the average financial firm produces "
+                f"{compare} (financial firms {self.finance_vs_average:.2f}× the average firm, others "
+                f"{self.others_vs_average:.2f}×).")
+
+
+def implied_ratio(firms_pct: object, value_pct: object) -> ShareRatio:
+    """Shares in percent (typed text or numbers) -> the implied ratio of value added per firm."""
+    firms = _firm_share(firms_pct)
+    value = _value_share(value_pct)
+    return ShareRatio(firms, value)
+
+
+def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
+    """The value-added share (percent) at which a firm share (percent) implies ``ratio``.
+
+    From R = [v / (1 - v)] / [f / (1 - f)]:  v = R * f / (1 - f + R * f)."""
+    firms = _firm_share(firms_pct)
+    r = _positive(ratio, "Ratio of value added per firm", "times", MAX_RATIO,
+                  zero="would mean financial firms produce nothing")
+    return 100 * r * firms / (1 - firms + r * firms)
+
+
+# ------------------------------------------------------------------------------------ loan arithmetic
+
+@dataclass(frozen=True)
+class Saving:
+    """Interest on the same loan at two rates, simple annual interest."""
+
+    amount_m: float  # million CNY
+    years: int
+    offshore_pct: float
+    onshore_pct: float
+
+    @property
+    def gap_pct(self) -> float:
+        return self.onshore_pct - self.offshore_pct
+
+    @property
+    def interest_offshore(self) -> float:
+        """Interest a year on the offshore loan, million CNY."""
+        return self.amount_m * self.offshore_pct / 100
+
+    @property
+    def interest_onshore(self) -> float:
+        return self.amount_m * self.onshore_pct / 100
+
+    @property
+    def annual(self) -> float:
+        """Saving a year (negative when the offshore loan is dearer), million CNY."""
+        return self.amount_m * self.gap_pct / 100
+
+    @property
+    def cumulative(self) -> pd.Series:
+        """Cumulative saving at the end of each year of the term, million CNY."""
+        years = range(1, self.years + 1)
+        return pd.Series([self.annual * t for t in years], index=pd.Index(years, name="year"), name="saving")
+
+    @property
+    def total(self) -> float:
+        return self.annual * self.years
+
+    def arithmetic(self) -> str:
+        return (f"Each year: {self.amount_m:,.6g} × ({self.onshore_pct:.2f}% − {self.offshore_pct:.2f}%) = "
+                f"{self.amount_m:,.6g} × {self.gap_pct:.2f}% = {self.annual:,.4f} million CNY; "
+                f"over {self.years} year{'s' if self.years != 1 else ''}: {self.years} × {self.annual:,.4f} = "
+                f"{self.total:,.4f} million CNY.")
+
+    def sentence(self) -> str:
+        if self.gap_pct == 0:
+            return "The two rates are equal: borrowing offshore saves nothing."
+        if self.gap_pct < 0:
+            return (f"The offshore rate is higher: the offshore loan costs {-self.annual:,.3f} million CNY more a "
+                    f"year, {-self.total:,.3f} million CNY more over {self.years} years.")
+        share = self.gap_pct / self.onshore_pct
+        return (f"Borrowing offshore saves {self.annual:,.3f} million CNY a year and {self.total:,.3f} million CNY "
+                f"over {self.years} years: {share:.0%} of the onshore interest bill.")
+
+
+def interest_saving(amount_m: object, years: object, offshore_pct: object, onshore_pct: object) -> Saving:
+    """Amount (million CNY), term (whole years) and two rates (% a year), typed or numeric -> Saving."""
+    amount = _positive(amount_m, "Loan amount", "million CNY", MAX_AMOUNT_M, zero="borrowed saves nothing")
+    term = parse_number(years, label="Term", minimum=1, maximum=MAX_YEARS, integer=True, unit="years")
+    return Saving(amount, int(term), _rate(offshore_pct, "Offshore rate"), _rate(onshore_pct, "Onshore rate"))
+
+
+def simplifications() -> Note:
+    """The calculator's assumptions as a table, to show beside it (Markdown, and plain text for other readers)."""
+    rows = "\n".join(f"| {name} | {meaning} |" for name, meaning in SIMPLIFICATIONS)
+    plain = "\n".join(f"- {name}: {meaning}" for name, meaning in SIMPLIFICATIONS)
+    return Note(f"| simplification | what it means |\n|---|---|\n{rows}", f"Simplifications:\n{plain}")
+
+
+# ------------------------------------------------------------------------------------- data helpers
+
+def batch_value(loans: pd.DataFrame, item_id: str) -> float:
+    """The numeric value of one row of ``crossborder_rmb_loans``, by ``item_id``."""
+    rows = loans[loans["item_id"] == item_id]
+    if len(rows) != 1:
+        raise InputProblem(f"No single row {str(item_id)[:40]!r} in the loan data.")
+    value = rows["value"].iloc[0]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise InputProblem(f"Row {item_id!r} has no number (it records text only).")
+    return float(value)
+
+
+def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
+    """Rows of the loan data for the given stages, in date order, in the columns a student reads."""
+    chosen = loans[loans["stage"].isin(stages)].copy()
+    chosen["what"] = chosen["value_text"].fillna("")
+    numbers = chosen["value"].notna()
+    chosen.loc[numbers, "what"] = [
+        f"{'about ' if q == 'about' else ''}{v:g} {u}" for v, u, q in
+        zip(chosen.loc[numbers, "value"], chosen.loc[numbers, "unit"], chosen.loc[numbers, "value_qualifier"])
+    ]
+    chosen = chosen.sort_values(["date", "item_id"], kind="stable")
+    return chosen.set_index("item_id")[["date", "stage", "item", "what", "source_id", "confidence"]]
+
+
+# ------------------------------------------------------------------------------------------ widgets
+
+class ShareExplorer:
+    """Two share sliders (with typed twins, in percent) -> implied ratio of value added per firm and a
+    100%-stacked picture of firms vs value added."""
+
+    def __init__(self, firms_pct: float = 100 / 3, value_pct: float = 200 / 3):
+        self.inputs = Messages()  # problems with what was typed (from the twins); the slider keeps its value
+        self.problem = ""  # a problem with the shares themselves (0 or 100%), shown in place of the result
+        self.firms = TwinSlider("Financial firms, share of all firms", minimum=0, maximum=100, value=firms_pct,
+                                step=0.5, integer=False, unit="%", messages=self.inputs, readout_format=".1f")
+        self.value = TwinSlider("Financial firms, share of value added", minimum=0, maximum=100, value=value_pct,
+                                step=0.5, integer=False, unit="%", messages=self.inputs, readout_format=".1f")
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last: ShareRatio | None = None
+        self.fig, self.ax = new_figure(6.0, 2.4)
+        rows = ["value added", "firms"]
+        self.fin = self.ax.barh(rows, [0, 0], color=PALETTE["blue"], label="financial firms")
+        self.other = self.ax.barh(rows, [0, 0], color=PALETTE["orange"], label="all other firms")
+        self.labels = [self.ax.text(0, i, "", va="center", ha="center", fontsize=10, color="white",
+                                    fontweight="bold") for i in range(4)]
+        self.ax.set_xlim(0, 100)
+        self.ax.grid(axis="y", visible=False)
+        self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="share of the total, %",
+                            ylabel="", resources=["claims"], alt="(set on update)")
+        self.firms.observe(self.update)
+        self.value.observe(self.update)
+        self.update()
+        self.panel = Panel([self.firms.box, self.value.box, self.inputs.widget, self.result, self.output],
+                           summary="share explorer: financial firms' share of firms and of value added -> "
+                                   "implied ratio of value added per firm, with a stacked-bar picture")
+
+    def _draw(self, firms: float, value: float) -> None:
+        for i, share in enumerate([value, firms]):  # bar 0 is value added, bar 1 is firms
+            self.fin[i].set_width(share)
+            self.other[i].set_x(share)
+            self.other[i].set_width(100 - share)
+            for j, (name, x, width) in enumerate([("finance", share / 2, share),
+                                                  ("others", share + (100 - share) / 2, 100 - share)]):
+                label = self.labels[2 * i + j]
+                label.set_text(f"{name} {width:.1f}%" if width >= 27 else f"{width:.1f}%" if width >= 9 else "")
+                label.set_position((x, i))
+
+    def update(self, change=None) -> None:
+        firms, value = float(self.firms.value), float(self.value.value)
+        self._draw(firms, value)
+        picture = (f"Two 100% bars (financial firms in blue, all others in orange). Firms: financial {firms:.1f}%, other {100 - firms:.1f}%. Value added: "
+                   f"financial {value:.1f}%, other {100 - value:.1f}%.")
+        try:
+            result = implied_ratio(firms, value)
+        except InputProblem as problem:
+            self.last = None
+            self.problem = str(problem)
+            self.result.value = message_html(f"Implied ratio undefined. {problem}", "error")
+            self.ax.set_title("Ratio undefined at a share of 0 or 100%", loc="left")
+            self.chart.alt = f"{picture} The implied ratio is undefined."
+        else:
+            self.last = result
+            self.problem = ""
+            self.result.value = (f"<b>{escape(result.sentence())}</b><br>"
+                                 f"R = (v ÷ f) ÷ ((1 − v) ÷ (1 − f)) = {escape(result.arithmetic())}")
+            self.ax.set_title(f"Value added per firm: finance {result.ratio:.2f} × others", loc="left")
+            self.chart.alt = f"{picture} {result.sentence()}"
+        show_in(self.output, self.chart)
+
+
+class LoanSavingCalculator:
+    """Loan amount, term and two rates (each a slider with a typed twin) -> yearly and total interest saving,
+    with a bar chart of the cumulative saving by year."""
+
+    def __init__(self, amount_m: float = 100, years: int = 4, offshore_pct: float = 4.5, onshore_pct: float = 6.0,
+                 max_years: int = 10, resources: tuple[str, ...] = ("crossborder_rmb_loans",)):
+        self.inputs = Messages()  # problems with what was typed (from the twins); the slider keeps its value
+        self.problem = ""  # a warning about the result itself (equal rates, offshore dearer), shown above it
+        self.amount = TwinSlider("Loan amount", minimum=1, maximum=10_000, value=int(round(amount_m)), step=1,
+                                 unit="million CNY", messages=self.inputs)
+        self.years = TwinSlider("Term", minimum=1, maximum=max_years, value=years, unit="years",
+                                messages=self.inputs)
+        self.offshore = TwinSlider("Offshore rate (Hong Kong bank)", minimum=0, maximum=15, value=offshore_pct,
+                                   step=0.05, integer=False, unit="% a year", messages=self.inputs,
+                                   readout_format=".2f")
+        self.onshore = TwinSlider("Onshore rate (mainland comparison)", minimum=0, maximum=15, value=onshore_pct,
+                                  step=0.05, integer=False, unit="% a year", messages=self.inputs,
+                                  readout_format=".2f")
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last: Saving | None = None
+        self.max_years = max_years
+        self.fig, self.ax = new_figure(6.0, 2.8)
+        self.bars = self.ax.bar(range(1, max_years + 1), [0] * max_years, color=PALETTE["green"], width=0.6)
+        self.ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
+        self.ax.grid(axis="x", visible=False)
+        self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="end of loan year",
+                            ylabel="million CNY", resources=list(resources),
+                            alt="(set on update)")
+        for twin in (self.amount, self.years, self.offshore, self.onshore):
+            twin.observe(self.update)
+        self.update()
+        self.panel = Panel([self.amount.box, self.years.box, self.offshore.box, self.onshore.box, self.inputs.widget,
+                            self.result, self.output],
+                           summary="interest-saving calculator: loan amount, term, offshore and onshore rates -> "
+                                   "saving a year and in total (simple annual interest), with a chart by year")
+
+    def update(self, change=None) -> None:
+        try:
+            saving = interest_saving(self.amount.value, self.years.value, self.offshore.value, self.onshore.value)
+        except InputProblem as problem:  # cannot happen from the sliders' own ranges; kept for safety
+            self.last = None
+            self.problem = str(problem)
+            self.result.value = message_html(self.problem, "error")
+            return
+        self.last = saving
+        self.problem = "" if saving.gap_pct > 0 else saving.sentence()
+        warning = message_html(self.problem, "info") if self.problem else ""
+        cumulative = saving.cumulative
+        colour = PALETTE["green"] if saving.gap_pct >= 0 else PALETTE["vermillion"]
+        for year, bar in enumerate(self.bars, start=1):
+            inside = year <= saving.years
+            bar.set_height(float(cumulative.get(year, 0.0)) if inside else 0.0)
+            bar.set_visible(inside)
+            bar.set_color(colour)
+        self.ax.set_xlim(0.4, saving.years + 0.6)
+        self.ax.set_xticks(range(1, saving.years + 1))
+        low, high = min(0.0, float(cumulative.min())), max(0.0, float(cumulative.max()))
+        pad = 0.1 * (high - low)
+        if high == low:  # equal rates: nothing to draw, keep a visible axis
+            self.ax.set_ylim(-1, 1)
+        else:
+            self.ax.set_ylim(low - pad if low < 0 else 0, high + pad if high > 0 else pad)
+        self.ax.set_title(f"Cumulative saving: {saving.amount_m:,.0f} m CNY, {saving.years} yr, "
+                          f"{saving.offshore_pct:.2f}% vs {saving.onshore_pct:.2f}%", loc="left")
+        self.result.value = (f"{warning}<b>{escape(saving.sentence())}</b><br>Interest a year: offshore "
+                             f"{saving.interest_offshore:,.3f}, onshore {saving.interest_onshore:,.3f} million CNY."
+                             f"<br>{escape(saving.arithmetic())}")
+        steps = ", ".join(f"year {y}: {v:,.3f}" for y, v in cumulative.items())
+        self.chart.alt = (f"Bar chart of the cumulative interest saving, in million CNY, at the end of each year of a "
+                          f"{saving.years}-year loan of {saving.amount_m:,.0f} million CNY at {saving.offshore_pct:.2f}% "
+                          f"instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow by the same amount each "
+                          f"year because interest is simple.")
+        show_in(self.output, self.chart)

@@ -1,0 +1,270 @@
+"""Notebook 05 plumbing. Expected values are worked by hand (the arithmetic is in each comment) from the claim's
+fractions and from data/qianhai_finance_facts.csv and data/crossborder_rmb_loans.csv (rows quoted)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from qianhai.data import load
+from qianhai.finance import (LoanSavingCalculator, ShareExplorer, batch_value, implied_ratio, interest_saving,
+                             loan_table, simplifications, value_share_for_ratio)
+from qianhai.inputs import InputProblem
+from qianhai.widgets import TwinSlider
+
+
+@pytest.fixture(scope="module")
+def loans():
+    return load("crossborder_rmb_loans")
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load("qianhai_finance_facts").set_index("fact_id")
+
+
+# ------------------------------------------------------------------------------------------- shares
+
+def test_the_claim_implies_four():
+    # one-third of firms, two-thirds of value added:
+    # financial vs average = (2/3) / (1/3) = 2; others vs average = (1/3) / (2/3) = 0.5; R = 2 / 0.5 = 4.
+    result = implied_ratio(100 / 3, 200 / 3)
+    assert result.finance_vs_average == pytest.approx(2.0)
+    assert result.others_vs_average == pytest.approx(0.5)
+    assert result.ratio == pytest.approx(4.0)
+    assert "4.00 times the value added of a non-financial firm" in result.sentence()
+    assert result.arithmetic() == "(66.7 / 33.3) / (33.3 / 66.7) = 2.000 / 0.500 = 4.00"
+
+
+def test_2016_firm_share_with_two_thirds(facts):
+    # fin_2016_share_financial = 47 (% of registered companies). With 2/3 of value added:
+    # (0.6667 / 0.47) / (0.3333 / 0.53) = 1.41844 / 0.62893 = 2.2553  (exactly 2 × 53 / 47 = 106 / 47).
+    share = facts.loc["fin_2016_share_financial", "value"]
+    assert share == 47
+    assert implied_ratio(share, 200 / 3).ratio == pytest.approx(106 / 47, rel=1e-9)
+    assert implied_ratio(share, 200 / 3).ratio == pytest.approx(2.2553, abs=1e-4)
+
+
+@pytest.mark.parametrize("firms, value, expected", [
+    (20, 50, 4.0),        # (0.5 / 0.2) / (0.5 / 0.8) = 2.5 / 0.625 = 4
+    (25, 50, 3.0),        # (0.5 / 0.25) / (0.5 / 0.75) = 2 / 0.6667 = 3
+    (50, 80, 4.0),        # (0.8 / 0.5) / (0.2 / 0.5) = 1.6 / 0.4 = 4
+    (40, 40, 1.0),        # equal shares: 1 / 1 = 1
+    (60, 30, 0.285714),   # (0.3 / 0.6) / (0.7 / 0.4) = 0.5 / 1.75 = 0.285714
+])
+def test_ratio_by_hand(firms, value, expected):
+    assert implied_ratio(firms, value).ratio == pytest.approx(expected, abs=1e-6)
+
+
+def test_ratio_below_one_and_equal_are_worded():
+    assert "only 0.29 times" in implied_ratio(60, 30).sentence()
+    assert "no concentration" in implied_ratio(40, 40).sentence()
+
+
+def test_value_share_for_ratio_by_hand():
+    # v = R f / (1 - f + R f). At 47% and R = 4: 1.88 / (0.53 + 1.88) = 1.88 / 2.41 = 0.780083.
+    assert value_share_for_ratio(47, 4) == pytest.approx(78.0083, abs=1e-4)
+    # At 50% and R = 4: 2 / 2.5 = 0.8. At R = 1 the value share equals the firm share.
+    assert value_share_for_ratio(50, 4) == pytest.approx(80.0)
+    assert value_share_for_ratio(30, 1) == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize("firms, ratio", [(5, 0.5), (33.3, 4), (47, 2.25), (90, 8)])
+def test_value_share_round_trip(firms, ratio):
+    assert implied_ratio(firms, value_share_for_ratio(firms, ratio)).ratio == pytest.approx(ratio, rel=1e-9)
+
+
+def test_ratio_is_monotonic():
+    # more value added for the same firms -> higher ratio; more firms for the same value added -> lower ratio.
+    by_value = [implied_ratio(30, v).ratio for v in (10, 30, 50, 70, 90)]
+    by_firms = [implied_ratio(f, 60).ratio for f in (10, 30, 50, 70, 90)]
+    assert by_value == sorted(by_value) and by_firms == sorted(by_firms, reverse=True)
+
+
+@pytest.mark.parametrize("firms, value, words", [
+    (0, 50, "0% makes the ratio undefined"), (100, 50, "100% makes the ratio undefined"),
+    (50, 0, "0% makes the ratio undefined"), (50, 100, "divides by zero"),
+    (-1, 50, "below 0"), (150, 50, "above 100"), (1e308, 50, "above 100"),
+    (float("nan"), 50, "not a finite number"), (float("inf"), 50, "not a finite number"),
+    ("", 50, "the box is empty"), ("abc", 50, "'abc' is not a number"), (None, 50, "not NoneType"),
+    ([1], 50, "not list"), (True, 50, "not bool"),
+])
+def test_shares_bad_input_gives_message(firms, value, words):
+    with pytest.raises(InputProblem, match=words):
+        implied_ratio(firms, value)
+
+
+@pytest.mark.parametrize("ratio, words", [(0, "zero would mean"), (-2, "negative"), (float("nan"), "not a finite"),
+                                          (1e308, "above"), ("x", "not a number"), (None, "not NoneType")])
+def test_value_share_bad_ratio(ratio, words):
+    with pytest.raises(InputProblem, match=words):
+        value_share_for_ratio(40, ratio)
+
+
+def test_typed_text_is_accepted():
+    assert implied_ratio(" 25 ", "50").ratio == pytest.approx(3.0)
+
+
+# --------------------------------------------------------------------------------------------- loans
+
+def test_first_batch_rows(loans):
+    # first_batch_amount_cny = 2 (bn yuan, 'about'); projects 26; rates 4.3-4.5; onshore 6; tenor 1-4 years.
+    assert batch_value(loans, "first_batch_amount_cny") == 2
+    assert batch_value(loans, "first_batch_projects") == 26
+    assert (batch_value(loans, "first_batch_rate_min"), batch_value(loans, "first_batch_rate_max")) == (4.3, 4.5)
+    assert batch_value(loans, "onshore_comparison_rate") == 6
+    assert batch_value(loans, "first_batch_tenor_max") == 4
+
+
+def test_batch_value_problems(loans):
+    with pytest.raises(InputProblem, match="no number"):
+        batch_value(loans, "named_lender_hsbc")
+    with pytest.raises(InputProblem, match="No single row"):
+        batch_value(loans, "no_such_row")
+
+
+def test_whole_batch_one_year_by_hand(loans):
+    # 2 bn yuan = 2000 million; at 4.3% vs 6%: 2000 × 1.7% = 34 million; at 4.5%: 2000 × 1.5% = 30 million.
+    amount = batch_value(loans, "first_batch_amount_cny") * 1000
+    low = interest_saving(amount, 1, batch_value(loans, "first_batch_rate_min"), 6)
+    high = interest_saving(amount, 1, batch_value(loans, "first_batch_rate_max"), 6)
+    assert low.total == pytest.approx(34.0) and high.total == pytest.approx(30.0)
+    assert low.arithmetic() == ("Each year: 2,000 × (6.00% − 4.30%) = 2,000 × 1.70% = 34.0000 million CNY; "
+                                "over 1 year: 1 × 34.0000 = 34.0000 million CNY.")
+
+
+def test_average_loan_over_four_years_by_hand():
+    # 77 million (2000 / 26 = 76.9, rounded) at 4.5% vs 6% for 4 years:
+    # offshore 77 × 0.045 = 3.465, onshore 77 × 0.06 = 4.62 a year; saving 1.155 a year;
+    # cumulative 1.155, 2.31, 3.465, 4.62; that is 1.5 / 6 = 25% of the onshore interest.
+    saving = interest_saving(77, 4, 4.5, 6.0)
+    assert saving.interest_offshore == pytest.approx(3.465) and saving.interest_onshore == pytest.approx(4.62)
+    assert saving.cumulative.tolist() == pytest.approx([1.155, 2.31, 3.465, 4.62])
+    assert list(saving.cumulative.index) == [1, 2, 3, 4]
+    assert "25% of the onshore interest bill" in saving.sentence()
+
+
+def test_self_check_example_by_hand():
+    # 100 million for 2 years at 4.5% vs 6%: 100 × 1.5% × 2 = 3 million.
+    assert interest_saving(100, 2, 4.5, 6).total == pytest.approx(3.0)
+
+
+def test_equal_and_reversed_rates():
+    assert interest_saving(100, 3, 5, 5).total == 0
+    assert "saves nothing" in interest_saving(100, 3, 5, 5).sentence()
+    # 100 × (5% − 7%) = −2 a year; over 3 years −6.
+    dearer = interest_saving(100, 3, 7, 5)
+    assert dearer.total == pytest.approx(-6.0) and "costs 2.000 million CNY more a year" in dearer.sentence()
+
+
+def test_saving_is_monotonic():
+    assert interest_saving(100, 2, 4, 6).total > interest_saving(100, 2, 5, 6).total  # lower offshore rate
+    assert interest_saving(200, 2, 4, 6).total > interest_saving(100, 2, 4, 6).total  # more money
+    assert interest_saving(100, 3, 4, 6).total > interest_saving(100, 2, 4, 6).total  # longer term
+
+
+@pytest.mark.parametrize("args, words", [
+    ((0, 1, 4, 6), "zero borrowed saves nothing"), ((-5, 1, 4, 6), "negative"), ((1e308, 1, 4, 6), "above"),
+    ((float("nan"), 1, 4, 6), "not a finite"), ((float("inf"), 1, 4, 6), "not a finite"),
+    (("", 1, 4, 6), "empty"), (("lots", 1, 4, 6), "not a number"), ((None, 1, 4, 6), "not NoneType"),
+    ((100, 0, 4, 6), "below 1"), ((100, 2.5, 4, 6), "not a whole number"), ((100, 51, 4, 6), "above 50"),
+    ((100, "x", 4, 6), "not a number"), ((100, 2, -1, 6), "below 0"), ((100, 2, 4, 1e308), "above 100"),
+    ((100, 2, float("nan"), 6), "not a finite"), ((100, 2, 4, ""), "empty"), ((100, 2, [4], 6), "not list"),
+])
+def test_saving_bad_input_gives_message(args, words):
+    with pytest.raises(InputProblem, match=words):
+        interest_saving(*args)
+
+
+def test_loan_table_keeps_both_rule_dates(loans):
+    rules = loan_table(loans, ["authorisation", "rules"])
+    assert rules.loc["rules_released_dec_2012", "date"] == "2012-12"
+    assert rules.loc["rules_released_7_jan_2013", "date"] == "2013-01-07"
+    assert list(rules.index) == ["authorisation_2012_reply", "rules_released_dec_2012", "rules_released_7_jan_2013"]
+    batch = loan_table(loans, ["first_batch"])
+    assert batch.loc["first_batch_amount_cny", "what"] == "about 2 bn yuan"
+    assert batch.loc["first_batch_lenders", "what"] == "15 banks"
+    assert batch.loc["named_lender_hsbc", "what"] == "HSBC"
+
+
+def test_simplifications_are_stated():
+    note = simplifications()
+    assert "Simple annual interest" in note.markdown and "| simplification |" in note.markdown
+    assert repr(note).startswith("Simplifications:")
+
+
+# ------------------------------------------------------------------------------------------- widgets
+
+def test_share_explorer_callbacks():
+    ex = ShareExplorer()
+    assert ex.last.ratio == pytest.approx(4.0) and "4.00 times" in ex.result.value
+    assert len(ex.output.outputs) == 2  # the chart and its text alternative
+    assert "Text alternative" in ex.output.outputs[1]["data"]["text/plain"]
+    ex.firms.slider.value = 50
+    ex.value.slider.value = 80  # (0.8 / 0.5) / (0.2 / 0.5) = 4
+    assert ex.last.ratio == pytest.approx(4.0)
+    assert ex.fin[1].get_width() == 50 and ex.other[0].get_x() == 80 and ex.other[0].get_width() == 20
+    ex.firms.text.value = "25"
+    ex.value.text.value = "50"  # (0.5 / 0.25) / (0.5 / 0.75) = 3
+    assert ex.firms.value == 25 and ex.last.ratio == pytest.approx(3.0)
+    assert "finance 3.00 × others" in ex.ax.get_title(loc="left")
+    ex.firms.slider.value = 0
+    assert ex.last is None and "undefined" in ex.problem and "Implied ratio undefined" in ex.result.value
+    assert "undefined" in ex.chart.alt
+    ex.firms.slider.value = 100
+    assert ex.last is None and "no other firms" in ex.problem
+    ex.firms.text.value = "40"
+    # (0.5 / 0.4) / (0.5 / 0.6) = 1.25 / 0.8333 = 1.5
+    assert ex.last.ratio == pytest.approx(1.5) and ex.problem == "" and "1.50 times" in ex.result.value
+
+
+@pytest.mark.parametrize("typed", ["150", "-3", "abc", "", "nan", "1e308", "<script>alert(1)</script>"])
+def test_share_explorer_bad_typing_keeps_slider(typed):
+    ex = ShareExplorer(firms_pct=30, value_pct=60)
+    before = ex.last.ratio
+    ex.value.text.value = typed
+    assert ex.value.value == 60 and ex.last.ratio == before
+    assert "Type a number from 0 to 100 %" in ex.inputs.last
+    assert "<script>" not in ex.inputs.widget.value
+
+
+def test_loan_calculator_callbacks():
+    calc = LoanSavingCalculator(amount_m=2000 / 26, years=4, offshore_pct=4.5, onshore_pct=6)
+    assert calc.amount.value == 77  # 76.9 rounded to a whole million
+    assert calc.last.total == pytest.approx(4.62)  # 77 × 1.5% × 4
+    assert [bar.get_visible() for bar in calc.bars].count(True) == 4
+    assert calc.bars[3].get_height() == pytest.approx(4.62)
+    assert len(calc.output.outputs) == 2 and "year 4: 4.620" in calc.chart.alt
+    calc.years.slider.value = 2
+    assert calc.last.total == pytest.approx(2.31) and [b.get_visible() for b in calc.bars].count(True) == 2
+    calc.amount.text.value = "2000"  # 2000 × 1.5% × 2 = 60
+    assert calc.last.total == pytest.approx(60.0) and "60.000 million CNY" in calc.result.value
+    calc.offshore.text.value = "6"
+    assert calc.last.total == 0 and "saves nothing" in calc.problem and "saves nothing" in calc.result.value
+    calc.offshore.text.value = "7"  # 2000 × (6% − 7%) = −20 a year; −40 over 2 years
+    assert calc.last.total == pytest.approx(-40.0) and "costs" in calc.problem
+    assert calc.bars[1].get_height() == pytest.approx(-40.0) and calc.ax.get_ylim()[0] < -40
+    calc.offshore.text.value = "4.3"  # 2000 × 1.7% × 2 = 68
+    assert calc.last.total == pytest.approx(68.0) and calc.problem == ""
+
+
+@pytest.mark.parametrize("box, typed, words", [
+    ("amount", "0", "below 1"), ("amount", "-100", "below 1"), ("amount", "1e308", "above 10,000"),
+    ("years", "2.5", "not a whole number"), ("years", "0", "below 1"), ("onshore", "nan", "not a finite"),
+    ("offshore", "-1", "below 0"), ("offshore", "", "empty"), ("onshore", "six", "not a number"),
+])
+def test_loan_calculator_bad_typing_keeps_result(box, typed, words):
+    calc = LoanSavingCalculator(amount_m=100, years=2, offshore_pct=4.5, onshore_pct=6)
+    twin: TwinSlider = getattr(calc, box)
+    twin.text.value = typed
+    assert words in calc.inputs.last
+    assert calc.last.total == pytest.approx(3.0)  # 100 × 1.5% × 2, unchanged
+
+
+def test_loan_calculator_extremes_do_not_raise():
+    calc = LoanSavingCalculator()
+    for twin in (calc.amount, calc.years, calc.offshore, calc.onshore):
+        for value in (twin.slider.min, twin.slider.max):
+            twin.slider.value = value
+            assert calc.last is not None and math.isfinite(calc.last.total)
