@@ -32,6 +32,8 @@ def compact(path: Path) -> int:
         name = model.get("model_name", "")
         if name == "LayoutModel" or name.endswith("StyleModel"):
             model["state"] = {k: v for k, v in model["state"].items() if v is not None or k.startswith("_")}
+    for cell in nb.get("cells", []):
+        cell.get("metadata", {}).pop("execution", None)  # per-cell timestamps: diff noise, no use to readers
     nb.setdefault("metadata", {})["qianhai"] = run_record()
     new = json.dumps(nb, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
     path.write_text(new, encoding="utf-8")

@@ -1,0 +1,334 @@
+"""Notebook 07 plumbing. Expected values are worked by hand: from made-up 2×2 tables, from small hand-built
+least-squares problems, and from rows of data/basque_panel.csv and data/zone_effects.csv quoted in comments."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qianhai.data import load
+from qianhai.evaluation import (TREATED, DidExplorer, TableView, SynthExplorer, citation_list, did_2x2, did_by_control,
+                                did_estimate, effects_table, findings_by_method, nelder_mead, outcome_wide,
+                                reference_weights, simplex_weights, synth_outcome, synth_standard, trend_slope)
+from qianhai.inputs import InputProblem
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return load("basque_panel")
+
+
+@pytest.fixture(scope="module")
+def wide(panel):
+    return outcome_wide(panel)
+
+
+@pytest.fixture(scope="module")
+def effects():
+    return load("zone_effects")
+
+
+@pytest.fixture(scope="module")
+def standard(panel):
+    return synth_standard(panel)
+
+
+# ---------------------------------------------------------------- difference-in-differences
+
+def test_did_2x2_by_hand():
+    # treated 10 -> 14 (change +4); control 8 -> 9 (change +1); DiD = 4 - 1 = 3.
+    assert did_2x2(10, 14, 8, 9) == pytest.approx(3)
+    # typed text works like numbers: treated 5 -> 5 (0); control 2 -> 4 (+2); DiD = 0 - 2 = -2.
+    assert did_2x2("5", "5", "2", "4") == pytest.approx(-2)
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "   ", float("nan"), float("inf"), "-inf", None, [1, 2], True])
+def test_did_2x2_bad_input_gives_message(bad):
+    with pytest.raises(InputProblem):
+        did_2x2(bad, 1, 1, 1)
+
+
+def test_did_2x2_overflow_gives_message():
+    # (1e308 - (-1e308)) overflows to inf: a message, not a silent inf.
+    with pytest.raises(InputProblem, match="too large"):
+        did_2x2(-1e308, 1e308, 0, 0)
+
+
+def test_trend_slope_by_hand():
+    # years 2000, 2001, 2002 -> centred -1, 0, 1; values 1, 3, 2 (mean 2) -> sum x(y - 2) = 1 + 0 + 0 = 1;
+    # sum x^2 = 2 -> slope 0.5 per year.
+    assert trend_slope(pd.Series({2000: 1.0, 2001: 3.0, 2002: 2.0})) == pytest.approx(0.5)
+    with pytest.raises(InputProblem, match="two years"):
+        trend_slope(pd.Series({2000: 1.0}))
+
+
+def test_did_on_basque_panel_by_hand(wide):
+    # data/basque_panel.csv, gdp_per_capita, treatment 1970, 3 years before (1967-69) and after (1970-72):
+    # Basque 1967-69: 5.614896, 5.852185, 6.081405 -> mean 5.849495; 1970-72: 6.170094, 6.283633, 6.555555
+    #   -> mean 6.336428; change +0.486932.
+    # Cataluna 1967-69: 5.429449, 5.674379, 5.915524 -> mean 5.673117; 1970-72: 6.066838, 6.227649, 6.539060
+    #   -> mean 6.277849; change +0.604732.   DiD = 0.486932 - 0.604732 = -0.117800.
+    # Trend (3 equally spaced years: slope = (last - first) / 2): Basque (6.081405 - 5.614896)/2 = 0.233255;
+    #   Cataluna (5.915524 - 5.429449)/2 = 0.243038; gap -0.009783 per year; middles 1968 and 1971 are
+    #   3 years apart -> trend-implied -0.029348; net of trend -0.117800 + 0.029348 = -0.088452.
+    r = did_estimate(wide, "Cataluna", 1970, 3, 3)
+    assert r.before == (1967, 1969) and r.after == (1970, 1972)
+    assert r.means.iloc[0, 0] == pytest.approx(5.849495, abs=1e-6)
+    assert r.means.iloc[1, 1] == pytest.approx(6.277849, abs=1e-6)
+    assert r.estimate == pytest.approx(-0.117800, abs=1e-6)
+    assert r.means.iloc[2, 2] == pytest.approx(r.estimate)  # the corner of the table is the estimate
+    assert r.slope_treated == pytest.approx(0.233255, abs=1e-6)
+    assert r.trend_gap == pytest.approx(-0.009783, abs=1e-6)
+    assert r.trend_implied == pytest.approx(-0.029348, abs=1e-6)
+    assert r.adjusted == pytest.approx(-0.088452, abs=1e-6)
+    assert "-0.118" in r.sentence() and "Cataluna" in r.sentence()
+
+
+def test_verdict_rule_of_thumb(wide):
+    # By hand above: |trend-implied| 0.029 < half of |estimate| 0.118 / 2 = 0.059 -> passes.
+    assert "passes" in did_estimate(wide, "Cataluna", 1970, 3, 3).verdict()
+    # 1960-69 vs 1970-79 with Cataluna: trend gap +0.020/yr x 10 years = +0.20, more than half of |-0.14|.
+    assert "FAILS" in did_estimate(wide, "Cataluna", 1970, 10, 10).verdict()
+
+
+@pytest.mark.parametrize("year, before, after, words", [
+    (1955, 3, 3, "outside the data"),
+    (1998, 3, 3, "outside the data"),
+    (2050, 3, 3, "outside the data"),
+    (1970, 2, 3, "too short"),
+    (1970, 0, 3, "too short"),
+    (1970, -4, 3, "too short"),
+    (1970, 3, 0, "at least one year"),
+    (1960, 8, 3, "would start in 1952"),
+    (1995, 3, 5, "would end in 1999"),
+    ("abc", 3, 3, "'abc' is not a number"),
+    ("", 3, 3, "empty"),
+    ("nan", 3, 3, "not a finite number"),
+    ("inf", 3, 3, "not a finite number"),
+    ("1e308", 3, 3, "outside the data"),
+    (1970.5, 3, 3, "not a whole number"),
+    (None, 3, 3, "expected a number"),
+])
+def test_did_bad_input_gives_message(wide, year, before, after, words):
+    with pytest.raises(InputProblem, match=words):
+        did_estimate(wide, "Cataluna", year, before, after)
+
+
+@pytest.mark.parametrize("control, words", [(TREATED, "must differ"), ("Atlantis", "not a region"),
+                                            (3, "not a region"), ("", "not a region")])
+def test_did_bad_control(wide, control, words):
+    with pytest.raises(InputProblem, match=words):
+        did_estimate(wide, control, 1970, 3, 3)
+
+
+def test_did_by_control_covers_every_other_region(wide):
+    table = did_by_control(wide, 1970, 3, 3)
+    assert len(table) == 17 and TREATED not in table.index and list(table.index) == sorted(table.index)
+    assert table.loc["Cataluna", "DiD estimate"] == pytest.approx(-0.117800, abs=1e-6)  # by hand above
+
+
+# ---------------------------------------------------------------- the constrained least-squares solver
+
+def test_solver_recovers_known_weights():
+    # Hand-made: three donors over four years; the target is exactly 0.25 * donor A + 0.75 * donor B:
+    # rows (A, B, C): (1, 4, 2), (2, 3, 7), (3, 1, 1), (4, 5, 3) -> target 0.25 + 3 = 3.25, 0.5 + 2.25 = 2.75,
+    # 0.75 + 0.75 = 1.5, 1 + 3.75 = 4.75. The columns are linearly independent, so the answer is unique.
+    a = np.array([[1, 4, 2], [2, 3, 7], [3, 1, 1], [4, 5, 3]], dtype=float)
+    b = np.array([3.25, 2.75, 1.5, 4.75])
+    assert simplex_weights(a, b) == pytest.approx([0.25, 0.75, 0.0], abs=1e-8)
+
+
+def test_solver_two_donors_closed_form():
+    # Donors a1 = (1, 0), a2 = (0, 1); target b = (0.7, 0.1). On the segment w*a1 + (1-w)*a2 the best w is
+    # (a1 - a2).(b - a2) / |a1 - a2|^2 = (1, -1).(0.7, -0.9) / 2 = 1.6 / 2 = 0.8 -> weights (0.8, 0.2).
+    assert simplex_weights([[1, 0], [0, 1]], [0.7, 0.1]) == pytest.approx([0.8, 0.2], abs=1e-8)
+    # Target beyond donor 2 (both years 3 while donors give 1 and 2): all weight on donor 2.
+    assert simplex_weights([[1, 2], [1, 2]], [3, 3]) == pytest.approx([0.0, 1.0], abs=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_solver_constraints_and_optimality(seed):
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(12, 9))
+    b = rng.normal(size=12)
+    weights = simplex_weights(a, b)
+    assert (weights >= 0).all() and weights.sum() == pytest.approx(1.0, abs=1e-12)
+    # Optimality (KKT) for min |a w - b|^2 on the simplex: the gradient is equal (= its minimum) on every
+    # donor with positive weight and no smaller on donors with zero weight.
+    gradient = a.T @ (a @ weights - b)
+    low = gradient.min()
+    assert np.all(gradient[weights > 1e-9] <= low + 1e-6)
+    # No random point of the simplex does better.
+    best = np.sum((a @ weights - b) ** 2)
+    for _ in range(200):
+        other = rng.dirichlet(np.ones(9))
+        assert np.sum((a @ other - b) ** 2) >= best - 1e-9
+
+
+@pytest.mark.parametrize("a, b, words", [
+    ([[1, float("nan")], [1, 2]], [1, 2], "missing or infinite"),
+    ([[1, float("inf")], [1, 2]], [1, 2], "missing or infinite"),
+    ([[1, 1e308], [1, 2]], [1, 2], "too large"),
+    ("abc", [1, 2], "table of numbers"),
+    ([["a", "b"], [1, 2]], [1, 2], "numbers only"),
+    ([1, 2], [1, 2], "2 dimensions"),
+    ([[1, 2], [3, 4]], [1, 2, 3], "rows"),
+    (np.zeros((0, 2)), [], "empty"),
+    (None, [1], "table of numbers"),
+])
+def test_solver_bad_input(a, b, words):
+    with pytest.raises(InputProblem, match=words):
+        simplex_weights(a, b)
+
+
+def test_nelder_mead_finds_a_known_minimum_deterministically():
+    # (x - 1)^2 + (y + 2)^2 has its minimum 0 at (1, -2).
+    f = lambda v: (v[0] - 1) ** 2 + (v[1] + 2) ** 2  # noqa: E731
+    x, value, _ = nelder_mead(f, np.array([0.0, 0.0]))
+    assert x == pytest.approx([1, -2], abs=1e-4) and value < 1e-8
+    again, _, _ = nelder_mead(f, np.array([0.0, 0.0]))
+    assert (again == x).all()
+
+
+# ---------------------------------------------------------------- synthetic control on the Basque panel
+
+def test_standard_spec_reproduces_published_weights(standard, effects):
+    # zone_effects.csv, row ag2003_basque, notes: "weights Cataluna 0.851, Madrid 0.149" (pysyncon's test).
+    assert standard.weights["Cataluna"] == pytest.approx(0.851, abs=0.001)
+    assert standard.weights["Madrid (Comunidad De)"] == pytest.approx(0.149, abs=0.001)
+    others = standard.weights.drop(["Cataluna", "Madrid (Comunidad De)"])
+    assert (others < 1e-6).all() and standard.weights.sum() == pytest.approx(1.0, abs=1e-12)
+    assert reference_weights(effects).to_dict() == {"Cataluna": 0.851, "Madrid": 0.149}
+
+
+def test_standard_spec_gap_is_about_minus_ten_percent_in_the_1980s(standard):
+    # zone_effects.csv ag2003_basque: "about 10 pp below the synthetic control".
+    assert -12 < standard.gap_percent.loc[1980:1997].mean() < -8
+
+
+def test_outcome_spec_fits_its_own_window_at_least_as_well(wide, standard):
+    # The outcome-only weights minimise the 1960-69 outcome error over all simplex weights, so they cannot
+    # fit 1960-69 worse than the standard specification's weights.
+    outcome = synth_outcome(wide, (1960, 1969))
+    assert outcome.pre_rmse <= standard.pre_rmse + 1e-12
+    assert (outcome.weights >= 0).all() and outcome.weights.sum() == pytest.approx(1.0, abs=1e-12)
+    assert "Spain (Espana)" not in outcome.weights.index and TREATED not in outcome.weights.index
+
+
+@pytest.mark.parametrize("fit, donors, words", [
+    ((1960, 1961), None, "too short"),
+    ((1960, 1975), None, "inside the pre-treatment years"),
+    ((1950, 1969), None, "inside the pre-treatment years"),
+    ((1960,), None, "two years"),
+    ("1960-1969", None, "two years"),
+    (("abc", 1969), None, "not a number"),
+    ((1960, 1969), ["Cataluna"], "at least two"),
+    ((1960, 1969), ["Cataluna", TREATED], "own donor pool"),
+    ((1960, 1969), ["Cataluna", "Atlantis"], "not a region"),
+])
+def test_synth_bad_input(wide, fit, donors, words):
+    with pytest.raises(InputProblem, match=words):
+        synth_outcome(wide, fit, donors)
+
+
+# ---------------------------------------------------------------- published effects
+
+def test_findings_by_method_counts(effects):
+    counts = findings_by_method(effects)
+    assert counts.to_numpy().sum() == len(effects) == 35
+    # synthetic_control rows: hw2020 positive; cyz2023, ag2003, adh2010 negative; tan2023 not_reported.
+    row = counts.loc["synthetic control"]
+    assert (row["positive"], row["negative"], row["not_reported"]) == (1, 3, 1)
+
+
+def test_effects_table_keeps_wording_and_version(effects):
+    table = effects_table(effects)
+    # zone_effects.csv row wang2013_fdi: effect_as_reported "+58%", version working_paper, evidence secondary.
+    assert table.loc["wang2013_fdi", "as reported"] == "+58%"
+    assert table.loc["wang2013_fdi", "status"] == "working paper, secondary"
+    assert table.loc["asz2016_gdp_level", "method"] == "difference-in-differences"
+
+
+def test_citation_list_one_row_per_study(effects):
+    table = citation_list(effects)
+    assert len(table) == effects["study"].nunique()
+    assert table.loc["Wang (2013)", "versions used"] == "published + working_paper"
+    assert table.loc["Luo & Hu (n.d.)", "year"] == "n.d."
+    # ag2003_basque has neither a DOI nor a URL in zone_effects.csv.
+    assert table.loc["Abadie & Gardeazabal (2003)", "doi or url"] == "no DOI or link recorded"
+    assert table.loc["Wang (2013)", "doi or url"] == "10.1016/j.jdeveco.2012.10.009"
+
+
+def test_reference_weights_unknown_row(effects):
+    with pytest.raises(InputProblem, match="No published finding"):
+        reference_weights(effects, "nope")
+    with pytest.raises(InputProblem, match="no weights"):
+        reference_weights(effects, "wang2013_fdi")
+
+
+# ---------------------------------------------------------------- widgets
+
+def test_did_explorer_callbacks(panel):
+    ex = DidExplorer(panel, control="Cataluna", treatment_year=1970, window=15)
+    assert ex.last.before == (1955, 1969) and ex.last.after == (1970, 1984)
+    assert len(ex.output.outputs) == 2  # chart and its text alternative
+    assert "Text alternative" in ex.output.outputs[1]["data"]["text/plain"]
+    first = ex.last.estimate
+    ex.window.text.value = "3"  # typed twin: 1967-69 vs 1970-72
+    assert ex.window.value == 3 and ex.last.estimate == pytest.approx(-0.117800, abs=1e-6)  # by hand above
+    assert "-0.118" in ex.result.value and "DiD" in ex.table.value and ex.last.estimate != first
+    ex.control.value = "Madrid (Comunidad De)"
+    assert ex.last.control == "Madrid (Comunidad De)" and "Madrid" in ex.chart.alt
+    ex.control.value = "Cataluna"
+    ex.window.slider.value = 2  # pre-period too short
+    assert ex.last is None and "too short" in ex.messages.last and ex.table.value == ""
+    ex.window.slider.value = 3
+    assert ex.last.estimate == pytest.approx(-0.117800, abs=1e-6) and ex.messages.last == ""
+    ex.year.text.value = "abc"
+    assert "'abc' is not a number" in ex.messages.last and ex.year.value == 1970
+    ex.year.text.value = "1e308"
+    assert "above" in ex.messages.last
+    ex.year.slider.value = 1996  # 1996-1998 would run past the data (ends 1997)
+    assert ex.last is None and "would end in 1998" in ex.messages.last
+    ex.year.slider.value = 1958  # 1955-1957 before: fits exactly
+    assert ex.last.before == (1955, 1957)
+    ex.year.slider.value = 1957  # would need 1954
+    assert ex.last is None and "would start in 1954" in ex.messages.last
+    ex.year.slider.value = 1970
+    assert ex.last is not None and ex.messages.last == ""
+
+
+def test_did_explorer_escapes_region_names(panel):
+    ex = DidExplorer(panel)
+    ex.messages.error("<script>alert(1)</script>")
+    assert "<script>" not in ex.messages.widget.value
+
+
+def test_synth_explorer_callbacks(panel):
+    ex = SynthExplorer(panel)
+    assert ex.last.weights["Cataluna"] == pytest.approx(0.851, abs=0.001)  # published reference
+    assert "Cataluna" in ex.weights_html.value and len(ex.output.outputs) == 2
+    ex.spec.value = "outcome path only"
+    assert ex.last.spec == "outcome path only" and ex.last.weights["Cataluna"] < 0.001
+    ex.leave_out.value = "Madrid (Comunidad De)"
+    assert "Madrid (Comunidad De)" not in ex.last.weights.index
+    assert ex.last.weights.sum() == pytest.approx(1.0, abs=1e-12) and (ex.last.weights >= 0).all()
+    ex.fit.slider.value = (1955, 1956)  # too short
+    assert ex.last is None and "too short" in ex.messages.last
+    ex.fit.start.value = "nan"
+    assert "not a finite number" in ex.messages.last
+    ex.fit.start.value = "1955"
+    ex.fit.end.value = "1969"
+    assert ex.last is not None and ex.last.fit == (1955, 1969)
+    ex.spec.value = "predictors (standard)"
+    ex.leave_out.value = "Cataluna"
+    assert "Cataluna" not in ex.last.weights.index and math.isfinite(ex.last.pre_rmse)
+
+
+def test_table_view_escapes_and_summarises():
+    view = TableView(pd.DataFrame({"a": ["<script>x</script>", "b"]}), "two rows")
+    assert "<script>" not in view._repr_html_() and "&lt;script&gt;" in view._repr_html_()
+    assert repr(view) == "[Table: two rows; 2 rows x 1 columns]"
