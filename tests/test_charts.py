@@ -45,3 +45,9 @@ def test_sources_note_lists_each_source(tiny_package):
     note = sources_note(["towns"])
     assert "`X1` One" in note.markdown and "`X2` Two" in note.markdown
     assert repr(note).startswith("Sources: 2 entries for towns")
+
+
+def test_model_charts_say_they_are_not_data():
+    fig, ax = new_figure()
+    finish(fig, ax, title="T", xlabel="x", ylabel="y", alt="A model path.", model=True)
+    assert "teaching model" in fig.get_supxlabel() and fig.get_supxlabel().endswith("Not data.")

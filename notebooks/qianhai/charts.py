@@ -109,14 +109,21 @@ def new_figure(width: float = 6.4, height: float = 3.6):
     return fig, ax
 
 
-def finish(fig: Figure, ax, *, title: str, xlabel: str, ylabel: str, resources: list[str], alt: str) -> Chart:
-    """Title, axis labels with units, a source line from the data package; close the figure so
-    that it is shown once, by whoever displays the returned Chart."""
+MODEL_LINE = ("Source: none — output of a teaching model with stated, invented assumptions (see the "
+              "assumptions table). Not data.")
+
+
+def finish(fig: Figure, ax, *, title: str, xlabel: str, ylabel: str, alt: str, resources: list[str] = (),
+           model: bool = False) -> Chart:
+    """Title, axis labels with units, and a source line: from the data package for ``resources``, or, for
+    a teaching model (``model=True``), a line saying the chart is model output, not data. Closes the
+    figure so that it is shown once, by whoever displays the returned Chart."""
     if not alt.strip():
         raise ValueError("Every chart needs a text alternative.")
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    fig.supxlabel(source_line(resources), x=0.01, ha="left", fontsize=8, color="#444444", wrap=True)
+    line = MODEL_LINE if model else source_line(list(resources))
+    fig.supxlabel(line, x=0.01, ha="left", fontsize=8, color="#444444", wrap=True)
     plt.close(fig)
     return Chart(fig, alt)

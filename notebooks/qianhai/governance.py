@@ -34,14 +34,13 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from qianhai.charts import PALETTE, finish, new_figure
+from qianhai.charts import MODEL_LINE, PALETTE, finish, new_figure
 from qianhai.display import Note, escape
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
 
 MODEL_TAG = "Teaching model — not data"
-MODEL_SOURCE_LINE = ("Source: none. Output of a teaching model with invented, stated assumptions (see the "
-                     "assumptions table); not data.")
+MODEL_SOURCE_LINE = MODEL_LINE
 NO_SOURCE = "no source found"
 
 
@@ -63,9 +62,7 @@ def _text(value: object) -> str:
 def finish_model(fig, ax, *, title: str, xlabel: str, ylabel: str, alt: str):
     """``finish`` for a teaching-model chart: the same title, labels and text alternative, but the line
     under the chart says that the numbers come from the model, not from any data source."""
-    chart = finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, resources=["governance_facts"], alt=alt)
-    fig.supxlabel(MODEL_SOURCE_LINE, x=0.01, ha="left", fontsize=8, color="#444444", wrap=True)
-    return chart
+    return finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, alt=alt, model=True)
 
 
 # ---------------------------------------------------------------------------------------------

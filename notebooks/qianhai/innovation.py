@@ -529,18 +529,8 @@ def assumptions_table() -> pd.DataFrame:
 
 
 def finish_model(fig: Figure, ax, *, title: str, xlabel: str, ylabel: str, alt: str) -> Chart:
-    """Like charts.finish, but the line under the chart says plainly that this is model output."""
-    if not alt.strip():
-        raise ValueError("Every chart needs a text alternative.")
-    ax.set_title(title, loc="left")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    fig.supxlabel("MODEL OUTPUT from the course's teaching model (assumptions in the table above). Not data.",
-                  x=0.01, ha="left", fontsize=8, color="#444444", wrap=True)
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return Chart(fig, alt)
+    """``charts.finish`` for a teaching-model chart: its source line says it is model output, not data."""
+    return finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, alt=alt, model=True)
 
 
 class DiffusionExplorer:
