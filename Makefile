@@ -49,5 +49,10 @@ RUNS ?= 20
 flakes: install
 	$(BIN)/python tests/flakes.py $(RUNS)
 
+# Timings on this machine against the performance budgets (README, "Performance"); not a test. It runs the
+# whole suite once; make bench BENCH_ARGS=--quick skips that (widgets, notebooks and sizes only).
+bench: install
+	$(BIN)/python tests/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts _site

@@ -125,7 +125,7 @@ class TwinSlider:
         self.description, self.unit, self.integer = description, unit, integer
         self.slider = cls(
             value=value, min=minimum, max=maximum, step=step, description=description,
-            continuous_update=False, style=LABEL_STYLE, **kwargs,
+            continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="560px", max_width="100%"), **kwargs,
         )
         self.text = w.Text(
             value=self._format(value), description=f"or type ({unit})" if unit else "or type",
@@ -159,7 +159,8 @@ class TwinSlider:
             self.messages.error(str(problem))
             return
         self.messages.clear()
-        self.slider.value = number
+        if self._format(number) != self._format(self.slider.value):  # not the echo of a slider move: for a
+            self.slider.value = number  # float, setting 33.4333 after a move to 33.43333... would redraw twice
         if self.text.value != self._format(number):
             self.text.value = self._format(number)
 
