@@ -29,7 +29,7 @@ CHROMIUM = Path(os.environ.get("QIANHAI_CHROMIUM", "/usr/bin/chromium"))  # over
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-quic",
+    "--disable-quic", "--disable-breakpad", "--disable-crash-reporter",
 ]
 
 # User settings for the isolated JupyterLab: no news, no update check, no extension manager (it queries
@@ -41,6 +41,10 @@ LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
+
+
+class PortTaken(RuntimeError):
+    """The random port was taken by another process between choosing it and the server binding it."""
 
 
 def free_port() -> int:
@@ -113,7 +117,17 @@ class LabServer:
             cmd.append("--allow-root")
         return cmd
 
-    def start(self, timeout: float = 90) -> None:
+    def start(self, timeout: float = 90, attempts: int = 3) -> None:
+        """Start and wait until the server answers; a new random port if the first was taken meanwhile."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if attempt == attempts:
+                    raise
+                self.port = free_port()
+
+    def _start(self, timeout: float) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.command(), cwd=self.notebooks, env=self.env(), stdin=subprocess.DEVNULL, stdout=log,
@@ -123,7 +137,11 @@ class LabServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {self.process.returncode}:\n{self.log_tail()}")
+                tail = self.log_tail()
+                self.process = None
+                if f"port {self.port} is not available" in tail or "already in use" in tail:
+                    raise PortTaken(tail)
+                raise RuntimeError(f"JupyterLab exited:\n{tail}")
             try:
                 self.api("GET", "/api/status", timeout=2)
                 return

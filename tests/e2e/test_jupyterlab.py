@@ -331,14 +331,14 @@ class Student:
             twin.fill(text)
             twin.press("Enter")
 
-        self.changes(cell, lambda: type_into(old_typed), f"{what}: typed {old_typed!r} in its twin")
-        assert self.position(slider, handle) == old, f"{self.name}: {what}: the slider did not follow the typed value"
+        moved = self.position(slider, handle)
         self.changes(cell, lambda: type_into(NONSENSE), f"{what}: typed {NONSENSE!r} in its twin")
         status = cell.locator("[role=status]")
         assert status.count() and any(status.nth(k).inner_text().strip() for k in range(status.count())), \
             f"{self.name}: {what}: typing {NONSENSE!r} shows no message"
-        assert self.position(slider, handle) == old, f"{self.name}: {what}: nonsense moved the slider"
-        self.act(lambda: type_into(old_typed), what=f"{what}: typed {old_typed!r} again")  # clears the message
+        assert self.position(slider, handle) == moved, f"{self.name}: {what}: nonsense moved the slider"
+        self.changes(cell, lambda: type_into(old_typed), f"{what}: typed {old_typed!r} in its twin")
+        assert self.position(slider, handle) == old, f"{self.name}: {what}: the slider did not follow the typed value"
 
     def slider_drag(self, cell, slider, handle, what: str) -> None:
         old = self.position(slider, handle)
