@@ -4,11 +4,16 @@ every chart (from the data package) and a text alternative for every chart."""
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import matplotlib.pyplot as plt
 from cycler import cycler
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from qianhai.display import escape
 from qianhai.sources import source_line
@@ -33,6 +38,9 @@ STYLE = {
     "font.size": 10.5,
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
+    "axes.titley": 1.0,  # a fixed title position: no automatic placement (and its cost) at every redraw
+    "axes.axisbelow": True,  # grid and ticks under the data (so redrawing only the data draws it on top)
+
     "axes.labelsize": 10.5,
     "axes.prop_cycle": cycler(color=CYCLE),
     "axes.spines.top": False,
@@ -72,25 +80,200 @@ class Chart:
 
 def png_bytes(fig: Figure, colours: int = 48) -> bytes:
     """Render to PNG with a reduced palette: a third of the size, same look (charts use few colours).
-    One Agg draw straight to memory (no PNG encode and decode in between) and a fast octree palette;
-    deterministic, so re-running a notebook stores identical bytes."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    Drawn by ``render`` on an Agg canvas kept with the figure, then a fast octree palette; deterministic,
+    so re-running a notebook stores identical bytes."""
     from PIL import Image as PILImage
 
-    canvas, dpi = fig.canvas, fig.dpi
-    agg = FigureCanvasAgg(fig)  # the figure's canvas until it is put back below
-    try:
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    if fig.dpi != STYLE["savefig.dpi"]:
         fig.dpi = STYLE["savefig.dpi"]
-        agg.draw()
-        rgba = PILImage.frombuffer("RGBA", agg.get_width_height(physical=True), agg.buffer_rgba(), "raw", "RGBA", 0, 1)
-        small = rgba.convert("RGB").quantize(colors=colours, method=PILImage.Quantize.FASTOCTREE,
-                                             dither=PILImage.Dither.NONE)
-    finally:
-        fig.dpi = dpi
-        fig.set_canvas(canvas)
+    render(fig, canvas)
+    rgba = PILImage.frombuffer("RGBA", canvas.get_width_height(physical=True), canvas.buffer_rgba(), "raw",
+                               "RGBA", 0, 1)
+    small = rgba.convert("RGB").quantize(colors=colours, method=PILImage.Quantize.FASTOCTREE,
+                                         dither=PILImage.Dither.NONE)
     out = io.BytesIO()
     small.save(out, format="PNG")
     return out.getvalue()
+
+
+# Why a chart redraw is split in two (static and moving parts): a widget callback must finish in 50 ms
+# (README, "Performance"), and a full matplotlib draw with its layout pass takes longer than that on a
+# small machine. Most callbacks only move lines, bars and markers inside axes whose limits, ticks and
+# labels stay the same; those are redrawn on a saved picture of the rest ("blitting").
+
+
+SAVED_STATIC_PARTS = 4  # per figure: enough for a toggle or a short dropdown to flip back and forth
+
+
+def render(fig: Figure, canvas: FigureCanvasAgg) -> None:
+    """Draw ``fig`` on ``canvas``. The static part (frame, ticks, grid, axis labels, source line) is drawn
+    in full only for a ``chart_key`` not seen among the last few, then saved with the axes' positions;
+    otherwise that picture is restored and only the moving parts (data artists, texts in the axes,
+    legends, titles) are drawn on it."""
+    renderer = canvas.get_renderer()
+    moving = moving_artists(fig, renderer)
+    saved: list = fig.__dict__.setdefault("_qianhai_static", [])
+    key = chart_key(fig, renderer)
+    found = next((entry for entry in saved if entry[0] == key), None)
+    if found is not None:
+        saved.remove(found)
+        for ax, position in zip(fig.axes, found[2]):
+            ax._set_position(position)  # as the layout left them for this key (the public setter opts out of layout)
+        engine = fig.get_layout_engine()
+        if isinstance(engine, LayoutWhenNeeded):
+            engine._laid_out_for = key
+        canvas.restore_region(found[1])
+    else:
+        hidden = [artist for artist in moving if not artist.get_animated()]
+        for artist in hidden:
+            artist.set_animated(True)  # matplotlib's draw skips animated artists
+        try:
+            canvas.draw()
+        finally:
+            for artist in hidden:
+                artist.set_animated(False)
+        renderer = canvas.get_renderer()
+        found = (chart_key(fig, renderer), canvas.copy_from_bbox(fig.bbox),
+                 [ax.get_position(original=True).frozen() for ax in fig.axes])
+    saved.insert(0, found)
+    del saved[SAVED_STATIC_PARTS:]
+    for artist in moving:
+        artist.draw(renderer)
+
+
+def moving_artists(fig: Figure, renderer) -> list:
+    """What a widget may change without touching the axes frame: per axes, in drawing order, its data
+    artists and texts, then its legend (if it lies inside the axes; one outside is static, its entries
+    part of ``chart_key``) and titles."""
+    found = []
+    for ax in sorted(fig.axes, key=lambda a: a.get_zorder()):
+        children = [*ax.collections, *ax.patches, *ax.lines, *ax.texts, *ax.images, *ax.artists, *ax.tables]
+        found += sorted((a for a in children if a.get_visible()), key=lambda a: a.get_zorder())
+        legend = ax.get_legend()
+        if legend is not None and _legend_inside(legend, ax):
+            found.append(legend)
+        found += [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_visible() and t.get_text()]
+    return found
+
+
+class LayoutWhenNeeded(ConstrainedLayoutEngine):
+    """Matplotlib's constrained layout, recomputed only when ``chart_key`` changes. A widget that moves a
+    line or a marker inside fixed axes then redraws without the layout pass, which costs more than the
+    drawing itself (see tests/bench.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._laid_out_for = None
+
+    def execute(self, fig):
+        key = chart_key(fig, fig._get_renderer())
+        if key != self._laid_out_for:
+            super().execute(fig)
+            self._laid_out_for = key
+
+
+def _text_key(text) -> tuple:
+    # Positions rounded: the layout sets some of them, with float noise from one pass to the next
+    # (a position on a category axis is the category's name, kept as it is).
+    position = tuple(round(float(v), 3) if isinstance(v, (int, float)) else v for v in text.get_position())
+    return (text.get_text(), text.get_visible(), text.get_fontsize(), position)
+
+
+def _inside(box, frame, slack: float = 1.0) -> bool:
+    return (box.x0 >= frame.x0 - slack and box.x1 <= frame.x1 + slack
+            and box.y0 >= frame.y0 - slack and box.y1 <= frame.y1 + slack)
+
+
+def _title_key(title, ax, renderer) -> tuple:
+    """A title that fits above its axes takes the same room whatever it says (for a given line count)."""
+    if not (title.get_visible() and title.get_text()):
+        return (False,)
+    box = title.get_window_extent(renderer)
+    same_room = (title.get_text().count("\n"), title.get_fontsize())
+    if box.x0 >= ax.bbox.x0 - 1 and box.x1 <= ax.bbox.x1 + 1:
+        return same_room
+    return same_room + (title.get_text(),)
+
+
+def _legend_inside(legend, ax) -> bool:
+    """A legend placed by ``loc`` alone sits inside its axes (one given a bbox_to_anchor may sit outside).
+    Decided without laying the legend out, which costs as much as drawing it."""
+    return legend.get_bbox_to_anchor() is ax.bbox
+
+
+def _inner_key(artist, ax, renderer) -> tuple:
+    """A text or legend lying inside its axes takes no room of its own."""
+    if not artist.get_visible():
+        return (False,)
+    if _inside(artist.get_window_extent(renderer), ax.bbox):
+        return (True,)
+    texts = artist.get_texts() if hasattr(artist, "get_texts") else [artist]
+    return (True, *(_text_key(t) for t in texts))
+
+
+def chart_key(fig: Figure, renderer) -> tuple:
+    """Everything the layout and the static part of a course chart depend on, as a comparable value: the
+    figure's size, its texts (the source line), each axes' limits, scales, tick labels and axis labels;
+    and for titles, legends and texts in the axes, only the room they take."""
+    parts: list = [tuple(fig.get_size_inches()), fig.dpi, len(fig.axes)]
+    parts += [_text_key(t) for t in fig.texts]
+    for legend in fig.legends:
+        parts += [legend.get_visible(), *(_text_key(t) for t in legend.get_texts())]
+    for ax in fig.axes:
+        parts += [ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()]
+        for axis in (ax.xaxis, ax.yaxis):
+            # The tick labels as the axis will draw them (locator, then formatter): computed once here,
+            # where Axis.get_major/minorticklabels would each recompute both sets of ticks.
+            for locator, formatter in ((axis.get_major_locator(), axis.get_major_formatter()),
+                                       (axis.get_minor_locator(), axis.get_minor_formatter())):
+                parts.append(tuple(formatter.format_ticks(locator())))
+            parts.append(_text_key(axis.label))
+        parts += [_title_key(t, ax, renderer) for t in (ax.title, ax._left_title, ax._right_title)]
+        parts += [_inner_key(t, ax, renderer) for t in ax.texts]
+        legend = ax.get_legend()
+        if legend is not None:
+            inside = _legend_inside(legend, ax)
+            parts.append((legend.get_visible(), inside) if inside
+                         else (legend.get_visible(), *(_text_key(t) for t in legend.get_texts())))
+    return tuple(parts)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2 or 5 × 10^k that is at least ``value`` (for value > 0; else 1). An axis limit
+    rounded up this way stays put while a slider moves the data a little, so the chart's frame need not
+    be redrawn (see ``render``), and the eye compares bars against a steady scale."""
+    if not value > 0 or not math.isfinite(value):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * power >= value * (1 - 1e-12):
+            return step * power
+    return 10 * power
+
+
+@lru_cache(maxsize=256)
+def wrap_to_width(text: str, fontsize: float, width_inches: float) -> str:
+    """Break ``text`` into lines no wider than ``width_inches`` at ``fontsize`` in the course font, once,
+    so that the chart need not re-wrap it (word by word) on every redraw. Word widths are measured one by
+    one and added up with spaces (kerning across words ignored: callers leave a margin)."""
+    font = get_font(findfont(FontProperties()))
+    font.set_size(fontsize, 72)
+    limit = width_inches * 72 * 64  # FreeType reports 1/64 points
+
+    def width(piece: str) -> float:
+        font.set_text(piece, 0.0)
+        return font.get_width_height()[0]
+
+    space = width("a a") - width("aa")
+    lines: list[tuple[str, float]] = []
+    for word in text.split():
+        size = width(word)
+        if lines and lines[-1][1] + space + size <= limit:
+            lines[-1] = (f"{lines[-1][0]} {word}", lines[-1][1] + space + size)
+        else:
+            lines.append((word, size))
+    return "\n".join(line for line, _ in lines)
 
 
 class AltText:
@@ -113,7 +296,7 @@ def alt_text(text: str) -> AltText:
 def new_figure(width: float = 6.4, height: float = 3.6):
     """A figure and axes in the course style, not yet shown."""
     apply_style()
-    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    fig, ax = plt.subplots(figsize=(width, height), layout=LayoutWhenNeeded())
     return fig, ax
 
 
@@ -132,6 +315,8 @@ def finish(fig: Figure, ax, *, title: str, xlabel: str, ylabel: str, alt: str, r
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     line = MODEL_LINE if model else source_line(list(resources))
-    fig.supxlabel(line, x=0.01, ha="left", fontsize=8, color="#444444", wrap=True)
+    source_size = 8
+    fig.supxlabel(wrap_to_width(line, source_size, 0.97 * fig.get_figwidth()), x=0.01, ha="left",
+                  fontsize=source_size, color="#444444", parse_math=False)
     plt.close(fig)
     return Chart(fig, alt)
