@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import ipywidgets as w
 import pandas as pd
 
-from qianhai.charts import PALETTE, finish, new_figure
+from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.display import Note, escape, message_html
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import Messages, Panel, TwinSlider, show_in
@@ -330,6 +330,8 @@ class LoanSavingCalculator:
         self.bars = self.ax.bar(range(1, max_years + 1), [0] * max_years, color=PALETTE["green"], width=0.6)
         self.ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
         self.ax.grid(axis="x", visible=False)
+        self.ax.set_xlim(0.4, max_years + 0.6)  # every term on one scale: a longer loan adds bars
+        self.ax.set_xticks(range(1, max_years + 1))
         self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="end of loan year",
                             ylabel="million CNY", resources=list(resources),
                             alt="(set on update)")
@@ -359,14 +361,13 @@ class LoanSavingCalculator:
             bar.set_height(float(cumulative.get(year, 0.0)) if inside else 0.0)
             bar.set_visible(inside)
             bar.set_color(colour)
-        self.ax.set_xlim(0.4, saving.years + 0.6)
-        self.ax.set_xticks(range(1, saving.years + 1))
         low, high = min(0.0, float(cumulative.min())), max(0.0, float(cumulative.max()))
-        pad = 0.1 * (high - low)
         if high == low:  # equal rates: nothing to draw, keep a visible axis
             self.ax.set_ylim(-1, 1)
-        else:
-            self.ax.set_ylim(low - pad if low < 0 else 0, high + pad if high > 0 else pad)
+        else:  # rounded-up limits: the scale stays put while a slider moves the bars a little
+            bottom = -nice_ceiling(-low * 1.05) if low < 0 else 0.0
+            top = nice_ceiling(high * 1.05) if high > 0 else -0.1 * bottom
+            self.ax.set_ylim(bottom, top)
         self.ax.set_title(f"Cumulative saving: {saving.amount_m:,.0f} m CNY, {saving.years} yr, "
                           f"{saving.offshore_pct:.2f}% vs {saving.onshore_pct:.2f}%", loc="left")
         self.result.value = (f"{warning}<b>{escape(saving.sentence())}</b><br>Interest a year: offshore "

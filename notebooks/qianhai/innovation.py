@@ -9,6 +9,8 @@ by hand from the CSV rows.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import ipywidgets as w
@@ -600,7 +602,7 @@ class DiffusionExplorer:
         self.local_line.set_data(steps, run.kept_local)
         self.pilot_line.set_data(steps, run.piloting)
         self.expected_line.set_data(steps, run.expected_replicated)
-        self.ax.set_xlim(0, max(run.years, 1))
+        self.ax.set_xlim(0, 5 * math.ceil(max(run.years, 1) / 5))  # in steps of 5 years: steady while dragging
         self.ax.set_ylim(0, run.pilots * 1.05)
         self.result.value = f"<b>{_escape(run.sentence())}</b>"
         self.chart.alt = (

@@ -15,7 +15,7 @@ import ipywidgets as w
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from qianhai.charts import PALETTE, finish, new_figure
+from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.display import Note, escape
 from qianhai.growth import cagr
 from qianhai.inputs import InputProblem, parse_number
@@ -342,7 +342,7 @@ class ScenarioExplorer:
         highest = [float(self.actual.max())] + ([float(self.last.path.max())] if self.last else [])
         numeric = gdp_targets(self.targets)
         highest += [float(numeric["target_value"].max())] if not numeric.empty else []
-        self.ax.set_ylim(0, max(highest) * 1.12)  # explicit: autoscaling is off once a limit is set
+        self.ax.set_ylim(0, nice_ceiling(max(highest) * 1.12))  # rounded up: steady while dragging
         show_in(self.output, self.chart)
 
 

@@ -138,6 +138,15 @@ class GrowthExplorer:
         (self.line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["blue"], label="GDP")
         (self.ends,) = self.ax.plot([], [], "o", markersize=9, color=PALETTE["vermillion"], label="chosen years")
         self.ax.legend(loc="upper left")
+        self.limits = {}  # per scale, limits that fit every vintage: switching vintage keeps the scale
+        every = pd.concat([vintage_series(gdp, v) for v in self.vintage.options])
+        self.line.set_data(every.index, every.values)
+        for scale in ("linear", "log"):
+            self.ax.set_yscale(scale)
+            self.ax.relim()
+            self.ax.autoscale_view()
+            low, high = self.ax.get_ylim()
+            self.limits[scale] = (self.ax.get_xlim(), (max(low, 0.0) if scale == "linear" else low, high))
         self.chart = finish(self.fig, self.ax, title="Shenzhen GDP, one vintage", xlabel="Year", ylabel=GDP_UNIT,
                             resources=["shenzhen_gdp"], alt="(set on update)")
         for widget in (self.vintage, self.scale):
@@ -154,8 +163,8 @@ class GrowthExplorer:
         series = vintage_series(self.gdp, vintage)
         self.line.set_data(series.index, series.values)
         self.ax.set_yscale(self.scale.value)
-        self.ax.relim()
-        self.ax.autoscale_view()
+        xlim, ylim = self.limits[self.scale.value]
+        self.ax.set(xlim=xlim, ylim=ylim)
         self.ax.set_title(f"Shenzhen GDP, vintage {vintage} ({self.scale.value} scale)", loc="left")
         start, end = self.range.value
         try:
@@ -196,6 +205,11 @@ class OvertakeExplorer:
         (self.sz_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["blue"], label="Shenzhen")
         self.marker = self.ax.axvline(since, color=PALETTE["black"], linestyle=":", alpha=0)
         self.ax.legend(loc="upper left")
+        every = pd.concat([self.sz_usd(v) for v in self.vintage.options])
+        self.sz_line.set_data(every.index, every.values)
+        self.ax.relim()
+        self.ax.autoscale_view()
+        self.ax.set_autoscale_on(False)  # limits that fit every vintage: switching vintage keeps the scale
         self.chart = finish(self.fig, self.ax, title="Shenzhen and Hong Kong GDP", xlabel="Year",
                             ylabel="billion USD, current prices",
                             resources=["shenzhen_gdp", "hongkong_gdp", "cny_usd"], alt="(set on update)")
@@ -212,8 +226,6 @@ class OvertakeExplorer:
         vintage = self.vintage.value
         sz = self.sz_usd(vintage)
         self.sz_line.set_data(sz.index, sz.values)
-        self.ax.relim()
-        self.ax.autoscale_view()
         result = overtake(sz, self.hk, vintage)
         self.last = result
         if result.first_year_ahead is not None:
