@@ -34,7 +34,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from qianhai.charts import MODEL_LINE, PALETTE, finish, new_figure
+from qianhai.charts import MODEL_LINE, PALETTE, finish, new_figure, nice_ceiling
 from qianhai.display import Note, escape
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
@@ -241,16 +241,26 @@ def make_firms(firms: object = 1000, violator_pct: object = 10, separation: obje
 
 
 @lru_cache(maxsize=256)
-def _make_firms(firms: int, violator_pct: float, separation: float, seed: int) -> FirmPopulation:
+def _random_draws(firms: int, violator_pct: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The seeded draws (who violates, score noise, random order); the separation is applied after, so a
+    slider on the separation reuses them."""
     rng = np.random.default_rng(seed)
     violators = int(math.floor(violator_pct * firms / 100 + 0.5))
     violates = np.zeros(firms, dtype=bool)
     violates[rng.permutation(firms)[:violators]] = True
     noise = rng.standard_normal(firms)
     random_order = rng.permutation(firms)
+    for array in (violates, noise, random_order):
+        array.setflags(write=False)
+    return violates, noise, random_order
+
+
+@lru_cache(maxsize=256)
+def _make_firms(firms: int, violator_pct: float, separation: float, seed: int) -> FirmPopulation:
+    violates, noise, random_order = _random_draws(firms, violator_pct, seed)
     score = noise - separation * violates
     risk_order = np.argsort(score, kind="stable")
-    for array in (violates, score, risk_order, random_order):
+    for array in (score, risk_order):
         array.setflags(write=False)
     return FirmPopulation(violates, score, risk_order, random_order, separation, seed)
 
@@ -370,11 +380,18 @@ def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: 
     if not seeds:
         raise InputProblem("Give at least one seed to average over.")
     totals = np.zeros(len(shares))
+    b = targeted = None
     for seed in seeds:
         population = make_firms(firms, violator_pct, separation, seed)
-        b = _number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
-                    unit="inspections")
-        totals += [expected_found(population, b, targeted_count(b, float(s))) for s in shares]
+        if b is None:
+            b = _number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+                        unit="inspections")
+            targeted = np.array([targeted_count(b, float(s)) for s in shares])
+        # expected_found for every share at once: violators among the first k of the credit ranking, for each k
+        caught = np.concatenate([[0], np.cumsum(population.violates[population.risk_order])])[targeted]
+        left = population.firms - targeted
+        totals += np.where(left == 0, caught,
+                           caught + (b - targeted) * (population.violators - caught) / np.maximum(left, 1))
     return pd.Series(totals / len(seeds), index=pd.Index([float(s) for s in shares], name="targeting_pct"),
                      name="average found")
 
@@ -449,7 +466,7 @@ class InspectionExplorer:
         self.average_line.set_data(average.index, average.values)
         self.burden_line.set_data(curve.index, curve["compliant_inspected"])
         self.now.set_data([result.targeting_pct], [result.found])
-        self.ax.set_ylim(0, max(result.budget, 1) * 1.4)
+        self.ax.set_ylim(0, nice_ceiling(max(result.budget, 1) * 1.4))  # rounded up: steady while dragging
         self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, score separation {result.separation:g} SD",
                           loc="left")
         self.result.value = f"<b>{escape(result.sentence())}</b>"
@@ -600,6 +617,8 @@ class ServiceExplorer:
         self.fig, self.ax = new_figure(6.4, 3.6)
         self.seq_band = None
         self.win_band = None
+        self.curve: pd.DataFrame | None = None
+        self.curve_handoff: float | None = None
         (self.seq_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["vermillion"],
                                         label="sequential counters (mean)")
         (self.win_line,) = self.ax.plot([], [], marker="s", markersize=3, color=PALETTE["blue"],
@@ -627,27 +646,31 @@ class ServiceExplorer:
         try:
             result = simulate_service(self.steps.value, self.handoff.value, mean_wait=s.mean_wait, service=s.service,
                                       applicants=s.applicants, seed=s.seed, back_office=s.back_office)
-            curve = service_curve(self.handoff.value, mean_wait=s.mean_wait, service=s.service,
-                                  applicants=s.applicants, seed=s.seed, back_office=s.back_office)
+            same_curve = self.curve is not None and self.curve_handoff == result.handoff
+            curve = self.curve if same_curve else service_curve(
+                self.handoff.value, mean_wait=s.mean_wait, service=s.service, applicants=s.applicants, seed=s.seed,
+                back_office=s.back_office)
         except InputProblem as problem:
             self.last = None
             self.messages.error(str(problem))
             return
         self.last = result
-        for band in (self.seq_band, self.win_band):
-            if band is not None:
-                band.remove()
         x = curve.index.to_numpy()
-        self.seq_band = self.ax.fill_between(x, curve["sequential_p10"], curve["sequential_p90"],
-                                             color=PALETTE["vermillion"], alpha=0.15, linewidth=0)
-        self.win_band = self.ax.fill_between(x, curve["window_p10"], curve["window_p90"], color=PALETTE["blue"],
-                                             alpha=0.15, linewidth=0)
-        self.seq_line.set_data(x, curve["sequential_mean"])
-        self.win_line.set_data(x, curve["window_mean"])
+        if not same_curve:  # the curve depends on the hand-off only: moving the steps just moves the marker
+            self.curve, self.curve_handoff = curve, result.handoff
+            for band in (self.seq_band, self.win_band):
+                if band is not None:
+                    band.remove()
+            self.seq_band = self.ax.fill_between(x, curve["sequential_p10"], curve["sequential_p90"],
+                                                 color=PALETTE["vermillion"], alpha=0.15, linewidth=0)
+            self.win_band = self.ax.fill_between(x, curve["window_p10"], curve["window_p90"], color=PALETTE["blue"],
+                                                 alpha=0.15, linewidth=0)
+            self.seq_line.set_data(x, curve["sequential_mean"])
+            self.win_line.set_data(x, curve["window_mean"])
         summary = result.summary()
         self.now.set_data([result.steps, result.steps],
                           [summary.loc["sequential counters", "mean"], summary.loc["one window", "mean"]])
-        self.ax.set_ylim(0, float(curve["sequential_p90"].max()) * 1.08 + 0.5)
+        self.ax.set_ylim(0, nice_ceiling(float(curve["sequential_p90"].max()) * 1.08 + 0.5))  # steady while dragging
         days = "working day" if result.handoff == 1 else "working days"
         self.ax.set_title(f"{MODEL_TAG}\ntime to open a business (hand-off {result.handoff:g} {days})", loc="left")
         self.result.value = f"<b>{escape(result.sentence())}</b>"
