@@ -322,6 +322,10 @@ class DidExplorer:
                                           PALETTE["blue"])]
         self.mean_lines[0].set_label("period means")
         ax.legend(loc="upper left", fontsize=8)
+        every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region:
+        ax.update_datalim(np.column_stack([every.index.get_level_values(0), every.to_numpy()]))
+        ax.autoscale_view()
+        ax.set_autoscale_on(False)  # switching region or window keeps the axes (and the eye's reference)
         self.chart = finish(self.fig, ax, title="Difference-in-differences: GDP per capita", xlabel="Year",
                             ylabel="thousand 1986 USD", resources=["basque_panel"],
                             alt="(set on update)")
@@ -341,8 +345,6 @@ class DidExplorer:
         self.control_line.set_data(self.wide.index, self.wide[control])
         self.control_line.set_label(f"control ({control})")
         self.ax.legend(loc="upper left", fontsize=8)
-        self.ax.relim(visible_only=True)
-        self.ax.autoscale_view()
         try:
             result = did_estimate(self.wide, control, self.year.value, self.window.value, self.window.value,
                                   self.treated)
@@ -415,16 +417,25 @@ def _matrix(raw: object, label: str, ndim: int) -> np.ndarray:
     return array
 
 
-def nnls(a: np.ndarray, b: np.ndarray, max_rounds: int | None = None) -> np.ndarray:
+def nnls(a: np.ndarray, b: np.ndarray, max_rounds: int | None = None, start: np.ndarray | None = None) -> np.ndarray:
     """Non-negative least squares (Lawson & Hanson 1974): min ‖a·x − b‖² subject to x ≥ 0.
 
     An active-set method: start with every variable at zero; repeatedly free the variable whose increase
     would reduce the error most, solve ordinary least squares on the free set, and step back (pinning a
-    variable to zero) whenever that solution would make a free variable negative."""
+    variable to zero) whenever that solution would make a free variable negative.
+
+    ``start`` (optional, True for each variable expected to be positive, e.g. from a neighbouring problem)
+    is a warm start: if least squares on those variables alone gives all of them positive, the search
+    begins there instead of at zero; the answer is the same, reached in fewer rounds."""
     m, n = a.shape
     x = np.zeros(n)
     free = np.zeros(n, dtype=bool)
     tol = 10 * np.finfo(float).eps * max(m, n) * max(np.abs(a).sum(axis=0).max(), 1.0)
+    if start is not None and start.any():
+        z = np.zeros(n)
+        z[start] = np.linalg.lstsq(a[:, start], b, rcond=None)[0]
+        if (z[start] > tol).all():
+            x, free = z, start.copy()
     gradient = a.T @ (b - a @ x)
     rounds = 0
     limit = max_rounds or 30 * n
@@ -456,12 +467,17 @@ def simplex_weights(a: object, b: object) -> np.ndarray:
     b = _matrix(b, "The target vector", 1)
     if a.shape[0] != b.shape[0]:
         raise InputProblem(f"The donor matrix has {a.shape[0]} rows but the target has {b.shape[0]} values.")
+    return _simplex_solve(a, b)
+
+
+def _simplex_solve(a: np.ndarray, b: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    """simplex_weights without the input checks, for the optimiser's inner loop (``start``: see nnls)."""
     scale = max(np.abs(a).max(), np.abs(b).max(), 1e-12)
     a, b = a / scale, b / scale  # same problem, numbers near 1
     big = 1e4 * (np.linalg.norm(a) + 1.0)
     augmented = np.vstack([a, np.full(a.shape[1], big)])
     target = np.append(b, big)
-    weights = np.clip(nnls(augmented, target), 0.0, None)
+    weights = np.clip(nnls(augmented, target, start=start), 0.0, None)
     total = weights.sum()
     if total <= 0:
         return np.full(a.shape[1], 1.0 / a.shape[1])
@@ -469,11 +485,19 @@ def simplex_weights(a: object, b: object) -> np.ndarray:
 
 
 def nelder_mead(f: Callable[[np.ndarray], float], x0: np.ndarray, max_iter: int = 5000, x_tol: float = 1e-8,
-                f_tol: float = 1e-10) -> tuple[np.ndarray, float, int]:
+                f_tol: float = 1e-10, max_evals: int | None = None) -> tuple[np.ndarray, float, int]:
     """Minimise f by the Nelder–Mead simplex search (deterministic; starting simplex as in scipy:
-    each coordinate in turn moved by 5%, or to 0.00025 if it is zero). Returns (x, f(x), iterations)."""
+    each coordinate in turn moved by 5%, or to 0.00025 if it is zero). Stops when the simplex is within
+    the tolerances, or after ``max_iter`` iterations or ``max_evals`` evaluations of f (default, as scipy's:
+    200 per dimension), whichever comes first. Returns (x, f(x), iterations)."""
     x0 = np.asarray(x0, dtype=float)
     n = len(x0)
+    budget = [max_evals or 200 * n]
+    inner = f
+
+    def f(x):  # noqa: F811 - counts evaluations against the budget
+        budget[0] -= 1
+        return inner(x)
     points = [x0.copy()]
     for i in range(n):
         p = x0.copy()
@@ -486,6 +510,8 @@ def nelder_mead(f: Callable[[np.ndarray], float], x0: np.ndarray, max_iter: int 
         order = np.argsort(vals, kind="stable")
         pts, vals = pts[order], vals[order]
         if np.max(np.abs(pts[1:] - pts[0])) <= x_tol and np.max(np.abs(vals[1:] - vals[0])) <= f_tol:
+            break
+        if budget[0] <= 0:
             break
         centroid = pts[:-1].mean(axis=0)
         reflected = centroid + (centroid - pts[-1])
@@ -621,23 +647,29 @@ def predictor_table(panel: pd.DataFrame, predictors=STANDARD_PREDICTORS) -> pd.D
 
 
 def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, donors=None,
-                   treated: str = TREATED, treatment_year: int = 1970) -> SynthResult:
+                   treated: str = TREATED, treatment_year: int = 1970,
+                   prepared: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> SynthResult:
     """Abadie & Gardeazabal's specification: match the predictors, each scaled by its standard deviation
     across all regions of the panel and weighted by V; V is chosen (Nelder–Mead from equal weights) so that
-    the resulting synthetic region fits the outcome best over the fit years."""
-    wide = outcome_wide(panel)
+    the resulting synthetic region fits the outcome best over the fit years. ``prepared``: the panel's
+    ``outcome_wide`` and ``predictor_table``, if already made (a widget makes them once)."""
+    wide, table = prepared if prepared is not None else (outcome_wide(panel), predictor_table(panel))
     treated = _region(wide, treated, "Treated region")
     donors = _donor_list(wide, donors, treated)
     start, end = _fit_years(wide, fit, treatment_year - 1)
-    table = predictor_table(panel)
     scaled = table.div(table.std(axis=1, ddof=1), axis=0)
     x1, x0 = scaled[treated].to_numpy(), scaled[donors].to_numpy()
     z1, z0 = wide.loc[start:end, treated].to_numpy(), wide.loc[start:end, donors].to_numpy()
 
+    _matrix(x0, "The donor predictors", 2), _matrix(x1, "The treated region's predictors", 1)
+    support = [None]  # the donors with weight at the last V tried: a warm start for the next (see nnls)
+
     def weights_for(v: np.ndarray) -> np.ndarray:
         v = np.abs(v)
         root = np.sqrt(v / v.sum())
-        return simplex_weights(root[:, None] * x0, root * x1)
+        weights = _simplex_solve(root[:, None] * x0, root * x1, start=support[0])
+        support[0] = weights > 0
+        return weights
 
     def loss(v: np.ndarray) -> float:
         if not np.abs(v).sum() > 0:
@@ -645,7 +677,10 @@ def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, don
         return float(np.mean((z1 - z0 @ weights_for(v)) ** 2))
 
     k = len(table)
-    best, _, _ = nelder_mead(loss, np.full(k, 1.0 / k))
+    # Tolerances as loose as leave the weights unchanged to 3 decimals on the standard fit; the evaluation
+    # cap (half scipy's default; the standard fit needs about a third of it) stops the search on short fit periods, where the loss is nearly flat in V and
+    # the simplex would otherwise wander for seconds (the weights there are settled long before).
+    best, _, _ = nelder_mead(loss, np.full(k, 1.0 / k), x_tol=1e-4, f_tol=1e-8, max_evals=100 * k)
     v = np.abs(best) / np.abs(best).sum()
     weights = pd.Series(weights_for(best), index=donors, name="weight")
     return SynthResult("predictors, V chosen to fit the outcome", (start, end), weights, wide[treated],
@@ -692,6 +727,12 @@ class SynthExplorer:
         self.fit_span = self.ax.axvspan(1960, 1969, color=PALETTE["sky"], alpha=0.15, linewidth=0,
                                         label="fit years")
         self.ax.legend(loc="upper left", fontsize=8)
+        every = self.wide.stack()  # one scale for every fit: a synthetic region stays within its donors
+        self.ax.update_datalim(np.column_stack([every.index.get_level_values(0), every.to_numpy()]))
+        self.ax.autoscale_view()
+        self.ax.set_autoscale_on(False)
+        self.fits: dict[tuple, SynthResult] = {}  # recent fits: going back to a setting is instant
+        self.prepared = (self.wide, predictor_table(panel))
         self.chart = finish(self.fig, self.ax, title="Synthetic control: GDP per capita", xlabel="Year",
                             ylabel="thousand 1986 USD", resources=["basque_panel"],
                             alt="(set on update)")
@@ -708,13 +749,26 @@ class SynthExplorer:
     def donors(self) -> list[str]:
         return [d for d in default_donors(self.wide) if d != self.leave_out.value]
 
-    def update(self, change=None) -> None:
-        try:
+    RECENT_FITS = 32
+
+    def fitted(self) -> SynthResult:
+        """The fit for the current settings; a fit made in the last RECENT_FITS settings is reused (a fit is a
+        pure function of the settings, and the standard one runs an optimisation of 0.1–1 s)."""
+        key = (self.spec.value, tuple(self.fit.value), self.leave_out.value)
+        if key not in self.fits:
             if self.spec.value == self.SPECS[0]:
-                result = synth_standard(self.data, self.fit.value, self.donors(),
-                                        treatment_year=self.treatment_year)
+                result = synth_standard(self.data, self.fit.value, self.donors(), treatment_year=self.treatment_year,
+                                        prepared=self.prepared)
             else:
                 result = synth_outcome(self.wide, self.fit.value, self.donors(), treatment_year=self.treatment_year)
+            self.fits[key] = result
+            while len(self.fits) > self.RECENT_FITS:
+                self.fits.pop(next(iter(self.fits)))
+        return self.fits[key]
+
+    def update(self, change=None) -> None:
+        try:
+            result = self.fitted()
         except InputProblem as problem:
             self.last = None
             self.messages.error(str(problem))
@@ -727,8 +781,6 @@ class SynthExplorer:
         self.last = result
         self.messages.clear()
         self.synth_line.set_data(result.synthetic.index, result.synthetic.values)
-        self.ax.relim(visible_only=True)
-        self.ax.autoscale_view()
         self.fit_span.set_x(result.fit[0] - 0.5)
         self.fit_span.set_width(result.fit[1] - result.fit[0] + 1)
         rows = "".join(f"<tr><td>{escape(name)}</td><td style='text-align:right'>{value:.3f}</td></tr>"
