@@ -12,7 +12,7 @@ import pytest
 from qianhai.data import load
 from qianhai.inputs import InputProblem
 from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, indicator_value,
-                              layers_chart, statuses_by_month,
+                              count_statuses, layers_chart, statuses_by_month,
                               ftz_total, output_rows, parse_date, period_last, qianhai_layers, scope_breaks,
                               scope_table, snapshot, timeline_bounds, zone_status)
 
@@ -395,3 +395,10 @@ def test_functions_reject_bad_tables(indicators):
         statuses_by_month(load("qianhai_zones"), D(2020, 1, 1), D(2010, 1, 1))
     with pytest.raises(InputProblem, match="Unknown date precision"):
         period_last(D(2013, 1, 7), "week")
+
+
+def test_statuses_by_month_agrees_with_the_layers_of_each_month(zones):
+    # statuses_by_month looks the layers up once; it must count as qianhai_layers does, month by month.
+    table = statuses_by_month(zones, D(2009, 1, 1), D(2025, 12, 31))
+    for row in table.itertuples():
+        assert (row.certain, row.uncertain) == count_statuses(qianhai_layers(zones, row.day)), row.month

@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 
 import ipywidgets as w
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
@@ -245,19 +248,26 @@ def _ancestors(zones: pd.DataFrame, start: list[str]) -> list[str]:
     return [z for z in zones["zone_id"] if z in found]
 
 
+LAYER_COLUMNS = ["zone_id", "name", "special_status", "area_km2", "valid_from", "valid_to", "status"]
+
+
+def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
+    """The territories called Qianhai and the layers they lie within, outermost layer first (no status)."""
+    related = zones[zones["zone_id"].isin(_ancestors(zones, QIANHAI_CORE))].copy()
+    related["special_status"] = related["status_layer"].map(STATUS_LABELS)
+    related["order"] = related["status_layer"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    return related.sort_values(["order", "valid_from", "zone_id"]).reset_index(drop=True)
+
+
 def qianhai_layers(zones: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """The territories called Qianhai and the layers they lie within, with their status on `day`;
     only rows in force or uncertain, outermost layer first."""
     _need_frame(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
     day = as_day(day)
-    related = zones[zones["zone_id"].isin(_ancestors(zones, QIANHAI_CORE))].copy()
-    related["status"] = [zone_status(r, day) for _, r in related.iterrows()]
-    related = related[related["status"].isin(["in force", "uncertain"])].copy()
-    related["special_status"] = related["status_layer"].map(STATUS_LABELS)
-    related["order"] = related["status_layer"].map({s: i for i, s in enumerate(STATUS_ORDER)})
-    related = related.sort_values(["order", "valid_from", "zone_id"])
-    return related[["zone_id", "name", "special_status", "area_km2", "valid_from", "valid_to", "status"]].reset_index(
-        drop=True)
+    related = _related_layers(zones)
+    related["status"] = [zone_status(r, day) for r in related.to_dict("records")]
+    related = related[related["status"].isin(["in force", "uncertain"])]
+    return related[LAYER_COLUMNS].reset_index(drop=True)
 
 
 def count_statuses(layers: pd.DataFrame) -> tuple[int, int]:
@@ -269,15 +279,20 @@ def count_statuses(layers: pd.DataFrame) -> tuple[int, int]:
 
 def statuses_by_month(zones: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
     """For the end of every month from first to last: special statuses certainly in force around Qianhai
-    (`certain`) and those only possibly in force (`uncertain`, start known only to the year)."""
+    (`certain`) and those only possibly in force (`uncertain`, start known only to the year).
+    The same counts as count_statuses(qianhai_layers(zones, day)), with the layers looked up once."""
+    _need_frame(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
     first, last = as_day(first, "first date"), as_day(last, "last date")
     if first > last:
         raise InputProblem(f"The first date ({first}) must not come after the last ({last}).")
+    records = _related_layers(zones).to_dict("records")
     rows = []
     for label in month_labels(first, last):
         day = month_end(dt.date(int(label[:4]), int(label[5:]), 1))
-        sure, maybe = count_statuses(qianhai_layers(zones, day))
-        rows.append({"month": label, "day": day, "certain": sure, "uncertain": maybe})
+        status = [(r["special_status"], zone_status(r, day)) for r in records]
+        sure = {special for special, state in status if state == "in force"}
+        maybe = {special for special, state in status if state == "uncertain"} - sure
+        rows.append({"month": label, "day": day, "certain": len(sure), "uncertain": len(maybe)})
     return pd.DataFrame(rows)
 
 
@@ -495,41 +510,68 @@ MARKERS = [  # (legend label, date_status values, marker, filled, colour)
 ]
 
 
+@dataclass
+class TimelineArtists:
+    """What draw_timeline drew that moves with the date: the red line, and each marker group's points
+    (with their dates and colours, to fade those after the date)."""
+
+    day_line: Line2D
+    groups: list  # (PathCollection, dates as numbers, face RGBA, edge RGBA)
+
+    def move_to(self, day: dt.date) -> None:
+        """Mark ``day``: move the red line there and fade the milestones after it."""
+        x = _num(day)
+        self.day_line.set_xdata([x, x])
+        for points, dates, face, edge in self.groups:
+            alpha = np.where(dates > x, 0.25, 1.0)[:, None]
+            points.set_facecolors(np.hstack([np.tile(face[:3], (len(dates), 1)), alpha]))
+            points.set_edgecolors(np.hstack([np.tile(edge[:3], (len(dates), 1)), alpha]))
+
+
 def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date, last: dt.date,
-                  day: dt.date) -> None:
+                  day: dt.date) -> TimelineArtists:
     """Milestones as points on one row per policy area; a pale bar spans a date known only to the month
     or year; rows of one conflict group are joined by a dotted line; milestones after `day` are faded
-    and a red line marks `day`."""
-    ax.clear()
+    and a red line marks `day`. Returns the artists that ``move_to`` moves to another date."""
+    # Remove the previous drawing's artists but keep the axes (clearing them would rebuild every tick).
+    for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
     rows = {c: len(categories) - 1 - i for i, c in enumerate(categories)}
-    later = pd.Series([_as_date(d) > day for d in shown["sort_date"]], index=shown.index)
-    handles = []
+    handles, groups = [], []
     for label, statuses, marker, filled, colour in MARKERS:
-        style = {"marker": marker, "facecolors": colour if filled else "white", "edgecolors": colour,
-                 "linewidths": 1.4}
-        for faded in (False, True):
-            part = shown[shown["date_status"].isin(statuses) & (later == faded)]
-            if not part.empty:
-                ax.scatter([_num(d) for d in part["sort_date"]], [rows[c] for c in part["category"]], s=40,
-                           zorder=3, alpha=0.25 if faded else 1, **style)
-        if shown["date_status"].isin(statuses).any():
-            handles.append(Line2D([], [], linestyle="", marker=marker, markersize=6, label=label,
-                                  markerfacecolor=colour if filled else "white", markeredgecolor=colour))
-    for r in shown.itertuples():
-        if r.date_precision != "day":
-            start = _as_date(r.sort_date)
-            ax.plot([_num(start), _num(period_last(start, r.date_precision))], [rows[r.category]] * 2,
-                    color=PALETTE["blue"], linewidth=4, alpha=0.35, solid_capstyle="butt")
-    for _, group in shown[shown["conflict_group"].notna()].groupby("conflict_group", sort=True):
-        if len(group) > 1:
-            ax.plot([_num(d) for d in group["sort_date"]], [rows[c] for c in group["category"]],
-                    linestyle=":", color=PALETTE["vermillion"], linewidth=1.2)
-    ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
+        part = shown[shown["date_status"].isin(statuses)]
+        if part.empty:
+            continue
+        face, edge = to_rgba(colour if filled else "white"), to_rgba(colour)
+        dates = np.array([_num(d) for d in part["sort_date"]])
+        points = ax.scatter(dates, [rows[c] for c in part["category"]], s=40, zorder=3, marker=marker,
+                            linewidths=1.4)
+        groups.append((points, dates, np.array(face), np.array(edge)))
+        handles.append(Line2D([], [], linestyle="", marker=marker, markersize=6, label=label,
+                              markerfacecolor=face, markeredgecolor=edge))
+    spans = []  # one collection for all pale bars, one for all dotted joins: fewer artists to make and draw
+    for r in shown[shown["date_precision"] != "day"].itertuples():
+        start = _as_date(r.sort_date)
+        spans.append([(_num(start), rows[r.category]), (_num(period_last(start, r.date_precision)), rows[r.category])])
+    if spans:
+        ax.add_collection(LineCollection(spans, colors=PALETTE["blue"], linewidths=4, alpha=0.35, capstyle="butt"),
+                          autolim=False)
+    joins = [[(_num(d), rows[c]) for d, c in zip(group["sort_date"], group["category"])]
+             for _, group in shown[shown["conflict_group"].notna()].groupby("conflict_group", sort=True)
+             if len(group) > 1]
+    if joins:
+        ax.add_collection(LineCollection(joins, colors=PALETTE["vermillion"], linewidths=1.2, linestyles=":"),
+                          autolim=False)
+    drawn = TimelineArtists(ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2), groups)
+    drawn.move_to(day)
     ax.set_yticks(list(rows.values()), [CATEGORY_LABELS[c] for c in categories])
     ax.set_ylim(-0.7, len(categories) - 0.3)
     _year_axis(ax, first, last, step=4)
     if handles:
         ax.legend(handles=handles, loc="center left", fontsize=7.5, bbox_to_anchor=(1.0, 0.5), frameon=False)
+    return drawn
 
 
 # ---------------------------------------------------------------- the explorer
@@ -560,6 +602,8 @@ class DateExplorer:
                             resources=["qianhai_timeline"], alt="(set on update)")
         self.last_snapshot: Snapshot | None = None
         self.shown: pd.DataFrame | None = None
+        self.drawn: TimelineArtists | None = None
+        self.drawn_for: tuple | None = None
         self.date.observe(self.update)
         self.categories.observe(self.update, names="value")
         self.rejected.observe(self.update, names="value")
@@ -585,10 +629,14 @@ class DateExplorer:
         shown = data[data["category"].isin(chosen)].sort_values(["sort_date", "event_id"]).reset_index(drop=True)
         self.shown = shown
         day = snap.query.day
-        draw_timeline(self.ax, shown, chosen, self.first, self.last, day)
-        self.ax.set_title(f"Qianhai milestones by policy area, as of {day.isoformat()}", loc="left")
-        self.ax.set_xlabel("year (red line: the chosen date; later milestones faded; pale bar: date known only "
-                           "to the month or year)", fontsize=8.5)
+        drawn_for = (tuple(chosen), bool(self.rejected.value))
+        if self.drawn is not None and self.drawn_for == drawn_for:
+            self.drawn.move_to(day)  # same milestones: only the date line and the fading move
+        else:
+            self.drawn, self.drawn_for = draw_timeline(self.ax, shown, chosen, self.first, self.last, day), drawn_for
+        self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
+        self.ax.set_xlabel("year (red line: the chosen date; later milestones faded;\n"
+                           "pale bar: date known only to the month or year)", fontsize=8.5)
         before = sum(_as_date(d) <= day for d in shown["sort_date"])
         per_area = "; ".join(f"{CATEGORY_LABELS[c]} {int((shown['category'] == c).sum())}" for c in chosen)
         conflicts = int(shown["conflict_group"].notna().sum())
