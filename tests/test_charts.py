@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import pytest
 
@@ -51,3 +53,31 @@ def test_model_charts_say_they_are_not_data():
     fig, ax = new_figure()
     finish(fig, ax, title="T", xlabel="x", ylabel="y", alt="A model path.", model=True)
     assert "teaching model" in fig.get_supxlabel() and fig.get_supxlabel().endswith("Not data.")
+
+
+def test_notes_escape_dollar_signs_outside_code():
+    # Two dollar signs in one Markdown output would be typeset as mathematics between them.
+    from qianhai.display import Note, escape_dollars
+
+    assert escape_dollars("HK$5m, then HK$6,000") == r"HK\$5m, then HK\$6,000"
+    assert escape_dollars(r"already \$1 and `code $x$`") == r"already \$1 and `code $x$`"
+    note = Note("US$3.53bn or US$4.1bn", "plain US$")
+    assert note._repr_markdown_() == r"US\$3.53bn or US\$4.1bn" and repr(note) == "plain US$"
+
+
+def test_sources_with_dollars_render_as_money():
+    # TX19 and TX20 (Hong Kong tax sources) have HK$ amounts in their titles.
+    note = sources_note(["tax_hk_salaries"])
+    markdown = note._repr_markdown_()
+    assert "$" in note.markdown and "\\$" in markdown
+    assert re.search(r"(?<!\\)\$", markdown) is None  # every dollar sign escaped
+
+
+def test_tables_are_not_typeset_as_mathematics():
+    import pandas as pd
+
+    from qianhai.display import setup
+
+    setup()
+    html = pd.DataFrame({"note": ["HK$132,000 from 2016/17", "HK$10,000"]})._repr_html_()
+    assert "mathjax_ignore" in html

@@ -4,6 +4,7 @@ and static viewers show it)."""
 from __future__ import annotations
 
 import html
+import re
 
 
 class Note:
@@ -14,10 +15,17 @@ class Note:
         self.plain = plain if plain is not None else markdown
 
     def _repr_markdown_(self) -> str:
-        return self.markdown
+        return escape_dollars(self.markdown)
 
     def __repr__(self) -> str:
         return self.plain
+
+
+def escape_dollars(markdown: str) -> str:
+    """Escape ``$`` outside code spans, so that a text such as "HK$5m ... HK$6,000" is not typeset as
+    mathematics between the two dollar signs (JupyterLab, nbconvert and GitHub all use $...$ for math)."""
+    parts = re.split(r"(`[^`]*`)", markdown)
+    return "".join(part if part.startswith("`") else re.sub(r"(?<!\\)\$", r"\\$", part) for part in parts)
 
 
 def escape(text: object) -> str:
@@ -44,5 +52,6 @@ def setup() -> None:
     pd.set_option("display.width", 110)
     pd.set_option("display.precision", 2)
     pd.set_option("display.max_colwidth", 60)
+    pd.set_option("display.html.use_mathjax", False)  # "US$ ... HK$" in a table is money, not mathematics
     np.set_printoptions(precision=3, suppress=True)
     apply_style()

@@ -4,7 +4,7 @@ For each ``notebooks/NN_*.ipynb`` (found when the tests are collected, so new no
 without touching this file):
 
 1. open it in JupyterLab, *Run ▸ Run All Cells* through the menu, wait until every code cell has run;
-2. no cell shows an error, a traceback or other stderr output, no widget failed to render, and the
+2. no cell shows an error, a traceback or other stderr output, no widget failed to render, no text was typeset as mathematics (a pair of $ in money), and the
    kernel reported no error (also none from a widget callback, which JupyterLab would only log);
 3. use every teaching widget, generically, and check that what it shows changes:
    * each horizontal slider handle: arrow keys; the typed-number twin follows; typing the old value
@@ -140,6 +140,11 @@ VISIBLE_PROBLEMS = """() => {
     if (/Error (displaying|rendering) widget|Failed to (load|render) (model|widget)/.test(text))
       found.push('widget did not render: ' + text.slice(0, 200));
     if (text.startsWith('[Interactive:')) found.push('widget shown as plain text only: ' + text.slice(0, 200));
+  });
+  // The course has no mathematics: typeset math means a pair of $ in some text (money) was read as LaTeX.
+  document.querySelectorAll('.jp-Notebook mjx-container').forEach(el => {
+    const cell = el.closest('.jp-Cell');
+    found.push('typeset as mathematics (a pair of $ in text?): ' + ((cell || el).innerText || '').slice(0, 160));
   });
   return found;
 }"""
