@@ -332,3 +332,19 @@ def test_table_view_escapes_and_summarises():
     view = TableView(pd.DataFrame({"a": ["<script>x</script>", "b"]}), "two rows")
     assert "<script>" not in view._repr_html_() and "&lt;script&gt;" in view._repr_html_()
     assert repr(view) == "[Table: two rows; 2 rows x 1 columns]"
+
+
+def test_synth_explorer_says_what_leaving_a_donor_out_does(panel):
+    ex = SynthExplorer(panel)
+    assert ex.left_out_note() == ""
+    zero = next(d for d in ex.leave_out.options[1:] if ex.last.weights.get(d, 0.0) < 0.0005)
+    ex.leave_out.value = zero
+    assert "has weight 0" in ex.result.value and "changes nothing" in ex.result.value
+    ex.leave_out.value = "Cataluna"  # 0.851 in the standard fit (published reference, Abadie & Gardeazabal)
+    assert "Cataluna has weight 0.851" in ex.result.value
+    assert "Cataluna" not in ex.last.weights.index
+    # a fit is reused when its settings come back (same object, no second optimisation)
+    first = ex.last
+    ex.leave_out.value = "(none)"
+    ex.leave_out.value = "Cataluna"
+    assert ex.last is first

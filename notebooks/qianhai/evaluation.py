@@ -751,20 +751,35 @@ class SynthExplorer:
 
     RECENT_FITS = 32
 
-    def fitted(self) -> SynthResult:
-        """The fit for the current settings; a fit made in the last RECENT_FITS settings is reused (a fit is a
-        pure function of the settings, and the standard one runs an optimisation of 0.1–1 s)."""
-        key = (self.spec.value, tuple(self.fit.value), self.leave_out.value)
+    def fitted(self, leave_out: str | None = None) -> SynthResult:
+        """The fit for the current settings (or with ``leave_out`` instead of the chosen donor left out); a
+        fit made in the last RECENT_FITS settings is reused (a fit is a pure function of the settings, and
+        the standard one runs an optimisation of 0.1–1 s)."""
+        left = self.leave_out.value if leave_out is None else leave_out
+        key = (self.spec.value, tuple(self.fit.value), left)
         if key not in self.fits:
+            donors = [d for d in default_donors(self.wide) if d != left]
             if self.spec.value == self.SPECS[0]:
-                result = synth_standard(self.data, self.fit.value, self.donors(), treatment_year=self.treatment_year,
+                result = synth_standard(self.data, self.fit.value, donors, treatment_year=self.treatment_year,
                                         prepared=self.prepared)
             else:
-                result = synth_outcome(self.wide, self.fit.value, self.donors(), treatment_year=self.treatment_year)
+                result = synth_outcome(self.wide, self.fit.value, donors, treatment_year=self.treatment_year)
             self.fits[key] = result
             while len(self.fits) > self.RECENT_FITS:
                 self.fits.pop(next(iter(self.fits)))
         return self.fits[key]
+
+    def left_out_note(self) -> str:
+        """What leaving the chosen donor out does, against the fit with every donor (same settings)."""
+        left = self.leave_out.value
+        if left == "(none)":
+            return ""
+        weight = float(self.fitted("(none)").weights.get(left, 0.0))
+        if weight < 0.0005:
+            return (f"{left} has weight 0 in the fit with every donor, so leaving it out changes nothing: "
+                    "try a donor with weight, such as the top one in the table.")
+        return (f"{left} has weight {weight:.3f} in the fit with every donor; without it, that weight moves to "
+                "other donors.")
 
     def update(self, change=None) -> None:
         try:
@@ -787,10 +802,11 @@ class SynthExplorer:
                        for name, value in result.top(6).items())
         self.weights_html.value = f"<table><tr><th>Donor</th><th>Weight</th></tr>{rows}</table>"
         late = result.gap_percent.loc[1980:1997]
+        note = self.left_out_note()
         self.result.value = (
             f"<b>{escape(result.spec)}, fit {result.fit[0]}–{result.fit[1]}:</b> pre-period fit error (RMSE) "
             f"{result.pre_rmse:.3f} thousand USD; average gap 1980–1997 {late.mean():+.1f}% of the synthetic "
-            f"region.")
+            f"region." + (f"<br><i>{escape(note)}</i>" if note else ""))
         self.chart.alt = (
             f"GDP per capita 1955–1997, thousand 1986 USD: the Basque Country and its synthetic control "
             f"({result.spec}; weights {result.weights_text()}). Fit years {result.fit[0]}–{result.fit[1]} shaded; "
