@@ -75,7 +75,11 @@ def test_bars_bands_and_redrawn_timelines_match_a_full_draw():
                          "2015-04")
     dates.date.slider.value = "2016-04"  # the date line moves, later milestones fade
     assert differing(pixels(dates.fig), from_scratch(dates.fig)) == 0
-    dates.rejected.value = False  # other milestones: the callback removes its artists and draws new ones
+    dates.rejected.value = False  # other milestones: the first drawing is hidden, a new one drawn
+    assert differing(pixels(dates.fig), from_scratch(dates.fig)) == 0
+    first_drawing = next(iter(dates.drawings.values()))  # the oldest: rejected dates shown
+    dates.rejected.value = True  # back: the first drawing is shown again, not drawn anew
+    assert next(reversed(dates.drawings.values())) is first_drawing and len(dates.drawings) == 2
     assert differing(pixels(dates.fig), from_scratch(dates.fig)) == 0
 
 

@@ -512,11 +512,15 @@ MARKERS = [  # (legend label, date_status values, marker, filled, colour)
 
 @dataclass
 class TimelineArtists:
-    """What draw_timeline drew that moves with the date: the red line, and each marker group's points
-    (with their dates and colours, to fade those after the date)."""
+    """What draw_timeline drew: the red line, each marker group's points (with their dates and colours,
+    to fade those after the date), every artist, the legend and the row labels, so that a widget can
+    hide this drawing and show it again without drawing it anew."""
 
     day_line: Line2D
     groups: list  # (PathCollection, dates as numbers, face RGBA, edge RGBA)
+    artists: list = field(default_factory=list)
+    legend: object = None
+    rows: dict = field(default_factory=dict)  # row position → label
 
     def move_to(self, day: dt.date) -> None:
         """Mark ``day``: move the red line there and fade the milestones after it."""
@@ -527,17 +531,28 @@ class TimelineArtists:
             points.set_facecolors(np.hstack([np.tile(face[:3], (len(dates), 1)), alpha]))
             points.set_edgecolors(np.hstack([np.tile(edge[:3], (len(dates), 1)), alpha]))
 
+    def show(self, ax, visible: bool = True) -> None:
+        """Show this drawing in ``ax`` (its rows and legend too), or hide it."""
+        for artist in self.artists:
+            artist.set_visible(visible)
+        if visible:
+            ax.set_yticks(list(self.rows), list(self.rows.values()))
+            ax.set_ylim(-0.7, len(self.rows) - 0.3)
+            ax.legend_ = self.legend
+
 
 def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date, last: dt.date,
-                  day: dt.date) -> TimelineArtists:
+                  day: dt.date, keep_others: bool = False) -> TimelineArtists:
     """Milestones as points on one row per policy area; a pale bar spans a date known only to the month
     or year; rows of one conflict group are joined by a dotted line; milestones after `day` are faded
-    and a red line marks `day`. Returns the artists that ``move_to`` moves to another date."""
-    # Remove the previous drawing's artists but keep the axes (clearing them would rebuild every tick).
-    for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:
-        artist.remove()
-    if ax.get_legend() is not None:
-        ax.get_legend().remove()
+    and a red line marks `day`. Returns the artists that ``move_to`` moves to another date. The axes'
+    earlier artists are removed, unless ``keep_others`` (a widget hides them instead, to show them again)."""
+    if not keep_others:  # remove the previous drawing but keep the axes (clearing would rebuild every tick)
+        for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:
+            artist.remove()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    before = {id(a) for a in [*ax.collections, *ax.lines]}
     rows = {c: len(categories) - 1 - i for i, c in enumerate(categories)}
     handles, groups = [], []
     for label, statuses, marker, filled, colour in MARKERS:
@@ -566,11 +581,12 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
                           autolim=False)
     drawn = TimelineArtists(ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2), groups)
     drawn.move_to(day)
-    ax.set_yticks(list(rows.values()), [CATEGORY_LABELS[c] for c in categories])
-    ax.set_ylim(-0.7, len(categories) - 0.3)
+    drawn.artists = [a for a in [*ax.collections, *ax.lines] if id(a) not in before]
+    drawn.rows = {rows[c]: CATEGORY_LABELS[c] for c in categories}
     _year_axis(ax, first, last, step=4)
-    if handles:
-        ax.legend(handles=handles, loc="center left", fontsize=7.5, bbox_to_anchor=(1.0, 0.5), frameon=False)
+    drawn.legend = (ax.legend(handles=handles, loc="center left", fontsize=7.5, bbox_to_anchor=(1.0, 0.5),
+                              frameon=False) if handles else None)
+    drawn.show(ax)
     return drawn
 
 
@@ -602,8 +618,7 @@ class DateExplorer:
                             resources=["qianhai_timeline"], alt="(set on update)")
         self.last_snapshot: Snapshot | None = None
         self.shown: pd.DataFrame | None = None
-        self.drawn: TimelineArtists | None = None
-        self.drawn_for: tuple | None = None
+        self.drawings: dict[tuple, TimelineArtists] = {}  # recent filters' drawings, the current one last
         self.date.observe(self.update)
         self.categories.observe(self.update, names="value")
         self.rejected.observe(self.update, names="value")
@@ -612,6 +627,27 @@ class DateExplorer:
                             self.summary, self.output, self.details],
                            summary="date slider 'what existed on this date?' with a policy-area filter on the "
                                    "timeline")
+
+    RECENT_DRAWINGS = 4
+
+    def draw(self, shown: pd.DataFrame, chosen: list[str], day: dt.date) -> None:
+        """Same milestones as last time: move the date line and the fading only. Another filter: show its
+        drawing if it is a recent one, else draw it (the others are hidden, the oldest removed)."""
+        key = (tuple(chosen), bool(self.rejected.value))
+        current = next(reversed(self.drawings), None)
+        if key != current:
+            if current is not None:
+                self.drawings[current].show(self.ax, visible=False)
+            if key in self.drawings:
+                self.drawings[key] = self.drawings.pop(key)
+                self.drawings[key].show(self.ax)
+            else:
+                self.drawings[key] = draw_timeline(self.ax, shown, chosen, self.first, self.last, day,
+                                                   keep_others=True)
+                while len(self.drawings) > self.RECENT_DRAWINGS:
+                    for artist in self.drawings.pop(next(iter(self.drawings))).artists:
+                        artist.remove()
+        self.drawings[key].move_to(day)
 
     def update(self, change=None) -> None:
         snap = snapshot(self.timeline, self.zones, self.ftz_count, self.date.value)
@@ -629,11 +665,7 @@ class DateExplorer:
         shown = data[data["category"].isin(chosen)].sort_values(["sort_date", "event_id"]).reset_index(drop=True)
         self.shown = shown
         day = snap.query.day
-        drawn_for = (tuple(chosen), bool(self.rejected.value))
-        if self.drawn is not None and self.drawn_for == drawn_for:
-            self.drawn.move_to(day)  # same milestones: only the date line and the fading move
-        else:
-            self.drawn, self.drawn_for = draw_timeline(self.ax, shown, chosen, self.first, self.last, day), drawn_for
+        self.draw(shown, chosen, day)
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
         self.ax.set_xlabel("year (red line: the chosen date; later milestones faded;\n"
                            "pale bar: date known only to the month or year)", fontsize=8.5)
