@@ -114,8 +114,8 @@ def test_savefig_still_draws_everything(gdp, tmp_path):
 
 
 @pytest.mark.parametrize("value, expected", [
-    (0.7, 1), (1, 1), (1.01, 2), (2, 2), (2.5, 5), (4.99, 5), (5.01, 10), (9.9, 10), (11, 20),
-    (140, 200), (0.031, 0.05), (7_000, 10_000)])
+    (0.7, 0.75), (1, 1), (1.01, 1.5), (2, 2), (2.5, 3), (4.99, 5), (5.01, 7.5), (9.9, 10), (11, 15),
+    (140, 150), (0.031, 0.05), (7_000, 7_500), (7_600, 10_000)])
 def test_nice_ceiling_by_hand(value, expected):
     assert nice_ceiling(value) == pytest.approx(expected)
 

@@ -239,14 +239,18 @@ def chart_key(fig: Figure, renderer) -> tuple:
     return tuple(parts)
 
 
+NICE_STEPS = (1, 1.5, 2, 3, 5, 7.5, 10)
+
+
 def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2 or 5 × 10^k that is at least ``value`` (for value > 0; else 1). An axis limit
-    rounded up this way stays put while a slider moves the data a little, so the chart's frame need not
-    be redrawn (see ``render``), and the eye compares bars against a steady scale."""
+    """The smallest 1, 1.5, 2, 3, 5 or 7.5 × 10^k that is at least ``value`` (for value > 0; else 1). An
+    axis limit rounded up this way stays put while a slider moves the data a little, so the chart's frame
+    need not be redrawn (see ``render``), and the eye compares bars against a steady scale; the steps are
+    close enough that the data fill at least two thirds of the axis."""
     if not value > 0 or not math.isfinite(value):
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
+    for step in NICE_STEPS:
         if step * power >= value * (1 - 1e-12):
             return step * power
     return 10 * power
