@@ -330,8 +330,9 @@ def teaching_inputs(panel) -> list[tuple]:
                 return twin_texts(control, slider, twin_cycle(control, slider, parents))  # slider is timed
 
             inputs.append((f"typed twin ({control.description}) of " + label(slider), setter(control), typed))
-        else:
-            inputs.append((label(control), setter(control), values))
+        else:  # values read when this control's turn comes: an earlier control may have changed its options
+            inputs.append((label(control), setter(control),
+                           lambda control=control: value_cycle(control, parents) or (control.value,)))
     return inputs
 
 
