@@ -106,7 +106,7 @@ def test_a_title_that_outgrows_its_axes_changes_the_key(gdp):
 def test_savefig_still_draws_everything(gdp, tmp_path):
     ex = growth(gdp)
     png_bytes(ex.fig)  # leaves the moving artists un-animated
-    assert not any(a.get_animated() for a in charts.moving_artists(ex.fig, ex.fig.canvas.get_renderer()))
+    assert not any(a.get_animated() for a in charts.moving_artists(ex.fig))
     ex.fig.savefig(tmp_path / "chart.png")
     saved = np.asarray(Image.open(tmp_path / "chart.png").convert("RGB")).astype(int)
     vermillion = np.array([0xD5, 0x5E, 0x00])  # the chosen-years markers

@@ -112,7 +112,7 @@ def render(fig: Figure, canvas: FigureCanvasAgg) -> None:
     otherwise that picture is restored and only the moving parts (data artists, texts in the axes,
     legends, titles) are drawn on it."""
     renderer = canvas.get_renderer()
-    moving = moving_artists(fig, renderer)
+    moving = moving_artists(fig)
     saved: list = fig.__dict__.setdefault("_qianhai_static", [])
     key = chart_key(fig, renderer)
     found = next((entry for entry in saved if entry[0] == key), None)
@@ -142,7 +142,7 @@ def render(fig: Figure, canvas: FigureCanvasAgg) -> None:
         artist.draw(renderer)
 
 
-def moving_artists(fig: Figure, renderer) -> list:
+def moving_artists(fig: Figure) -> list:
     """What a widget may change without touching the axes frame: per axes, in drawing order, its data
     artists and texts, then its legend (if it lies inside the axes; one outside is static, its entries
     part of ``chart_key``) and titles."""
@@ -202,14 +202,13 @@ def _legend_inside(legend, ax) -> bool:
     return legend.get_bbox_to_anchor() is ax.bbox
 
 
-def _inner_key(artist, ax, renderer) -> tuple:
-    """A text or legend lying inside its axes takes no room of its own."""
-    if not artist.get_visible():
+def _inner_key(text, ax, renderer) -> tuple:
+    """A text lying inside its axes takes no room of its own."""
+    if not text.get_visible():
         return (False,)
-    if _inside(artist.get_window_extent(renderer), ax.bbox):
+    if _inside(text.get_window_extent(renderer), ax.bbox):
         return (True,)
-    texts = artist.get_texts() if hasattr(artist, "get_texts") else [artist]
-    return (True, *(_text_key(t) for t in texts))
+    return (True, _text_key(text))
 
 
 def chart_key(fig: Figure, renderer) -> tuple:
@@ -237,6 +236,17 @@ def chart_key(fig: Figure, renderer) -> tuple:
             parts.append((legend.get_visible(), inside) if inside
                          else (legend.get_visible(), *(_text_key(t) for t in legend.get_texts())))
     return tuple(parts)
+
+
+def steady_limits(ax, x, y) -> None:
+    """Set the limits autoscaling would choose for all of (x, y), then stop autoscaling: a widget whose
+    choices (vintages, regions, fits) all fit these limits keeps one scale, so the eye compares them and
+    the chart's frame need not be redrawn (see ``render``)."""
+    import numpy as np
+
+    ax.update_datalim(np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)]))
+    ax.autoscale_view()
+    ax.set_autoscale_on(False)
 
 
 NICE_STEPS = (1, 1.5, 2, 3, 5, 7.5, 10)

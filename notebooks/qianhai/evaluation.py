@@ -22,7 +22,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from qianhai.charts import PALETTE, finish, new_figure
+from qianhai.charts import PALETTE, finish, new_figure, steady_limits
 from qianhai.display import escape
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinRange, TwinSlider, show_in
@@ -322,10 +322,8 @@ class DidExplorer:
                                           PALETTE["blue"])]
         self.mean_lines[0].set_label("period means")
         ax.legend(loc="upper left", fontsize=8)
-        every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region:
-        ax.update_datalim(np.column_stack([every.index.get_level_values(0), every.to_numpy()]))
-        ax.autoscale_view()
-        ax.set_autoscale_on(False)  # switching region or window keeps the axes (and the eye's reference)
+        every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
+        steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
         self.chart = finish(self.fig, ax, title="Difference-in-differences: GDP per capita", xlabel="Year",
                             ylabel="thousand 1986 USD", resources=["basque_panel"],
                             alt="(set on update)")
@@ -728,9 +726,7 @@ class SynthExplorer:
                                         label="fit years")
         self.ax.legend(loc="upper left", fontsize=8)
         every = self.wide.stack()  # one scale for every fit: a synthetic region stays within its donors
-        self.ax.update_datalim(np.column_stack([every.index.get_level_values(0), every.to_numpy()]))
-        self.ax.autoscale_view()
-        self.ax.set_autoscale_on(False)
+        steady_limits(self.ax, every.index.get_level_values(0), every.to_numpy())
         self.fits: dict[tuple, SynthResult] = {}  # recent fits: going back to a setting is instant
         self.prepared = (self.wide, predictor_table(panel))
         self.chart = finish(self.fig, self.ax, title="Synthetic control: GDP per capita", xlabel="Year",

@@ -12,7 +12,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from qianhai.charts import PALETTE, finish, new_figure
+from qianhai.charts import PALETTE, finish, new_figure, steady_limits
 from qianhai.display import Note
 from qianhai.growth import cagr, doubling_time
 from qianhai.inputs import InputProblem
@@ -205,11 +205,8 @@ class OvertakeExplorer:
         (self.sz_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["blue"], label="Shenzhen")
         self.marker = self.ax.axvline(since, color=PALETTE["black"], linestyle=":", alpha=0)
         self.ax.legend(loc="upper left")
-        every = pd.concat([self.sz_usd(v) for v in self.vintage.options])
-        self.sz_line.set_data(every.index, every.values)
-        self.ax.relim()
-        self.ax.autoscale_view()
-        self.ax.set_autoscale_on(False)  # limits that fit every vintage: switching vintage keeps the scale
+        every = pd.concat([self.sz_usd(v) for v in self.vintage.options]).dropna()
+        steady_limits(self.ax, every.index, every.values)  # every vintage, and Hong Kong, on one scale
         self.chart = finish(self.fig, self.ax, title="Shenzhen and Hong Kong GDP", xlabel="Year",
                             ylabel="billion USD, current prices",
                             resources=["shenzhen_gdp", "hongkong_gdp", "cny_usd"], alt="(set on update)")
