@@ -422,6 +422,8 @@ class InspectionExplorer:
         self.output = w.Output()
         self.last: InspectionResult | None = None
         self.curve: pd.DataFrame | None = None
+        self.average: pd.Series | None = None
+        self.curves_for: tuple | None = None  # (budget, separation) the curves were computed for
         self.shares = list(range(0, 101, 5))
         self.fig, self.ax = new_figure(6.4, 3.6)
         (self.found_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["green"],
@@ -453,18 +455,24 @@ class InspectionExplorer:
         try:
             population = make_firms(s.firms, s.violator_pct, self.separation.value, s.seed)
             result = inspect(population, self.budget.value, self.targeting.value)
-            curve = targeting_curve(population, self.budget.value, self.shares)
-            average = average_targeting_curve(self.budget.value, self.shares, firms=s.firms,
-                                              violator_pct=s.violator_pct, separation=self.separation.value,
-                                              seeds=range(self.average_over))
+            # The curves depend on the budget and separation only: moving the targeting share moves the marker.
+            same_curves = self.curve is not None and self.curves_for == (result.budget, result.separation)
+            if not same_curves:
+                curve = targeting_curve(population, self.budget.value, self.shares)
+                average = average_targeting_curve(self.budget.value, self.shares, firms=s.firms,
+                                                  violator_pct=s.violator_pct, separation=self.separation.value,
+                                                  seeds=range(self.average_over))
         except InputProblem as problem:
             self.last = None
             self.messages.error(str(problem))
             return
-        self.last, self.curve = result, curve
-        self.found_line.set_data(curve.index, curve["found"])
-        self.average_line.set_data(average.index, average.values)
-        self.burden_line.set_data(curve.index, curve["compliant_inspected"])
+        self.last = result
+        if not same_curves:
+            self.curve, self.average, self.curves_for = curve, average, (result.budget, result.separation)
+            self.found_line.set_data(curve.index, curve["found"])
+            self.average_line.set_data(average.index, average.values)
+            self.burden_line.set_data(curve.index, curve["compliant_inspected"])
+        curve, average = self.curve, self.average
         self.now.set_data([result.targeting_pct], [result.found])
         self.ax.set_ylim(0, nice_ceiling(max(result.budget, 1) * 1.4))  # rounded up: steady while dragging
         self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, score separation {result.separation:g} SD",
