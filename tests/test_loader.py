@@ -138,3 +138,30 @@ def test_schema_column_not_in_file_and_extra_column(tiny_package):
 
 def test_resource_descriptor(tiny_package):
     assert resource("towns")["hash"].startswith("sha256:")
+
+
+def test_descriptor_edits_are_seen_and_callers_cannot_change_the_next_read(tiny_package):
+    """The parsed descriptor is reused while the file's bytes are unchanged; an edit, even one that keeps the
+    file's size, is seen by the next call, and a caller changing its copy changes nothing for the next one."""
+    first = resource("towns")
+    first["title"] = "changed by a caller"
+    first["schema"]["fields"].clear()
+    again = resource("towns")
+    assert again["title"] != "changed by a caller" and len(again["schema"]["fields"]) == 6
+    path = tiny_package / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    old_title = again["title"]
+    same_length = "".join(reversed(old_title))  # same size, so only the bytes tell the edit apart
+    assert same_length != old_title
+    path.write_text(text.replace(json.dumps(old_title), json.dumps(same_length), 1), encoding="utf-8")
+    assert resource("towns")["title"] == same_length
+
+
+def test_descriptor_that_is_not_json_or_not_text(tiny_package):
+    path = tiny_package / "datapackage.json"
+    path.write_text('{"resources": [', encoding="utf-8")
+    with pytest.raises(DataError, match=r"data/datapackage.json: not valid JSON at line 1, column 16"):
+        resource("towns")
+    path.write_bytes(b'{"name": "\xff"}')
+    with pytest.raises(DataError, match=r"data/datapackage.json: bytes that are not UTF-8 text at line 1"):
+        load("towns")

@@ -40,37 +40,59 @@ def column_fingerprint(values: list[str]) -> str:
     return hashlib.sha256("\x1e".join(values).encode("utf-8")).hexdigest()[:10]
 
 
-def _read_package(folder: Path) -> dict[str, Any]:
+def _package_bytes(folder: Path) -> tuple[bytes, str]:
     path = folder / PACKAGE_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes(), _show(path)
     except FileNotFoundError:
         raise DataError(f"{_show(path)}: file is missing; it describes every data file (run `make data`).") from None
+
+
+def _parse_package(raw: bytes, shown: str) -> dict[str, Any]:
     try:
-        return json.loads(text)
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError(f"{shown}: bytes that are not UTF-8 text at line {line}.") from None
     except json.JSONDecodeError as err:
-        raise DataError(f"{_show(path)}: not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}.") from None
+        raise DataError(f"{shown}: not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}.") from None
+
+
+# The descriptor is large (fingerprints of every row and column) and parsing it took longer than loading most
+# resources, once per load() and per chart's source line. It is still read from disk on every call, so an
+# edited file is seen at once, but parsed only when its bytes differ from a recent read.
+@lru_cache(maxsize=8)
+def _resource_texts(raw: bytes, shown: str) -> dict[str, str]:
+    """Each resource's descriptor as JSON text by name (the first of a repeated name): callers parse their own
+    copy, so no caller can change what the next one gets."""
+    texts: dict[str, str] = {}
+    for res in _parse_package(raw, shown).get("resources", []):
+        texts.setdefault(res.get("name"), json.dumps(res, sort_keys=True))
+    return texts
 
 
 def package() -> dict[str, Any]:
     """The data package descriptor (a dict), read fresh from disk."""
-    return _read_package(data_dir())
+    return _parse_package(*_package_bytes(data_dir()))
 
 
 def resource_names() -> list[str]:
-    return [r["name"] for r in package().get("resources", [])]
+    return [name for name in _resource_texts(*_package_bytes(data_dir())) if isinstance(name, str)]
+
+
+def _resource_text(name: str) -> str:
+    if not isinstance(name, str):
+        raise DataError(f"A resource name must be text, not {type(name).__name__}.")
+    texts = _resource_texts(*_package_bytes(data_dir()))
+    if name in texts:
+        return texts[name]
+    known = ", ".join(sorted(str(n) if n is not None else "?" for n in texts))
+    raise DataError(f"No data resource called {name!r} in {PACKAGE_FILE}. Known resources: {known}.")
 
 
 def resource(name: str) -> dict[str, Any]:
     """The descriptor of one resource; a clear error for an unknown name."""
-    if not isinstance(name, str):
-        raise DataError(f"A resource name must be text, not {type(name).__name__}.")
-    resources = package().get("resources", [])
-    for res in resources:
-        if res.get("name") == name:
-            return res
-    known = ", ".join(sorted(r.get("name", "?") for r in resources))
-    raise DataError(f"No data resource called {name!r} in {PACKAGE_FILE}. Known resources: {known}.")
+    return json.loads(_resource_text(name))
 
 
 def load(name: str) -> pd.DataFrame:
@@ -79,13 +101,14 @@ def load(name: str) -> pd.DataFrame:
     Raises DataError naming file, row and column for a missing file, a missing or extra column,
     a value of the wrong type, a value breaking a constraint, a duplicate key or an edited file.
     """
-    res = resource(name)
+    res_json = _resource_text(name)
+    res = json.loads(res_json)
     path = data_dir() / res["path"]
     try:
         stat = path.stat()
     except FileNotFoundError:
         raise DataError(f"{_show(path)}: file is missing (resource {name!r} in {PACKAGE_FILE}).") from None
-    frame = _load_checked(str(path), stat.st_mtime_ns, stat.st_size, json.dumps(res, sort_keys=True))
+    frame = _load_checked(str(path), stat.st_mtime_ns, stat.st_size, res_json)
     return frame.copy()
 
 
