@@ -13,7 +13,9 @@ from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib import artist as martist
+from matplotlib.layout_engine import ConstrainedLayoutEngine, LayoutEngine
+from matplotlib.transforms import Bbox
 
 from qianhai.display import escape
 from qianhai.sources import source_line
@@ -125,6 +127,10 @@ def render(fig: Figure, canvas: FigureCanvasAgg) -> None:
             engine._laid_out_for = key
         canvas.restore_region(found[1])
     else:
+        engine = fig.get_layout_engine()
+        ours = isinstance(engine, LayoutWhenNeeded)
+        if ours:
+            engine._key_now = key  # computed just above: the layout need not compute it again
         hidden = [artist for artist in moving if not artist.get_animated()]
         for artist in hidden:
             artist.set_animated(True)  # matplotlib's draw skips animated artists
@@ -133,9 +139,11 @@ def render(fig: Figure, canvas: FigureCanvasAgg) -> None:
         finally:
             for artist in hidden:
                 artist.set_animated(False)
+            if ours:
+                engine._key_now = None
         renderer = canvas.get_renderer()
-        found = (chart_key(fig, renderer), canvas.copy_from_bbox(fig.bbox),
-                 [ax.get_position(original=True).frozen() for ax in fig.axes])
+        drawn_key = engine._laid_out_for if ours else chart_key(fig, renderer)  # drawing leaves the key as laid out
+        found = (drawn_key, canvas.copy_from_bbox(fig.bbox), [ax.get_position(original=True).frozen() for ax in fig.axes])
     saved.insert(0, found)
     del saved[SAVED_STATIC_PARTS:]
     for artist in moving:
@@ -157,20 +165,79 @@ def moving_artists(fig: Figure) -> list:
     return found
 
 
-class LayoutWhenNeeded(ConstrainedLayoutEngine):
-    """Matplotlib's constrained layout, recomputed only when ``chart_key`` changes. A widget that moves a
-    line or a marker inside fixed axes then redraws without the layout pass, which costs more than the
-    drawing itself (see tests/bench.py)."""
+class LayoutWhenNeeded(LayoutEngine):
+    """The layout of a course chart, recomputed only when ``chart_key`` changes: a widget that moves a line
+    or a marker inside fixed axes then redraws without a layout pass, which costs more than the drawing.
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    A course chart is one axes with a source line under it. Its layout is the one matplotlib's constrained
+    layout gives such a figure (the axes as large as the figure allows once ticks, labels, title and legend
+    fit, with 3-point pads, the source line at the bottom), computed directly: the decorations are measured
+    once, and again only if the new size changes the tick labels, where the general solver measures twice and
+    solves a grid. Any other figure (two axes, a colorbar, a figure legend) gets constrained layout itself."""
+
+    _adjust_compatible = False
+    _colorbar_gridspec = False
+    PAD_INCHES = 3 / 72  # constrained layout's default w_pad and h_pad
+
+    def __init__(self):
+        super().__init__()
         self._laid_out_for = None
+        self._key_now = None  # set by ``render`` when it has just computed the key
+        self._general = ConstrainedLayoutEngine(w_pad=self.PAD_INCHES, h_pad=self.PAD_INCHES)
 
     def execute(self, fig):
-        key = chart_key(fig, fig._get_renderer())
+        renderer = fig._get_renderer()
+        key = self._key_now if self._key_now is not None else chart_key(fig, renderer)
         if key != self._laid_out_for:
-            super().execute(fig)
-            self._laid_out_for = key
+            if _one_axes_chart(fig):
+                _fit_one_axes(fig, renderer, self.PAD_INCHES * fig.dpi)
+            else:
+                self._general.execute(fig)
+            # The key as the layout left it: the new axes size may change the ticks, and the key seen next time
+            # (nothing else changed) is this one, not the one from before the layout.
+            self._laid_out_for = chart_key(fig, renderer)
+
+
+def _one_axes_chart(fig: Figure) -> bool:
+    if len(fig.axes) != 1 or fig.legends or fig.subfigs:
+        return False
+    ax = fig.axes[0]
+    titles_in_layout = [t for t in (fig._suptitle, fig._supylabel) if t is not None and t.get_in_layout()]
+    return (not titles_in_layout and ax.get_in_layout() and ax.get_subplotspec() is not None
+            and ax.get_axes_locator() is None)
+
+
+def _tick_labels(ax) -> tuple:
+    return tuple(tuple(axis.get_major_formatter().format_ticks(axis.get_major_locator()()))
+                 for axis in (ax.xaxis, ax.yaxis))
+
+
+def _fit_one_axes(fig: Figure, renderer, pad: float) -> None:
+    """Place the figure's only axes as constrained layout would (sizes in pixels): each side of the figure
+    keeps ``pad``, then the room the axes' decorations take on that side; a source line (``supxlabel``) sits
+    ``pad`` above the bottom edge with ``pad`` between it and what is above."""
+    ax = fig.axes[0]
+    width, height = fig.bbox.width, fig.bbox.height
+    below = 0.0
+    source = fig._supxlabel
+    if source is not None and source.get_in_layout() and getattr(source, "_autopos", False):
+        source.set_position((source.get_position()[0], pad / height))
+        below = source.get_tightbbox(renderer).height + 2 * pad
+    ticks = _tick_labels(ax)
+    for _ in range(2):
+        frame = ax.get_position(original=True).transformed(fig.transFigure)
+        tight = martist._get_tightbbox_for_layout_only(ax, renderer) or frame
+        x0 = pad + frame.x0 - tight.x0
+        x1 = width - pad - (tight.x1 - frame.x1)
+        y0 = below + pad + frame.y0 - tight.y0
+        y1 = height - pad - (tight.y1 - frame.y1)
+        if x1 <= x0 or y1 <= y0:  # the decorations leave no room: keep the axes where they are, as constrained layout does
+            return
+        ax._set_position(Bbox.from_extents(x0 / width, y0 / height, x1 / width, y1 / height))
+        resized_ticks = _tick_labels(ax)
+        if resized_ticks == ticks:
+            return
+        ticks = resized_ticks
 
 
 def _text_key(text) -> tuple:
@@ -227,7 +294,7 @@ def chart_key(fig: Figure, renderer) -> tuple:
             for locator, formatter in ((axis.get_major_locator(), axis.get_major_formatter()),
                                        (axis.get_minor_locator(), axis.get_minor_formatter())):
                 parts.append(tuple(formatter.format_ticks(locator())))
-            parts.append(_text_key(axis.label))
+            parts.append((axis.label.get_text(), axis.label.get_visible(), axis.label.get_fontsize()))  # placed by the draw
         parts += [_title_key(t, ax, renderer) for t in (ax.title, ax._left_title, ax._right_title)]
         parts += [_inner_key(t, ax, renderer) for t in ax.texts]
         legend = ax.get_legend()
