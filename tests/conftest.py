@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -64,8 +65,11 @@ def tiny_package(tmp_path, monkeypatch):
     monkeypatch.setenv("QIANHAI_DATA_DIR", str(folder))
     return folder
 
-# Property tests explore the same examples on every run: a failure is reproducible, never a flake.
-from hypothesis import settings as _hypothesis_settings  # noqa: E402
+def pytest_collection_finish(session):
+    """Property tests explore the same examples on every run: a failure is reproducible, never a flake.
+    Set only when a collected test module imported hypothesis (importing it costs a second: not for nbval)."""
+    if "hypothesis" in sys.modules:
+        from hypothesis import settings
 
-_hypothesis_settings.register_profile("course", derandomize=True, database=None, deadline=None)
-_hypothesis_settings.load_profile("course")
+        settings.register_profile("course", derandomize=True, database=None, deadline=None)
+        settings.load_profile("course")
