@@ -209,6 +209,24 @@ def test_standard_spec_gap_is_about_minus_ten_percent_in_the_1980s(standard):
     assert -12 < standard.gap_percent.loc[1980:1997].mean() < -8
 
 
+def test_a_repeated_standard_fit_is_reused_and_cannot_be_changed_by_a_caller(panel, standard, monkeypatch):
+    from qianhai import evaluation
+
+    calls = []
+    monkeypatch.setattr(evaluation, "nelder_mead", lambda *a, **k: calls.append(1) or (_ for _ in ()).throw(
+        AssertionError("the fit was run again")))
+    again = synth_standard(panel)  # same inputs as the fixture's fit: no optimisation
+    assert calls == [] and again.weights.equals(standard.weights)
+    again.weights[:] = 0.0
+    assert synth_standard(panel).weights.equals(standard.weights)
+    edited = panel.copy()
+    edited.loc[edited.index[0], edited.columns[-1]] = edited.iloc[0, -1]  # same values: still the same fit
+    assert synth_standard(edited).weights.equals(standard.weights)
+    changed = panel[panel["region"] != "Cataluna"]  # a different panel is fitted anew
+    with pytest.raises(AssertionError, match="the fit was run again"):
+        synth_standard(changed)
+
+
 def test_outcome_spec_fits_its_own_window_at_least_as_well(wide, standard):
     # The outcome-only weights minimise the 1960-69 outcome error over all simplex weights, so they cannot
     # fit 1960-69 worse than the standard specification's weights.

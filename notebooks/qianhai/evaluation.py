@@ -13,9 +13,10 @@ Synthetic control is solved without scipy:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import ipywidgets as w
@@ -582,6 +583,11 @@ class SynthResult:
     def gap_percent(self) -> pd.Series:
         return 100 * self.gap / self.synthetic
 
+    def copy(self) -> SynthResult:
+        """A copy whose tables a caller may change without changing this one."""
+        return replace(self, **{name: value.copy() for name, value in vars(self).items()
+                                if isinstance(value, (pd.Series, pd.DataFrame))})
+
     @property
     def pre_rmse(self) -> float:
         gap = self.gap.loc[self.fit[0]:self.fit[1]]
@@ -660,6 +666,9 @@ def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, don
     z1, z0 = wide.loc[start:end, treated].to_numpy(), wide.loc[start:end, donors].to_numpy()
 
     _matrix(x0, "The donor predictors", 2), _matrix(x1, "The treated region's predictors", 1)
+    key = (_fingerprint(wide), _fingerprint(table), treated, tuple(donors), start, end)
+    if key in _STANDARD_FITS:
+        return _STANDARD_FITS[key].copy()
     support = [None]  # the donors with weight at the last V tried: a warm start for the next (see nnls)
 
     def weights_for(v: np.ndarray) -> np.ndarray:
@@ -681,8 +690,23 @@ def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, don
     best, _, _ = nelder_mead(loss, np.full(k, 1.0 / k), x_tol=1e-4, f_tol=1e-8, max_evals=100 * k)
     v = np.abs(best) / np.abs(best).sum()
     weights = pd.Series(weights_for(best), index=donors, name="weight")
-    return SynthResult("predictors, V chosen to fit the outcome", (start, end), weights, wide[treated],
-                       wide[donors] @ weights, pd.Series(v, index=table.index, name="V"), table)
+    result = SynthResult("predictors, V chosen to fit the outcome", (start, end), weights, wide[treated],
+                         wide[donors] @ weights, pd.Series(v, index=table.index, name="V"), table)
+    _STANDARD_FITS[key] = result.copy()
+    while len(_STANDARD_FITS) > RECENT_STANDARD_FITS:
+        _STANDARD_FITS.pop(next(iter(_STANDARD_FITS)))
+    return result
+
+
+# The standard fit runs an optimisation (0.1–1 s) and is a pure function of its inputs: a notebook's own fit
+# and an explorer's first one are the same fit, made once.
+RECENT_STANDARD_FITS = 8
+_STANDARD_FITS: dict[tuple, SynthResult] = {}
+
+
+def _fingerprint(frame: pd.DataFrame) -> bytes:
+    cells = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+    return hashlib.sha256(cells + repr(list(frame.columns)).encode("utf-8")).digest()
 
 
 def weights_comparison(results: dict[str, SynthResult], reference: pd.Series) -> pd.DataFrame:
