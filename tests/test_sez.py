@@ -8,7 +8,7 @@ import pytest
 
 from qianhai.data import load
 from qianhai.inputs import InputProblem
-from qianhai.sez import (GrowthExplorer, OvertakeExplorer, growth_between, overtake, to_usd_bn,
+from qianhai.sez import (GrowthExplorer, OvertakeExplorer, growth_between, missing_years, overtake, to_usd_bn, year_spans,
                          vintage_series, vintage_table, with_gaps)
 
 
@@ -121,3 +121,19 @@ def test_vintage_table_counts(gdp):
     table = vintage_table(gdp)
     # nbs_city_database: 2001-2017, all 17 years present.
     assert table.loc["nbs_city_database"].tolist() == [17, 2001, 2017, 0]
+
+
+def test_year_spans_and_missing_years_by_hand():
+    assert year_spans([1990, 1981, 1982, 1983]) == "1981–1983 and 1990"
+    assert year_spans([1979, 1980, 1993, 1994, 2000]) == "1979–1980, 1993–1994 and 2000"
+    assert year_spans([2020]) == "2020" and year_spans([]) == "none"
+    assert missing_years([1979, 1980, 1992, 1995]) == [1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990,
+                                                      1991, 1993, 1994]
+    assert missing_years([2001]) == [] and missing_years([]) == []
+
+
+def test_gdp_gaps_as_the_notebook_describes_them():
+    # shenzhen_gdp.csv's year column holds 1979, 1980, 1992, 1995-2023 and 2025: no vintage has 1981-1991,
+    # 1993-1994 or 2024.
+    gdp = load("shenzhen_gdp")
+    assert year_spans(missing_years(gdp["year"])) == "1981–1991, 1993–1994 and 2024"

@@ -249,5 +249,25 @@ def vintage_table(gdp: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("vintage")
 
 
+def missing_years(years) -> list[int]:
+    """The years between the first and the last of ``years`` that are not among them."""
+    present = {int(y) for y in years}
+    return [y for y in range(min(present), max(present) + 1) if y not in present] if present else []
+
+
+def year_spans(years) -> str:
+    """Years as runs, for prose: [1981, 1982, 1983, 1990] → "1981–1983 and 1990"; no years → "none"."""
+    runs: list[list[int]] = []
+    for year in sorted({int(y) for y in years}):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    parts = [f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
+    if not parts:
+        return "none"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def key_number(text: str) -> Note:
     return Note(f"**{text}**", text)
