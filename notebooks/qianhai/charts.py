@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import matplotlib.pyplot as plt
+import numpy as np
 from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib import artist as martist
 from matplotlib.layout_engine import ConstrainedLayoutEngine, LayoutEngine
 from matplotlib.transforms import Bbox
 
@@ -74,22 +74,26 @@ class Chart:
         return Image(data=png_bytes(self.figure), format="png")
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from IPython.display import Image, display
 
-        display(self.image())
+        display(Image(data=png_bytes(self.figure, once=True), format="png"))  # a notebook's chart, shown once
         display(alt_text(self.alt))
 
 
-def png_bytes(fig: Figure, colours: int = 48) -> bytes:
+def png_bytes(fig: Figure, colours: int = 48, once: bool = False) -> bytes:
     """Render to PNG with a reduced palette: a third of the size, same look (charts use few colours).
-    Drawn by ``render`` on an Agg canvas kept with the figure, then a fast octree palette; deterministic,
-    so re-running a notebook stores identical bytes."""
+    Drawn by ``render`` on an Agg canvas kept with the figure (``once``: a plain full draw, for a chart that
+    will not be redrawn), then a fast octree palette; deterministic, so re-running a notebook stores
+    identical bytes."""
     from PIL import Image as PILImage
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     if fig.dpi != STYLE["savefig.dpi"]:
         fig.dpi = STYLE["savefig.dpi"]
-    render(fig, canvas)
+    if once:
+        draw_once(fig, canvas)
+    else:
+        render(fig, canvas)
     rgba = PILImage.frombuffer("RGBA", canvas.get_width_height(physical=True), canvas.buffer_rgba(), "raw",
                                "RGBA", 0, 1)
     small = rgba.convert("RGB").quantize(colors=colours, method=PILImage.Quantize.FASTOCTREE,
@@ -150,6 +154,21 @@ def render(fig: Figure, canvas: FigureCanvasAgg) -> None:
         artist.draw(renderer)
 
 
+def draw_once(fig: Figure, canvas: FigureCanvasAgg) -> None:
+    """A full draw and layout, keeping nothing for a redraw: no key, no saved static part (they cost a
+    fifth of a first draw, wasted on a chart that is shown once)."""
+    engine = fig.get_layout_engine()
+    ours = isinstance(engine, LayoutWhenNeeded)
+    if ours:
+        engine._key_now = LayoutWhenNeeded.UNKEYED
+    try:
+        canvas.draw()
+    finally:
+        if ours:
+            engine._key_now = None
+            engine._laid_out_for = None  # unknown: a later ``render`` lays out again
+
+
 def moving_artists(fig: Figure) -> list:
     """What a widget may change without touching the axes frame: per axes, in drawing order, its data
     artists and texts, then its legend (if it lies inside the axes; one outside is static, its entries
@@ -185,17 +204,26 @@ class LayoutWhenNeeded(LayoutEngine):
         self._key_now = None  # set by ``render`` when it has just computed the key
         self._general = ConstrainedLayoutEngine(w_pad=self.PAD_INCHES, h_pad=self.PAD_INCHES)
 
+    UNKEYED = object()  # set by ``draw_once``: lay out, without keeping a key
+
     def execute(self, fig):
         renderer = fig._get_renderer()
+        if self._key_now is self.UNKEYED:
+            self._lay_out(fig, renderer)
+            return
         key = self._key_now if self._key_now is not None else chart_key(fig, renderer)
         if key != self._laid_out_for:
-            if _one_axes_chart(fig):
-                _fit_one_axes(fig, renderer, self.PAD_INCHES * fig.dpi)
-            else:
-                self._general.execute(fig)
+            self._lay_out(fig, renderer)
             # The key as the layout left it: the new axes size may change the ticks, and the key seen next time
             # (nothing else changed) is this one, not the one from before the layout.
             self._laid_out_for = chart_key(fig, renderer)
+
+
+    def _lay_out(self, fig, renderer) -> None:
+        if _one_axes_chart(fig):
+            _fit_one_axes(fig, renderer, self.PAD_INCHES * fig.dpi)
+        else:
+            self._general.execute(fig)
 
 
 def _one_axes_chart(fig: Figure) -> bool:
@@ -212,6 +240,18 @@ def _tick_labels(ax) -> tuple:
                  for axis in (ax.xaxis, ax.yaxis))
 
 
+def _room_taken(ax, renderer):
+    """The axes' extent with everything drawn around it, as constrained layout measures it
+    (``get_tightbbox(for_layout_only=True)``), but without asking the artists clipped to the axes: their
+    extents, cut to the axes, add nothing to it, and working them out (every line's path, every bar, an
+    arrow's curve) was most of the measuring."""
+    frame = ax.bbox.extents
+    outside = [artist for artist in ax.get_default_bbox_extra_artists()
+               if not (artist.get_clip_on() and artist.get_clip_path() is None and artist.get_clip_box() is not None
+                       and np.allclose(artist.get_clip_box().extents, frame, atol=1e-6))]
+    return ax.get_tightbbox(renderer, for_layout_only=True, bbox_extra_artists=outside)
+
+
 def _fit_one_axes(fig: Figure, renderer, pad: float) -> None:
     """Place the figure's only axes as constrained layout would (sizes in pixels): each side of the figure
     keeps ``pad``, then the room the axes' decorations take on that side; a source line (``supxlabel``) sits
@@ -226,7 +266,7 @@ def _fit_one_axes(fig: Figure, renderer, pad: float) -> None:
     ticks = _tick_labels(ax)
     for _ in range(2):
         frame = ax.get_position(original=True).transformed(fig.transFigure)
-        tight = martist._get_tightbbox_for_layout_only(ax, renderer) or frame
+        tight = _room_taken(ax, renderer) or frame
         x0 = pad + frame.x0 - tight.x0
         x1 = width - pad - (tight.x1 - frame.x1)
         y0 = below + pad + frame.y0 - tight.y0
