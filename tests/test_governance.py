@@ -428,3 +428,15 @@ def test_not_found_in_governance_descriptor():
     assert not_found_dimensions(resource("governance_facts")) == [
         "any measured government-service times", "one-window (一窗) reform figures",
         "Qianhai-specific credit-supervision data"]
+
+
+@pytest.mark.parametrize("budget, separation, violator_pct", [(100, 1.5, 10), (37, 0.0, 3), (1000, 4.0, 50)])
+def test_average_curve_is_the_mean_of_each_populations_expected_count(budget, separation, violator_pct):
+    """The average (all seeds at once) equals, share by share, the mean over seeds of expected_found on the
+    population make_firms draws for that seed: the formula H + (b − t)(V − H)/(N − t), one population at a time."""
+    shares = range(0, 101, 10)
+    curve = average_targeting_curve(budget, shares, violator_pct=violator_pct, separation=separation, seeds=range(12))
+    for share in shares:
+        one_by_one = [expected_found(make_firms(1000, violator_pct, separation, seed), budget,
+                                     targeted_count(budget, float(share))) for seed in range(12)]
+        assert curve[float(share)] == pytest.approx(sum(one_by_one) / 12, rel=1e-12, abs=1e-12)

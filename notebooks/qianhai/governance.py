@@ -379,21 +379,41 @@ def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: 
     seeds, shares = list(seeds), list(shares)
     if not seeds:
         raise InputProblem("Give at least one seed to average over.")
+    firms = int(_number(firms, label="Number of firms", minimum=10, maximum=100_000, integer=True, unit="firms"))
+    violator_pct = float(_number(violator_pct, label="Share of firms that violate", minimum=0, maximum=100, unit="%"))
+    separation = float(_number(separation, label="Score separation", minimum=0, maximum=10, unit="SD"))
+    seeds = _checked_seeds(tuple(seeds))
+    b = _number(budget, label="Inspection budget", minimum=1, maximum=firms, integer=True, unit="inspections")
+    targeted = np.array([targeted_count(b, float(s)) for s in shares])
+    # All populations at once (one row per seed), each as make_firms draws it: expected_found for every share,
+    # i.e. the violators among the first k of each credit ranking, for each k.
+    violates, noise = _stacked_draws(firms, violator_pct, seeds)
+    risk_order = np.argsort(noise - separation * violates, axis=1, kind="stable")
+    ranked = np.take_along_axis(violates, risk_order, axis=1)
+    caught = np.concatenate([np.zeros((len(seeds), 1)), np.cumsum(ranked, axis=1)], axis=1)[:, targeted]
+    left = firms - targeted
+    violators = violates.sum(axis=1, keepdims=True)
+    found = np.where(left == 0, caught, caught + (b - targeted) * (violators - caught) / np.maximum(left, 1))
     totals = np.zeros(len(shares))
-    b = targeted = None
-    for seed in seeds:
-        population = make_firms(firms, violator_pct, separation, seed)
-        if b is None:
-            b = _number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
-                        unit="inspections")
-            targeted = np.array([targeted_count(b, float(s)) for s in shares])
-        # expected_found for every share at once: violators among the first k of the credit ranking, for each k
-        caught = np.concatenate([[0], np.cumsum(population.violates[population.risk_order])])[targeted]
-        left = population.firms - targeted
-        totals += np.where(left == 0, caught,
-                           caught + (b - targeted) * (population.violators - caught) / np.maximum(left, 1))
+    for row in found:  # seed by seed, in order, as the sum was always taken
+        totals += row
     return pd.Series(totals / len(seeds), index=pd.Index([float(s) for s in shares], name="targeting_pct"),
                      name="average found")
+
+
+@lru_cache(maxsize=16)
+def _checked_seeds(seeds: tuple) -> tuple[int, ...]:
+    return tuple(int(_number(seed, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True)) for seed in seeds)
+
+
+@lru_cache(maxsize=16)
+def _stacked_draws(firms: int, violator_pct: float, seeds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Who violates and the score noise for each seed (one row per seed): the draws of ``make_firms``."""
+    draws = [_random_draws(firms, violator_pct, seed) for seed in seeds]
+    violates, noise = np.stack([d[0] for d in draws]), np.stack([d[1] for d in draws])
+    for array in (violates, noise):
+        array.setflags(write=False)
+    return violates, noise
 
 
 def budget_curve(population: FirmPopulation, targeting_pct: object, budgets=None) -> pd.Series:
