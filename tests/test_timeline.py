@@ -402,3 +402,18 @@ def test_statuses_by_month_agrees_with_the_layers_of_each_month(zones):
     table = statuses_by_month(zones, D(2009, 1, 1), D(2025, 12, 31))
     for row in table.itertuples():
         assert (row.certain, row.uncertain) == count_statuses(qianhai_layers(zones, row.day)), row.month
+
+
+def test_layers_follow_the_zones_table_not_a_stale_copy(zones):
+    """The layers around Qianhai are worked out once per zones table; a caller changing what it got back, or
+    passing an edited table, must still get the answer for the table it passes."""
+    day = dt.date(2022, 6, 30)
+    first = qianhai_layers(zones, day)
+    first.loc[:, "name"] = "changed by a caller"
+    again = qianhai_layers(zones, day)
+    assert "changed by a caller" not in set(again["name"])
+    edited = zones.copy()
+    row = edited.index[edited["zone_id"] == "qianhai_coop_zone_2021"][0]
+    edited.loc[row, "name"] = "renamed in a copy"
+    assert "renamed in a copy" in set(qianhai_layers(edited, day)["name"])
+    assert "renamed in a copy" not in set(qianhai_layers(zones, day)["name"])

@@ -252,11 +252,20 @@ LAYER_COLUMNS = ["zone_id", "name", "special_status", "area_km2", "valid_from", 
 
 
 def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
-    """The territories called Qianhai and the layers they lie within, outermost layer first (no status)."""
-    related = zones[zones["zone_id"].isin(_ancestors(zones, QIANHAI_CORE))].copy()
-    related["special_status"] = related["status_layer"].map(STATUS_LABELS)
-    related["order"] = related["status_layer"].map({s: i for i, s in enumerate(STATUS_ORDER)})
-    return related.sort_values(["order", "valid_from", "zone_id"]).reset_index(drop=True)
+    """The territories called Qianhai and the layers they lie within, outermost layer first (no status).
+    Worked out once per zones table (by content), so that a date slider does not redo it at every step."""
+    key = pd.util.hash_pandas_object(zones, index=True).to_numpy().tobytes() + repr(list(zones.columns)).encode()
+    if key not in _RELATED:
+        related = zones[zones["zone_id"].isin(_ancestors(zones, QIANHAI_CORE))].copy()
+        related["special_status"] = related["status_layer"].map(STATUS_LABELS)
+        related["order"] = related["status_layer"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+        _RELATED[key] = related.sort_values(["order", "valid_from", "zone_id"]).reset_index(drop=True)
+        while len(_RELATED) > 8:
+            _RELATED.pop(next(iter(_RELATED)))
+    return _RELATED[key].copy()
+
+
+_RELATED: dict[bytes, pd.DataFrame] = {}
 
 
 def qianhai_layers(zones: pd.DataFrame, day: dt.date) -> pd.DataFrame:
