@@ -40,6 +40,13 @@ def column_fingerprint(values: list[str]) -> str:
     return hashlib.sha256("\x1e".join(values).encode("utf-8")).hexdigest()[:10]
 
 
+def frame_fingerprint(frame: pd.DataFrame) -> bytes:
+    """A digest of a table's cells, index and column names: equal for equal content, whatever the object (for
+    caching work done on a table that a caller could also edit)."""
+    cells = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+    return hashlib.sha256(cells + repr(list(frame.columns)).encode("utf-8")).digest()
+
+
 def _package_bytes(folder: Path) -> tuple[bytes, str]:
     path = folder / PACKAGE_FILE
     try:

@@ -13,7 +13,6 @@ Synthetic control is solved without scipy:
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, steady_limits
+from qianhai.data import frame_fingerprint
 from qianhai.display import escape
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinRange, TwinSlider, show_in
@@ -684,7 +684,7 @@ def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, don
         if not (np.isfinite(x_start).all() and x_start.sum() > 0):
             raise InputProblem("The starting V needs a finite, non-negative weight for every predictor.")
         x_start = x_start / x_start.sum()
-    key = (_fingerprint(wide), _fingerprint(table), treated, tuple(donors), start, end, x_start.tobytes())
+    key = (frame_fingerprint(wide), frame_fingerprint(table), treated, tuple(donors), start, end, x_start.tobytes())
     if key in _STANDARD_FITS:
         return _STANDARD_FITS[key].copy()
     support = [None]  # the donors with weight at the last V tried: a warm start for the next (see nnls)
@@ -722,10 +722,6 @@ def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, don
 RECENT_STANDARD_FITS = 8
 _STANDARD_FITS: dict[tuple, SynthResult] = {}
 
-
-def _fingerprint(frame: pd.DataFrame) -> bytes:
-    cells = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
-    return hashlib.sha256(cells + repr(list(frame.columns)).encode("utf-8")).digest()
 
 
 def weights_comparison(results: dict[str, SynthResult], reference: pd.Series) -> pd.DataFrame:

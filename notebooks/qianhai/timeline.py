@@ -23,6 +23,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
+from qianhai.data import frame_fingerprint
 from qianhai.display import escape
 from qianhai.inputs import InputProblem
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, show_in
@@ -254,7 +255,7 @@ LAYER_COLUMNS = ["zone_id", "name", "special_status", "area_km2", "valid_from", 
 def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
     """The territories called Qianhai and the layers they lie within, outermost layer first (no status).
     Worked out once per zones table (by content), so that a date slider does not redo it at every step."""
-    key = pd.util.hash_pandas_object(zones, index=True).to_numpy().tobytes() + repr(list(zones.columns)).encode()
+    key = frame_fingerprint(zones)
     if key not in _RELATED:
         related = zones[zones["zone_id"].isin(_ancestors(zones, QIANHAI_CORE))].copy()
         related["special_status"] = related["status_layer"].map(STATUS_LABELS)
