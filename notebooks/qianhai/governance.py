@@ -233,11 +233,17 @@ class FirmPopulation:
 def make_firms(firms: object = 1000, violator_pct: object = 10, separation: object = 1.5,
                seed: object = 6) -> FirmPopulation:
     """Draw the firms: which violate, their credit scores, the credit ranking and one random order."""
+    firms, violator_pct, separation = _population_inputs(firms, violator_pct, separation)
+    seed = _number(seed, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True)
+    return _make_firms(firms, violator_pct, separation, seed)
+
+
+def _population_inputs(firms: object, violator_pct: object, separation: object) -> tuple[int, float, float]:
+    """The firms, violator share and score separation, checked (a message for a student if not)."""
     firms = _number(firms, label="Number of firms", minimum=10, maximum=100_000, integer=True, unit="firms")
     violator_pct = _number(violator_pct, label="Share of firms that violate", minimum=0, maximum=100, unit="%")
     separation = _number(separation, label="Score separation", minimum=0, maximum=10, unit="SD")
-    seed = _number(seed, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True)
-    return _make_firms(firms, float(violator_pct), float(separation), seed)
+    return int(firms), float(violator_pct), float(separation)
 
 
 @lru_cache(maxsize=256)
@@ -379,9 +385,7 @@ def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: 
     seeds, shares = list(seeds), list(shares)
     if not seeds:
         raise InputProblem("Give at least one seed to average over.")
-    firms = int(_number(firms, label="Number of firms", minimum=10, maximum=100_000, integer=True, unit="firms"))
-    violator_pct = float(_number(violator_pct, label="Share of firms that violate", minimum=0, maximum=100, unit="%"))
-    separation = float(_number(separation, label="Score separation", minimum=0, maximum=10, unit="SD"))
+    firms, violator_pct, separation = _population_inputs(firms, violator_pct, separation)
     seeds = _checked_seeds(tuple(seeds))
     b = _number(budget, label="Inspection budget", minimum=1, maximum=firms, integer=True, unit="inspections")
     targeted = np.array([targeted_count(b, float(s)) for s in shares])
@@ -394,10 +398,7 @@ def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: 
     left = firms - targeted
     violators = violates.sum(axis=1, keepdims=True)
     found = np.where(left == 0, caught, caught + (b - targeted) * (violators - caught) / np.maximum(left, 1))
-    totals = np.zeros(len(shares))
-    for row in found:  # seed by seed, in order, as the sum was always taken
-        totals += row
-    return pd.Series(totals / len(seeds), index=pd.Index([float(s) for s in shares], name="targeting_pct"),
+    return pd.Series(found.mean(axis=0), index=pd.Index([float(s) for s in shares], name="targeting_pct"),
                      name="average found")
 
 
