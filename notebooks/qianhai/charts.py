@@ -218,7 +218,6 @@ class LayoutWhenNeeded(LayoutEngine):
             # (nothing else changed) is this one, not the one from before the layout.
             self._laid_out_for = chart_key(fig, renderer)
 
-
     def _lay_out(self, fig, renderer) -> None:
         if _one_axes_chart(fig):
             _fit_one_axes(fig, renderer, self.PAD_INCHES * fig.dpi)
@@ -235,9 +234,14 @@ def _one_axes_chart(fig: Figure) -> bool:
             and ax.get_axes_locator() is None)
 
 
+def _labels(locator, formatter) -> tuple:
+    """The tick labels an axis will draw (locator, then formatter), without Axis.get_*ticklabels, which
+    recomputes both the major and the minor ticks each time."""
+    return tuple(formatter.format_ticks(locator()))
+
+
 def _tick_labels(ax) -> tuple:
-    return tuple(tuple(axis.get_major_formatter().format_ticks(axis.get_major_locator()()))
-                 for axis in (ax.xaxis, ax.yaxis))
+    return tuple(_labels(axis.get_major_locator(), axis.get_major_formatter()) for axis in (ax.xaxis, ax.yaxis))
 
 
 def _room_taken(ax, renderer):
@@ -329,11 +333,8 @@ def chart_key(fig: Figure, renderer) -> tuple:
     for ax in fig.axes:
         parts += [ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()]
         for axis in (ax.xaxis, ax.yaxis):
-            # The tick labels as the axis will draw them (locator, then formatter): computed once here,
-            # where Axis.get_major/minorticklabels would each recompute both sets of ticks.
-            for locator, formatter in ((axis.get_major_locator(), axis.get_major_formatter()),
-                                       (axis.get_minor_locator(), axis.get_minor_formatter())):
-                parts.append(tuple(formatter.format_ticks(locator())))
+            parts.append(_labels(axis.get_major_locator(), axis.get_major_formatter()))
+            parts.append(_labels(axis.get_minor_locator(), axis.get_minor_formatter()))
             parts.append((axis.label.get_text(), axis.label.get_visible(), axis.label.get_fontsize()))  # placed by the draw
         parts += [_title_key(t, ax, renderer) for t in (ax.title, ax._left_title, ax._right_title)]
         parts += [_inner_key(t, ax, renderer) for t in ax.texts]
