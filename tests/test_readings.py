@@ -1,0 +1,141 @@
+"""Debates and readings: the real reading list meets the course's bar, and readings_for renders it.
+
+The rendering tests use a four-row readings.csv written below; their expected Markdown and text were written
+by hand from those rows (grouping, order, escaping), not copied from the function's output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT
+from qianhai import build_datapackage
+from qianhai.course import LESSONS
+from qianhai.data import load
+from qianhai.readings import readings_for
+
+NOTEBOOK_SLUGS = [lesson.slug for lesson in LESSONS if "01" <= lesson.slug[:2] <= "08"]
+
+# The lecturer's list in issue 14, and the works notebook 07's published-effects table cites.
+REQUIRED = ["RD-VOGEL2011", "RD-VOGEL1989", "RD-ODONNELL2017", "RD-DU2020", "RD-ANG2016", "RD-XU2011",
+            "RD-LIZHOU2005", "RD-HEILMANN2008", "RD-HSING2010", "RD-ZENG2011", "RD-MENGZENG2019", "RD-PRASAD2016",
+            "RD-CREEMERS2018", "RD-GOODMANBACON2021", "RD-WANG2013", "RD-ASZ2016", "RD-LWZ2019", "RD-AG2003",
+            "RD-ADH2010"]
+
+
+# ---- the real reading list -------------------------------------------------------------------------------
+
+def test_at_least_forty_works_with_unique_ids_each_its_own_source():
+    frame = load("readings")
+    assert len(frame) >= 40
+    assert frame["reading_id"].is_unique
+    assert (frame["source_id"] == frame["reading_id"]).all()
+
+
+def test_every_work_has_a_doi_isbn_or_url():
+    frame = load("readings")
+    missing = frame[frame[["doi", "isbn", "url"]].isna().all(axis=1)]
+    assert missing.empty, f"no DOI, ISBN or URL: {missing['reading_id'].tolist()}"
+
+
+def test_every_work_says_how_it_was_verified():
+    frame = load("readings")
+    assert frame["verified_by"].str.len().min() > 20
+
+
+@pytest.mark.parametrize("slug", NOTEBOOK_SLUGS)
+def test_every_notebook_has_at_least_three_readings(slug):
+    served = load("readings")["notebooks"].str.split(";")
+    assert served.apply(lambda nbs: slug in nbs).sum() >= 3
+
+
+def test_readings_name_only_notebooks_that_exist():
+    served = {nb for nbs in load("readings")["notebooks"].str.split(";") for nb in nbs}
+    assert served <= set(NOTEBOOK_SLUGS)
+
+
+def test_the_lecturers_list_and_the_effects_table_works_are_there():
+    ids = set(load("readings")["reading_id"])
+    assert not set(REQUIRED) - ids
+
+
+@pytest.mark.parametrize("slug", NOTEBOOK_SLUGS)
+def test_notebook_has_a_debates_and_readings_section_before_whats_next(slug):
+    cells = json.loads((ROOT / "notebooks" / f"{slug}.ipynb").read_text(encoding="utf-8"))["cells"]
+    texts = ["".join(c["source"]) for c in cells]
+    heading = next(i for i, t in enumerate(texts) if t.startswith("## Debates and readings"))
+    whats_next = next(i for i, t in enumerate(texts) if "## What's next" in t)
+    call = heading + 1
+    assert cells[call]["cell_type"] == "code" and texts[call].strip() == f'readings_for("{slug}")'
+    assert cells[call]["metadata"].get("jupyter", {}).get("source_hidden") is True
+    assert call < whats_next
+    intro = texts[heading].split("\n", 1)[1].strip()
+    assert intro and intro.count(". ") + 1 >= 2, "a short intro of two to four sentences naming the debate"
+
+
+# ---- rendering, on a hand-written list --------------------------------------------------------------------
+
+ROWS = """reading_id,author,year,title,venue,type,doi,isbn,url,notebooks,debate,annotation,verified_by,source_id
+RD-AAA2001,"Doe, Jane",2001,Zones & <cities>,Journal A 1(2): 3-4,article,10.1234/abc,,,01_shenzhen_sez;07_evaluation,Debate One,Argues A & B.,Record X,RD-AAA2001
+RD-BBB2002,"Roe, Rick",2002,Book B,Press B,book,,978-1-23-456789-0,https://example.org/b?x=1&y=2,01_shenzhen_sez,Debate Two,Argues C.,Record Y,RD-BBB2002
+RD-CCC2003,"Poe, Pam",2003,Paper C,Series C,working paper,,,https://example.org/c,07_evaluation;01_shenzhen_sez,Debate One,Argues D.,Record Z,RD-CCC2003
+RD-DDD2004,"Loe, Lou",2004,Paper D,Series D,working paper,,,https://example.org/d,08_golden_decade,Debate Three,Argues E.,Record W,RD-DDD2004
+"""
+
+
+@pytest.fixture
+def four_readings(data_copy):
+    (data_copy / "readings.csv").write_text(ROWS, encoding="utf-8")
+    (data_copy / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(data_copy)),
+                                                encoding="utf-8")
+    return data_copy
+
+
+def test_groups_by_debate_in_order_of_first_appearance_and_escapes_every_text(four_readings):
+    # 01 is served by rows AAA (Debate One), BBB (Debate Two) and CCC (Debate One): Debate One comes first
+    # (its first row, AAA, is row 1) and holds AAA then CCC in file order; Debate Two holds BBB. The DOI row
+    # links to doi.org and gets no web page; '&' and '<...>' are escaped as HTML entities, in the URL too.
+    note = readings_for("01_shenzhen_sez")
+    assert note.markdown == (
+        "**Debate One**\n"
+        "\n"
+        "- Doe, Jane (2001). *Zones &amp; &lt;cities&gt;*. Journal A 1(2): 3-4. "
+        "[doi:10.1234/abc](https://doi.org/10.1234/abc)  \n"
+        "  Argues A &amp; B.\n"
+        "- Poe, Pam (2003). *Paper C*. Series C. [web page](https://example.org/c)  \n"
+        "  Argues D.\n"
+        "\n"
+        "**Debate Two**\n"
+        "\n"
+        "- Roe, Rick (2002). *Book B*. Press B. ISBN 978-1-23-456789-0. [web page](https://example.org/b?x=1&amp;y=2)  \n"
+        "  Argues C."
+    )
+
+
+def test_plain_text_has_the_same_words_unescaped(four_readings):
+    assert repr(readings_for("01_shenzhen_sez")) == (
+        "Debates and readings for 01_shenzhen_sez: 3 works from data/readings.csv.\n"
+        "Debate One\n"
+        "  - Doe, Jane (2001). Zones & <cities>. Journal A 1(2): 3-4. doi:10.1234/abc\n"
+        "    Argues A & B.\n"
+        "  - Poe, Pam (2003). Paper C. Series C. https://example.org/c\n"
+        "    Argues D.\n"
+        "Debate Two\n"
+        "  - Roe, Rick (2002). Book B. Press B. ISBN 978-1-23-456789-0. https://example.org/b?x=1&y=2\n"
+        "    Argues C."
+    )
+
+
+def test_a_notebook_gets_only_its_own_readings(four_readings):
+    # Only row DDD serves 08.
+    assert readings_for("08_golden_decade").markdown == (
+        "**Debate Three**\n\n- Loe, Lou (2004). *Paper D*. Series D. [web page](https://example.org/d)  \n  Argues E."
+    )
+
+
+@pytest.mark.parametrize("bad", ["09_nowhere", "01_shenzhen", "", 3, None])
+def test_unknown_notebook_is_named_with_the_ones_that_have_readings(four_readings, bad):
+    # '01_shenzhen' is a prefix of a real slug: it must not match part of one.
+    with pytest.raises(ValueError, match=r"notebooks with readings: 01_shenzhen_sez, 07_evaluation, 08_golden_decade"):
+        readings_for(bad)
