@@ -102,7 +102,10 @@ def test_verdict_rule_of_thumb(wide):
     (1970, 0, 3, "too short"),
     (1970, -4, 3, "too short"),
     (1970, 3, 0, "at least one year"),
-    (1960, 8, 3, "would start in 1952"),
+    (1960, 8, 3, "would start in 1952.*Use at most 5 years before"),
+    # 1956 with 5 years before: 1 year of data before it, fewer than the 3 the trend check needs; the advice
+    # must not be "use at most 1 year before", which the same check then refuses as too short.
+    (1956, 5, 5, "would start in 1951.*from 1958 on"),
     (1995, 3, 5, "would end in 1999"),
     ("abc", 3, 3, "'abc' is not a number"),
     ("", 3, 3, "empty"),

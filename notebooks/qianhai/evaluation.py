@@ -232,8 +232,12 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
     before = (year - n_before, year - 1)
     after = (year, year + n_after - 1)
     if before[0] < first:
+        advice = (f"Use at most {year - first} years before, or a later treatment year"
+                  if year - first >= MIN_PRE_YEARS else
+                  f"The trend check needs at least {MIN_PRE_YEARS} years before the treatment, so pick a treatment "
+                  f"year from {first + MIN_PRE_YEARS} on")
         raise InputProblem(f"A {n_before}-year pre-period before {year} would start in {before[0]}, but the data "
-                           f"begin in {first}. Use at most {year - first} years before, or a later treatment year.")
+                           f"begin in {first}. {advice}.")
     if after[1] > last:
         raise InputProblem(f"A {n_after}-year after period from {year} would end in {after[1]}, but the data end "
                            f"in {last}. Use at most {last - year + 1} years after, or an earlier treatment year.")
