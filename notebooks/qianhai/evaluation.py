@@ -656,7 +656,7 @@ class SynthExplorer:
         self.ax.legend(loc="upper left", fontsize=8)
         every = self.wide.stack()  # one scale for every fit: a synthetic region stays within its donors
         steady_limits(self.ax, every.index.get_level_values(0), every.to_numpy())
-        # A standard fit takes 0.05-0.35 s; a setting the student comes back to is shown at once.
+        # The standard fit runs a search of many steps: a setting the student comes back to is shown at once.
         self._fit = functools.lru_cache(maxsize=64)(self._compute_fit)
         self.chart = finish(self.fig, self.ax, title="Synthetic control: GDP per capita", xlabel="Year",
                             ylabel="thousand 1986 USD", resources=["basque_panel"],
