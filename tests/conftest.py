@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+# Property tests explore the same examples on every run: a failure is reproducible, never a flake.
+settings.register_profile("course", derandomize=True, database=None, deadline=None)
+settings.load_profile("course")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -64,12 +67,3 @@ def tiny_package(tmp_path, monkeypatch):
     (folder / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(folder)), encoding="utf-8")
     monkeypatch.setenv("QIANHAI_DATA_DIR", str(folder))
     return folder
-
-def pytest_collection_finish(session):
-    """Property tests explore the same examples on every run: a failure is reproducible, never a flake.
-    Set only when a collected test module imported hypothesis (importing it costs a second: not for nbval)."""
-    if "hypothesis" in sys.modules:
-        from hypothesis import settings
-
-        settings.register_profile("course", derandomize=True, database=None, deadline=None)
-        settings.load_profile("course")

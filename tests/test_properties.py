@@ -51,8 +51,3 @@ def test_cagr_never_raises_anything_but_a_message(a, b, n):
     except OverflowError:
         raise AssertionError("overflow escaped as a traceback")
 
-
-def test_the_course_profile_is_loaded():
-    """tests/conftest.py loads it after collection; without it a failure could be a flake."""
-    assert settings.get_current_profile_name() == "course"
-    assert settings.default.derandomize and settings.default.database is None

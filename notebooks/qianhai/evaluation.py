@@ -1,29 +1,30 @@
-"""Notebook 07 plumbing: published zone effects, difference-in-differences and synthetic control.
+"""Notebook 07: published zone effects, difference-in-differences and synthetic control.
 
-The arithmetic students should read (the 2×2 table, the trend check, what the solver does) is shown in the
-notebook; these functions repeat it for the widgets and are unit-tested against hand-worked values.
+The arithmetic students should read (the 2×2 table, the trend check, the two problems of synthetic control)
+is written out in the notebook; these functions do the same for the widgets and for the exercises, and are
+unit-tested against hand-worked values and the published weights.
 
-Synthetic control is solved without scipy:
-
-* ``simplex_weights`` finds weights w ≥ 0 with Σw = 1 that minimise ‖A·w − b‖² (an active-set method:
-  Lawson & Hanson's non-negative least squares on the system with one extra row that enforces Σw = 1);
-* ``nelder_mead`` is a plain, deterministic Nelder–Mead search, used as in Synth/pysyncon to choose the
-  predictor weights V that make the pre-period outcome fit best.
+Synthetic control solves two nested problems with scipy: the donor weights (≥ 0, summing to 1) with
+``scipy.optimize.nnls``, and the predictor weights V with ``scipy.optimize.minimize`` (Nelder–Mead, from equal
+weights, as R's Synth and pysyncon do). For the donor weights, nnls with one heavily weighted sum-to-one equation
+gives the published weights (Cataluña 0.851, Madrid 0.149), as a general constrained solver such as SLSQP does; nnls
+is chosen because it gives every unused donor a weight of exactly 0 and is several times faster, which matters
+because the V search solves the weight problem hundreds of times.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from dataclasses import dataclass, field, replace
-from typing import Callable
+from dataclasses import dataclass, field
 
 import ipywidgets as w
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize, nnls
 
 from qianhai.charts import PALETTE, finish, new_figure, steady_limits
-from qianhai.data import frame_fingerprint
 from qianhai.display import escape
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinRange, TwinSlider, show_in
@@ -235,8 +236,12 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
     before = (year - n_before, year - 1)
     after = (year, year + n_after - 1)
     if before[0] < first:
+        advice = (f"Use at most {year - first} years before, or a later treatment year"
+                  if year - first >= MIN_PRE_YEARS else
+                  f"The trend check needs at least {MIN_PRE_YEARS} years before the treatment, so pick a treatment "
+                  f"year from {first + MIN_PRE_YEARS} on")
         raise InputProblem(f"A {n_before}-year pre-period before {year} would start in {before[0]}, but the data "
-                           f"begin in {first}. Use at most {year - first} years before, or a later treatment year.")
+                           f"begin in {first}. {advice}.")
     if after[1] > last:
         raise InputProblem(f"A {n_after}-year after period from {year} would end in {after[1]}, but the data end "
                            f"in {last}. Use at most {last - year + 1} years after, or an earlier treatment year.")
@@ -395,7 +400,7 @@ class DidExplorer:
 
 
 # --------------------------------------------------------------------------------------------------
-# Synthetic control: the solver
+# Synthetic control: the two problems
 # --------------------------------------------------------------------------------------------------
 
 def _matrix(raw: object, label: str, ndim: int) -> np.ndarray:
@@ -416,55 +421,12 @@ def _matrix(raw: object, label: str, ndim: int) -> np.ndarray:
     return array
 
 
-_EPS = float(np.finfo(float).eps)
-
-
-def nnls(a: np.ndarray, b: np.ndarray, max_rounds: int | None = None, start: np.ndarray | None = None) -> np.ndarray:
-    """Non-negative least squares (Lawson & Hanson 1974): min ‖a·x − b‖² subject to x ≥ 0.
-
-    An active-set method: start with every variable at zero; repeatedly free the variable whose increase
-    would reduce the error most, solve ordinary least squares on the free set, and step back (pinning a
-    variable to zero) whenever that solution would make a free variable negative.
-
-    ``start`` (optional, True for each variable expected to be positive, e.g. from a neighbouring problem)
-    is a warm start: if least squares on those variables alone gives all of them positive, the search
-    begins there instead of at zero; the answer is the same, reached in fewer rounds."""
-    m, n = a.shape
-    x = np.zeros(n)
-    free = np.zeros(n, dtype=bool)
-    tol = 10 * _EPS * max(m, n) * max(np.abs(a).sum(axis=0).max(), 1.0)
-    if start is not None and start.any():
-        z = np.zeros(n)
-        z[start] = np.linalg.lstsq(a[:, start], b, rcond=None)[0]
-        if z[start].min() > tol:
-            x, free = z, start.copy()
-    gradient = a.T @ (b - a @ x)
-    rounds = 0
-    limit = max_rounds or 30 * n
-    while (~free).any() and (gradient[~free] > tol).any() and rounds < limit:
-        j = int(np.argmax(np.where(free, -np.inf, gradient)))
-        free[j] = True
-        while rounds < limit:
-            rounds += 1
-            z = np.zeros(n)
-            z[free] = np.linalg.lstsq(a[:, free], b, rcond=None)[0]
-            if (z[free] > tol).all():
-                break
-            blocking = free & (z <= tol)
-            step = np.min(x[blocking] / (x[blocking] - z[blocking]))
-            x = x + step * (z - x)
-            free &= x > tol
-            x[~free] = 0.0
-        x = z
-        gradient = a.T @ (b - a @ x)
-    return x
-
-
 def simplex_weights(a: object, b: object) -> np.ndarray:
-    """Weights w (one per column of ``a``) with w ≥ 0 and Σw = 1 that minimise ‖a·w − b‖².
+    """Weights w (one per column of ``a``) with w ≥ 0 and Σw = 1 that minimise ‖a·w − b‖² (the inner problem).
 
-    The sum constraint is added as one heavily weighted extra equation (big · Σw = big), then non-negative
-    least squares solves the whole system; the last step removes rounding so that Σw is exactly 1."""
+    scipy's ``nnls`` keeps every weight ≥ 0 and sets the weights of unhelpful columns to exactly 0; the sum
+    condition is one extra equation, big · Σw = big, weighted so heavily that the solution meets it to about
+    1e-13 (then dividing by the sum makes it exact)."""
     a = _matrix(a, "The donor matrix", 2)
     b = _matrix(b, "The target vector", 1)
     if a.shape[0] != b.shape[0]:
@@ -472,80 +434,10 @@ def simplex_weights(a: object, b: object) -> np.ndarray:
     return _simplex_solve(a, b)
 
 
-def _simplex_solve(a: np.ndarray, b: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
-    """simplex_weights without the input checks, for the optimiser's inner loop (``start``: see nnls)."""
-    scale = max(np.abs(a).max(), np.abs(b).max(), 1e-12)
-    m = a.shape[0]
-    augmented = np.empty((m + 1, a.shape[1]))
-    np.divide(a, scale, out=augmented[:m])  # same problem, numbers near 1
-    big = 1e4 * (np.linalg.norm(augmented[:m]) + 1.0)
-    augmented[m] = big
-    target = np.empty(m + 1)
-    np.divide(b, scale, out=target[:m])
-    target[m] = big
-    weights = np.maximum(nnls(augmented, target, start=start), 0.0)
-    total = weights.sum()
-    if total <= 0:
-        return np.full(a.shape[1], 1.0 / a.shape[1])
-    return weights / total
-
-
-def nelder_mead(f: Callable[[np.ndarray], float], x0: np.ndarray, max_iter: int = 5000, x_tol: float = 1e-8,
-                f_tol: float = 1e-10, max_evals: int | None = None) -> tuple[np.ndarray, float, int]:
-    """Minimise f by the Nelder–Mead simplex search (deterministic; starting simplex as in scipy:
-    each coordinate in turn moved by 5%, or to 0.00025 if it is zero). Stops when the simplex is within
-    the tolerances, or after ``max_iter`` iterations or ``max_evals`` evaluations of f (default, as scipy's:
-    200 per dimension), whichever comes first. Returns (x, f(x), iterations)."""
-    x0 = np.asarray(x0, dtype=float)
-    n = len(x0)
-    budget = [max_evals or 200 * n]
-    inner = f
-
-    def f(x):  # noqa: F811 - counts evaluations against the budget
-        budget[0] -= 1
-        return inner(x)
-    points = [x0.copy()]
-    for i in range(n):
-        p = x0.copy()
-        p[i] = p[i] * 1.05 if p[i] != 0 else 0.00025
-        points.append(p)
-    pts = np.array(points)
-    vals = np.array([f(p) for p in pts])
-    iteration = 0
-    for iteration in range(1, max_iter + 1):
-        order = np.argsort(vals, kind="stable")
-        pts, vals = pts[order], vals[order]
-        if np.max(np.abs(pts[1:] - pts[0])) <= x_tol and np.max(np.abs(vals[1:] - vals[0])) <= f_tol:
-            break
-        if budget[0] <= 0:
-            break
-        centroid = pts[:-1].mean(axis=0)
-        reflected = centroid + (centroid - pts[-1])
-        f_r = f(reflected)
-        if f_r < vals[0]:
-            expanded = centroid + 2 * (centroid - pts[-1])
-            f_e = f(expanded)
-            pts[-1], vals[-1] = (expanded, f_e) if f_e < f_r else (reflected, f_r)
-            continue
-        if f_r < vals[-2]:
-            pts[-1], vals[-1] = reflected, f_r
-            continue
-        if f_r < vals[-1]:
-            contracted = centroid + 0.5 * (reflected - centroid)
-            f_c = f(contracted)
-            if f_c <= f_r:
-                pts[-1], vals[-1] = contracted, f_c
-                continue
-        else:
-            contracted = centroid + 0.5 * (pts[-1] - centroid)
-            f_c = f(contracted)
-            if f_c < vals[-1]:
-                pts[-1], vals[-1] = contracted, f_c
-                continue
-        pts[1:] = pts[0] + 0.5 * (pts[1:] - pts[0])  # shrink towards the best point
-        vals[1:] = [f(p) for p in pts[1:]]
-    best = int(np.argmin(vals))
-    return pts[best], float(vals[best]), iteration
+def _simplex_solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    big = 1e6 * max(np.abs(a).max(), np.abs(b).max(), 1e-12)
+    weights, _ = nnls(np.vstack([a, np.full(a.shape[1], big)]), np.append(b, big))
+    return weights / weights.sum()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -589,11 +481,6 @@ class SynthResult:
     @property
     def gap_percent(self) -> pd.Series:
         return 100 * self.gap / self.synthetic
-
-    def copy(self) -> SynthResult:
-        """A copy whose tables a caller may change without changing this one."""
-        return replace(self, **{name: value.copy() for name, value in vars(self).items()
-                                if isinstance(value, (pd.Series, pd.DataFrame))})
 
     @property
     def pre_rmse(self) -> float:
@@ -658,70 +545,77 @@ def predictor_table(panel: pd.DataFrame, predictors=STANDARD_PREDICTORS) -> pd.D
 
 
 def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, donors=None,
-                   treated: str = TREATED, treatment_year: int = 1970,
-                   prepared: tuple[pd.DataFrame, pd.DataFrame] | None = None,
-                   start_v: pd.Series | None = None) -> SynthResult:
-    """Abadie & Gardeazabal's specification: match the predictors, each scaled by its standard deviation
-    across all regions of the panel and weighted by V; V is chosen (Nelder–Mead from equal weights, or from
-    ``start_v``) so that the resulting synthetic region fits the outcome best over the fit years.
-    ``prepared``: the panel's ``outcome_wide`` and ``predictor_table``, if already made (a widget makes them
-    once). The loss is nearly flat in V, so the search stops in a nearby low point: started from the V of a
-    fit with every donor, a fit without a donor of weight 0 keeps that fit's weights, as it should."""
-    wide, table = prepared if prepared is not None else (outcome_wide(panel), predictor_table(panel))
+                   treated: str = TREATED, treatment_year: int = 1970) -> SynthResult:
+    """Abadie & Gardeazabal's specification, in two nested problems.
+
+    Inner: for predictor weights V, the donor weights W (≥ 0, summing to 1) that make the donors' predictors,
+    each divided by its standard deviation across the panel's regions and weighted by V, closest to the
+    treated region's (``simplex_weights``). Outer: the V whose W makes the synthetic region's outcome closest
+    to the treated region's over the fit years (mean squared gap), found by scipy's Nelder–Mead search
+    started from equal weights, as R's Synth and pysyncon do by default. The loss is nearly flat in V, so the
+    search stops at a nearby low point, not always the lowest one: the same inputs always give the same answer,
+    but a different start (or a different donor pool) can end somewhere else."""
+    wide, table = outcome_wide(panel), predictor_table(panel)
     treated = _region(wide, treated, "Treated region")
     donors = _donor_list(wide, donors, treated)
     start, end = _fit_years(wide, fit, treatment_year - 1)
     scaled = table.div(table.std(axis=1, ddof=1), axis=0)
-    x1, x0 = scaled[treated].to_numpy(), scaled[donors].to_numpy()
+    x1 = _matrix(scaled[treated], "The treated region's predictors", 1)
+    x0 = _matrix(scaled[donors], "The donor predictors", 2)
     z1, z0 = wide.loc[start:end, treated].to_numpy(), wide.loc[start:end, donors].to_numpy()
 
-    _matrix(x0, "The donor predictors", 2), _matrix(x1, "The treated region's predictors", 1)
-    k = len(table)
-    if start_v is None:
-        x_start = np.full(k, 1.0 / k)
-    else:
-        x_start = np.abs(pd.Series(start_v, dtype=float).reindex(table.index).to_numpy())
-        if not (np.isfinite(x_start).all() and x_start.sum() > 0):
-            raise InputProblem("The starting V needs a finite, non-negative weight for every predictor.")
-        x_start = x_start / x_start.sum()
-    key = (frame_fingerprint(wide), frame_fingerprint(table), treated, tuple(donors), start, end, x_start.tobytes())
-    if key in _STANDARD_FITS:
-        return _STANDARD_FITS[key].copy()
-    support = [None]  # the donors with weight at the last V tried: a warm start for the next (see nnls)
-
     def weights_for(v: np.ndarray) -> np.ndarray:
-        v = np.abs(v)
-        root = np.sqrt(v / v.sum())
-        weights = _simplex_solve(root[:, None] * x0, root * x1, start=support[0])
-        support[0] = weights > 0
-        return weights
+        root = np.sqrt(np.abs(v) / np.abs(v).sum())
+        return _simplex_solve(root[:, None] * x0, root * x1)
 
-    def loss(v: np.ndarray) -> float:
+    def outcome_loss(v: np.ndarray) -> float:
         if not np.abs(v).sum() > 0:
             return math.inf
         return float(np.mean((z1 - z0 @ weights_for(v)) ** 2))
 
-    # Tolerances as loose as leave the weights unchanged to 3 decimals on the standard fit; the evaluation
-    # cap (half scipy's default; the standard fit needs about a third of it) stops the search on short fit periods, where the loss is nearly flat in V and
-    # the simplex would otherwise wander for seconds (the weights there are settled long before).
-    # A search started from a fitted V (start_v) ends sooner: x_tol 1e-3 there left every weight unchanged to
-    # 4 decimals in the fits tried (leaving out each of 5 donors; 5 other fit periods).
-    best, _, _ = nelder_mead(loss, x_start, x_tol=1e-4 if start_v is None else 1e-3, f_tol=1e-8, max_evals=100 * k)
-    v = np.abs(best) / np.abs(best).sum()
-    weights = pd.Series(weights_for(best), index=donors, name="weight")
-    result = SynthResult("predictors, V chosen to fit the outcome", (start, end), weights, wide[treated],
-                         wide[donors] @ weights, pd.Series(v, index=table.index, name="V"), table)
-    _STANDARD_FITS[key] = result.copy()
-    while len(_STANDARD_FITS) > RECENT_STANDARD_FITS:
-        _STANDARD_FITS.pop(next(iter(_STANDARD_FITS)))
-    return result
+    search = minimize(outcome_loss, np.full(len(table), 1 / len(table)), method="Nelder-Mead")
+    v = np.abs(search.x) / np.abs(search.x).sum()
+    weights = pd.Series(weights_for(search.x), index=donors, name="weight")
+    return SynthResult("predictors, V chosen to fit the outcome", (start, end), weights, wide[treated],
+                       wide[donors] @ weights, pd.Series(v, index=table.index, name="V"), table)
 
 
-# The standard fit runs an optimisation (0.1–1 s) and is a pure function of its inputs: a notebook's own fit
-# and an explorer's first one are the same fit, made once.
-RECENT_STANDARD_FITS = 8
-_STANDARD_FITS: dict[tuple, SynthResult] = {}
+PREDICTOR_LABELS = {
+    "school_illit": "schooling: illiterate, %",
+    "school_prim": "schooling: primary or none, %",
+    "school_med": "schooling: some secondary, %",
+    "school_high": "schooling: secondary degree, %",
+    "school_post_high": "schooling: tertiary, %",
+    "invest": "investment, % of GDP",
+    "gdp_per_capita": "GDP per capita, thousand 1986 USD",
+    "sec_agriculture": "agriculture, % of production",
+    "sec_energy": "energy and water, % of production",
+    "sec_industry": "industry, % of production",
+    "sec_construction": "construction, % of production",
+    "sec_services_venta": "market services, % of production",
+    "sec_services_nonventa": "non-market services, % of production",
+    "pop_density": "population density, people per km²",
+}
+SCHOOLING = ["school_illit", "school_prim", "school_med", "school_high", "school_post_high"]
 
+
+def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFrame:
+    """The treated region, its synthetic control and Spain as a whole on each predictor, in comparable units,
+    with the predictor weights V in percent.
+
+    The fit uses the schooling variables as head-counts (as Synth does); a head-count depends on a region's
+    size, so here each is shown as a percentage of the five schooling groups together (everyone counted). For the synthetic
+    region that share is taken of its weighted head-counts. The other predictors are already averages or
+    shares, and Spain's row in the panel gives the national figure."""
+    table = result.predictors
+    treated = result.actual.name
+    raw = pd.DataFrame({"Basque Country": table[treated],
+                        "synthetic Basque Country": table[result.weights.index] @ result.weights,
+                        "Spain as a whole": table[SPAIN]})
+    schooling = [label for label in raw.index if label.split(" (")[0] in SCHOOLING]
+    raw.loc[schooling] = 100 * raw.loc[schooling] / raw.loc[schooling].sum()
+    raw["weight V (%)"] = 100 * result.predictor_weights
+    return raw.rename(index=lambda label: f"{PREDICTOR_LABELS[label.split(' (')[0]]} ({label.split(' (')[1]}")
 
 
 def weights_comparison(results: dict[str, SynthResult], reference: pd.Series) -> pd.DataFrame:
@@ -766,8 +660,8 @@ class SynthExplorer:
         self.ax.legend(loc="upper left", fontsize=8)
         every = self.wide.stack()  # one scale for every fit: a synthetic region stays within its donors
         steady_limits(self.ax, every.index.get_level_values(0), every.to_numpy())
-        self.fits: dict[tuple, SynthResult] = {}  # recent fits: going back to a setting is instant
-        self.prepared = (self.wide, predictor_table(panel))
+        # The standard fit runs a search of many steps: a setting the student comes back to is shown at once.
+        self._fit = functools.lru_cache(maxsize=64)(self._compute_fit)
         self.chart = finish(self.fig, self.ax, title="Synthetic control: GDP per capita", xlabel="Year",
                             ylabel="thousand 1986 USD", resources=["basque_panel"],
                             alt="(set on update)")
@@ -784,54 +678,34 @@ class SynthExplorer:
     def donors(self) -> list[str]:
         return [d for d in default_donors(self.wide) if d != self.leave_out.value]
 
-    RECENT_FITS = 32
-
     def fitted(self, leave_out: str | None = None) -> SynthResult:
-        """The fit for the current settings (or with ``leave_out`` instead of the chosen donor left out); a
-        fit made in the last RECENT_FITS settings is reused (a fit is a pure function of the settings, and
-        the standard one runs an optimisation of 0.1–1 s)."""
+        """The fit for the current settings, or with ``leave_out`` instead of the chosen donor left out."""
         left = self.leave_out.value if leave_out is None else leave_out
-        key = (self.spec.value, tuple(self.fit.value), left)
-        if key not in self.fits:
-            donors = [d for d in default_donors(self.wide) if d != left]
-            if self.spec.value == self.SPECS[0]:
-                result = synth_standard(self.data, self.fit.value, donors, treatment_year=self.treatment_year,
-                                        prepared=self.prepared, start_v=self._start_v(left))
-            else:
-                result = synth_outcome(self.wide, self.fit.value, donors, treatment_year=self.treatment_year)
-            self.fits[key] = result
-            while len(self.fits) > self.RECENT_FITS:
-                self.fits.pop(next(iter(self.fits)))
-        return self.fits[key]
+        return self._fit(self.spec.value, tuple(self.fit.value), left)
 
-    def _start_v(self, left: str) -> pd.Series | None:
-        """Where the search for V starts. The standard fit (1960–1969, every donor) starts from equal weights and
-        reproduces the published weights. Without a donor, the search starts from the V chosen with every donor
-        (same fit years), so that leaving out a donor of weight 0 changes nothing, as ``left_out_note`` says;
-        with other fit years, from the standard fit's V. The loss is nearly flat in V: from there the search
-        ends 2–5 times sooner, at a fit as good or better in every period tried (tests/test_evaluation.py)."""
-        if left != "(none)":
-            return self.fitted("(none)").predictor_weights
-        if tuple(self.fit.value) == STANDARD_FIT:
-            return None
-        try:
-            standard = synth_standard(self.data, STANDARD_FIT, default_donors(self.wide),
-                                      treatment_year=self.treatment_year, prepared=self.prepared)
-        except InputProblem:  # the standard years do not fit this treatment year: start from equal weights
-            return None
-        return standard.predictor_weights
+    def _compute_fit(self, spec: str, fit: tuple[int, int], left: str) -> SynthResult:
+        donors = [d for d in default_donors(self.wide) if d != left]
+        if spec == self.SPECS[0]:
+            return synth_standard(self.data, fit, donors, treatment_year=self.treatment_year)
+        return synth_outcome(self.wide, fit, donors, treatment_year=self.treatment_year)
 
     def left_out_note(self) -> str:
         """What leaving the chosen donor out does, against the fit with every donor (same settings)."""
         left = self.leave_out.value
         if left == "(none)":
             return ""
-        weight = float(self.fitted("(none)").weights.get(left, 0.0))
-        if weight < 0.0005:
+        every, now = self.fitted("(none)"), self.fitted()
+        weight = float(every.weights.get(left, 0.0))
+        if weight >= 0.0005:
+            return (f"{left} has weight {weight:.3f} in the fit with every donor; without it, that weight moves to "
+                    "other donors.")
+        if (now.weights - every.weights.drop(left)).abs().max() < 0.0005:
             return (f"{left} has weight 0 in the fit with every donor, so leaving it out changes nothing: "
                     "try a donor with weight, such as the top one in the table.")
-        return (f"{left} has weight {weight:.3f} in the fit with every donor; without it, that weight moves to "
-                "other donors.")
+        return (f"{left} has weight 0 in the fit with every donor, yet the weights changed: the search for the "
+                f"predictor weights V ran again without it and stopped at another low point (fit error "
+                f"{now.pre_rmse:.3f} against {every.pre_rmse:.3f} with every donor). The search finds a nearby "
+                "low point, not always the lowest.")
 
     def update(self, change=None) -> None:
         try:
