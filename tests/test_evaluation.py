@@ -395,3 +395,17 @@ def test_explorer_fits_for_other_years_are_at_least_as_good_as_a_search_from_equ
     assert ex.last.fit == fit
     from_equal_weights = synth_standard(panel, fit)
     assert ex.last.pre_rmse <= from_equal_weights.pre_rmse * (1 + 1e-6)
+
+
+def test_notebook_03_flags_working_paper_figures():
+    # Issue 14: Wang's +58% (zone_effects wang2013_fdi, version working_paper, source EV-WANG2009) comes from the
+    # 2009 job-market paper, not the 2013 article. Notebook 03's published-effects table must carry the same
+    # `status` column as notebook 07 (effects_table), so the flag shows wherever the figure does.
+    import nbformat
+    from conftest import ROOT
+
+    assert load("zone_effects").set_index("effect_id").loc["wang2013_fdi", "version"] == "working_paper"
+    assert effects_table(load("zone_effects")).loc["wang2013_fdi", "status"].startswith("working paper")
+    cells = nbformat.read(ROOT / "notebooks" / "03_industrial_policy.ipynb", as_version=4).cells
+    showing = [c.source for c in cells if c.cell_type == "code" and "wang2013_fdi" in c.source]
+    assert showing and all("effects_table" in s and '"status"' in s for s in showing)
