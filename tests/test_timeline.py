@@ -292,6 +292,9 @@ def test_date_explorer_callbacks(timeline, zones, ftz):
     assert "Text alternative" in ex.output.outputs[1]["data"]["text/plain"]
     # 25 rows dated on or before 2015-04-30: those counted in test_snapshot_counts_by_hand (none is rejected).
     assert "25 of them dated on or before 2015-04-30" in ex.chart.alt
+    # Disputed: the two PBOC rows; reconciled: the court's three steps and the two GBA outline steps = 5.
+    assert "Disputed and rejected dates (2 rows shown)" in ex.chart.alt
+    assert "reconciled steps of one event (5 rows shown)" in ex.chart.alt
     ex.date.text.value = "2021-09-06"
     assert "120.56 km²" in ex.summary.value and ex.date.slider.value == "2021-09"
     line = [a for a in ex.ax.lines if a.get_linewidth() == 2][0]  # the red date line
