@@ -387,3 +387,17 @@ def test_predictor_comparison_shows_comparable_units(panel, standard):
     shares = table.loc[schooling, ["Basque Country", "synthetic Basque Country", "Spain as a whole"]].sum()
     assert shares.to_numpy() == pytest.approx([100, 100, 100])
     assert table["weight V (%)"].sum() == pytest.approx(100)
+
+
+def test_notebook_03_flags_working_paper_figures():
+    # Issue 14: Wang's +58% (zone_effects wang2013_fdi, version working_paper, source EV-WANG2009) comes from the
+    # 2009 job-market paper, not the 2013 article. Notebook 03's published-effects table must carry the same
+    # `status` column as notebook 07 (effects_table), so the flag shows wherever the figure does.
+    import nbformat
+    from conftest import ROOT
+
+    assert load("zone_effects").set_index("effect_id").loc["wang2013_fdi", "version"] == "working_paper"
+    assert effects_table(load("zone_effects")).loc["wang2013_fdi", "status"].startswith("working paper")
+    cells = nbformat.read(ROOT / "notebooks" / "03_industrial_policy.ipynb", as_version=4).cells
+    showing = [c.source for c in cells if c.cell_type == "code" and "wang2013_fdi" in c.source]
+    assert showing and all("effects_table" in s and '"status"' in s for s in showing)

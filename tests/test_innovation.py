@@ -158,8 +158,9 @@ def test_every_field_has_a_row_and_technology_is_only_an_aim(evidence):
     tech = evidence[evidence["field"] == "technological innovation"]
     assert set(tech["kind"]) == {"aim in a plan"}
     assert fields_in_place(evidence) == ["service trade", "financial opening", "talent flow", "legal cooperation"]
-    assert evidence.loc[evidence["data"] == "qianhai_legal_facts: court_established", "source_id"].item() == "L15"
-    assert evidence.loc[evidence["data"] == "qianhai_legal_facts: court_established", "date"].item() == "2014-12-02"
+    # The court opened on 28 Jan 2015 (People's Court Daily, 29 Jan 2015: FX01); 2 Dec 2014 was the SPC's approval.
+    assert evidence.loc[evidence["data"] == "qianhai_legal_facts: court_established", "source_id"].item() == "FX01"
+    assert evidence.loc[evidence["data"] == "qianhai_legal_facts: court_established", "date"].item() == "2015-01-28"
 
 
 def test_field_evidence_names_missing_resources():

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from qianhai.ledger import ALL, ClaimExplorer, GlossaryLookup, claim_card, filter_claims, search_glossary
+from qianhai.data import load, resource
+from qianhai.ledger import (ALL, RUBRIC, VERDICTS, ClaimExplorer, GlossaryLookup, claim_card, filter_claims,
+                            ledger_problems, rubric_table, search_glossary)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CLAIMS = pd.DataFrame(
     {
@@ -69,3 +75,61 @@ def test_glossary_lookup_widget():
     assert "法定机构" in look.results.value
     look.query.value = "<img src=x onerror=alert(1)>"
     assert "No term contains" in look.results.value and "<img" not in look.results.value
+
+
+# ------------------------------------------------------------------------------------------ verdict rubric
+
+def test_the_ledger_follows_the_rubric():
+    # Every claim's verdict is the one its rubric rule gives, for a claim type the rule may judge, with a
+    # source besides the article where the rule needs one (ledger.RUBRIC, published in data/README.md).
+    claims = load("claims")
+    assert ledger_problems(claims) == []
+    assert set(claims["rubric_rule"]) <= set(RUBRIC)
+
+
+def test_the_rubric_is_defined_in_one_place():
+    # The descriptor's enum, the README's table and the verdict list all name what ledger.RUBRIC defines.
+    fields = {f["name"]: f for f in resource("claims")["schema"]["fields"]}
+    assert fields["rubric_rule"]["constraints"]["enum"] == list(RUBRIC)
+    assert fields["verdict"]["constraints"]["enum"] == VERDICTS
+    assert {rule.verdict for rule in RUBRIC.values()} == set(VERDICTS)
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for name, rule in RUBRIC.items():
+        assert f"| `{name}` | {rule.verdict} |" in readme
+    assert list(rubric_table().index) == list(RUBRIC)
+
+
+def test_ledger_problems_names_each_break():
+    bad = CLAIMS.assign(rubric_rule=["confirmed", "not_found_in_our_sources", "guess"])
+    bad.loc[0, "claim_type"] = "evaluative"  # an evaluative claim cannot be 'supported'
+    bad.loc[1, "verdict"] = "contradicted"  # the rule gives 'not verifiable'
+    problems = ledger_problems(bad)
+    assert problems[0] == "C01: rule 'confirmed' does not apply to a evaluative claim."
+    assert "C01: rule 'confirmed' needs evidence besides the article (a source id or a course data resource)." \
+        not in problems  # C01 names a data resource
+    bad.loc[0, "evidence_resource"] = None
+    problems = ledger_problems(bad)
+    assert "C01: rule 'confirmed' needs evidence besides the article (a source id or a course data resource)." \
+        in problems
+    assert "C02: rule 'not_found_in_our_sources' gives 'not verifiable', not 'contradicted'." in problems
+    assert problems[-1].startswith("C03: rubric rule 'guess' is not one of confirmed, ")
+
+
+def test_issue_14_verdicts():
+    # Issue 14 audit. C04: the phrase is the speaker's echo of the 7 Dec 2012 instruction (E21); the land was
+    # near-empty tidal flats (E19) but the zone had institutional predecessors -> partly supported, 'qualified'.
+    # C13 and C17 rest on the same self-reported replication counts (E15, E19, S25) -> the same verdict and rule.
+    # C01: the 26 Aug 1980 regulations covered three cities, Xiamen came in Oct 1980 (FX05-FX07).
+    c = load("claims").set_index("claim_id")
+    assert (c.loc["C04", "verdict"], c.loc["C04", "rubric_rule"]) == ("partly supported", "qualified")
+    assert {"E19", "E21"} <= set(c.loc["C04", "source_id"].split(";"))
+    assert c.loc["C13", ["verdict", "rubric_rule"]].tolist() == c.loc["C17", ["verdict", "rubric_rule"]].tolist() \
+        == ["partly supported", "self_reported"]
+    assert "Shantou" in c.loc["C01", "evidence"] and "Oct 1980" in c.loc["C01", "evidence"]
+    assert "'four'" in c.loc["C01", "evidence"] and "FX06" in c.loc["C01", "source_id"]
+
+
+def test_claim_card_shows_the_rule():
+    row = CLAIMS.assign(rubric_rule=["confirmed", "x", "not_yet_examined"]).iloc[0]
+    assert "rubric rule confirmed" in claim_card(row)
+    assert "rubric rule" not in claim_card(CLAIMS.iloc[0])  # older ledgers without the column still show a card

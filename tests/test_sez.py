@@ -137,3 +137,16 @@ def test_gdp_gaps_as_the_notebook_describes_them():
     # 1993-1994 or 2024.
     gdp = load("shenzhen_gdp")
     assert year_spans(missing_years(gdp["year"])) == "1981–1991, 1993–1994 and 2024"
+
+
+def test_notebook_01_opens_with_the_city_then_the_zone():
+    # Issue 14: Bao'an County became Shenzhen City in 1979 (shenzhen_facts city_founded: SZ32, SZ35), and the 1980
+    # SEZ was a 327.5 km2 part of that city (sez_initial_area: SZ32) - not a county turned into a zone.
+    import nbformat
+    from conftest import ROOT
+
+    facts = load("shenzhen_facts").set_index("fact_id")
+    first = nbformat.read(ROOT / "notebooks" / "01_shenzhen_sez.ipynb", as_version=4).cells[0].source
+    assert f"In {facts.loc['city_founded', 'value']} Bao'an County" in first and "became Shenzhen City" in first
+    assert f"{facts.loc['sez_initial_area', 'value_number']:g} km²" in first
+    assert "county across the border from Hong Kong became one of China's first" not in first

@@ -137,8 +137,7 @@ def test_worked_cit_10m(rules, examples):
     profit = expect(examples, "cn_cit_10m", "taxable_profit")[0]
     check = cit_check(rules, 2022, "information services", 100, 100, profit)
     close(check.tax_standard, examples, "cn_cit_10m", "cit_standard_25pct")
-    close(check.tax(">="), examples, "cn_cit_10m", "cit_qianhai_15pct")
-    close(check.tax(">"), examples, "cn_cit_10m", "cit_qianhai_15pct")
+    close(check.tax, examples, "cn_cit_10m", "cit_qianhai_15pct")
 
 
 def test_worked_hk_profits_tax(rules, examples):
@@ -226,13 +225,24 @@ def test_own_hk_2020_21_400k(tables):
     assert tax.before_reduction == pytest.approx(27_560) and tax.payable == pytest.approx(17_560)
 
 
-def test_own_hk_2024_25_6m_two_tier_no_reduction(tables):
+def test_own_hk_2024_25_6m_two_tier_with_reduction(tables):
     # Standard tiers 2024/25: 5,000,000 x 15% + 1,000,000 x 16% = 750,000 + 160,000 = 910,000.
     # Progressive: (6,000,000 - 132,000) x 0.17 - 18,000 = 997,560 - 18,000 = 979,560. Lower: 910,000.
-    # No 2024/25 one-off reduction row in the data -> nothing deducted, and the result says so.
+    # 2024/25 one-off reduction: 100% capped at HK$1,500 (news.gov.hk, 30 Apr 2025, source FX04):
+    # min(1.0 x 910,000, 1,500) = 1,500 -> 908,500 payable.
     tax = hk_salaries_tax(6_000_000, hk_year(tables.hk, "2024/25"))
     assert tax.standard == pytest.approx(910_000) and tax.progressive == pytest.approx(979_560)
-    assert tax.payable == pytest.approx(910_000) and not tax.reduction_known
+    assert tax.reduction_known and tax.reduction == pytest.approx(1_500)
+    assert tax.payable == pytest.approx(908_500)
+
+
+def test_own_hk_2024_25_small_tax_wiped_out(tables):
+    # HK$200,000 net income, 2024/25: NCI 200,000 - 132,000 = 68,000; progressive 50,000 x 2% + 18,000 x 6%
+    # = 1,000 + 1,080 = 2,080; standard 200,000 x 15% = 30,000 -> 2,080. Reduction min(2,080, 1,500) = 1,500
+    # -> 580 payable. At HK$150,000: NCI 18,000 x 2% = 360 < 1,500 -> reduced to 0.
+    year = hk_year(tables.hk, "2024/25")
+    assert hk_salaries_tax(200_000, year).payable == pytest.approx(580)
+    assert hk_salaries_tax(150_000, year).payable == pytest.approx(0)
 
 
 def test_own_cross_border_500k_2021(tables):
@@ -248,14 +258,15 @@ def test_own_cross_border_500k_2021(tables):
     assert c.exemption is None and c.fx.year == 2021
 
 
-def test_own_cit_boundary_both_readings(rules):
-    # tax_rules qianhai_cit_share_2014: 0.7, comparison ambiguous_ge_or_gt. Exactly 70%: ">=" passes, ">" fails.
-    # Profit 2,000,000 all in zone: 15% -> 300,000; 25% -> 500,000; saving 200,000 under ">=".
+def test_own_cit_exactly_at_threshold_qualifies(rules):
+    # Caishui [2014] No. 26: '70%以上'. Civil Code Art. 1259: 以上 includes the stated number, so a firm at
+    # exactly 70% passes. Profit 2,000,000 all in zone: 15% -> 300,000 instead of 25% -> 500,000; saving 200,000.
+    assert rules.set_index("rule_id").loc["qianhai_cit_share_2014", "comparison"] == ">="
     check = cit_check(rules, 2019, "information services", 70, 100, "2,000,000")
-    assert (check.passes_ge, check.passes_gt, check.readings_agree) == (True, False, False)
-    assert check.tax(">=") == pytest.approx(300_000) and check.tax(">") == pytest.approx(500_000)
-    assert check.saving(">=") == pytest.approx(200_000) and check.saving(">") == 0
-    assert "depends on the reading" in check.sentence()
+    assert check.passes_share and check.eligible
+    assert check.tax == pytest.approx(300_000) and check.saving == pytest.approx(200_000)
+    assert "The firm is eligible" in check.sentence()
+    assert not cit_check(rules, 2019, "information services", 69.9, 100, "2,000,000").eligible
     # 0.7 * 100 is 70.00000000000001 in floating point: the threshold must still be exactly 70.
     assert cit_rules(rules, 2019).threshold_pct == 70
 
@@ -267,14 +278,14 @@ def test_own_cit_2021_catalogue_and_in_zone_share(rules):
     sector = cit_sectors(rules)[4]
     assert sector.startswith("commercial services")
     check = cit_check(rules, 2022, sector, 65, 60, 1_000_000)
-    assert check.readings_agree and check.eligible(">")
-    assert check.tax(">") == pytest.approx(190_000) and check.saving(">=") == pytest.approx(60_000)
+    assert check.eligible
+    assert check.tax == pytest.approx(190_000) and check.saving == pytest.approx(60_000)
     # The same firm in 2019: commercial services are not in the 2014 catalogue -> 25% on everything = 250,000.
     old = cit_check(rules, 2019, sector, 65, 60, 1_000_000)
-    assert not old.in_catalogue and old.tax(">=") == pytest.approx(250_000)
+    assert not old.in_catalogue and old.tax == pytest.approx(250_000)
     # No profit earned inside the zone -> nothing qualifies.
-    assert not cit_check(rules, 2022, "modern logistics", 90, 0, 1_000_000).eligible(">=")
-    assert not cit_check(rules, 2022, NOT_IN_CATALOGUE, 90, 100, 1_000_000).eligible(">=")
+    assert not cit_check(rules, 2022, "modern logistics", 90, 0, 1_000_000).eligible
+    assert not cit_check(rules, 2022, NOT_IN_CATALOGUE, 90, 100, 1_000_000).eligible
 
 
 def test_cit_rule_periods(rules):
@@ -283,9 +294,8 @@ def test_cit_rule_periods(rules):
     assert len(cit_rules(rules, 2020).sectors) == 4 and len(cit_rules(rules, 2021).sectors) == 5
     table = boundary_table(rules, 2022)
     assert table["main-business share (%)"].tolist() == [59.9, 60.0, 60.1]
-    assert table["passes if '以上' means >="].tolist() == [False, True, True]
-    assert table["passes if '以上' means >"].tolist() == [False, False, True]
-    assert share_passes(60.0, cit_rules(rules, 2022)) == (True, False)
+    assert table["passes?"].tolist() == [False, True, True]  # 60%以上: 60.0 itself passes (Civil Code Art. 1259)
+    assert share_passes(60.0, cit_rules(rules, 2022)) is True
 
 
 def test_subsidy_rules_by_year(rules):
@@ -341,7 +351,7 @@ def test_tool_periods_and_hk_parameters(tables):
         tool_periods(tables.rules, ["cn_cit_standard_rate"])
     params = hk_parameters(tables.hk)
     assert params.loc["2015/16", "basic allowance (HKD)"] == 120_000
-    assert math.isnan(params.loc["2024/25", "one-off reduction cap (HKD)"])
+    assert params.loc["2024/25", "one-off reduction cap (HKD)"] == 1_500  # news.gov.hk, 30 Apr 2025
     assert params.loc["2024/25", "standard rate, tier 2"] == 0.16
 
 
@@ -394,18 +404,19 @@ def test_bad_years_sectors_tables_deductions(tables, rules):
 
 def test_cit_checker_callbacks(rules):
     ex = CITChecker(rules)  # 2019, information services, 70%, 100% in zone, 10,000,000
-    assert not ex.last.readings_agree
-    assert ex.last.tax(">=") == pytest.approx(1_500_000) and ex.last.tax(">") == pytest.approx(2_500_000)
-    assert "depends on the reading" in ex.result.value
-    ex.share.text.value = "80"  # typed twin moves the slider and recomputes
-    assert ex.share.value == 80 and ex.last.readings_agree and ex.last.eligible(">")
-    assert "eligible under either reading" in ex.result.value
+    # Exactly 70% qualifies ('70%以上' includes 70): 10,000,000 x 15% = 1,500,000.
+    assert ex.last.eligible and ex.last.tax == pytest.approx(1_500_000)
+    assert "The firm is eligible" in ex.result.value and "Civil Code Art. 1259" in ex.result.value
+    ex.share.text.value = "69.5"  # typed twin moves the slider and recomputes: below the test -> 25%
+    assert ex.share.value == 69.5 and not ex.last.eligible and ex.last.tax == pytest.approx(2_500_000)
+    ex.share.text.value = "80"
+    assert ex.share.value == 80 and ex.last.eligible
     ex.sector.value = cit_sectors(rules)[4]  # commercial services: not in the 2014 catalogue
     assert not ex.last.in_catalogue and "not eligible" in ex.result.value
     ex.year.value = 2021  # ... but in the 2021 one
     assert ex.last.in_catalogue and ex.last.rules.share_min == 0.6
     ex.in_zone.value = "50"  # 10,000,000: 5,000,000 x 15% + 5,000,000 x 25% = 2,000,000
-    assert ex.last.tax(">=") == pytest.approx(2_000_000)
+    assert ex.last.tax == pytest.approx(2_000_000)
     ex.in_zone.value = "150"
     assert ex.last is None and "above 100" in ex.messages.last
     ex.in_zone.value = "50"
@@ -430,9 +441,9 @@ def test_talent_calculator_callbacks(tables):
     ex.salary.text.value = "300000"  # 300,000 -> IIT 31,080, no subsidy (research example 6.1)
     assert ex.salary.value == 300_000 and ex.last.mainland.iit == pytest.approx(31_080) and ex.last.subsidy == 0
     assert "300,000 CNY salary" in ex.result.value
-    ex.year.value = "2024/25"  # no 2024 exchange rate and no 2024/25 reduction in the data: both said
+    ex.year.value = "2024/25"  # no 2024 exchange rate in the data (said); the 2024/25 reduction is capped at 1,500
     assert ex.last.fx.year == 2023 and "no 2024 rate" in ex.result.value
-    assert "No one-off reduction for 2024/25" in ex.result.value and "(2024/25)" in ex.result.value
+    assert "One-off reduction for 2024/25: -HK$1,500" in ex.result.value and "(2024/25)" in ex.result.value
     ex.year.value = "2020/21"  # before Caishui [2024] No. 12: no exemption illustration
     assert ex.last.exemption is None and "Illustration only" not in ex.result.value
     for typed, words in [("0", "below 10,000"), ("-5", "below 10,000"), ("abc", "not a number"),
@@ -460,7 +471,7 @@ def test_cit_check_returns_a_result_or_a_message(rules, year, sector, share, in_
     except InputProblem as problem:
         assert str(problem)
     else:
-        assert 0 <= check.tax(">=") <= check.tax_standard and check.tax(">") >= check.tax(">=")
+        assert 0 <= check.tax <= check.tax_standard
 
 
 @settings(max_examples=150, deadline=None)

@@ -184,19 +184,43 @@ def test_ftz_total(ftz):
 
 
 def test_snapshot_counts_by_hand(timeline, zones, ftz):
-    # Rows with sort_date up to 2015-04-30, without the rejected qianhai_court_claim_2013: bonded_harbour_2008,
-    # sez_citywide_2010, hk_gd_framework_2010, plan_approved_2010, hk_briefing_targets_2010, regulations_2011,
-    # authority_statutory_body_2011, advisory_committee_2012, state_council_reply_2012, cepa_ix_2012,
-    # pboc_loan_rules_2012_12, xi_first_visit_2012, qianhai_iit_measures_2012, pboc_loan_rules_2013_01_07,
-    # first_rmb_loans_2013, shanghai_ftz_2013, cit_caishui_2014_26, qianhai_court_2014, gd_ftz_approved_2014,
-    # cepa_gd_agreement_2015, ftz_plans_negative_list_2015, gd_ftz_launched_2015, qianhai_shekou_area_2015 = 23.
-    # 52 rows - 1 rejected = 51 counted.
+    # Rows with sort_date up to 2015-04-30: bonded_harbour_2008, sez_citywide_2010, hk_gd_framework_2010,
+    # plan_approved_2010, hk_briefing_targets_2010, regulations_2011, authority_statutory_body_2011,
+    # advisory_committee_2012, state_council_reply_2012, cepa_ix_2012, pboc_loan_rules_2012_12, xi_first_visit_2012,
+    # qianhai_iit_measures_2012, pboc_loan_rules_2013_01_07, first_rmb_loans_2013, qianhai_tribunal_2013,
+    # shanghai_ftz_2013, cit_caishui_2014_26, qianhai_court_2014 (approval), gd_ftz_approved_2014,
+    # qianhai_court_2015 (opening), cepa_gd_agreement_2015, ftz_plans_negative_list_2015, gd_ftz_launched_2015,
+    # qianhai_shekou_area_2015 = 25. 53 rows, none rejected since issue 14 = 53 counted.
     snap = snapshot(timeline, zones, ftz, "2015-04")
-    assert len(snap.happened) == 23 and snap.total_events == 51 and snap.uncertain.empty
+    assert len(snap.happened) == 25 and snap.total_events == 53 and snap.uncertain.empty
     assert snap.statuses == (4, 0) and snap.ftzs == 4
-    assert "23 of 51 milestones" in snap.sentence() and "4 special statuses" in snap.sentence()
-    assert "qianhai_court_founding" in snap.rejected[0] and "2014-12-02" in snap.rejected[0]
-    assert "qianhai_court_claim_2013" not in set(snap.happened["event_id"])
+    assert "25 of 53 milestones" in snap.sentence() and "4 special statuses" in snap.sentence()
+    assert snap.rejected == []
+
+
+def test_the_court_exists_only_from_its_opening(timeline, zones, ftz):
+    # People's Court Daily, 29 Jan 2015 (source FX01): the Supreme People's Court approved the Qianhai Court on
+    # 2 Dec 2014; it opened on 28 Jan 2015 and took cases from 2 Feb 2015. Between approval and opening the
+    # explorer shows the approval, not a working court.
+    rows = timeline.set_index("event_id")
+    assert rows.loc["qianhai_court_2014", "date"] == "2014-12-02" and "approves" in rows.loc["qianhai_court_2014", "event"]
+    assert rows.loc["qianhai_court_2015", "date"] == "2015-01-28" and "inaugurated" in rows.loc["qianhai_court_2015", "event"]
+    before = set(snapshot(timeline, zones, ftz, "2015-01-27").happened["event_id"])
+    assert "qianhai_court_2014" in before and "qianhai_court_2015" not in before
+    assert "qianhai_court_2015" in set(snapshot(timeline, zones, ftz, "2015-01-28").happened["event_id"])
+    # The 13 Sep 2013 date (The Standard via a blog repost) is the predecessor tribunal's: an earlier step of the
+    # same story, not a rejected date for the court.
+    assert rows.loc["qianhai_tribunal_2013", "date_status"] == "reconciled"
+    assert "前海法庭" in rows.loc["qianhai_tribunal_2013", "event"]
+
+
+def test_snapshot_reports_a_rejected_date(timeline, zones, ftz):
+    # The live data have no rejected row since issue 14; mark the tribunal row rejected to check the message.
+    edited = timeline.copy()
+    edited.loc[edited["event_id"] == "qianhai_tribunal_2013", "date_status"] = "rejected"
+    snap = snapshot(edited, zones, ftz, "2015-04")
+    assert len(snap.happened) == 24 and snap.total_events == 52
+    assert snap.rejected == ["qianhai_court_founding: L06 gives 2013-09-13, a date the research rejects. Not counted."]
 
 
 def test_snapshot_shows_disputed_date(timeline, zones, ftz):
@@ -263,12 +287,14 @@ def test_date_twin_slider_bad_text_keeps_state(bounds, typed):
 
 def test_date_explorer_callbacks(timeline, zones, ftz):
     ex = DateExplorer(timeline, zones, ftz, "2015-04")
-    assert ex.last_snapshot.statuses == (4, 0) and len(ex.shown) == 52
+    assert ex.last_snapshot.statuses == (4, 0) and len(ex.shown) == 53
     assert len(ex.output.outputs) == 2  # the chart and its text alternative
     assert "Text alternative" in ex.output.outputs[1]["data"]["text/plain"]
-    # 24 rows dated on or before 2015-04-30: the 23 counted in test_snapshot_counts_by_hand + the rejected
-    # qianhai_court_claim_2013, which the chart shows (in red) while "show rejected dates" is ticked.
-    assert "24 of them dated on or before 2015-04-30" in ex.chart.alt
+    # 25 rows dated on or before 2015-04-30: those counted in test_snapshot_counts_by_hand (none is rejected).
+    assert "25 of them dated on or before 2015-04-30" in ex.chart.alt
+    # Disputed: the two PBOC rows; reconciled: the court's three steps and the two GBA outline steps = 5.
+    assert "Disputed and rejected dates (2 rows shown)" in ex.chart.alt
+    assert "reconciled steps of one event (5 rows shown)" in ex.chart.alt
     ex.date.text.value = "2021-09-06"
     assert "120.56 km²" in ex.summary.value and ex.date.slider.value == "2021-09"
     line = [a for a in ex.ax.lines if a.get_linewidth() == 2][0]  # the red date line
@@ -294,12 +320,12 @@ def test_date_explorer_filter(timeline, zones, ftz):
     assert len(ex.shown) == 5 and "5 milestones (finance 5)" in ex.chart.alt
     assert [t.get_text() for t in ex.ax.get_yticklabels()] == ["finance"]
     assert "[finance]" in ex.details.value and "[tax]" not in ex.details.value
-    # legal rows: qianhai_court_claim_2013 (rejected), qianhai_court_2014, regulations_revised_2020,
-    # legal_services_district_2022, investor_protection_regs_2023 = 5; 4 without the rejected date.
+    # legal rows: qianhai_tribunal_2013, qianhai_court_2014, qianhai_court_2015, regulations_revised_2020,
+    # legal_services_district_2022, investor_protection_regs_2023 = 6; none rejected, so 6 either way.
     ex.categories.value = ("legal",)
-    assert len(ex.shown) == 5
+    assert len(ex.shown) == 6
     ex.rejected.value = False
-    assert len(ex.shown) == 4 and "rejected" not in set(ex.shown["date_status"])
+    assert len(ex.shown) == 6 and "rejected" not in set(ex.shown["date_status"])
     ex.categories.value = ()
     assert ex.shown is None and "Pick at least one policy area" in ex.messages.last
     assert "Special statuses around Qianhai" in ex.details.value  # the date answer still shows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 import ipywidgets as w
 import pandas as pd
@@ -11,6 +12,7 @@ from qianhai.display import escape, message_html
 from qianhai.widgets import LABEL_STYLE, Panel
 
 VERDICTS = ["supported", "partly supported", "not verifiable", "contradicted", "not yet examined"]
+CLAIM_TYPES = ("factual", "evaluative", "forward-looking")
 ALL = "(all)"
 
 
@@ -24,10 +26,15 @@ def claim_card(row: pd.Series) -> str:
         f"<blockquote>“{escape(row['quote'])}”</blockquote>",
         f"<b>In plain words:</b> {escape(row['claim'])} <i>({escape(row['claim_type'])})</i>",
         f"<b>Tested in:</b> notebook {escape(row['notebook'])}",
-        f"<b>Verdict:</b> {escape(row['verdict'])}",
+        f"<b>Verdict:</b> {escape(row['verdict'])}{_rule_text(row.get('rubric_rule'))}",
         f"<b>Evidence:</b> {escape(evidence)} <i>(data: {escape(resource)})</i>",
     ]
     return "<br>".join(parts)
+
+
+def _rule_text(name: object) -> str:
+    rule = RUBRIC.get(_text(name))
+    return f" <i>(rubric rule {escape(name)}: {escape(rule.evidence)})</i>" if rule else ""
 
 
 def _text(value: object) -> str:
@@ -135,3 +142,78 @@ def claims_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
     if chosen.empty:
         raise ValueError(f"No claims in the ledger for notebook {notebook!r}.")
     return chosen.set_index("claim_id")[["speaker", "quote", "claim", "verdict"]]
+
+
+# ------------------------------------------------------------------------------------------ verdict rubric
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the verdict rubric: the verdict it gives and the evidence that earns it."""
+
+    verdict: str
+    evidence: str
+    claim_types: tuple[str, ...] = CLAIM_TYPES
+    needs_sources: bool = True  # needs evidence besides the article: a source id or a course data resource
+
+
+# The rubric, defined here only: data/README.md, notebook 00 and the claims descriptor's `rubric_rule` enum
+# repeat these names, and tests check that they agree.
+RUBRIC = {
+    "confirmed": Rule(
+        "supported", "Every part of the claim is confirmed by sources in the package that do not depend on the "
+        "speaker (official texts, statistics, independent reports). Only a factual claim can be supported: a "
+        "judgement or a forecast always keeps a part no data settle.", ("factual",)),
+    "partly_confirmed": Rule(
+        "partly supported", "Part of the claim is confirmed as for 'supported'; the rest is a judgement, is not "
+        "measured, or could not be checked."),
+    "self_reported": Rule(
+        "partly supported", "The only evidence is reported by the claimant's own side (the zone, its authority or "
+        "press repeating their figures), with no independent check; it shows the claim is made, not that it is "
+        "true."),
+    "qualified": Rule(
+        "partly supported", "The sources confirm the claim in one sense and contradict it in another (e.g. "
+        "physically true, institutionally not), or confirm it only after a correction."),
+    "not_found_in_our_sources": Rule(
+        "not verifiable", "Not found in the sources we hold: the figures or documents that would settle the claim "
+        "were searched for and not found. They may exist (unpublished statistics, documents not yet found); the "
+        "verdict can change when they are found.", needs_sources=False),
+    "not_publicly_verifiable": Rule(
+        "not verifiable", "Not publicly verifiable: a judgement, a causal statement no study isolates, or a "
+        "statement about the future, which no public data could settle as worded.",
+        ("evaluative", "forward-looking"), needs_sources=False),
+    "contradicted_by_sources": Rule(
+        "contradicted", "A source in the package that does not depend on the speaker says the opposite, or the "
+        "data show the claim is false."),
+    "not_yet_examined": Rule(
+        "not yet examined", "The notebook that tests the claim is still to come.", needs_sources=False),
+}
+ARTICLE_SOURCES = {"ART", "ARTZH"}
+
+
+def ledger_problems(claims: pd.DataFrame) -> list[str]:
+    """Every way the ledger breaks the rubric: an unknown rule, a verdict the rule does not give, a rule used for
+    a claim type it does not allow, or evidence missing where the rule needs it. Empty when the ledger follows it."""
+    problems = []
+    for row in claims.itertuples():
+        rule = RUBRIC.get(getattr(row, "rubric_rule", None))
+        if rule is None:
+            problems.append(f"{row.claim_id}: rubric rule {getattr(row, 'rubric_rule', None)!r} is not one of "
+                            f"{', '.join(RUBRIC)}.")
+            continue
+        if row.verdict != rule.verdict:
+            problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} gives {rule.verdict!r}, not {row.verdict!r}.")
+        if row.claim_type not in rule.claim_types:
+            problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} does not apply to a {row.claim_type} claim.")
+        sources = set(_text(row.source_id).split(";")) - ARTICLE_SOURCES - {""}
+        if rule.needs_sources and not sources and not _text(getattr(row, "evidence_resource", "")):
+            problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} needs evidence besides the article (a source "
+                            "id or a course data resource).")
+        if row.verdict != "not yet examined" and not _text(row.evidence):
+            problems.append(f"{row.claim_id}: a verdict needs an evidence note.")
+    return problems
+
+
+def rubric_table() -> pd.DataFrame:
+    """The rubric as a table: rule, verdict, the evidence that earns it, the claim types it may judge."""
+    return pd.DataFrame([{"rule": name, "verdict": r.verdict, "evidence that earns it": r.evidence,
+                          "claim types": ", ".join(r.claim_types)} for name, r in RUBRIC.items()]).set_index("rule")

@@ -4,9 +4,9 @@ Two calculators, both driven only by the course data (``tax_iit_brackets``, ``ta
 ``tax_rules``, ``cny_hkd``):
 
 * a corporate-income-tax (CIT) eligibility checker: catalogue sector, share of main-business revenue,
-  income earned inside the zone -> 15 % or 25 %, tax due and saving. The Chinese threshold "70%以上" /
-  "60%以上" may mean ">=" or ">" (tax_rules.comparison = ambiguous_ge_or_gt), so every result carries
-  both readings;
+  income earned inside the zone -> 15 % or 25 %, tax due and saving. The threshold "70%以上" /
+  "60%以上" includes the number itself: Civil Code Art. 1259 defines 以上 as inclusive, so tax_rules
+  records the comparison as ">=" and a firm exactly at the threshold qualifies;
 * a talent tax calculator: annual salary -> mainland IIT on the 2019 annual table, the part above 15 % of
   taxable income that the Guangdong subsidy refunds, and Hong Kong salaries tax on the same salary.
 
@@ -452,8 +452,7 @@ class TalentComparison:
             out.append(f"One-off reduction for {h.year_of_assessment}: -HK${h.reduction:,.0f} -> HK${h.payable:,.0f} "
                        f"payable = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the salary).")
         else:
-            out.append(f"No one-off reduction for {h.year_of_assessment} in the data (the research could not verify "
-                       f"one), so none is applied: HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY "
+            out.append(f"No one-off reduction for {h.year_of_assessment} in the data, so none is applied: HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY "
                        f"({self.hk_payable_cny / s:.1%} of the salary).")
         if self.exemption is not None:
             out.append(f"Illustration only (not the official method): for Hong Kong residents, Caishui [2024] No. 12 "
@@ -543,7 +542,7 @@ class CITRules:
     standard_rate: float
     preferential_rate: float
     share_min: float
-    comparison: str
+    comparison: str  # '>=': '以上' includes the number (Civil Code Art. 1259)
     sectors: tuple[str, ...]
     instrument: str
     income_scope: str
@@ -589,10 +588,15 @@ def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
                     share["comparison"], tuple(sectors["text"]), rate["instrument"], scope["text"], ids)
 
 
-def share_passes(share: float, rules: CITRules) -> tuple[bool, bool]:
-    """(passes if '以上' means >=, passes if it means >)."""
+def share_passes(share: float, rules: CITRules) -> bool:
+    """Whether a main-business share (in %) meets the year's test. '以上' includes the number (Civil Code
+    Art. 1259), recorded as '>=' in tax_rules; '>' is kept for a rule worded 超过 ('exceeding')."""
     threshold = rules.threshold_pct
-    return share >= threshold, share > threshold
+    if rules.comparison == ">=":
+        return share >= threshold
+    if rules.comparison == ">":
+        return share > threshold
+    raise InputProblem(f"The {rules.year} share test has comparison {rules.comparison!r}; expected '>=' or '>'.")
 
 
 @dataclass(frozen=True)
@@ -601,18 +605,18 @@ class CITCheck:
     sector: str
     in_catalogue: bool
     share: float
-    passes_ge: bool
-    passes_gt: bool
+    passes_share: bool
     in_zone: float
     profit: float
 
-    def eligible(self, reading: str) -> bool:
-        passes = self.passes_ge if reading == ">=" else self.passes_gt
-        return self.in_catalogue and passes and self.in_zone > 0
+    @property
+    def eligible(self) -> bool:
+        return self.in_catalogue and self.passes_share and self.in_zone > 0
 
-    def tax(self, reading: str) -> float:
+    @property
+    def tax(self) -> float:
         """15 % on the in-zone part of the profit if eligible, 25 % on the rest."""
-        if not self.eligible(reading):
+        if not self.eligible:
             return self.tax_standard
         in_zone = self.profit * self.in_zone / 100
         return in_zone * self.rules.preferential_rate + (self.profit - in_zone) * self.rules.standard_rate
@@ -621,20 +625,17 @@ class CITCheck:
     def tax_standard(self) -> float:
         return self.profit * self.rules.standard_rate
 
-    def saving(self, reading: str) -> float:
-        return self.tax_standard - self.tax(reading)
-
     @property
-    def readings_agree(self) -> bool:
-        return self.eligible(">=") == self.eligible(">")
+    def saving(self) -> float:
+        return self.tax_standard - self.tax
 
     def tests(self) -> pd.DataFrame:
         r = self.rules
         rows = [
             ("sector in the catalogue", f"one of the {len(r.sectors)} sectors of the {r.year} catalogue",
              self.sector, "yes" if self.in_catalogue else "no"),
-            ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue", f"{self.share:g}%",
-             _reading_text(self.passes_ge, self.passes_gt)),
+            ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue, i.e. {r.threshold_pct:g}% or "
+             "more (Civil Code Art. 1259)", f"{self.share:g}%", "yes" if self.passes_share else "no"),
             ("income earned inside the zone", "only in-zone establishments' income gets the lower rate",
              f"{self.in_zone:g}% of the profit", "yes" if self.in_zone > 0 else "no"),
         ]
@@ -644,24 +645,14 @@ class CITCheck:
         r = self.rules
         base = (f"{r.year}, standard rate {r.standard_rate:.0%}, Qianhai rate {r.preferential_rate:.0%} "
                 f"({r.instrument}); taxable profit {self.profit:,.0f} CNY.")
-        if self.readings_agree:
-            word = "eligible" if self.eligible(">=") else "not eligible"
-            return (f"{base} The firm is {word} under either reading of '以上': tax {self.tax('>='):,.0f} CNY, "
-                    f"saving {self.saving('>='):,.0f} CNY against {self.tax_standard:,.0f} at the standard rate.")
-        return (f"{base} The answer depends on the reading of '以上': if it means >= (at least), the firm is eligible "
-                f"and pays {self.tax('>='):,.0f} CNY (saving {self.saving('>='):,.0f}); if it means > (more than), it "
-                f"pays {self.tax('>'):,.0f} CNY at the standard rate.")
-
-
-def _reading_text(ge: bool, gt: bool) -> str:
-    if ge == gt:
-        return "yes" if ge else "no"
-    return "yes if '以上' means >=, no if it means >"
+        word = "eligible" if self.eligible else "not eligible"
+        return (f"{base} The firm is {word}: tax {self.tax:,.0f} CNY, saving {self.saving:,.0f} CNY against "
+                f"{self.tax_standard:,.0f} at the standard rate.")
 
 
 def cit_check(rules: pd.DataFrame, year: object, sector: object, share: object, in_zone: object,
               profit: object) -> CITCheck:
-    """Check one firm against the Qianhai 15 % CIT rule of a year (both readings of '以上')."""
+    """Check one firm against the Qianhai 15 % CIT rule of a year."""
     year_rules = cit_rules(rules, year)
     known = cit_sectors(rules)
     if sector not in known:
@@ -669,20 +660,18 @@ def cit_check(rules: pd.DataFrame, year: object, sector: object, share: object, 
     share_value = share_pct(share, "Main-business share")
     zone_value = share_pct(in_zone, "Profit earned inside the zone")
     profit_value = amount(profit, "Taxable profit", maximum=MAX_PROFIT)
-    ge, gt = share_passes(share_value, year_rules)
-    return CITCheck(year_rules, str(sector), sector in year_rules.sectors, share_value, ge, gt, zone_value,
-                    profit_value)
+    return CITCheck(year_rules, str(sector), sector in year_rules.sectors, share_value,
+                    share_passes(share_value, year_rules), zone_value, profit_value)
 
 
 def boundary_table(rules: pd.DataFrame, year: int, offsets=(-0.1, 0.0, 0.1)) -> pd.DataFrame:
-    """Shares just below, at and just above the threshold of a year, under both readings."""
+    """Shares just below, at and just above the threshold of a year, and whether each passes the share test."""
     r = cit_rules(rules, year)
     rows = []
     for offset in offsets:
         share = round(r.threshold_pct + offset, 6)
-        ge, gt = share_passes(share, r)
-        rows.append({"year": r.year, "main-business share (%)": share, "passes if '以上' means >=": ge,
-                     "passes if '以上' means >": gt})
+        rows.append({"year": r.year, "main-business share (%)": share, "test": f"{r.threshold_pct:g}%以上",
+                     "passes?": share_passes(share, r)})
     return pd.DataFrame(rows)
 
 

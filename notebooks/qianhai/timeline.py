@@ -514,7 +514,7 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
 
 MARKERS = [  # (legend label, date_status values, marker, filled, colour)
     ("undisputed or preferred date", ["undisputed", "preferred"], "o", True, PALETTE["blue"]),
-    ("two steps, reconciled", ["reconciled"], "s", False, PALETTE["blue"]),
+    ("steps of one event, reconciled", ["reconciled"], "s", False, PALETTE["blue"]),
     ("disputed date", ["disputed"], "D", False, PALETTE["vermillion"]),
     ("rejected date", ["rejected"], "X", True, PALETTE["vermillion"]),
 ]
@@ -681,11 +681,13 @@ class DateExplorer:
                            "pale bar: date known only to the month or year)", fontsize=8.5)
         before = sum(_as_date(d) <= day for d in shown["sort_date"])
         per_area = "; ".join(f"{CATEGORY_LABELS[c]} {int((shown['category'] == c).sum())}" for c in chosen)
-        conflicts = int(shown["conflict_group"].notna().sum())
+        conflicts = int(shown["date_status"].isin(["disputed", "rejected"]).sum())
+        steps = int((shown["date_status"] == "reconciled").sum())
         self.chart.alt = (f"Timeline chart, one row per policy area, {len(shown)} milestones ({per_area}); "
                           f"{before} of them dated on or before {day.isoformat()}, which a red line marks. "
-                          f"Disputed and rejected dates ({conflicts} rows shown belong to a disagreement) are red "
-                          "and joined to their alternatives by dotted lines.")
+                          f"Disputed and rejected dates ({conflicts} rows shown) are red, reconciled steps of one "
+                          f"event ({steps} rows shown) are open blue squares; rows of one disagreement or event "
+                          "are joined by dotted lines.")
         self.details.value = self._details(snap, chosen)
         show_in(self.output, self.chart)
 
