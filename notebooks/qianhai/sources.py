@@ -113,9 +113,9 @@ def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
     if years is not None and "year" in weak.columns:
         weak = weak[(weak["year"] >= years[0]) & (weak["year"] <= years[1])]
     span = f" ({years[0]}–{years[1]})" if years else ""
-    what = " and ".join(f"`{c}`" for c in columns)
+    what = "" if columns == VALUE_SOURCE_COLUMNS else " (by " + " and ".join(f"`{c}`" for c in columns) + ")"
     if weak.empty:
-        text = f"No row of `{name}`{span} rests only on weak sources (by {what})."
+        text = f"No row of `{name}`{span} rests only on weak sources{what}."
         return Note(text, text.replace("`", ""))
     by_id = {str(s.get("id")): s for s in resource(name).get("sources", [])}
     keys = [k for k in _primary_key(name) if k in weak.columns]
@@ -129,7 +129,7 @@ def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
         lines.append(f"{label}: {named}")
     one = len(weak) == 1
     head = (f"Weak sources only — {len(weak)} row{'' if one else 's'} of `{name}`{span} rest{'s' if one else ''} only on a copy, "
-            f"a code file or an encyclopedia (by {what}); treat {'it' if one else 'them'} as unconfirmed:")
+            f"a code file or an encyclopedia{what}; treat {'it' if one else 'them'} as unconfirmed:")
     markdown = f"**{head}**\n\n" + "\n".join(f"- {line}" for line in lines)
     return Note(markdown, head.replace("`", "") + " " + "; ".join(lines) + ".")
 
