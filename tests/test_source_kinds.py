@@ -181,3 +181,16 @@ def test_key_lesson_rows_have_a_source_that_is_not_weak(name, key, columns):
 def test_every_key_row_still_listed_as_weak_exists():
     listed = {(name, what, key) for name, what, key, _ in _key_rows()}
     assert KEY_ROWS_STILL_WEAK <= listed
+
+
+def test_weak_row_helpers_explain_bad_arguments(tiny_package):
+    from qianhai.data import DataError
+
+    with pytest.raises(DataError, match="towns has no source-id column 'growth_source_id'; its source-id columns are source_id"):
+        rows_on_weak_sources("towns", ("growth_source_id",))
+    with pytest.raises(DataError, match="columns must be a tuple of column names"):
+        rows_on_weak_sources("towns", "source_id")
+    with pytest.raises(DataError, match=r"years must be two whole years.*got \(2015,\)"):
+        weak_rows_note("towns", years=(2015,))
+    with pytest.raises(DataError, match="No data resource called 'nope'"):
+        weak_rows_note("nope")

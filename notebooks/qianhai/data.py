@@ -319,6 +319,13 @@ def rows_on_weak_sources(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLU
     """The rows of a resource whose every source id (in ``columns``) is of a weak kind (mirror, code, reference)."""
     frame = load(name)
     kinds = source_kinds(name)
+    if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
+        raise DataError(f"columns must be a tuple of column names, such as {VALUE_SOURCE_COLUMNS}.")
+    id_columns = [c for c in frame.columns if c.endswith("source_id")]
+    unknown = [c for c in columns if c not in id_columns and c not in VALUE_SOURCE_COLUMNS]
+    if unknown:
+        raise DataError(f"{name} has no source-id column {unknown[0]!r}; its source-id columns are "
+                        f"{', '.join(id_columns) or 'none'}.")
     present = [c for c in columns if c in frame.columns]
 
     def weak(row) -> bool:

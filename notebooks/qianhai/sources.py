@@ -109,6 +109,9 @@ def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
                    years: tuple[int, int] | None = None) -> Note:
     """A note, for next to a figure, naming the rows of ``name`` (optionally only ``years`` first to last) whose every
     source id in ``columns`` is weak: a copy elsewhere, a code file or an encyclopedia. Says so when there are none."""
+    if years is not None and (not isinstance(years, (tuple, list)) or len(years) != 2
+                              or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
+        raise DataError(f"years must be two whole years, first and last, such as (2015, 2019); got {years!r}.")
     weak = rows_on_weak_sources(name, columns)
     if years is not None and "year" in weak.columns:
         weak = weak[(weak["year"] >= years[0]) & (weak["year"] <= years[1])]
