@@ -18,9 +18,11 @@ ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # [0-9], not \d: \d a
 
 def real_day(year: int, month: int, day: int) -> dt.date:
     """The date, or ValueError saying why it is not a real one (e.g. 'February 2020 has 29 days')."""
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} is outside 1 to 9999")
     if not 1 <= month <= 12:
         raise ValueError(f"month {month} does not exist")
-    days = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
+    days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
         raise ValueError(f"{calendar.month_name[month]} {year} has {days} days")
     return dt.date(year, month, day)
