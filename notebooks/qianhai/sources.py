@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qianhai.data import DataError, resource
-from qianhai.display import Note
+from qianhai.display import Note, markdown_link, markdown_text
 
 
 def sources_for(names: list[str]) -> list[dict]:
@@ -41,8 +41,9 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
     md_lines, listed = [], set()
     for name in names:
         res = resource(name)
-        md_lines.append(f"**{res.get('title', name)}** (`{name}`). Scope: {_clip(res.get('scope', 'not stated'), 200)} "
-                        f"Vintage: {_clip(res.get('vintage', 'not stated'), 200)}")
+        md_lines.append(f"**{markdown_text(res.get('title', name))}** ({_code(name)}). "
+                        f"Scope: {markdown_text(_clip(res.get('scope', 'not stated'), 200))} "
+                        f"Vintage: {markdown_text(_clip(res.get('vintage', 'not stated'), 200))}")
         repeated = []
         for src in res.get("sources", []):
             sid = src.get("id", "?")
@@ -51,22 +52,26 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
                 continue
             listed.add(sid)
             link = src.get("path")
-            title = _clip(src.get("title", "untitled"), 120)
-            shown_title = f"[{title}]({link})" if link else title
-            extras = ", ".join(_clip(x, 60) for x in (src.get("publisher"), src.get("date")) if x)
-            line = f"- `{sid}` {shown_title} — {extras}."
+            shown_title = markdown_link(_clip(src.get("title", "untitled"), 120), link)
+            extras = ", ".join(markdown_text(_clip(x, 60)) for x in (src.get("publisher"), src.get("date")) if x)
+            line = f"- {_code(sid)} {shown_title} — {extras}."
             if detail:
                 if not link:
-                    line += f" Location: {_clip(src.get('location', 'not recorded'), 160)}"
+                    line += f" Location: {markdown_text(_clip(src.get('location', 'not recorded'), 160))}"
                 if src.get("license"):
-                    line += f" Terms: {_clip(src['license'], 120)}"
+                    line += f" Terms: {markdown_text(_clip(src['license'], 120))}"
             md_lines.append(line)
         if repeated:
-            md_lines.append(f"- also {', '.join(f'`{r}`' for r in repeated)}, listed above.")
+            md_lines.append(f"- also {', '.join(_code(r) for r in repeated)}, listed above.")
         md_lines.append("")
     plain = (f"Sources: {len(listed)} entries for {', '.join(names)} "
              "(from data/datapackage.json; shown as a list where Markdown is rendered).")
     return Note("\n".join(md_lines), plain)
+
+
+def _code(text: object) -> str:
+    """An id or resource name shown as code; a backtick in it would end the code span, so it becomes '."""
+    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
 
 
 def _clip(text: str, limit: int) -> str:
