@@ -2,19 +2,24 @@
 
 Every notebook becomes an HTML page with its saved widget state, rendered by the Jupyter widgets HTML
 manager and RequireJS, both bundled into the site from the npm registry (versions and checksums pinned
-below) — never loaded from a CDN. An index links every notebook, the sources and the glossary.
+below) — never loaded from a CDN. No page loads anything from another host (``outside_references``, checked
+on every build); only links a reader follows lead out. An index links every notebook, the sources and the
+glossary.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
+from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
@@ -76,10 +81,34 @@ def install_assets(tarballs: dict[str, Path], out: Path) -> None:
     out.joinpath("no-mathjax.js").write_text("/* The course writes formulas in Unicode: no maths renderer. */\n")
 
 
+# nbconvert's lab page, minus its two ways out: the Mermaid loader (imported from a CDN when a page has a
+# diagram) and the widget renderer's fall-back to a CDN for widget types it does not bundle (pointed at a
+# folder of this site that does not exist, through the renderer's documented data-jupyter-widgets-cdn).
+OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}
+{%- if "widgets" in nb.metadata -%}
+<script>
+document.addEventListener("DOMContentLoaded", function () {
+  var script = document.createElement("script");
+  script.setAttribute("data-jupyter-widgets-cdn", "no-widget-cdn/");
+  script.src = "embed-amd.js";
+  document.body.appendChild(script);
+});
+</script>
+{%- endif -%}
+{%- endblock jupyter_widgets -%}
+"""
+
+
+def exporter() -> HTMLExporter:
+    return HTMLExporter(template_name="lab", template_file="offline.html.j2",
+                        extra_loaders=[jinja2.DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
+                        require_js_url="require.js", mathjax_url="no-mathjax.js")
+
+
 def export_notebook(path: Path, out: Path) -> Path:
-    exporter = HTMLExporter(template_name="lab", widget_renderer_url="embed-amd.js", require_js_url="require.js",
-                            mathjax_url="no-mathjax.js")
-    body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
+    body, _ = exporter().from_notebook_node(nbformat.read(path, as_version=4))
     nav = ('<nav style="font-family:sans-serif;padding:.5rem 1rem"><a href="index.html">← Course index</a> · '
            '<a href="sources.html">Sources</a> · <a href="glossary.html">Glossary</a></nav>')
     body = body.replace("<main>", "<main>" + nav, 1)
@@ -127,6 +156,42 @@ def glossary_page() -> str:
                 f"<th>Definition</th></tr>{rows}</table>")
 
 
+OUTSIDE = re.compile(r"(?i)^\s*(?:[a-z][a-z0-9+.-]*:)?//")  # http://, https://, //host, ftp://...
+IN_CODE = re.compile(r"(?i)(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"'`)]*")
+
+
+class _References(HTMLParser):
+    """Every address a page would load: attributes (except the href of a link a reader follows, and XML
+    namespaces, which are names, not requests) and addresses inside inline scripts and styles."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.inside = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.inside = tag if tag in ("script", "style") else ""
+        for name, value in attrs:
+            if value and not (tag == "a" and name == "href") and not name.startswith("xmlns"):
+                if OUTSIDE.match(value) or IN_CODE.search(value) and name in ("style", "srcset"):
+                    self.found.append(f"<{tag} {name}={value[:120]}>")
+
+    def handle_endtag(self, tag):
+        self.inside = ""
+
+    def handle_data(self, data):
+        if self.inside:
+            code = re.sub(r"/\*.*?\*/", "", data, flags=re.S)  # comments (licences, credits) load nothing
+            self.found += [f"<{self.inside}>: {m[:120]}" for m in IN_CODE.findall(code)]
+
+
+def outside_references(page: str) -> list[str]:
+    """Addresses on other hosts that a browser would request while showing ``page``."""
+    parser = _References()
+    parser.feed(page)
+    return parser.found
+
+
 def build(out: Path, cache: Path | None = None) -> list[Path]:
     """Write the whole static site to ``out``; return the pages written."""
     cache = cache or ROOT / "build" / "npm"
@@ -141,6 +206,10 @@ def build(out: Path, cache: Path | None = None) -> list[Path]:
                        ("glossary.html", glossary_page())):
         out.joinpath(name).write_text(text, encoding="utf-8")
         pages.append(out / name)
+    for written in pages:
+        found = outside_references(written.read_text(encoding="utf-8"))
+        if found:
+            raise SiteError(f"{written.name} would load from another host: {found[:3]}")
     return pages
 
 
