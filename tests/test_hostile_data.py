@@ -6,6 +6,7 @@ Beta row is row 3 counting the header as row 1."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -117,3 +118,22 @@ def test_a_symlink_leaving_the_data_folder_is_refused(tiny_package, tmp_path):
     (tiny_package / TOWNS).unlink()
     os.symlink(outside, tiny_package / TOWNS)
     refused_by_both(tiny_package, r"^data/towns.csv: the path .*leads outside the data folder")
+
+
+def test_a_path_climbing_out_of_the_data_folder_is_refused(tiny_package, tmp_path):
+    (tmp_path / "outside.csv").write_bytes((tiny_package / TOWNS).read_bytes())
+    package = tiny_package / "datapackage.json"
+    package.write_text(package.read_text(encoding="utf-8").replace('"path": "towns.csv"', '"path": "../outside.csv"'),
+                       encoding="utf-8")
+    with pytest.raises(DataError, match=r"the path of resource 'towns' leads outside the data folder"):
+        load("towns")
+
+
+def test_a_recorded_file_that_does_not_read_as_its_schema_says_is_named(tiny_package):
+    """Only a hand-edited datapackage.json can record such a file (make data checks first): still no traceback."""
+    path = tiny_package / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    package["resources"][0]["schema"]["fields"][3]["type"] = "integer"  # 'capital' holds true and false
+    path.write_text(json.dumps(package), encoding="utf-8")
+    with pytest.raises(DataError, match=r"^data/towns.csv, row 2, column 'capital': expected a whole number, found 'true'"):
+        load("towns")

@@ -146,12 +146,15 @@ def _load_checked(path_text: str, _mtime: int, size: int, res_json: str) -> pd.D
         raise DataError(f"{shown}: the file has {size:,} bytes, but {PACKAGE_FILE} records {recorded:,}: it is not "
                         "the recorded file (restore it with `git checkout`).")
     raw = path.read_bytes()
-    if size == recorded and "sha256:" + hashlib.sha256(raw).hexdigest() == expected:
+    recorded_file = size == recorded and "sha256:" + hashlib.sha256(raw).hexdigest() == expected
+    if recorded_file:
         try:
             return _typed_frame(raw, res["schema"])
-        except (ValueError, TypeError, KeyError):
-            pass  # the recorded file does not read as its schema says: let the checks say where
+        except (ValueError, TypeError, KeyError) as err:
+            problem = err  # the recorded file does not read as its schema says: let the checks say where
     rows = check_file(raw, res, shown)
+    if recorded_file:
+        raise DataError(f"{shown}: the file cannot be read with the types in {PACKAGE_FILE} ({problem}).")
     row, column = _locate_edit(res.get("fingerprint", {}), rows[0], rows[1:])
     where = f"{shown}, row {row}, column {column!r}" if row else shown
     raise DataError(
