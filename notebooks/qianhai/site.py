@@ -10,7 +10,6 @@ glossary.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from qianhai.course import LESSONS, NOTEBOOK_DIR
 from qianhai.data import load, package
+from qianhai.display import escape
 from qianhai.sources import sources_note
 
 ROOT = NOTEBOOK_DIR.parent
@@ -118,7 +118,7 @@ def export_notebook(path: Path, out: Path) -> Path:
 
 
 def page(title: str, content: str) -> str:
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>'
             f'<body><nav><a href="index.html">Course index</a> · <a href="sources.html">Sources</a> · '
             f'<a href="glossary.html">Glossary</a></nav>{content}</body></html>')
@@ -127,8 +127,8 @@ def page(title: str, content: str) -> str:
 def index_page(exported: list[Path]) -> str:
     have = {p.stem for p in exported}
     rows = "".join(
-        f'<tr><td>{x.slug[:2]}</td><td><a href="{x.slug}.html">{html.escape(x.title)}</a></td>'
-        f"<td>{x.minutes} min</td><td>{html.escape(x.question)}</td></tr>"
+        f'<tr><td>{x.slug[:2]}</td><td><a href="{x.slug}.html">{escape(x.title)}</a></td>'
+        f"<td>{x.minutes} min</td><td>{escape(x.question)}</td></tr>"
         for x in LESSONS if x.slug in have
     )
     return page("The Qianhai Model — course", (
@@ -148,8 +148,8 @@ def sources_page() -> str:
 def glossary_page() -> str:
     glossary = load("glossary")
     rows = "".join(
-        f"<tr><td>{html.escape(str(r.term))}</td><td lang=\"zh\">{html.escape(str(r.chinese))}</td>"
-        f"<td>{html.escape(str(r.pinyin))}</td><td>{html.escape(str(r.definition))}</td></tr>"
+        f"<tr><td>{escape(r.term)}</td><td lang=\"zh\">{escape(r.chinese)}</td>"
+        f"<td>{escape(r.pinyin)}</td><td>{escape(r.definition)}</td></tr>"
         for r in glossary.itertuples()
     )
     return page("Glossary", "<h1>English–Chinese glossary</h1><table><tr><th>Term</th><th>中文</th><th>Pinyin</th>"
