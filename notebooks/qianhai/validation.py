@@ -101,7 +101,7 @@ def _rows(text: str, shown: str) -> list[list[str]]:
     rows: list[list[str]] = []
     try:
         for cells in csv.reader(io.StringIO(text, newline=""), strict=True):
-            if any(len(cell) > MAX_CELL for cell in cells):  # only if the csv limit was raised elsewhere
+            if any(len(cell) > MAX_CELL for cell in cells):  # frictionless lifts the csv limit once imported
                 raise csv.Error("field larger than field limit")
             rows.append(cells)
     except csv.Error as err:
@@ -186,7 +186,8 @@ def _describe(error, rows: list[list[str]], schema: dict[str, Any]) -> str:
     cell = cells[position] if position < len(cells) else ""  # the text in the file, not frictionless's reading
     if error.type == "type-error":
         kind = field.get("type", "string")
-        return f"{where}: {strict_problem(kind, cell) or f'expected {KIND_WORDS.get(kind, kind)}, found {cell[:40]!r}.'}"
+        plain = f"expected {KIND_WORDS.get(kind, kind)}, found {cell[:40]!r}."
+        return f"{where}: {strict_problem(kind, cell) or plain}"
     if error.type == "constraint-error":
         return f"{where}: {_constraint(error.note, field, cell)}"
     return f"{where}: {error.title.lower()}: {error.note}."
