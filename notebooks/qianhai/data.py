@@ -144,7 +144,8 @@ def _load_checked(path_text: str, _mtime: int, size: int, res_json: str) -> pd.D
         raise DataError(f"{shown}: {PACKAGE_FILE} records no size and sha256 for this file (run `make data`).")
     if size > _diagnose_limit(recorded):
         raise DataError(f"{shown}: the file has {size:,} bytes, but {PACKAGE_FILE} records {recorded:,}: it is not "
-                        "the recorded file (restore it with `git checkout`).")
+                        "the recorded file. Restore it with `git checkout`; if it is a new version on purpose, "
+                        "`make data` checks it and records it.")
     raw = path.read_bytes()
     recorded_file = size == recorded and "sha256:" + hashlib.sha256(raw).hexdigest() == expected
     if recorded_file:
