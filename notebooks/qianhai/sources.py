@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qianhai.data import VALUE_SOURCE_COLUMNS, WEAK_KINDS, DataError, resource, rows_on_weak_sources, source_ids
-from qianhai.display import Note
+from qianhai.display import Note, markdown_link, markdown_text
 
 KINDS_LEGEND = ("Kind of each source: official (a government, statistics office, court or legislature, on its own site), "
                 "press, academic, other; weak: mirror (a copy of an official or press text elsewhere), code (figures in "
@@ -59,8 +59,9 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
     md_lines, listed, weak_rows = [f"_{KINDS_LEGEND}_", ""], set(), 0
     for name in names:
         res = resource(name)
-        md_lines.append(f"**{res.get('title', name)}** (`{name}`). Scope: {_clip(res.get('scope', 'not stated'), 200)} "
-                        f"Vintage: {_clip(res.get('vintage', 'not stated'), 200)}")
+        md_lines.append(f"**{markdown_text(res.get('title', name))}** ({_code(name)}). "
+                        f"Scope: {markdown_text(_clip(res.get('scope', 'not stated'), 200))} "
+                        f"Vintage: {markdown_text(_clip(res.get('vintage', 'not stated'), 200))}")
         weak = len(rows_on_weak_sources(name))
         weak_rows += weak
         if weak:
@@ -74,18 +75,17 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
                 continue
             listed.add(sid)
             link = src.get("path")
-            title = _clip(src.get("title", "untitled"), 120)
-            shown_title = f"[{title}]({link})" if link else title
-            extras = ", ".join(_clip(x, 60) for x in (src.get("publisher"), src.get("date")) if x)
-            line = f"- `{sid}` {shown_title} — {extras}." + _kind_label(src.get("kind"))
+            shown_title = markdown_link(_clip(src.get("title", "untitled"), 120), link)
+            extras = ", ".join(markdown_text(_clip(x, 60)) for x in (src.get("publisher"), src.get("date")) if x)
+            line = f"- {_code(sid)} {shown_title} — {extras}." + _kind_label(src.get("kind"))
             if detail:
                 if not link:
-                    line += f" Location: {_clip(src.get('location', 'not recorded'), 160)}"
+                    line += f" Location: {markdown_text(_clip(src.get('location', 'not recorded'), 160))}"
                 if src.get("license"):
-                    line += f" Terms: {_clip(src['license'], 120)}"
+                    line += f" Terms: {markdown_text(_clip(src['license'], 120))}"
             md_lines.append(line)
         if repeated:
-            md_lines.append(f"- also {', '.join(f'`{r}`' for r in repeated)}, listed above.")
+            md_lines.append(f"- also {', '.join(_code(r) for r in repeated)}, listed above.")
         md_lines.append("")
     weak_text = f"; {weak_rows} rows rest only on weak sources" if weak_rows else ""
     plain = (f"Sources: {len(listed)} entries for {', '.join(names)}{weak_text} "
@@ -98,6 +98,11 @@ def _kind_label(kind: str | None) -> str:
     if not kind:
         return ""
     return f" **Kind: {kind} (weak).**" if kind in WEAK_KINDS else f" Kind: {kind}."
+
+
+def _code(text: object) -> str:
+    """An id or resource name shown as code; a backtick in it would end the code span, so it becomes '."""
+    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
 
 
 def _clip(text: str, limit: int) -> str:
