@@ -84,3 +84,10 @@ def test_new_sources_have_a_kind_and_an_address():
         assert sources[sid]["path"].startswith("http"), sid
     assert sources["SB07"]["kind"] == "official"  # the Shenzhen government's own site
     assert sources["SB13"]["kind"] == "academic"
+
+
+def test_hong_kong_share_of_china_fdi(facts):
+    # SB15, SCMP Sept 2019: "China received US$62.9 billion in foreign direct investment via Hong Kong in the first
+    # eight months of 2019, accounting for 70 per cent of total inflows"
+    assert facts.loc["hk_share_fdi_china_2019", "value_number"] == 70
+    assert _ids(facts, "hk_share_fdi_china_2019") == {"SB15"}
