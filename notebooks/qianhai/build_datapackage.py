@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from qianhai.data import DATA_DIR, PACKAGE_FILE, column_fingerprint, row_fingerprint
+from qianhai.data import DATA_DIR, PACKAGE_FILE, SOURCE_KINDS, column_fingerprint, row_fingerprint
 
 PACKAGE_HEADER: dict[str, Any] = {
     "name": "qianhai-model-course-data",
@@ -38,10 +38,25 @@ PACKAGE_HEADER: dict[str, Any] = {
 }
 
 
+class DescriptorError(ValueError):
+    """A descriptor breaks a rule of data/README.md."""
+
+
+def check_source_kinds(descriptor: dict[str, Any], shown: str) -> None:
+    """Every source entry says what kind of publication it is (data/README.md, "Kinds of source")."""
+    for number, source in enumerate(descriptor.get("sources", []), start=1):
+        kind = source.get("kind")
+        if kind not in SOURCE_KINDS:
+            found = "no kind" if kind is None else f"kind {kind!r}"
+            raise DescriptorError(f"{shown}, source {number} ({source.get('id', 'no id')}): {found}; "
+                                  f"expected one of {', '.join(SOURCE_KINDS)}.")
+
+
 def build(folder: Path = DATA_DIR) -> dict[str, Any]:
     resources = []
     for descriptor_path in sorted((folder / "descriptors").glob("*.json")):
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        check_source_kinds(descriptor, f"data/descriptors/{descriptor_path.name}")
         raw = (folder / descriptor["path"]).read_bytes()
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
         header, body = rows[0], rows[1:]
@@ -64,7 +79,11 @@ def render(package: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     target = DATA_DIR / PACKAGE_FILE
-    text = render(build())
+    try:
+        text = render(build())
+    except DescriptorError as err:
+        print(f"make data: {err}", file=sys.stderr)
+        return 1
     if "--check" in argv:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:

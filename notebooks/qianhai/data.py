@@ -293,3 +293,44 @@ def _show(path: Path) -> str:
         return f"data/{path.relative_to(data_dir()).as_posix()}"
     except ValueError:
         return str(path)
+
+
+# What kind of publication each source is (the `kind` of a source entry in a descriptor). A row whose every source
+# is a copy elsewhere, a code or data file in a repository, or an encyclopedia rests only on weak sources.
+SOURCE_KINDS = ("official", "press", "academic", "mirror", "code", "reference", "other")
+WEAK_KINDS = ("mirror", "code", "reference")
+# The columns whose ids support a row's values; other `*_source_id` columns back one field only (e.g. a growth rate).
+VALUE_SOURCE_COLUMNS = ("source_id", "second_source_id")
+
+
+def source_kinds(name: str) -> dict[str, str]:
+    """Each source id of the named resource and its kind (empty text when a descriptor records none)."""
+    return {str(src.get("id")): str(src.get("kind") or "") for src in resource(name).get("sources", [])}
+
+
+def source_ids(cell: Any) -> list[str]:
+    """The ids in one source-id cell ("SZ03;SZ05" gives two); none for an empty cell."""
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return []
+    return [part.strip() for part in str(cell).split(";") if part.strip()]
+
+
+def rows_on_weak_sources(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS) -> pd.DataFrame:
+    """The rows of a resource whose every source id (in ``columns``) is of a weak kind (mirror, code, reference)."""
+    frame = load(name)
+    kinds = source_kinds(name)
+    if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
+        raise DataError(f"columns must be a tuple of column names, such as {VALUE_SOURCE_COLUMNS}.")
+    id_columns = [c for c in frame.columns if c.endswith("source_id")]
+    unknown = [c for c in columns if c not in id_columns and c not in VALUE_SOURCE_COLUMNS]
+    if unknown:
+        raise DataError(f"{name} has no source-id column {unknown[0]!r}; its source-id columns are "
+                        f"{', '.join(id_columns) or 'none'}.")
+    present = [c for c in columns if c in frame.columns]
+
+    def weak(row) -> bool:
+        ids = [sid for column in present for sid in source_ids(row[column])]
+        return bool(ids) and all(kinds.get(sid) in WEAK_KINDS for sid in ids)
+
+    mask = frame.apply(weak, axis=1) if len(frame) else pd.Series([], dtype=bool)
+    return frame[mask.astype(bool)]
