@@ -171,6 +171,23 @@ def trend_slope(series: pd.Series) -> float:
     return float((x * (y - y.mean())).sum() / (x * x).sum())
 
 
+def event_study_gaps(wide: pd.DataFrame, control: object, treatment_year: object) -> pd.DataFrame:
+    """Gap treated − control for every year, minus the gap in the last year before the treatment.
+
+    One row per year: ``event time`` (year − treatment year), the raw ``gap`` and the ``gap vs base year``
+    (0 in the base year, treatment year − 1). Before the treatment the normalised gaps should hover near 0 if the
+    trends were parallel; after it they trace the effect year by year."""
+    control = _region(wide, control, "Control region")
+    start = _year(treatment_year, "Treatment year")
+    base = start - 1
+    if base not in wide.index or start not in wide.index:
+        raise InputProblem(f"Treatment year: {start} needs the years {base} and {start} in the panel "
+                           f"({wide.index.min()}-{wide.index.max()}).")
+    gap = wide[TREATED] - wide[control]
+    return pd.DataFrame({"event time": wide.index - start, "gap": gap, "gap vs base year": gap - gap.loc[base]},
+                        index=wide.index)
+
+
 @dataclass
 class DidResult:
     treated: str

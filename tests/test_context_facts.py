@@ -1,0 +1,133 @@
+"""data/context_facts.csv (context for notebooks 03, 05 and 08) and the event study of notebook 07.
+
+Each fact test checks the value and the source id against the source page; the comment quotes the page's own
+words that support the row. The event-study test works the gaps by hand from rows of data/basque_panel.csv."""
+
+from __future__ import annotations
+
+import pytest
+
+from qianhai.data import load, resource
+from qianhai.evaluation import event_study_gaps, outcome_wide
+from qianhai.inputs import InputProblem
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load("context_facts").set_index("fact_id")
+
+
+def _check(facts, fact_id, *, source, date, value=None, value_text=None):
+    row = facts.loc[fact_id]
+    assert row["source_id"] == source
+    assert row["date"] == date
+    if value is None:
+        assert row["value"] != row["value"]  # NaN: an event with no number
+    else:
+        assert row["value"] == value
+    if value_text is not None:
+        assert row["value_text"] == value_text
+
+
+def test_webank_opening(facts):
+    # CF-CBRC-WEBANK (report dated 2014-12-13): "中國銀監會昨天發布公告稱,銀監會已批準深圳前海微眾銀行開業。這是首批試點的
+    # 5家民營銀行中首家獲準開業的銀行。" ... "深圳前海微眾銀行注冊資本30億元" -> 30 x 100 million yuan, 'yesterday' = 12 Dec.
+    _check(facts, "webank_opening_approved", source="CF-CBRC-WEBANK", date="2014-12-12", value=30)
+
+
+def test_webank_first_loan(facts):
+    # CF-BJREVIEW-WEBANK: "As Chinese Premier Li Keqiang pressed the 'Enter' button on a computer on January 4, the first
+    # loan was issued by WeBank ... Xu Jun, a local truck driver, obtained a credit of 35,000 yuan"
+    _check(facts, "webank_first_loan", source="CF-BJREVIEW-WEBANK", date="2015-01-04", value=35000)
+
+
+def test_webank_in_qianhai(facts):
+    # CF-NEWSGD-WEBANK: "In 2014, WeBank was born in the Qianhai development zone in Shenzhen, as China's first private
+    # bank, and the first digital bank." ... "As of the end of 2022, Tencent remained WeBank's single largest
+    # shareholder with a stake of over 30%."
+    _check(facts, "webank_in_qianhai", source="CF-NEWSGD-WEBANK", date="2014", value=30, value_text="over 30%")
+
+
+def test_rectification_plan(facts):
+    # CF-RECTIFICATION-2016: "国办发〔2016〕21号 ... 国务院办公厅 2016年4月12日" and "专项整治工作已于2016年4月开始,
+    # 计划至2017年3月底前完成"
+    _check(facts, "p2p_rectification_plan", source="CF-RECTIFICATION-2016", date="2016-04-12")
+
+
+def test_p2p_interim_measures(facts):
+    # CF-LEXIS-P2P: "Order of the China Banking Regulatory Commission, the Ministry of Industry and Information Technology,
+    # the Ministry of Public Security and the Cyberspace Administration of China [2016] No.1 / August 17, 2016 ...
+    # shall come into force as of the promulgation date."  CF-CJO-P2P: "There are 47 articles in total."
+    _check(facts, "p2p_interim_measures", source="CF-LEXIS-P2P;CF-CJO-P2P", date="2016-08-17", value=47)
+
+
+def test_p2p_peak_and_zero(facts):
+    # CF-XINHUA-P2P (2020-11-30): "The number of Chinese peer-to-peer (P2P) lenders had fallen to zero by mid-November
+    # from a peak of about 5,000 ... according to an official with the country's top banking regulator."
+    _check(facts, "p2p_platforms_peak", source="CF-XINHUA-P2P", date="2020-11", value=5000, value_text="about 5000")
+    _check(facts, "p2p_platforms_nov2020", source="CF-XINHUA-P2P", date="2020-11", value=0)
+
+
+def test_border_suspension_2020(facts):
+    # CF-HKGOV-BORDER-2020: "Since January 30, the Hong Kong SAR Government has suspended passenger clearance services at
+    # 12 land-based and sea-based control points by phases. Currently, passenger clearance services are only available
+    # at the control points of the Shenzhen Bay Port and the Hong Kong-Zhuhai-Macao Bridge Hong Kong Port."
+    _check(facts, "border_suspension_2020", source="CF-HKGOV-BORDER-2020", date="2020-01-30", value=12)
+
+
+def test_border_resumption_2023(facts):
+    # CF-HKGOV-BORDER-2023: "Since the implementation of the first-phase resumption of normal travel between Hong Kong and
+    # the Mainland on January 8 ..." and "Starting February 6, normal travel between Hong Kong and the Mainland will
+    # fully resume. ... (1) Opening up all BCPs without imposing any prescribed daily numbers of people thereon"
+    _check(facts, "border_first_phase_2023", source="CF-HKGOV-BORDER-2023", date="2023-01-08")
+    _check(facts, "border_full_resumption_2023", source="CF-HKGOV-BORDER-2023", date="2023-02-06")
+
+
+def test_hengqin_plan(facts):
+    # CF-GOVCN-HENGQIN (gov.cn, 2021-09-05): "中共中央、國務院印發的《橫琴粵澳深度合作區建設總體方案》5日發佈" ...
+    # "合作區實施範圍為橫琴島“一線”和“二線”之間的海關監管區域,總面積約106平方公里" ... "方案包括6個部分29條內容"
+    _check(facts, "hengqin_plan_2021", source="CF-GOVCN-HENGQIN", date="2021-09-05", value=106)
+
+
+def test_expansion_absorbed_baoan(facts):
+    # CF-NFNEWS-EXPANSION (2024-10-11): "前海“扩区”,向西扩展了宝安中心与大铲湾片区、宝安机场及周边片区、会展新城和海洋新城
+    # 片区等,总面积从14.92平方公里扩展至120.56平方公里,其中2/3的范围位于宝安。"
+    _check(facts, "qianhai_expansion_baoan", source="CF-NFNEWS-EXPANSION", date="2021-09", value_text="2/3")
+
+
+def test_every_source_has_a_kind():
+    kinds = {"official", "press", "academic", "mirror", "code", "reference", "other"}
+    assert all(src.get("kind") in kinds for src in resource("context_facts")["sources"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 07: event study of the Basque panel
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def wide():
+    return outcome_wide(load("basque_panel"))
+
+
+def test_event_study_gaps_by_hand(wide):
+    # Rows of data/basque_panel.csv (GDP per capita, thousand 1986 USD):
+    #   17,Basque Country (Pais Vasco),1960,4.285918396222732      10,Cataluna,1960,4.241788200023208
+    #   17,Basque Country (Pais Vasco),1969,6.0814054173695915     10,Cataluna,1969,5.915523944191169
+    #   17,Basque Country (Pais Vasco),1975,7.377891682175629      10,Cataluna,1975,7.124893027215439
+    # Raw gaps: 1960: 4.285918 - 4.241788 = 0.044130;  1969: 6.081405 - 5.915524 = 0.165881;
+    #           1975: 7.377892 - 7.124893 = 0.252999.
+    # Against the base year 1969 (treatment 1970): 1960: 0.044130 - 0.165881 = -0.121751 (event time -10);
+    #           1969: 0 (event time -1);  1975: 0.252999 - 0.165881 = +0.087117 (event time +5).
+    gaps = event_study_gaps(wide, "Cataluna", 1970)
+    assert gaps.loc[1969, "gap"] == pytest.approx(0.165881, abs=1e-6)
+    assert gaps.loc[1960, "gap vs base year"] == pytest.approx(-0.121751, abs=1e-6)
+    assert gaps.loc[1969, "gap vs base year"] == 0
+    assert gaps.loc[1975, "gap vs base year"] == pytest.approx(0.087117, abs=1e-6)
+    assert list(gaps.loc[[1960, 1969, 1975], "event time"]) == [-10, -1, 5]
+
+
+@pytest.mark.parametrize("control, year", [("Atlantis", 1970), ("Cataluna", 1955), ("Cataluna", "soon")])
+def test_event_study_bad_input_is_a_clear_message(wide, control, year):
+    # 1955 is the first year of the panel, so it has no base year 1954.
+    with pytest.raises(InputProblem):
+        event_study_gaps(wide, control, year)
