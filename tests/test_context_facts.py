@@ -131,3 +131,13 @@ def test_event_study_bad_input_is_a_clear_message(wide, control, year):
     # 1955 is the first year of the panel, so it has no base year 1954.
     with pytest.raises(InputProblem):
         event_study_gaps(wide, control, year)
+
+
+def test_event_study_chart_describes_the_gaps_it_draws(wide):
+    # basque_panel.csv: 1955 Basque 3.853185, Cataluna 3.546630 -> gap 0.306555; minus the 1969 gap 0.165881 = +0.140674.
+    #                   1961 Basque 4.574336, Cataluna 4.575335 -> gap -0.000999; minus 0.165881 = -0.166881.
+    # These are the highest and lowest pre-treatment gaps; the text alternative gives them to 2 decimals.
+    from qianhai.evaluation import event_study_chart
+    chart = event_study_chart(event_study_gaps(wide, "Cataluna", 1970), "Cataluña")
+    assert chart.alt.startswith("One bar per year, 1955-1997.")
+    assert "-0.17 (1961)" in chart.alt and "+0.14 (1955)" in chart.alt
