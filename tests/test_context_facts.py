@@ -29,36 +29,52 @@ def _check(facts, fact_id, *, source, date, value=None, value_text=None):
         assert row["value_text"] == value_text
 
 
+def test_webank_preparation_in_qianhai(facts):
+    # CF-SZDAILY-WEBANK (Monday 2014-07-28): "TENCENT Holdings received the green light from the national banking
+    # regulator Friday to create a private bank in Shenzhen's Qianhai economic zone" ... "The Qianhai bank, named Webank,
+    # will have 3 billion yuan (US$484.65 million) in registered capital, with Tencent holding a 30 percent stake,
+    # statements on the CBRC website show." The Friday before Monday 28 July 2014 is 25 July.
+    _check(facts, "webank_preparation_approved", source="CF-SZDAILY-WEBANK", date="2014-07-25", value=30)
+
+
 def test_webank_opening(facts):
-    # CF-CBRC-WEBANK (report dated 2014-12-13): "中國銀監會昨天發布公告稱,銀監會已批準深圳前海微眾銀行開業。這是首批試點的
-    # 5家民營銀行中首家獲準開業的銀行。" ... "深圳前海微眾銀行注冊資本30億元" -> 30 x 100 million yuan, 'yesterday' = 12 Dec.
-    _check(facts, "webank_opening_approved", source="CF-CBRC-WEBANK", date="2014-12-12", value=30)
+    # CF-REUTERS-WEBANK (2014-12-13): "the first of five recently approved private banks to open its doors" ...
+    # "Shenzhen Qianhai Weizhong Bank ... had a registered capital of 3 billion yuan ($484.93 million), the China Banking
+    # and Regulatory Commission said in a statement late on Friday" (Friday = 12 Dec 2014).
+    # CF-CHINADAILY-WEBANK: "China's financial regulator approved Webank to start business on Dec 12, 2014."
+    # 3 billion yuan = 30 x 100 million yuan.
+    _check(facts, "webank_opening_approved", source="CF-REUTERS-WEBANK;CF-CHINADAILY-WEBANK", date="2014-12-12", value=30)
 
 
 def test_webank_first_loan(facts):
-    # CF-BJREVIEW-WEBANK: "As Chinese Premier Li Keqiang pressed the 'Enter' button on a computer on January 4, the first
-    # loan was issued by WeBank ... Xu Jun, a local truck driver, obtained a credit of 35,000 yuan"
-    _check(facts, "webank_first_loan", source="CF-BJREVIEW-WEBANK", date="2015-01-04", value=35000)
+    # CF-GOVCN-WEBANK (english.gov.cn, 2016-02-10): "One year ago on Jan 4, 2015, Premier Li Keqiang pressed the 'enter'
+    # key on a computer to finalize the first loan by WeBank ... The loan, 35,000 yuan ($5,600), approved by the Premier
+    # helped a truck driver Xu Jun in Shenzhen"
+    _check(facts, "webank_first_loan", source="CF-GOVCN-WEBANK", date="2015-01-04", value=35000)
 
 
 def test_webank_in_qianhai(facts):
     # CF-NEWSGD-WEBANK: "In 2014, WeBank was born in the Qianhai development zone in Shenzhen, as China's first private
     # bank, and the first digital bank." ... "As of the end of 2022, Tencent remained WeBank's single largest
     # shareholder with a stake of over 30%."
-    _check(facts, "webank_in_qianhai", source="CF-NEWSGD-WEBANK", date="2014", value=30, value_text="over 30%")
+    _check(facts, "webank_in_qianhai", source="CF-NEWSGD-WEBANK", date="2022-12", value=30, value_text="over 30%")
 
 
 def test_rectification_plan(facts):
-    # CF-RECTIFICATION-2016: "国办发〔2016〕21号 ... 国务院办公厅 2016年4月12日" and "专项整治工作已于2016年4月开始,
-    # 计划至2017年3月底前完成"
-    _check(facts, "p2p_rectification_plan", source="CF-RECTIFICATION-2016", date="2016-04-12")
+    # CF-LEXIS-RECT: "Guo Ban Fa [2016] No.21 / April 12, 2016 ... The Implementing Proposals for the Special
+    # Rectification of Internet Financial Risks have been approved by the State Council". CF-HKLAWYER-RECT: "On 13
+    # October 2016, the State Council released to the public the Plan ... which was circulated internally on 12 April
+    # 2016." CF-RECTIFICATION-2016: "专项整治工作已于2016年4月开始,计划至2017年3月底前完成"
+    _check(facts, "p2p_rectification_plan", source="CF-LEXIS-RECT;CF-HKLAWYER-RECT;CF-RECTIFICATION-2016",
+           date="2016-04-12")
 
 
 def test_p2p_interim_measures(facts):
     # CF-LEXIS-P2P: "Order of the China Banking Regulatory Commission, the Ministry of Industry and Information Technology,
     # the Ministry of Public Security and the Cyberspace Administration of China [2016] No.1 / August 17, 2016 ...
     # shall come into force as of the promulgation date."  CF-CJO-P2P: "There are 47 articles in total."
-    _check(facts, "p2p_interim_measures", source="CF-LEXIS-P2P;CF-CJO-P2P", date="2016-08-17", value=47)
+    # CF-ASIATIMES-P2P: "In August 2016, it launched new guidelines for P2P lenders to fulfill requirements within 12 months."
+    _check(facts, "p2p_interim_measures", source="CF-LEXIS-P2P;CF-CJO-P2P;CF-ASIATIMES-P2P", date="2016-08-17", value=47)
 
 
 def test_p2p_peak_and_zero(facts):
