@@ -1,93 +1,159 @@
-"""Context facts added for issue 14 ("substance where the review found it thin", notebooks 00-02).
-Each expected value and source id is read off the source page quoted in the comment, not from the CSV."""
+"""data/context_facts.csv (context for notebooks 03, 05 and 08) and the event study of notebook 07.
+
+Each fact test checks the value and the source id against the source page; the comment quotes the page's own
+words that support the row. The event-study test works the gaps by hand from rows of data/basque_panel.csv."""
 
 from __future__ import annotations
 
 import pytest
 
 from qianhai.data import load, resource
+from qianhai.evaluation import event_study_gaps, outcome_wide
+from qianhai.inputs import InputProblem
 
 
 @pytest.fixture(scope="module")
 def facts():
-    return load("shenzhen_facts").set_index("fact_id")
+    return load("context_facts").set_index("fact_id")
 
 
-def _ids(facts, fact_id):
-    return set(facts.loc[fact_id, "source_id"].split(";"))
+def _check(facts, fact_id, *, source, date, value=None, value_text=None):
+    row = facts.loc[fact_id]
+    assert row["source_id"] == source
+    assert row["date"] == date
+    if value is None:
+        assert row["value"] != row["value"]  # NaN: an event with no number
+    else:
+        assert row["value"] == value
+    if value_text is not None:
+        assert row["value_text"] == value_text
 
 
-def test_campaign_launch(facts):
-    # SB01, Economic Daily 14 Aug 2020: "由中央网信办主办 ... “经济特区40年@治理现代化”网络主题宣传活动,将于8月24日在深圳启动"
-    assert facts.loc["campaign_launch", "value"] == "2020-08-24"
-    assert _ids(facts, "campaign_launch") == {"SB01"}
+def test_webank_preparation_in_qianhai(facts):
+    # CF-SZDAILY-WEBANK (Monday 2014-07-28): "TENCENT Holdings received the green light from the national banking
+    # regulator Friday to create a private bank in Shenzhen's Qianhai economic zone" ... "The Qianhai bank, named Webank,
+    # will have 3 billion yuan (US$484.65 million) in registered capital, with Tencent holding a 30 percent stake,
+    # statements on the CBRC website show." The Friday before Monday 28 July 2014 is 25 July.
+    _check(facts, "webank_preparation_approved", source="CF-SZDAILY-WEBANK", date="2014-07-25", value=30)
 
 
-def test_third_plenum_formula(facts):
-    # SB02, Xinhua 13 Nov 2013: the Central Committee "on Tuesday approved a decision" (Tuesday = 12 Nov 2013) ...
-    # "leaving the market to play the decisive role in allocation of resources and the government to play a better role"
-    row = facts.loc["market_decisive_role_2013"]
-    assert row["value"] == "2013-11-12"
-    assert "decisive" in row["description"] and "决定性作用和更好发挥政府作用" in row["description"]
-    assert _ids(facts, "market_decisive_role_2013") == {"SB02", "SB03"}
-    # SB03, Xi's explanatory notes: "In 1992, the Party's 14th National Congress stipulated ... allowing the market to
-    # play the basic role in allocating resources under state macro control."
-    assert facts.loc["market_basic_role_1992", "value"] == "1992"
-    assert {"SB03"} <= _ids(facts, "market_basic_role_1992")
+def test_webank_opening(facts):
+    # CF-REUTERS-WEBANK (2014-12-13): "the first of five recently approved private banks to open its doors" ...
+    # "Shenzhen Qianhai Weizhong Bank ... had a registered capital of 3 billion yuan ($484.93 million), the China Banking
+    # and Regulatory Commission said in a statement late on Friday" (Friday = 12 Dec 2014).
+    # CF-CHINADAILY-WEBANK: "China's financial regulator approved Webank to start business on Dec 12, 2014."
+    # 3 billion yuan = 30 x 100 million yuan.
+    _check(facts, "webank_opening_approved", source="CF-REUTERS-WEBANK;CF-CHINADAILY-WEBANK", date="2014-12-12", value=30)
 
 
-def test_southern_tour(facts):
-    # SB05, SCMP 20 Jan 2012: "Deng toured Wuhan ... Shenzhen and Zhuhai ... and Shanghai from January 18 to February 21, 1992"
-    assert facts.loc["southern_tour", "value"] == "1992-01-18 to 1992-02-21"
-    # SB06, Wen Wei Po 2 Feb 2012: "小平同志1992年1月19日至23日在深圳的所行、所思、所講" -> 19 to 23 January, five days
-    assert facts.loc["southern_tour_shenzhen", "value"] == "1992-01-19 to 1992-01-23"
-    assert "SB06" in _ids(facts, "southern_tour_shenzhen")
+def test_webank_first_loan(facts):
+    # CF-GOVCN-WEBANK (english.gov.cn, 2016-02-10): "One year ago on Jan 4, 2015, Premier Li Keqiang pressed the 'enter'
+    # key on a computer to finalize the first loan by WeBank ... The loan, 35,000 yuan ($5,600), approved by the Premier
+    # helped a truck driver Xu Jun in Shenzhen"
+    _check(facts, "webank_first_loan", source="CF-GOVCN-WEBANK", date="2015-01-04", value=35000)
 
 
-def test_first_land_auction(facts):
-    # SB07, sz.gov.cn: "12月1日,深圳市政府决定举行一次土地拍卖,标的是一宗8588平方米住宅土地50年的使用权"
-    assert facts.loc["first_land_auction", "value"] == "1987-12-01"
-    assert {"SB07", "SB08"} <= _ids(facts, "first_land_auction")
-    assert facts.loc["first_land_auction_area", "value_number"] == 8588
-    assert facts.loc["first_land_auction_area", "unit"] == "m2"
-    # SB09, Our China Story: "bid for it at a price of 5.25 million CNY" = 5,250,000 yuan
-    assert facts.loc["first_land_auction_price", "value_number"] == 5_250_000
-    assert facts.loc["first_land_auction_price", "unit"] == "yuan"
+def test_webank_in_qianhai(facts):
+    # CF-NEWSGD-WEBANK: "In 2014, WeBank was born in the Qianhai development zone in Shenzhen, as China's first private
+    # bank, and the first digital bank." ... "As of the end of 2022, Tencent remained WeBank's single largest
+    # shareholder with a stake of over 30%."
+    _check(facts, "webank_in_qianhai", source="CF-NEWSGD-WEBANK", date="2022-12", value=30, value_text="over 30%")
 
 
-def test_hukou_split_2021_adds_up_to_the_permanent_population(facts):
-    # SZ17, Jiemian: "常住户籍人口556.39万人,占常住人口比重31.5%;常住非户籍人口1211.77万人,占比重68.5%"
-    hukou = facts.loc["hukou_residents_2021", "value_number"]
-    other = facts.loc["nonhukou_residents_2021", "value_number"]
-    assert (hukou, other) == (5_563_900, 12_117_700)
-    # 556.39 + 1211.77 = 1768.16 wan = 17,681,600, the 2021 row of shenzhen_population (same source, SZ17)
-    pop = load("shenzhen_population")
-    total = pop[(pop["year"] == 2021) & (pop["measure"] == "year_end_permanent")]["population"].iloc[0]
-    assert hukou + other == total == 17_681_600
-    # 5,563,900 / 17,681,600 = 0.31467 -> 31.5 %, the share the source prints
-    assert round(100 * hukou / total, 1) == 31.5
+def test_rectification_plan(facts):
+    # CF-LEXIS-RECT: "Guo Ban Fa [2016] No.21 / April 12, 2016 ... The Implementing Proposals for the Special
+    # Rectification of Internet Financial Risks have been approved by the State Council". CF-HKLAWYER-RECT: "On 13
+    # October 2016, the State Council released to the public the Plan ... which was circulated internally on 12 April
+    # 2016." CF-RECTIFICATION-2016: "专项整治工作已于2016年4月开始,计划至2017年3月底前完成"
+    _check(facts, "p2p_rectification_plan", source="CF-LEXIS-RECT;CF-HKLAWYER-RECT;CF-RECTIFICATION-2016",
+           date="2016-04-12")
 
 
-def test_foreign_investment_rows(facts):
-    # SB12, Global Times Nov 2019: "the actual use of capital from Hong Kong represents 76.2 percent of the total in Shenzhen"
-    assert facts.loc["hk_share_fdi_2019", "value_number"] == 76.2
-    assert _ids(facts, "hk_share_fdi_2019") == {"SB12"}
-    # SB13, EconStor abstract of ADBI RP 58: round-tripping "is most likely around 40% of recorded flows"
-    assert facts.loc["round_tripping_share_estimate", "value_number"] == 40
-    assert "SB13" in _ids(facts, "round_tripping_share_estimate")
+def test_p2p_interim_measures(facts):
+    # CF-LEXIS-P2P: "Order of the China Banking Regulatory Commission, the Ministry of Industry and Information Technology,
+    # the Ministry of Public Security and the Cyberspace Administration of China [2016] No.1 / August 17, 2016 ...
+    # shall come into force as of the promulgation date."  CF-CJO-P2P: "There are 47 articles in total."
+    # CF-ASIATIMES-P2P: "In August 2016, it launched new guidelines for P2P lenders to fulfill requirements within 12 months."
+    _check(facts, "p2p_interim_measures", source="CF-LEXIS-P2P;CF-CJO-P2P;CF-ASIATIMES-P2P", date="2016-08-17", value=47)
 
 
-def test_new_sources_have_a_kind_and_an_address():
-    sources = {s["id"]: s for s in resource("shenzhen_facts")["sources"]}
-    for sid in ["SB%02d" % n for n in range(1, 16)] + ["SZ17"]:
-        assert sources[sid]["kind"] in {"official", "press", "academic", "mirror", "code", "reference", "other"}, sid
-        assert sources[sid]["path"].startswith("http"), sid
-    assert sources["SB07"]["kind"] == "official"  # the Shenzhen government's own site
-    assert sources["SB13"]["kind"] == "academic"
+def test_p2p_peak_and_zero(facts):
+    # CF-XINHUA-P2P (2020-11-30): "The number of Chinese peer-to-peer (P2P) lenders had fallen to zero by mid-November
+    # from a peak of about 5,000 ... according to an official with the country's top banking regulator."
+    _check(facts, "p2p_platforms_peak", source="CF-XINHUA-P2P", date="2020-11", value=5000, value_text="about 5000")
+    _check(facts, "p2p_platforms_nov2020", source="CF-XINHUA-P2P", date="2020-11", value=0)
 
 
-def test_hong_kong_share_of_china_fdi(facts):
-    # SB15, SCMP Sept 2019: "China received US$62.9 billion in foreign direct investment via Hong Kong in the first
-    # eight months of 2019, accounting for 70 per cent of total inflows"
-    assert facts.loc["hk_share_fdi_china_2019", "value_number"] == 70
-    assert _ids(facts, "hk_share_fdi_china_2019") == {"SB15"}
+def test_border_suspension_2020(facts):
+    # CF-HKGOV-BORDER-2020: "Since January 30, the Hong Kong SAR Government has suspended passenger clearance services at
+    # 12 land-based and sea-based control points by phases. Currently, passenger clearance services are only available
+    # at the control points of the Shenzhen Bay Port and the Hong Kong-Zhuhai-Macao Bridge Hong Kong Port."
+    _check(facts, "border_suspension_2020", source="CF-HKGOV-BORDER-2020", date="2020-01-30", value=12)
+
+
+def test_border_resumption_2023(facts):
+    # CF-HKGOV-BORDER-2023: "Since the implementation of the first-phase resumption of normal travel between Hong Kong and
+    # the Mainland on January 8 ..." and "Starting February 6, normal travel between Hong Kong and the Mainland will
+    # fully resume. ... (1) Opening up all BCPs without imposing any prescribed daily numbers of people thereon"
+    _check(facts, "border_first_phase_2023", source="CF-HKGOV-BORDER-2023", date="2023-01-08")
+    _check(facts, "border_full_resumption_2023", source="CF-HKGOV-BORDER-2023", date="2023-02-06")
+
+
+def test_hengqin_plan(facts):
+    # CF-GOVCN-HENGQIN (gov.cn, 2021-09-05): "中共中央、國務院印發的《橫琴粵澳深度合作區建設總體方案》5日發佈" ...
+    # "合作區實施範圍為橫琴島“一線”和“二線”之間的海關監管區域,總面積約106平方公里" ... "方案包括6個部分29條內容"
+    _check(facts, "hengqin_plan_2021", source="CF-GOVCN-HENGQIN", date="2021-09-05", value=106)
+
+
+def test_expansion_absorbed_baoan(facts):
+    # CF-NFNEWS-EXPANSION (2024-10-11): "前海“扩区”,向西扩展了宝安中心与大铲湾片区、宝安机场及周边片区、会展新城和海洋新城
+    # 片区等,总面积从14.92平方公里扩展至120.56平方公里,其中2/3的范围位于宝安。"
+    _check(facts, "qianhai_expansion_baoan", source="CF-NFNEWS-EXPANSION", date="2021-09", value_text="2/3")
+
+
+def test_every_source_has_a_kind():
+    kinds = {"official", "press", "academic", "mirror", "code", "reference", "other"}
+    assert all(src.get("kind") in kinds for src in resource("context_facts")["sources"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 07: event study of the Basque panel
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def wide():
+    return outcome_wide(load("basque_panel"))
+
+
+def test_event_study_gaps_by_hand(wide):
+    # Rows of data/basque_panel.csv (GDP per capita, thousand 1986 USD):
+    #   17,Basque Country (Pais Vasco),1960,4.285918396222732      10,Cataluna,1960,4.241788200023208
+    #   17,Basque Country (Pais Vasco),1969,6.0814054173695915     10,Cataluna,1969,5.915523944191169
+    #   17,Basque Country (Pais Vasco),1975,7.377891682175629      10,Cataluna,1975,7.124893027215439
+    # Raw gaps: 1960: 4.285918 - 4.241788 = 0.044130;  1969: 6.081405 - 5.915524 = 0.165881;
+    #           1975: 7.377892 - 7.124893 = 0.252999.
+    # Against the base year 1969 (treatment 1970): 1960: 0.044130 - 0.165881 = -0.121751 (event time -10);
+    #           1969: 0 (event time -1);  1975: 0.252999 - 0.165881 = +0.087117 (event time +5).
+    gaps = event_study_gaps(wide, "Cataluna", 1970)
+    assert gaps.loc[1969, "gap"] == pytest.approx(0.165881, abs=1e-6)
+    assert gaps.loc[1960, "gap vs base year"] == pytest.approx(-0.121751, abs=1e-6)
+    assert gaps.loc[1969, "gap vs base year"] == 0
+    assert gaps.loc[1975, "gap vs base year"] == pytest.approx(0.087117, abs=1e-6)
+    assert list(gaps.loc[[1960, 1969, 1975], "event time"]) == [-10, -1, 5]
+
+
+@pytest.mark.parametrize("control, year", [("Atlantis", 1970), ("Cataluna", 1955), ("Cataluna", "soon")])
+def test_event_study_bad_input_is_a_clear_message(wide, control, year):
+    # 1955 is the first year of the panel, so it has no base year 1954.
+    with pytest.raises(InputProblem):
+        event_study_gaps(wide, control, year)
+
+
+def test_event_study_chart_describes_the_gaps_it_draws(wide):
+    # basque_panel.csv: 1955 Basque 3.853185, Cataluna 3.546630 -> gap 0.306555; minus the 1969 gap 0.165881 = +0.140674.
+    #                   1961 Basque 4.574336, Cataluna 4.575335 -> gap -0.000999; minus 0.165881 = -0.166881.
+    # These are the highest and lowest pre-treatment gaps; the text alternative gives them to 2 decimals.
+    from qianhai.evaluation import event_study_chart
+    chart = event_study_chart(event_study_gaps(wide, "Cataluna", 1970), "Cataluña")
+    assert chart.alt.startswith("One bar per year, 1955-1997.")
+    assert "-0.17 (1961)" in chart.alt and "+0.14 (1955)" in chart.alt

@@ -171,6 +171,43 @@ def trend_slope(series: pd.Series) -> float:
     return float((x * (y - y.mean())).sum() / (x * x).sum())
 
 
+def event_study_gaps(wide: pd.DataFrame, control: object, treatment_year: object) -> pd.DataFrame:
+    """Gap treated − control for every year, minus the gap in the last year before the treatment.
+
+    One row per year: ``event time`` (year − treatment year), the raw ``gap`` and the ``gap vs base year``
+    (0 in the base year, treatment year − 1). Before the treatment the normalised gaps should hover near 0 if the
+    trends were parallel; after it they trace the effect year by year."""
+    control = _region(wide, control, "Control region")
+    start = _year(treatment_year, "Treatment year")
+    base = start - 1
+    if base not in wide.index or start not in wide.index:
+        raise InputProblem(f"Treatment year: {start} needs the years {base} and {start} in the panel "
+                           f"({wide.index.min()}-{wide.index.max()}).")
+    gap = wide[TREATED] - wide[control]
+    return pd.DataFrame({"event time": wide.index - start, "gap": gap, "gap vs base year": gap - gap.loc[base]},
+                        index=wide.index)
+
+
+def event_study_chart(events: pd.DataFrame, control: str):
+    """Bars of the gap against the base year, by event time, with a dotted line where the treatment starts."""
+    before, after = events[events["event time"] < 0], events[events["event time"] >= 0]
+    low, high = before["gap vs base year"].idxmin(), before["gap vs base year"].idxmax()
+    fig, ax = new_figure(4.4, 2.3)
+    ax.bar(before["event time"], before["gap vs base year"], width=0.8, color=PALETTE["sky"], label="before")
+    ax.bar(after["event time"], after["gap vs base year"], width=0.8, color=PALETTE["vermillion"], label="after")
+    ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
+    ax.axvline(-0.5, color=PALETTE["black"], linestyle=":", linewidth=1)
+    ax.legend(loc="lower left", fontsize=7)
+    first, last = events.index.min(), events.index.max()
+    return finish(fig, ax, title=f"Basque gap vs {control}, by year",
+                  xlabel="Years since the treatment (event time)", ylabel="gap vs base (k USD)",
+                  resources=["basque_panel"],
+                  alt=f"One bar per year, {first}-{last}. Before the treatment the gap runs from "
+                      f"{before.loc[low, 'gap vs base year']:+.2f} ({low}) to {before.loc[high, 'gap vs base year']:+.2f} "
+                      f"({high}); after it, mean {after['gap vs base year'].mean():+.2f}, lowest "
+                      f"{after['gap vs base year'].min():+.2f} thousand USD.")
+
+
 @dataclass
 class DidResult:
     treated: str
