@@ -161,7 +161,7 @@ class Class:
         model = await self.call("GET", f"/user/{name}/api/contents/{path}?content=1", token=token)
         code = [cell["source"] for cell in model["content"]["cells"] if cell["cell_type"] == "code"]
         if code != cells:
-            raise RuntimeError("the notebook the student opened is not this checkout's notebook 01")
+            raise RuntimeError("the notebook the student opened is not the published notebook 01")
         session = await self.call("POST", f"/user/{name}/api/sessions", token=token, body={
             "path": path, "name": LESSON, "type": "notebook", "kernel": {"name": "python3"}})
         session_id = uuid.uuid4().hex
@@ -287,8 +287,8 @@ def teacher_pushes(bare: Path, workdir: Path) -> str:
 async def run_class(klass: Class, students: list[Student], bare: Path, workdir: Path) -> None:
     import nbformat
 
-    cells = [c.source for c in nbformat.read(hubctl.ROOT / "notebooks" / LESSON, as_version=4).cells
-             if c.cell_type == "code"]
+    published = hubctl.git("--git-dir", str(bare), "show", f"{hubctl.BRANCH}:notebooks/{LESSON}")
+    cells = [c.source for c in nbformat.reads(published, as_version=4).cells if c.cell_type == "code"]
 
     async def guarded(coro, student):
         try:

@@ -82,12 +82,16 @@ def render(text: str, sizing: dict) -> str:
 
 
 def render_yaml(text: str, sizing: dict) -> str:
-    values = memory(sizing)
-    for kind, value in values.items():
-        text, count = re.subn(rf"^(    {kind}: )\S+", rf"\g<1>{value}", text, flags=re.M)
-        if count != 1:
-            raise ValueError(f"{Z2JH.name}: expected one 'singleuser.memory.{kind}' line, found {count}")
-    return text
+    """The values file with singleuser.memory's guarantee and limit lines set from the measurement."""
+    lines = text.split("\n")
+    start = lines.index("  memory:")
+    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^ {0,2}\S", lines[i])), len(lines))
+    for kind, value in memory(sizing).items():
+        found = [i for i in range(start + 1, end) if lines[i].startswith(f"    {kind}: ")]
+        if len(found) != 1:
+            raise ValueError(f"{Z2JH.name}: expected one singleuser.memory.{kind} line, found {len(found)}")
+        lines[found[0]] = f"    {kind}: {value}"
+    return "\n".join(lines)
 
 
 def write_all(sizing: dict) -> None:
