@@ -62,15 +62,24 @@ def table(sizing: dict) -> str:
                     f"{run['edits_kept']}/{run['students']} | {run['load_average']} | {run['date']} |")
     machine = runs(sizing)[-1]
     fits = capacity(sizing)
+    students = lambda n: f"{n} student" + ("" if n == 1 else "s")  # noqa: E731
+    by_memory = (machine["memory_gb"] * 1024 - machine["hub_proxy_mb"]) // per_student_mb(sizing)
+    cpu_s = max(run["cpu_s_per_student"] for run in runs(sizing))
+    by_processor = int(machine["cores"] * FIRST_CHART_BUDGET_S // cpu_s)
     rows += ["", f"Measured by `make classroom STUDENTS=N RECORD=1` on one machine with {machine['cores']} cores "
              f"and {machine['memory_gb']} GB of memory, shared with other work while it ran (the load "
              "average column: on 2 cores, anything above 2 means the class waited for the processor). "
-             + (f"Largest measured class with every first chart within {FIRST_CHART_BUDGET_S} s: **{fits} "
-                "students**." if fits else
-                f"No measured class had every first chart within {FIRST_CHART_BUDGET_S} s."),
-             f"Kubernetes sizing (tools/hub/z2jh-config.yaml) starts from the largest per-student peak, "
-             f"{per_student_mb(sizing)} MB: memory guarantee {memory(sizing)['guarantee']}, limit "
-             f"{memory(sizing)['limit']} (× {sizing['headroom']['guarantee']} and × {sizing['headroom']['limit']})."]
+             + (f"Largest measured class with every first chart within {FIRST_CHART_BUDGET_S} s: "
+                f"**{students(fits)}**." if fits else
+                f"No measured class had every first chart within {FIRST_CHART_BUDGET_S} s.")
+             + f" Memory alone would hold {students(by_memory)} ({machine['memory_gb']} GB less the hub, "
+             f"divided by the largest per-student peak). The processor is the tighter limit: a student's server "
+             f"and kernel need up to {cpu_s:.1f} s of processor time to reach the end of notebook 01, so "
+             f"{machine['cores']} idle cores take about {students(by_processor)} starting together through it within "
+             f"{FIRST_CHART_BUDGET_S} s (an estimate that leaves out the hub's own work).",
+             "", f"Kubernetes sizing (tools/hub/z2jh-config.yaml) starts from the largest per-student peak, "
+             f"{per_student_mb(sizing)} MB: memory guarantee {memory(sizing)['guarantee']} (× "
+             f"{sizing['headroom']['guarantee']}), limit {memory(sizing)['limit']} (× {sizing['headroom']['limit']})."]
     return "\n".join(rows)
 
 
