@@ -132,7 +132,8 @@ class Class:
         response = await self.call("GET", path, cookies=student.cookies, follow=False, raw=True)
         spawn = response.headers.get("Location", "")
         if response.code != 302 or parse_qs(urlsplit(spawn).query).get("next") != [expected]:
-            raise RuntimeError(f"the nbgitpuller link redirected ({response.code}) to {spawn!r}, not on to {expected!r}")
+            raise RuntimeError(f"the nbgitpuller link redirected ({response.code}) to {spawn!r}, "
+                               f"not on to {expected!r}")
         await self.call("GET", spawn, cookies=student.cookies, follow=False, raw=True)
         while not (await self.call("GET", f"/hub/api/users/{name}"))["servers"].get("", {}).get("ready"):
             await asyncio.sleep(0.25)  # what the hub's spawn-pending page waits for
@@ -313,7 +314,7 @@ def describe(error: BaseException) -> str:
 def report(students: list[Student], hub_mb: float, elapsed: float) -> dict:
     n = len(students)
     rows = ["| student | server ready s | course cloned s | first chart s | notebook 01 done s | peak MB "
-            "(server + kernel) | CPU s | edit kept + update arrived | problem |", "|---|---|---|---|---|---|---|---|---|"]
+            "(server + kernel) | CPU s | edit kept + update arrived | problem |", "|---" * 9 + "|"]
     for s in students:
         t = s.timings
         cell = lambda key: f"{t[key]:.1f}" if key in t else "—"  # noqa: E731
@@ -333,10 +334,11 @@ def report(students: list[Student], hub_mb: float, elapsed: float) -> dict:
           f"(e.g. {renamed or '—'}) next to the teacher's")
     median = statistics.median(charts) if charts else float("nan")
     worst = max(charts) if charts else float("nan")
-    print(f"classroom: {len(charts)}/{n} students saw notebook 01's first chart; median {median:.1f} s, "
-          f"max {worst:.1f} s; peak memory {peak:.0f} MB per student")
-    return {"students": n, "saw_chart": len(charts), "median_s": round(median, 1), "max_s": round(worst, 1),
-            "peak_mb_per_student": round(peak), "cpu_s_per_student": round(cpu, 1), "hub_proxy_mb": round(hub_mb), "edits_kept": edits,
+    summary = (f"classroom: {len(charts)}/{n} students saw notebook 01's first chart; median {median:.1f} s, "
+               f"max {worst:.1f} s; peak memory {peak:.0f} MB per student")
+    return {"summary": summary, "students": n, "saw_chart": len(charts), "median_s": round(median, 1),
+            "max_s": round(worst, 1), "peak_mb_per_student": round(peak), "cpu_s_per_student": round(cpu, 1),
+            "hub_proxy_mb": round(hub_mb), "edits_kept": edits,
             "run_s": round(elapsed), "per_student": [asdict(s) | {"token": "", "cookies": {}} for s in students]}
 
 
@@ -369,7 +371,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     result = None
     try:
-        hub.start()
+        try:
+            hub.start()
+        except RuntimeError as error:
+            print(f"classroom: the hub did not start: {error}", file=sys.stderr)
+            return 1
         klass = Class(hub, service_token)
 
         async def bounded():
@@ -392,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         left = hubctl.marked_processes(hub.mark)
         if left:
             print(f"classroom: processes still running after the stop: {left}", file=sys.stderr)
-        if result is None:
+        if result is None and hub.process is not None:
             print(f"classroom: hub log tail:\n{hub.log_tail()}", file=sys.stderr)
     result |= {"load_average": " ".join(load_before), "load_average_after": " ".join(
         Path("/proc/loadavg").read_text().split()[:3]), "cores": os.cpu_count(),
@@ -401,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.workdir / "result.json").write_text(json.dumps(result, indent=1) + "\n")
     if args.record:
         sizing.record(result)
+    print(result["summary"])  # the last line, always
     ok = result["saw_chart"] == args.students and result["edits_kept"] == args.students and not left
     return 0 if ok else 1
 

@@ -223,7 +223,8 @@ def main() -> int:
         print("  Logging in opens notebook 00 through nbgitpuller. The link for notebook 01:")
         print(f"  {hub.link('01_shenzhen_sez.ipynb', hub=shown)}")
         if ip not in ("127.0.0.1", "localhost"):
-            print(f"  Listening on {ip}: every student's server runs under YOUR account ({os.environ.get('USER', '?')});")
+            account = os.environ.get("USER", "?")
+            print(f"  Listening on {ip}: every student's server runs under YOUR account ({account});")
             print("  use this only on a network you trust, for a workshop (notebooks/instructor/README.md).")
         print("Stop with Ctrl-C (stops every student's server and kernel).")
         print("=" * 78 + "\n", flush=True)

@@ -20,8 +20,8 @@ Z2JH = HERE / "z2jh-config.yaml"
 DOCS = [ROOT / "README.md", ROOT / "notebooks" / "instructor" / "README.md"]
 START, END = "<!-- classroom:start -->", "<!-- classroom:end -->"
 FIRST_CHART_BUDGET_S = 30
-KEPT = ("students", "saw_chart", "median_s", "max_s", "peak_mb_per_student", "cpu_s_per_student", "hub_proxy_mb", "edits_kept",
-        "run_s", "load_average", "load_average_after", "cores", "memory_gb", "date")
+KEPT = ("students", "saw_chart", "median_s", "max_s", "peak_mb_per_student", "cpu_s_per_student", "hub_proxy_mb",
+        "edits_kept", "run_s", "load_average", "load_average_after", "cores", "memory_gb", "date")
 
 
 def load() -> dict:
@@ -53,8 +53,8 @@ def capacity(sizing: dict) -> int:
 
 def table(sizing: dict) -> str:
     rows = ["| students | saw the first chart | login → first chart, median | max | peak memory per student "
-            "(server + kernel) | CPU time per student | hub + proxy | edit survived the pull | load average before (1, 5, 15 min) | "
-            "measured |", "|---|---|---|---|---|---|---|---|---|---|"]
+            "(server + kernel) | CPU time per student | hub + proxy | edit survived the pull | "
+            "load average before (1, 5, 15 min) | measured |", "|---" * 10 + "|"]
     for run in runs(sizing):
         rows.append(f"| {run['students']} | {run['saw_chart']}/{run['students']} | {run['median_s']:.1f} s | "
                     f"{run['max_s']:.1f} s | {run['peak_mb_per_student']} MB | {run['cpu_s_per_student']:.1f} s | "
@@ -114,7 +114,7 @@ def record(result: dict) -> None:
     sizing["runs"][str(result["students"])] = {key: result[key] for key in KEPT}
     SIZING.write_text(json.dumps(sizing, indent=1) + "\n", encoding="utf-8")
     write_all(sizing)
-    print(f"classroom: recorded in {SIZING.relative_to(ROOT)}; tables and {Z2JH.name} rewritten")
+    print(f"recorded in {SIZING.relative_to(ROOT)}; the sizing tables and {Z2JH.name} rewritten")
 
 
 if __name__ == "__main__":
