@@ -344,14 +344,15 @@ def report(students: list[Student], hub_mb: float, elapsed: float) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("students", type=int)
+    parser.add_argument("students", help="how many students (make classroom STUDENTS=N)")
     parser.add_argument("--workdir", type=Path, default=hubctl.HUB_DIR / "classroom")
     parser.add_argument("--timeout", type=float, help="seconds for the whole class (default 120 + 20 per student)")
     parser.add_argument("--record", action="store_true",
                         help="store the result in tools/hub/sizing.json and rewrite the sizing tables and configs")
     args = parser.parse_args(argv)
-    if args.students < 1:
-        parser.error(f"STUDENTS must be a whole number of at least 1, not {args.students}")
+    if not args.students.isdigit() or int(args.students) < 1:
+        parser.error(f"STUDENTS must be a whole number of at least 1, not {args.students!r}")
+    args.students = int(args.students)
     timeout = args.timeout or 120 + 20 * args.students
     load_before = Path("/proc/loadavg").read_text().split()[:3]
     if args.workdir.exists():
