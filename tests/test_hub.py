@@ -3,7 +3,7 @@ the sizing figures and Kubernetes values derived from the measured classes.
 
 The classroom run needs Node.js for JupyterHub's proxy. Without it the test is skipped, with the reason,
 unless QIANHAI_REQUIRE_BROWSER=1 (set by .ci/run, which installs Node): then it fails. The first run
-installs the hub into .hub/ (PyPI and npm, about 1.5 minutes); later runs reuse it (tools/hub/install.sh).
+installs the hub into .hub/ (PyPI and npm, 1.5 to 3 minutes on this machine); later runs reuse it (tools/hub/install.sh).
 """
 
 from __future__ import annotations

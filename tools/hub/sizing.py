@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import textwrap
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -80,7 +81,8 @@ def table(sizing: dict) -> str:
              "", f"Kubernetes sizing (tools/hub/z2jh-config.yaml) starts from the largest per-student peak, "
              f"{per_student_mb(sizing)} MB: memory guarantee {memory(sizing)['guarantee']} (× "
              f"{sizing['headroom']['guarantee']}), limit {memory(sizing)['limit']} (× {sizing['headroom']['limit']})."]
-    return "\n".join(rows)
+    return "\n".join(textwrap.fill(row, 110, break_on_hyphens=False) if not row.startswith("|") else row
+                     for row in rows)
 
 
 def render(text: str, sizing: dict) -> str:
