@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import json
 import os
 import shutil
@@ -355,6 +356,12 @@ def main(argv: list[str] | None = None) -> int:
     args.students = int(args.students)
     timeout = args.timeout or 120 + 20 * args.students
     load_before = Path("/proc/loadavg").read_text().split()[:3]
+    args.workdir.parent.mkdir(parents=True, exist_ok=True)
+    lock = (args.workdir.parent / f"{args.workdir.name}.lock").open("w")  # freed by the system on exit
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        parser.error(f"another classroom is running in {args.workdir}; wait for it or give --workdir")
     if args.workdir.exists():
         shutil.rmtree(args.workdir)
     args.workdir.mkdir(parents=True)

@@ -11,6 +11,8 @@ environment (the hub passes it to each server, and kernels inherit it) is killed
 
 from __future__ import annotations
 
+import fcntl
+import getpass
 import os
 import secrets
 import shutil
@@ -201,7 +203,20 @@ def main() -> int:
     """`make hub`: HUB_IP (default 127.0.0.1), HUB_PORT (default 8000), COURSE_REPO (default: this
     checkout's last commit, served from the bare clone .hub/course-repo/course)."""
     ip = os.environ.get("HUB_IP") or "127.0.0.1"
-    port = int(os.environ.get("HUB_PORT") or 8000)
+    port_text = os.environ.get("HUB_PORT") or "8000"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        print(f"hub: HUB_PORT must be a port number from 1 to 65535, not {port_text!r}", file=sys.stderr)
+        return 2
+    port = int(port_text)
+    workdir = HUB_DIR / "run"
+    workdir.mkdir(parents=True, exist_ok=True)
+    lock = (workdir / "hub.lock").open("w")  # held while this hub runs; the system frees it when it exits
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("hub: a hub from this folder is already running (it shares its database and students' homes); "
+              "stop it first with Ctrl-C where it runs", file=sys.stderr)
+        return 1
     repository = os.environ.get("COURSE_REPO") or ""
     if not repository:
         bare = HUB_DIR / "course-repo" / COURSE_NAME
@@ -209,12 +224,17 @@ def main() -> int:
         repository = str(bare)
         print(f"hub: serving this checkout's last commit ({commit[:10]}) from the git repository {bare}")
         print("hub: (uncommitted changes are not served; commit, then stop and start the hub again)")
-    hub = Hub(HUB_DIR / "run", repository, ip=ip, port=port)
+    hub = Hub(workdir, repository, ip=ip, port=port)
     stop = lambda *_: (_ for _ in ()).throw(KeyboardInterrupt)  # noqa: E731 - SIGTERM stops like Ctrl-C
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with Ctrl-C ignored
     try:
-        hub.start(log_to_terminal=True)
+        try:
+            hub.start(log_to_terminal=True)
+        except RuntimeError:
+            print(f"hub: JupyterHub did not start (its messages are above). If port {port} is taken, choose "
+                  "another with HUB_PORT=...", file=sys.stderr)
+            return 1
         shown = hub.url if ip in ("127.0.0.1", "localhost") else f"http://<this machine's address>:{port}"
         print("\n" + "=" * 78)
         print(f"JupyterHub is running at {shown}")
@@ -223,7 +243,7 @@ def main() -> int:
         print("  Logging in opens notebook 00 through nbgitpuller. The link for notebook 01:")
         print(f"  {hub.link('01_shenzhen_sez.ipynb', hub=shown)}")
         if ip not in ("127.0.0.1", "localhost"):
-            account = os.environ.get("USER", "?")
+            account = getpass.getuser()
             print(f"  Listening on {ip}: every student's server runs under YOUR account ({account});")
             print("  use this only on a network you trust, for a workshop (notebooks/instructor/README.md).")
         print("Stop with Ctrl-C (stops every student's server and kernel).")
