@@ -12,9 +12,14 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 import yaml
@@ -87,17 +92,23 @@ def test_sizing_tables_in_the_guides_are_the_recorded_ones():
         assert run["load_average"], "every recorded class notes the machine's load average"
 
 
-def test_a_class_of_two_on_a_real_hub(tmp_path):
+@pytest.fixture(scope="module")
+def hub_installed():
+    """JupyterHub and its proxy in .hub/ (tools/hub/install.sh: instant once installed)."""
     if shutil.which("node") is None or shutil.which("npm") is None:
-        reason = "Node.js (node, npm) not found: install Debian's nodejs and npm to run the JupyterHub classroom test"
+        reason = "Node.js (node, npm) not found: install Debian's nodejs and npm to run the JupyterHub tests"
         if REQUIRE:
             pytest.fail(f"{reason} (QIANHAI_REQUIRE_BROWSER=1, so this is a failure, not a skip)", pytrace=False)
         pytest.skip(reason)
     install = subprocess.run([str(HUB / "install.sh")], cwd=ROOT, env=without_offline_guard(),
                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=900)
     assert install.returncode == 0, f"tools/hub/install.sh failed:\n{install.stdout}\n{install.stderr}"
+    return ROOT / ".hub" / "venv" / "bin" / "python"
+
+
+def test_a_class_of_two_on_a_real_hub(tmp_path, hub_installed):
     result = subprocess.run(
-        [str(ROOT / ".hub" / "venv" / "bin" / "python"), str(HUB / "classroom.py"), "2",
+        [str(hub_installed), str(HUB / "classroom.py"), "2",
          "--workdir", str(tmp_path / "classroom"), "--timeout", "150"],
         cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=240)
     output = result.stdout + result.stderr
@@ -115,3 +126,56 @@ def test_a_class_of_two_on_a_real_hub(tmp_path):
     assert processes_mentioning(str(tmp_path)) == [], "processes of the classroom still running"
     for student in record["per_student"]:
         assert student["renamed_file"].startswith("class_notes__"), student
+
+
+def test_make_hub_stops_every_student_server_and_kernel_on_ctrl_c(tmp_path, hub_installed):
+    """`make hub` (hubctl.py) with a student's server and kernel running; Ctrl-C, as a terminal sends it to
+    the whole foreground process group, must leave no process behind."""
+    token = secrets.token_hex(32)
+    bare = tmp_path / "published" / "course"
+    subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(bare)], check=True)
+    subprocess.run(["git", "push", "--quiet", str(bare), "HEAD:refs/heads/main"], cwd=ROOT, check=True)
+    port = free_port()
+    env = dict(os.environ, HUB_PORT=str(port), COURSE_REPO=str(bare), QIANHAI_HUB_WORKDIR=str(tmp_path / "run"),
+               QIANHAI_HUB_SERVICE_TOKEN=token)
+    log = (tmp_path / "hub.log").open("w")
+    hub = subprocess.Popen([str(hub_installed), str(HUB / "hubctl.py")], cwd=ROOT, env=env, stdout=log,
+                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while "JupyterHub is running" not in (tmp_path / "hub.log").read_text() and time.monotonic() < deadline:
+            assert hub.poll() is None, (tmp_path / "hub.log").read_text()[-3000:]
+            time.sleep(0.5)
+        base = f"http://127.0.0.1:{port}"
+        api(f"{base}/hub/api/users/ana", token, "POST")
+        api(f"{base}/hub/api/users/ana/server", token, "POST")
+        while not api(f"{base}/hub/api/users/ana", token)["servers"].get("", {}).get("ready"):
+            assert time.monotonic() < deadline, "ana's server did not start"
+            time.sleep(0.5)
+        student = api(f"{base}/hub/api/users/ana/tokens", token, "POST", {})["token"]
+        kernel = api(f"{base}/user/ana/api/kernels", student, "POST", {"name": "python3"})
+        assert kernel["id"]
+        assert len(processes_mentioning(str(tmp_path))) >= 3  # the hub, ana's server, her kernel
+        os.killpg(hub.pid, signal.SIGINT)  # Ctrl-C
+        assert hub.wait(timeout=60) == 0
+    finally:
+        if hub.poll() is None:
+            os.killpg(hub.pid, signal.SIGKILL)
+        log.close()
+    output = (tmp_path / "hub.log").read_text()
+    assert "hub: stopped, no process left." in output, output[-3000:]
+    assert processes_mentioning(str(tmp_path)) == [], "make hub left processes behind"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def api(url: str, token: str, method: str = "GET", body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        text = response.read()
+    return json.loads(text) if text else None

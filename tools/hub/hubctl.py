@@ -208,7 +208,7 @@ def main() -> int:
         print(f"hub: HUB_PORT must be a port number from 1 to 65535, not {port_text!r}", file=sys.stderr)
         return 2
     port = int(port_text)
-    workdir = HUB_DIR / "run"
+    workdir = Path(os.environ.get("QIANHAI_HUB_WORKDIR") or HUB_DIR / "run")  # another folder: tests only
     workdir.mkdir(parents=True, exist_ok=True)
     lock = (workdir / "hub.lock").open("w")  # held while this hub runs; the system frees it when it exits
     try:
@@ -224,7 +224,8 @@ def main() -> int:
         repository = str(bare)
         print(f"hub: serving this checkout's last commit ({commit[:10]}) from the git repository {bare}")
         print("hub: (uncommitted changes are not served; commit, then stop and start the hub again)")
-    hub = Hub(workdir, repository, ip=ip, port=port)
+    hub = Hub(workdir, repository, ip=ip, port=port,
+              service_token=os.environ.get("QIANHAI_HUB_SERVICE_TOKEN"))  # tests drive the hub's API with it
     stop = lambda *_: (_ for _ in ()).throw(KeyboardInterrupt)  # noqa: E731 - SIGTERM stops like Ctrl-C
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with Ctrl-C ignored
