@@ -1,8 +1,9 @@
-"""The class on a real JupyterHub (tools/hub/): a short `make classroom` (two students) on this machine, and
-the sizing figures and Kubernetes values derived from the measured classes.
+"""The class on a real JupyterHub (tools/hub/): a short `make classroom` (two students) on this machine, Ctrl-C
+on `make hub` with a student's kernel running, and the sizing figures and Kubernetes values derived from the
+measured classes.
 
-The classroom run needs Node.js for JupyterHub's proxy. Without it the test is skipped, with the reason,
-unless QIANHAI_REQUIRE_BROWSER=1 (set by .ci/run, which installs Node): then it fails. The first run
+The hub tests need Node.js for JupyterHub's proxy. Without it they are skipped, with the reason,
+unless QIANHAI_REQUIRE_BROWSER=1 (set by .ci/run, which installs Node): then they fail. The first run
 installs the hub into .hub/ (PyPI and npm, 1.5 to 3 minutes on this machine); later runs reuse it (tools/hub/install.sh).
 """
 

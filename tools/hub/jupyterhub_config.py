@@ -28,7 +28,7 @@ c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{env['QIANHAI_HUB_PROXY_API
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 
 # A workshop login: any name, one shared password (printed by `make hub`), and a teacher account with the
-# admin panel. Not for accounts that must outlive the class: see notebooks/instructor/hub.md.
+# admin panel. Not for accounts that must outlive the class: see notebooks/instructor/README.md.
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = env["QIANHAI_HUB_PASSWORD"]
 c.SharedPasswordAuthenticator.admin_password = env["QIANHAI_HUB_ADMIN_PASSWORD"]
