@@ -63,7 +63,9 @@ class Student:
     error: str = ""
 
 
-class Class:
+class Classroom:
+    """The students' side: every request a browser (or JupyterLab) would send, to 127.0.0.1 only."""
+
     def __init__(self, hub: hubctl.Hub, service_token: str):
         self.hub = hub
         self.service_token = service_token
@@ -153,7 +155,6 @@ class Class:
         if not phases or phases[-1] != "finished":
             detail = next((e for e in events if e.get("phase") == "error"), events[-1:] or "no event")
             raise RuntimeError(f"nbgitpuller did not finish: {detail}")
-        return events
 
     async def run_notebook(self, student: Student, cells: list) -> None:
         """Open notebook 01 (contents + sessions API) and run every code cell over the kernel websocket,
@@ -286,7 +287,7 @@ def teacher_pushes(bare: Path, workdir: Path) -> str:
     return hubctl.git("rev-parse", "HEAD", cwd=clone)
 
 
-async def run_class(klass: Class, students: list[Student], bare: Path, workdir: Path) -> None:
+async def run_class(room: Classroom, students: list[Student], bare: Path, workdir: Path) -> None:
     import nbformat
 
     published = hubctl.git("--git-dir", str(bare), "show", f"{hubctl.BRANCH}:notebooks/{LESSON}")
@@ -299,11 +300,11 @@ async def run_class(klass: Class, students: list[Student], bare: Path, workdir: 
             if not student.error:
                 student.error = describe(error)
 
-    await asyncio.gather(*(guarded(klass.attend(s, cells), s) for s in students))
+    await asyncio.gather(*(guarded(room.attend(s, cells), s) for s in students))
     present = [s for s in students if s.notebook_ok]
-    await asyncio.gather(*(guarded(klass.edit(s), s) for s in present))
+    await asyncio.gather(*(guarded(room.edit(s), s) for s in present))
     commit = teacher_pushes(bare, workdir)
-    await asyncio.gather(*(guarded(klass.check_update(s, commit, klass.hub.homes / s.name), s) for s in present))
+    await asyncio.gather(*(guarded(room.check_update(s, commit, room.hub.homes / s.name), s) for s in present))
 
 
 def describe(error: BaseException) -> str:
@@ -384,11 +385,11 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as error:
             print(f"classroom: the hub did not start: {error}", file=sys.stderr)
             return 1
-        klass = Class(hub, service_token)
+        room = Classroom(hub, service_token)
 
         async def bounded():
             try:
-                await asyncio.wait_for(run_class(klass, students, bare, args.workdir), timeout)
+                await asyncio.wait_for(run_class(room, students, bare, args.workdir), timeout)
             except asyncio.TimeoutError:
                 for s in students:
                     if not s.error and not (s.edit_kept and s.update_arrived):

@@ -15,7 +15,6 @@ import fcntl
 import getpass
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
