@@ -326,7 +326,7 @@ def report(students: list[Student], hub_mb: float, elapsed: float) -> dict:
     print("\n".join(rows))
     charts = sorted(s.timings["first chart"] for s in students if s.chart)
     peak = max((s.memory_mb for s in students if s.notebook_ok), default=0.0)
-    cpu = statistics.median([s.cpu_s for s in students if s.notebook_ok] or [float("nan")])
+    cpu = statistics.median([s.cpu_s for s in students if s.notebook_ok] or [0.0])
     edits = sum(s.edit_kept and s.update_arrived and bool(s.renamed_file) for s in students)
     renamed = next((s.renamed_file for s in students if s.renamed_file), "")
     print(f"hub + proxy: {hub_mb:.0f} MB peak; whole run {elapsed:.0f} s; load average at the end "
@@ -334,12 +334,13 @@ def report(students: list[Student], hub_mb: float, elapsed: float) -> dict:
     print(f"edit check: {edits}/{n} students kept their own version of the line the teacher also changed, "
           f"received the teacher's other change, and found their clashing {NOTES} renamed "
           f"(e.g. {renamed or '—'}) next to the teacher's")
-    median = statistics.median(charts) if charts else float("nan")
-    worst = max(charts) if charts else float("nan")
-    summary = (f"classroom: {len(charts)}/{n} students saw notebook 01's first chart; median {median:.1f} s, "
-               f"max {worst:.1f} s; peak memory {peak:.0f} MB per student")
-    return {"summary": summary, "students": n, "saw_chart": len(charts), "median_s": round(median, 1),
-            "max_s": round(worst, 1), "peak_mb_per_student": round(peak), "cpu_s_per_student": round(cpu, 1),
+    median = round(statistics.median(charts), 1) if charts else None
+    worst = round(max(charts), 1) if charts else None
+    shown = lambda value: "n/a" if value is None else f"{value:.1f}"  # noqa: E731 - nobody saw a chart
+    summary = (f"classroom: {len(charts)}/{n} students saw notebook 01's first chart; median {shown(median)} s, "
+               f"max {shown(worst)} s; peak memory {peak:.0f} MB per student")
+    return {"summary": summary, "students": n, "saw_chart": len(charts), "median_s": median,
+            "max_s": worst, "peak_mb_per_student": round(peak), "cpu_s_per_student": round(cpu, 1),
             "hub_proxy_mb": round(hub_mb), "edits_kept": edits,
             "run_s": round(elapsed), "per_student": [asdict(s) | {"token": "", "cookies": {}} for s in students]}
 

@@ -48,7 +48,7 @@ def memory(sizing: dict) -> dict[str, str]:
 def capacity(sizing: dict) -> int:
     """The largest measured class in which every student saw the first chart within the budget."""
     fits = [run["students"] for run in runs(sizing)
-            if run["saw_chart"] == run["students"] and run["max_s"] <= FIRST_CHART_BUDGET_S]
+            if run["saw_chart"] == run["students"] and (run["max_s"] or 0) <= FIRST_CHART_BUDGET_S]
     return max(fits, default=0)
 
 
@@ -57,8 +57,9 @@ def table(sizing: dict) -> str:
             "(server + kernel) | CPU time per student | hub + proxy | edit survived the pull | "
             "load average before (1, 5, 15 min) | measured |", "|---" * 10 + "|"]
     for run in runs(sizing):
-        rows.append(f"| {run['students']} | {run['saw_chart']}/{run['students']} | {run['median_s']:.1f} s | "
-                    f"{run['max_s']:.1f} s | {run['peak_mb_per_student']} MB | {run['cpu_s_per_student']:.1f} s | "
+        seconds = lambda value: "—" if value is None else f"{value:.1f} s"  # noqa: E731 - no chart seen
+        rows.append(f"| {run['students']} | {run['saw_chart']}/{run['students']} | {seconds(run['median_s'])} | "
+                    f"{seconds(run['max_s'])} | {run['peak_mb_per_student']} MB | {run['cpu_s_per_student']:.1f} s | "
                     f"{run['hub_proxy_mb']} MB | "
                     f"{run['edits_kept']}/{run['students']} | {run['load_average']} | {run['date']} |")
     machine = runs(sizing)[-1]
@@ -66,7 +67,7 @@ def table(sizing: dict) -> str:
     students = lambda n: f"{n} student" + ("" if n == 1 else "s")  # noqa: E731
     by_memory = (machine["memory_gb"] * 1024 - machine["hub_proxy_mb"]) // per_student_mb(sizing)
     cpu_s = max(run["cpu_s_per_student"] for run in runs(sizing))
-    by_processor = int(machine["cores"] * FIRST_CHART_BUDGET_S // cpu_s)
+    by_processor = int(machine["cores"] * FIRST_CHART_BUDGET_S // cpu_s) if cpu_s else 0
     rows += ["", f"Measured by `make classroom STUDENTS=N RECORD=1` on one machine with {machine['cores']} cores "
              f"and {machine['memory_gb']} GB of memory, shared with other work while it ran (the load "
              "average column: on 2 cores, anything above 2 means the class waited for the processor). "
