@@ -28,6 +28,7 @@ import yaml
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools" / "hub"))
+import hubctl  # noqa: E402
 import sizing  # noqa: E402
 
 from qianhai.course import nbgitpuller_link  # noqa: E402
@@ -134,8 +135,7 @@ def test_make_hub_stops_every_student_server_and_kernel_on_ctrl_c(tmp_path, hub_
     the whole foreground process group, must leave no process behind."""
     token = secrets.token_hex(32)
     bare = tmp_path / "published" / "course"
-    subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(bare)], check=True)
-    subprocess.run(["git", "push", "--quiet", str(bare), "HEAD:refs/heads/main"], cwd=ROOT, check=True)
+    hubctl.publish_checkout(bare)
     port = free_port()
     env = dict(os.environ, HUB_PORT=str(port), COURSE_REPO=str(bare), QIANHAI_HUB_WORKDIR=str(tmp_path / "run"),
                QIANHAI_HUB_SERVICE_TOKEN=token)

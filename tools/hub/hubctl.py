@@ -55,6 +55,9 @@ def publish_checkout(bare: Path, source: Path = ROOT) -> str:
     if not (bare / "HEAD").exists():
         bare.parent.mkdir(parents=True, exist_ok=True)
         git("init", "--quiet", "--bare", f"--initial-branch={BRANCH}", str(bare))
+        # A shallow checkout (CI's usual clone) can only publish its commit if the bare repository accepts
+        # shallow history.
+        git("config", "receive.shallowUpdate", "true", cwd=bare)
     commit = git("rev-parse", "HEAD", cwd=source)
     git("push", "--quiet", "--force", str(bare), f"{commit}:refs/heads/{BRANCH}", cwd=source)
     return commit
