@@ -73,7 +73,7 @@ class Classroom:
         host = urlsplit(hub.url).hostname
         assert host == "127.0.0.1", f"the classroom talks to 127.0.0.1 only, not {host}"
 
-    async def call(self, method: str, path: str, token: str | None = None, body=None, timeout: float = 60,
+    async def call(self, method: str, path: str, token: str | None = None, body=None, timeout: float = 600,
                    follow: bool = True, raw: bool = False, cookies: dict | None = None, form: str | None = None):
         if cookies is not None:  # a browser's request: cookies instead of a token
             headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
@@ -85,9 +85,13 @@ class Classroom:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if data is None and method in ("POST", "PUT", "PATCH"):
             data = ""
+        # No shorter limit than the class's own (a browser waits too): a loaded machine is slow, not broken.
         request = HTTPRequest(self.hub.url + path, method=method, headers=headers, body=data,
-                              request_timeout=timeout, follow_redirects=follow)
-        response = await self.http.fetch(request, raise_error=follow)
+                              connect_timeout=timeout, request_timeout=timeout, follow_redirects=follow)
+        try:
+            response = await self.http.fetch(request, raise_error=follow)
+        except HTTPClientError as error:  # name the request: "Timeout during request" alone says nothing
+            raise RuntimeError(f"{method} {path.split('?', 1)[0]}: {error}") from error
         if cookies is not None:
             for header in response.headers.get_list("Set-Cookie"):
                 key, _, value = header.split(";", 1)[0].partition("=")
@@ -149,7 +153,7 @@ class Classroom:
         if b"nbgitpuller" not in page.body:
             raise RuntimeError("the git-pull page is not nbgitpuller's")
         stream = await self.call("GET", f"/user/{student.name}/git-pull/api?{query}", token=student.token,
-                                 raw=True, timeout=180)
+                                 raw=True)
         events = [json.loads(line[5:]) for line in stream.body.decode().splitlines() if line.startswith("data:")]
         phases = [event.get("phase") for event in events]
         if not phases or phases[-1] != "finished":
@@ -170,7 +174,8 @@ class Classroom:
         session_id = uuid.uuid4().hex
         ws_url = self.hub.url.replace("http://", "ws://") + \
             f"/user/{name}/api/kernels/{session['kernel']['id']}/channels?session_id={session_id}"
-        ws = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}))
+        ws = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": f"token {token}"},
+                                                 connect_timeout=600, request_timeout=600))
         try:
             pending = {}
             for source in code:
@@ -376,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     students = [Student(f"student{i:02d}") for i in range(1, args.students + 1)]
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with Ctrl-C ignored
-    print(f"classroom: {args.students} students, course at commit {commit[:10]}, load average {' '.join(load_before)},"
+    print(f"classroom: {args.students} student{'s' if args.students > 1 else ''}, course at commit {commit[:10]}, load average {' '.join(load_before)},"
           f" time limit {timeout:.0f} s", flush=True)
     started = time.monotonic()
     result = None
