@@ -70,7 +70,9 @@ def table(sizing: dict) -> str:
     by_processor = int(machine["cores"] * FIRST_CHART_BUDGET_S // cpu_s) if cpu_s else 0
     rows += ["", f"Measured by `make classroom STUDENTS=N RECORD=1` on one machine with {machine['cores']} cores "
              f"and {machine['memory_gb']} GB of memory, shared with other work while it ran (the load "
-             "average column: on 2 cores, anything above 2 means the class waited for the processor). "
+             "average column: on 2 cores, anything above 2 means the class waited for the processor; when "
+             "classes were measured one after another, the 1-minute figure still counts part of the previous "
+             "one). "
              + (f"Largest measured class with every first chart within {FIRST_CHART_BUDGET_S} s: "
                 f"**{students(fits)}**." if fits else
                 f"No measured class had every first chart within {FIRST_CHART_BUDGET_S} s.")
