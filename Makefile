@@ -56,3 +56,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts _site
+
+# make hub, make classroom (kept in their own file: tools/hub/hub.mk)
+include tools/hub/hub.mk
