@@ -49,7 +49,7 @@ def tiny_package(tmp_path, monkeypatch):
         "title": "Towns",
         "scope": "test",
         "vintage": "test",
-        "sources": [{"id": "X1", "title": "One"}, {"id": "X2", "title": "Two"}],
+        "sources": [{"id": "X1", "title": "One", "kind": "official"}, {"id": "X2", "title": "Two", "kind": "press"}],
         "schema": {
             "fields": [
                 {"name": "town", "type": "string", "constraints": {"required": True, "enum": ["Alpha", "Beta"]}},

@@ -3,6 +3,7 @@ fractions and from data/qianhai_finance_facts.csv and data/crossborder_rmb_loans
 
 from __future__ import annotations
 
+import html
 import math
 
 import pytest
@@ -260,6 +261,24 @@ def test_loan_calculator_bad_typing_keeps_result(box, typed, words):
     twin.text.value = typed
     assert words in calc.inputs.last
     assert calc.last.total == pytest.approx(3.0)  # 100 × 1.5% × 2, unchanged
+
+
+def shown(calc):
+    return html.unescape(calc.inputs.widget.value)
+
+
+def test_a_bad_box_keeps_its_message_and_says_which_value_is_used():
+    """A bad amount's message stays while another box is edited, and names the amount the result uses."""
+    calc = LoanSavingCalculator(amount_m=100, years=2, offshore_pct=4.5, onshore_pct=6)
+    calc.amount.text.value = "abc"
+    calc.offshore.text.value = "4"  # valid: 100 × (6% − 4%) × 2 = 4
+    assert calc.last.total == pytest.approx(4.0)
+    assert "'abc' is not a number" in shown(calc)
+    assert "the result uses the last good value, 100 million CNY" in shown(calc)
+    calc.onshore.text.value = "x"  # a second bad box: both messages are shown
+    assert "'abc'" in shown(calc) and "'x'" in shown(calc)
+    calc.amount.text.value = "100"  # corrected: only the amount's message goes
+    assert "'abc'" not in shown(calc) and "'x'" in shown(calc)
 
 
 def test_loan_calculator_extremes_do_not_raise():

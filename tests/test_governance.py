@@ -284,6 +284,9 @@ def test_inspection_explorer_callbacks():
         assert ex.last == before and "Inspection budget" in ex.messages.last
     ex.targeting.text.value = "0"
     assert ex.last.targeted == 0 and ex.last == simulate_inspections(300, 0)
+    # the budget box still shows "1e308": its message stays, naming the budget the result uses
+    assert "the result uses the last good value, 300 inspections" in ex.messages.last
+    ex.budget.text.value = "300"
     assert ex.messages.last == ""
     ex.targeting.slider.value = 100
     assert ex.last.targeted == 300 and "300 targeted" in ex.result.value

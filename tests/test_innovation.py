@@ -274,8 +274,12 @@ def test_diffusion_explorer_callbacks():
     assert "below 0" in ex.messages.last and ex.last.seed == 2020
     ex.seed.value = "nan"
     assert "not a finite number" in ex.messages.last
-    ex.seed.value = "7"
-    assert ex.last.seed == 7 and ex.messages.last == ""
+    ex.seed.value = "7"  # the seed's message goes; the two boxes still showing bad text keep theirs
+    assert ex.last.seed == 7 and "Random seed" not in ex.messages.widget.value
+    assert "above 100" in ex.messages.widget.value and "&#x27;abc&#x27;" in ex.messages.widget.value
+    ex.adoption.text.value = "60"
+    ex.evaluation.text.value = "30"
+    assert ex.messages.last == ""
     assert ex.last.replicated_ids == simulate_diffusion(100, 10, 0.3, 0.6, 7).replicated_ids
     assert ex.ax.get_ylim()[1] == pytest.approx(105)  # 100 pilots x 1.05
 

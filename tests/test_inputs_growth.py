@@ -42,6 +42,19 @@ def test_parse_bad_years(raw, words):
     assert "Type a whole number from 1979 to 2023" in str(err.value)
 
 
+@pytest.mark.parametrize("raw, expected", [("4,195,000", 4195000), ("1,998", 1998), ("-12,000.5", -12000.5),
+                                           ("1,000,000.25", 1000000.25)])
+def test_commas_between_groups_of_three_digits_are_thousands(raw, expected):
+    assert parse_number(raw, label="Amount") == expected
+
+
+@pytest.mark.parametrize("raw", ["2,5", "0,5", "1,0,0", "5,5", "12,34", "1,0000", ",5", "1,234,5", "1,5e3"])
+def test_other_commas_ask_for_a_decimal_point(raw):
+    """'2,5' is 2.5 where the comma is the decimal mark: reading it as 25 would be a silent tenfold error."""
+    with pytest.raises(InputProblem, match="use a point for decimals"):
+        parse_number(raw, label="Growth", unit="%")
+
+
 def test_cagr_by_hand():
     # 100 -> 121 over 2 years: 1.21 ** 0.5 = 1.1, so 10% a year.
     assert cagr(100, 121, 2) == pytest.approx(0.10)

@@ -71,7 +71,10 @@ def test_wrong_type(tiny_package):
 
 def test_bad_date(tiny_package):
     edit(tiny_package, "1980-01-01", "1980-13-01")
-    with pytest.raises(DataError, match=r"row 3, column 'founded': expected a date"):
+    with pytest.raises(DataError, match=r"row 3, column 'founded': '1980-13-01' is not a real date: month 13"):
+        load("towns")
+    edit(tiny_package, "1980-13-01", "1980-1-1")
+    with pytest.raises(DataError, match=r"row 3, column 'founded': expected a date written YYYY-MM-DD, found '1980-1-1'"):
         load("towns")
 
 

@@ -95,12 +95,14 @@ def four_readings(data_copy):
 def test_groups_by_debate_in_order_of_first_appearance_and_escapes_every_text(four_readings):
     # 01 is served by rows AAA (Debate One), BBB (Debate Two) and CCC (Debate One): Debate One comes first
     # (its first row, AAA, is row 1) and holds AAA then CCC in file order; Debate Two holds BBB. The DOI row
-    # links to doi.org and gets no web page; '&' and '<...>' are escaped as HTML entities, in the URL too.
+    # links to doi.org and gets no web page; '&' and '<...>' in data text are escaped as HTML entities and the
+    # Markdown characters '(' ')' are backslash-escaped (display.markdown_text); a link is live only for http(s),
+    # where '&' stays as written in the address (display.markdown_link).
     note = readings_for("01_shenzhen_sez")
     assert note.markdown == (
         "**Debate One**\n"
         "\n"
-        "- Doe, Jane (2001). *Zones &amp; &lt;cities&gt;*. Journal A 1(2): 3-4. "
+        "- Doe, Jane (2001). *Zones &amp; &lt;cities&gt;*. Journal A 1\\(2\\): 3-4. "
         "[doi:10.1234/abc](https://doi.org/10.1234/abc)  \n"
         "  Argues A &amp; B.\n"
         "- Poe, Pam (2003). *Paper C*. Series C. [web page](https://example.org/c)  \n"
@@ -108,7 +110,7 @@ def test_groups_by_debate_in_order_of_first_appearance_and_escapes_every_text(fo
         "\n"
         "**Debate Two**\n"
         "\n"
-        "- Roe, Rick (2002). *Book B*. Press B. ISBN 978-1-23-456789-0. [web page](https://example.org/b?x=1&amp;y=2)  \n"
+        "- Roe, Rick (2002). *Book B*. Press B. ISBN 978-1-23-456789-0. [web page](https://example.org/b?x=1&y=2)  \n"
         "  Argues C."
     )
 
@@ -139,3 +141,15 @@ def test_unknown_notebook_is_named_with_the_ones_that_have_readings(four_reading
     # '01_shenzhen' is a prefix of a real slug: it must not match part of one.
     with pytest.raises(ValueError, match=r"notebooks with readings: 01_shenzhen_sez, 07_evaluation, 08_golden_decade"):
         readings_for(bad)
+
+
+def test_a_reading_address_that_is_not_http_is_never_a_live_link(data_copy):
+    # issue 16.2: only http(s) links built by the package are live; '[x](javascript:...)' in data stays text.
+    # (the descriptor's url pattern already refuses a non-http address, so the attempt goes through the title)
+    rows = ROWS.replace("Paper C", "[click](javascript:alert(1))")
+    (data_copy / "readings.csv").write_text(rows, encoding="utf-8")
+    (data_copy / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(data_copy)),
+                                                encoding="utf-8")
+    markdown = readings_for("01_shenzhen_sez").markdown
+    assert "](javascript" not in markdown and "[click]" not in markdown
+    assert "\\[click\\]\\(javascript\\:alert\\(1\\)\\)" in markdown

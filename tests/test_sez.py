@@ -64,16 +64,17 @@ def test_with_gaps_inserts_nan_rows():
 
 
 def test_usd_conversion_by_hand(gdp, fx):
-    # first_release 2017 = 22490.1 (100 million CNY); 6.7569 CNY per USD -> 22490.1 / 67.569 = 332.85 bn USD
+    # first_release 2017 = 22400 (100 million CNY, '2.24 trillion yuan' as announced, PR05); 6.7569 CNY per USD
+    # -> 22400 / 67.569 = 331.51 bn USD
     series = vintage_series(gdp, "first_release")
     usd = to_usd_bn(series, fx.set_index("year")["cny_per_usd"])
-    assert usd[2017] == pytest.approx(332.85, abs=0.01)
+    assert usd[2017] == pytest.approx(331.51, abs=0.01)
 
 
 def test_overtake_depends_on_vintage(gdp, hk, fx):
     # Hong Kong 2016 = 320.86, 2017 = 341.273, 2018 = 361.731 bn USD.
     # revised 2016: 20685.74 / 66.40 = 311.5 (behind); 2017: 23280.27 / 67.569 = 344.5 (ahead) -> 2017.
-    # first release 2017: 332.85 (behind); 2018: 24221.98 / 66.09 = 366.5 (ahead) -> 2018.
+    # first release 2017: 331.51 (behind); 2018: 24221.98 / 66.09 = 366.5 (ahead) -> 2018.
     hk_usd = hk.set_index("year")["gdp_usd_bn"]
     rate = fx.set_index("year")["cny_per_usd"]
     revised = overtake(to_usd_bn(vintage_series(gdp, "yearbook_revised"), rate), hk_usd, "r")

@@ -79,9 +79,10 @@ def test_parse_date_object(bounds):
     ("   ", "the box is empty"),
     ("abc", "'abc' is not a date"),
     ("2015", "only a year; add a month, e.g. 2015-06"),
-    ("2015-13", "not a real calendar date"),
-    ("2015-02-30", "not a real calendar date"),
-    ("0000-01", "not a real calendar date"),
+    ("2015-13", "not a real date (month 13 does not exist)"),
+    ("2015-02-30", "not a real date (February 2015 has 28 days)"),  # 2015 is not a leap year
+    ("0000-01", "not a real date (year 0 is outside 1 to 9999)"),
+    ("２０１５-０６", "is not a date"),  # full-width digits: the data and the boxes read ASCII digits only
     ("2007-12", "outside the timeline, which runs from 2008-01 to 2025-06"),
     ("2025-07", "outside the timeline"),
     ("2030-01-01", "outside the timeline"),

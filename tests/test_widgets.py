@@ -77,7 +77,8 @@ def test_multiple_choice_rejects_answer_not_in_options():
 @pytest.mark.parametrize(
     "typed, correct, words",
     [("10", True, "Right"), ("10.4", True, "Right"), ("11", False, "too high"), ("9", False, "too low"),
-     ("ten", None, "not a number"), ("", None, "empty"), ("inf", None, "finite"), ("<b>", None, "not a number")],
+     ("ten", None, "not a number"), ("", None, "empty"), ("inf", None, "finite"), ("<b>", None, "not a number"),
+     ("5,5", None, "use a point for decimals"), ("1,0", None, "use a point for decimals")],
 )
 def test_numeric_answer(typed, correct, words):
     q = NumericAnswer("How many?", answer=10, tolerance=0.5, unit="years", why="Because ten.")
@@ -85,6 +86,14 @@ def test_numeric_answer(typed, correct, words):
     result = q.check()
     assert result.correct is correct and words in result.text
     assert "<b>" not in q.feedback.value
+
+
+def test_a_decimal_comma_in_a_typed_box_is_refused_not_read_as_thousands():
+    """'2,5' typed for a growth rate of 2.5% must not become 25%: the slider stays, a message explains."""
+    twin = TwinSlider("Growth", minimum=0, maximum=30, value=5, integer=False, unit="%")
+    twin.text.value = "2,5"
+    assert twin.value == 5
+    assert "use a point for decimals" in twin.messages.widget.value
 
 
 def test_quiz_panel():

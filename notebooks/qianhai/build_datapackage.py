@@ -1,21 +1,21 @@
 """Assemble ``data/datapackage.json`` from ``data/descriptors/*.json``.
 
-Adds each file's size, sha256 and a fingerprint (a short hash per row and per column) so that the
-loader can say *where* a file was edited. Run it with ``make data``; ``--check`` exits 1 if the
-committed package is stale.
+Checks each file against its schema first (``validation.check_file``: a file that is not valid, or whose
+path leaves ``data/``, is never recorded), then adds its size, sha256 and a fingerprint (a short hash per
+row and per column) so that the loader can say *where* a valid file was edited. Run it with ``make data``;
+``--check`` exits 1 if the committed package is stale.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from qianhai.data import DATA_DIR, PACKAGE_FILE, column_fingerprint, row_fingerprint
+from qianhai.data import DATA_DIR, PACKAGE_FILE, SOURCE_KINDS, column_fingerprint, row_fingerprint
+from qianhai.validation import DataError, check_file
 
 PACKAGE_HEADER: dict[str, Any] = {
     "name": "qianhai-model-course-data",
@@ -38,12 +38,35 @@ PACKAGE_HEADER: dict[str, Any] = {
 }
 
 
+class DescriptorError(ValueError):
+    """A descriptor breaks a rule of data/README.md."""
+
+
+def check_source_kinds(descriptor: dict[str, Any], shown: str) -> None:
+    """Every source entry says what kind of publication it is (data/README.md, "Kinds of source")."""
+    for number, source in enumerate(descriptor.get("sources", []), start=1):
+        kind = source.get("kind")
+        if kind not in SOURCE_KINDS:
+            found = "no kind" if kind is None else f"kind {kind!r}"
+            raise DescriptorError(f"{shown}, source {number} ({source.get('id', 'no id')}): {found}; "
+                                  f"expected one of {', '.join(SOURCE_KINDS)}.")
+
+
 def build(folder: Path = DATA_DIR) -> dict[str, Any]:
     resources = []
     for descriptor_path in sorted((folder / "descriptors").glob("*.json")):
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-        raw = (folder / descriptor["path"]).read_bytes()
-        rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+        check_source_kinds(descriptor, f"data/descriptors/{descriptor_path.name}")
+        path = folder / descriptor["path"]
+        shown = f"data/{descriptor['path']}"
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise DataError(f"{shown}: the path leads outside the data folder (a symlink or '..'); "
+                            "data files must be inside data/.")
+        if not path.is_file():
+            raise DataError(f"{shown}: {'file is missing' if not path.exists() else 'not a file (a folder?)'} "
+                            f"(named by {descriptor_path.name}).")
+        raw = path.read_bytes()
+        rows = check_file(raw, descriptor, shown)
         header, body = rows[0], rows[1:]
         descriptor["bytes"] = len(raw)
         descriptor["hash"] = "sha256:" + hashlib.sha256(raw).hexdigest()
@@ -64,7 +87,11 @@ def render(package: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     target = DATA_DIR / PACKAGE_FILE
-    text = render(build())
+    try:
+        text = render(build())
+    except (DescriptorError, DataError) as err:
+        print(f"make data: nothing written. {err}", file=sys.stderr)
+        return 1
     if "--check" in argv:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:

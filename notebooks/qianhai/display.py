@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 
 
 class Note:
@@ -29,8 +30,31 @@ def escape_dollars(markdown: str) -> str:
 
 
 def escape(text: object) -> str:
-    """Escape anything a student typed before it is echoed back inside HTML."""
+    """Text (typed by a student, or from a data file or descriptor) made safe to put inside HTML."""
     return html.escape(str(text), quote=True)
+
+
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()!|~@$])")
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|javascript|data|file|vbscript)(?=:)|\b(www)(?=\.)")
+
+
+def markdown_text(text: object) -> str:
+    """Text from data made inert inside Markdown, on one line: HTML escaped (as ``escape``), and every
+    character that could start a link, an image, code, emphasis or a table cell backslash-escaped, with bare
+    addresses broken so that no renderer turns them into links. It reads the same once rendered."""
+    flat = " ".join(html.escape(str(text), quote=False).split())
+    flat = _MARKDOWN_SYNTAX.sub(r"\\\1", flat)
+    return _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + "\\", flat)
+
+
+def markdown_link(title: object, url: object) -> str:
+    """A link the package builds from a source's address: live only for an http(s) address; anything else
+    (``javascript:``, ``data:``, a file) is shown as text after the title."""
+    shown = markdown_text(title)
+    if isinstance(url, str) and re.fullmatch(r"https?://[^\s<>\"]+", url.strip()):
+        safe = urllib.parse.quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._")
+        return f"[{shown}]({safe})"
+    return f"{shown} ({markdown_text(url)})" if url else shown
 
 
 def message_html(text: str, kind: str = "info") -> str:

@@ -24,7 +24,6 @@ Monotonic properties the tests check (and the notebook states):
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from qianhai.charts import MODEL_LINE, PALETTE, finish, new_figure, nice_ceiling
-from qianhai.display import Note, escape
+from qianhai.display import Note, escape, markdown_text
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
 
@@ -155,15 +154,12 @@ def side_by_side(facts: pd.DataFrame, not_found: list[str] | None = None) -> pd.
 
 def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None) -> Note:
     """A table whose long text wraps (markdown), with the same content as plain text for nbval and
-    screen readers. Every cell is escaped: the data are text, not markup."""
+    screen readers. Every cell is data text, made inert (``markdown_text``): no markup, links or images."""
     columns = columns or list(frame.columns)
 
-    def cell(value: object) -> str:
-        return html.escape(_text(value), quote=False).replace("|", "\\|").replace("\n", " ")
-
-    head = "| " + " | ".join(cell(c) for c in columns) + " |"
+    head = "| " + " | ".join(markdown_text(_text(c)) for c in columns) + " |"
     rule = "|" + "|".join("---" for _ in columns) + "|"
-    body = ["| " + " | ".join(cell(r[c]) for c in columns) + " |" for _, r in frame.iterrows()]
+    body = ["| " + " | ".join(markdown_text(_text(r[c])) for c in columns) + " |" for _, r in frame.iterrows()]
     plain = "\n".join(" | ".join(_text(r[c]) for c in columns) for _, r in frame.iterrows())
     return Note("\n".join([head, rule, *body]), " | ".join(columns) + "\n" + plain)
 

@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
+from qianhai.display import escape
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
 
@@ -247,7 +248,7 @@ class EditionPicker:
         self.label.xy = (year, summary.measures)
         self.label.set_text(str(summary.measures))
         self.ax.set_title(f"Negative lists: {summary.label}", loc="left")
-        self.result.value = f"<b>{_escape(summary.sentence())}</b>"
+        self.result.value = f"<b>{escape(summary.sentence())}</b>"
         ftz = self.table[self.table["list_type"] == "ftz_pilot"]
         nat = self.table[(self.table["list_type"] == "nationwide") & self.table["counts_special_measures"]]
         self.chart.alt = (
@@ -274,12 +275,6 @@ def wide(frame: pd.DataFrame, colwidth: int = 240) -> None:
 
     with pd.option_context("display.max_colwidth", colwidth):
         display(frame)
-
-
-def _escape(text: str) -> str:
-    from qianhai.display import escape
-
-    return escape(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -604,7 +599,7 @@ class DiffusionExplorer:
         self.expected_line.set_data(steps, run.expected_replicated)
         self.ax.set_xlim(0, 5 * math.ceil(max(run.years, 1) / 5))  # in steps of 5 years: steady while dragging
         self.ax.set_ylim(0, run.pilots * 1.05)
-        self.result.value = f"<b>{_escape(run.sentence())}</b>"
+        self.result.value = f"<b>{escape(run.sentence())}</b>"
         self.chart.alt = (
             f"Teaching-model output, not data. Lines over {run.years} years for {run.pilots} model reforms with "
             f"evaluation share {run.evaluation_share:.0%} a year and adoption rate {run.adoption_rate:.0%}: "

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
+
+
+THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
 
 
 class InputProblem(ValueError):
@@ -20,15 +24,22 @@ def parse_number(
 ) -> float | int:
     """Turn typed text (or a number) into a finite number within [minimum, maximum].
 
-    Raises InputProblem with a message that says what was wrong and what to type instead.
+    Commas are read only as thousands separators between groups of three digits ('4,195,000'); any
+    other comma ('2,5', '0,5', '1,0,0') is refused with a hint to use a point for decimals. Raises
+    InputProblem with a message that says what was wrong and what to type instead.
     """
     span = _span(minimum, maximum, unit)
     hint = f"Type {'a whole number' if integer else 'a number'}{span}."
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise InputProblem(f"{label}: expected a number, not {type(raw).__name__}. {hint}")
-    text = raw.strip().replace(",", "").replace("_", "") if isinstance(raw, str) else raw
+    text = raw.strip().replace("_", "") if isinstance(raw, str) else raw
     if text == "":
         raise InputProblem(f"{label}: the box is empty. {hint}")
+    if isinstance(text, str) and "," in text:
+        if not THOUSANDS.fullmatch(text):  # '2,5' is two and a half to much of the world, not 25
+            raise InputProblem(f"{label}: in {_short(raw)!r}, use a point for decimals (2.5); a comma may only "
+                               f"separate groups of three digits (4,195,000). {hint}")
+        text = text.replace(",", "")
     try:
         value = float(text)
     except (TypeError, ValueError, OverflowError):

@@ -1,12 +1,15 @@
 """The "Debates and readings" section of a notebook, drawn from data/readings.csv.
 
-Every text that comes from the data file is escaped with ``display.escape`` before it goes into Markdown,
-so a title with ``<`` or ``&`` in it is shown as written, never read as HTML."""
+Every text that comes from the data file is made inert with ``display.markdown_text`` before it goes into
+Markdown (a title with ``<``, ``&``, ``[`` or ``*`` in it is shown as written), and a link is live only for an
+http(s) address (``display.markdown_link``)."""
 
 from __future__ import annotations
 
 from qianhai.data import load
-from qianhai.display import Note, escape
+import urllib.parse
+
+from qianhai.display import Note, markdown_link, markdown_text
 
 
 def readings_for(slug: str) -> Note:
@@ -23,10 +26,10 @@ def readings_for(slug: str) -> Note:
     debates = list(dict.fromkeys(rows["debate"]))
     md_lines, plain_lines = [], [f"Debates and readings for {slug}: {len(rows)} works from data/readings.csv."]
     for debate in debates:
-        md_lines += [f"**{escape(debate)}**", ""]
+        md_lines += [f"**{markdown_text(debate)}**", ""]
         plain_lines.append(debate)
         for _, row in rows[rows["debate"] == debate].iterrows():
-            md_lines.append(f"- {_citation_markdown(row)}  \n  {escape(row['annotation'])}")
+            md_lines.append(f"- {_citation_markdown(row)}  \n  {markdown_text(row['annotation'])}")
             plain_lines += [f"  - {_citation_plain(row)}", f"    {row['annotation']}"]
         md_lines.append("")
     return Note("\n".join(md_lines).rstrip("\n"), "\n".join(plain_lines))
@@ -37,13 +40,14 @@ def _present(value) -> bool:
 
 
 def _citation_markdown(row) -> str:
-    text = f"{escape(row['author'])} ({row['year']}). *{escape(row['title'])}*. {escape(row['venue'])}."
+    text = (f"{markdown_text(row['author'])} ({row['year']}). *{markdown_text(row['title'])}*. "
+            f"{markdown_text(row['venue'])}.")
     if _present(row["doi"]):
-        text += f" [doi:{escape(row['doi'])}](https://doi.org/{escape(row['doi'])})"
+        text += " " + markdown_link(f"doi:{row['doi']}", "https://doi.org/" + urllib.parse.quote(row["doi"], safe="/"))
     if _present(row["isbn"]):
-        text += f" ISBN {escape(row['isbn'])}."
+        text += f" ISBN {markdown_text(row['isbn'])}."
     if _present(row["url"]) and not _present(row["doi"]):
-        text += f" [web page]({escape(row['url'])})"
+        text += " " + markdown_link("web page", row["url"])
     return text
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
-from qianhai.display import Note, escape
+from qianhai.display import Note, escape, markdown_text
 from qianhai.growth import cagr
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.ledger import VERDICTS
@@ -430,14 +430,10 @@ def evidence_note(frame: pd.DataFrame) -> Note:
           "|---|---|---|---|"]
     plain = []
     for r in frame.itertuples():
-        evidence = "<br>".join(_cell(x) for x in r[4]) if r[4] else "**none: no source found**"
-        md.append(f"| **{_cell(r.aim)}** ({_cell(r.group)}) | “{_cell(r[3])}” | {evidence} | {_cell(r[5])} |")
+        evidence = "<br>".join(markdown_text(x) for x in r[4]) if r[4] else "**none: no source found**"
+        md.append(f"| **{markdown_text(r.aim)}** ({markdown_text(r.group)}) | “{markdown_text(r[3])}” | {evidence} | {markdown_text(r[5])} |")
         plain.append(f"{r.aim} ({r.group}): " + ("; ".join(r[4]) if r[4] else "no source found") + f". Cannot tell: {r[5]}.")
     return Note("\n".join(md), "\n".join(plain))
-
-
-def _cell(text: object) -> str:
-    return escape(text).replace("|", "/")
 
 
 # --- the claims ledger at the end of the course ---------------------------------------------------------

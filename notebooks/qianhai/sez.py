@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, steady_limits
-from qianhai.display import Note
+from qianhai.display import Note, escape, markdown_text
 from qianhai.growth import cagr, doubling_time
 from qianhai.inputs import InputProblem
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinRange, show_in
@@ -178,7 +178,7 @@ class GrowthExplorer:
         else:
             self.last = growth
             self.messages.clear()
-            self.result.value = f"<b>{growth.sentence()}</b>"
+            self.result.value = f"<b>{escape(growth.sentence())}</b>"
             self.ends.set_data([start, end], [growth.start_value, growth.end_value])
             alt = (f"Shenzhen GDP, vintage {vintage}, {self.scale.value} scale, from "
                    f"{int(series.dropna().index.min())} to {int(series.dropna().index.max())}; "
@@ -231,7 +231,7 @@ class OvertakeExplorer:
         else:
             self.marker.set_alpha(0)
         self.ax.set_title(f"Shenzhen ({vintage}) and Hong Kong GDP", loc="left")
-        self.result.value = f"<b>{result.sentence()}</b>"
+        self.result.value = f"<b>{escape(result.sentence())}</b>"
         covered = sz.dropna()
         span = f"{int(covered.index.min())}–{int(covered.index.max())}" if len(covered) else "no years"
         self.chart.alt = (f"Line chart in billion US dollars from {self.since}: Hong Kong rises gently; "
@@ -270,4 +270,4 @@ def year_spans(years) -> str:
 
 
 def key_number(text: str) -> Note:
-    return Note(f"**{text}**", text)
+    return Note(f"**{markdown_text(text)}**", text)

@@ -2,25 +2,30 @@
 
 Every notebook becomes an HTML page with its saved widget state, rendered by the Jupyter widgets HTML
 manager and RequireJS, both bundled into the site from the npm registry (versions and checksums pinned
-below) — never loaded from a CDN. An index links every notebook, the sources and the glossary.
+below) — never loaded from a CDN. No page loads anything from another host (``outside_references``, checked
+on every build); only links a reader follows lead out. An index links every notebook, the sources and the
+glossary.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
+from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from qianhai.course import LESSONS, NOTEBOOK_DIR
 from qianhai.data import load, package
+from qianhai.display import escape
 from qianhai.sources import sources_note
 
 ROOT = NOTEBOOK_DIR.parent
@@ -76,10 +81,34 @@ def install_assets(tarballs: dict[str, Path], out: Path) -> None:
     out.joinpath("no-mathjax.js").write_text("/* The course writes formulas in Unicode: no maths renderer. */\n")
 
 
+# nbconvert's lab page, minus its two ways out: the Mermaid loader (imported from a CDN when a page has a
+# diagram) and the widget renderer's fall-back to a CDN for widget types it does not bundle (pointed at a
+# folder of this site that does not exist, through the renderer's documented data-jupyter-widgets-cdn).
+OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}
+{%- if "widgets" in nb.metadata -%}
+<script>
+document.addEventListener("DOMContentLoaded", function () {
+  var script = document.createElement("script");
+  script.setAttribute("data-jupyter-widgets-cdn", "no-widget-cdn/");
+  script.src = "embed-amd.js";
+  document.body.appendChild(script);
+});
+</script>
+{%- endif -%}
+{%- endblock jupyter_widgets -%}
+"""
+
+
+def exporter() -> HTMLExporter:
+    return HTMLExporter(template_name="lab", template_file="offline.html.j2",
+                        extra_loaders=[jinja2.DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
+                        require_js_url="require.js", mathjax_url="no-mathjax.js")
+
+
 def export_notebook(path: Path, out: Path) -> Path:
-    exporter = HTMLExporter(template_name="lab", widget_renderer_url="embed-amd.js", require_js_url="require.js",
-                            mathjax_url="no-mathjax.js")
-    body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
+    body, _ = exporter().from_notebook_node(nbformat.read(path, as_version=4))
     nav = ('<nav style="font-family:sans-serif;padding:.5rem 1rem"><a href="index.html">← Course index</a> · '
            '<a href="sources.html">Sources</a> · <a href="glossary.html">Glossary</a></nav>')
     body = body.replace("<main>", "<main>" + nav, 1)
@@ -89,7 +118,7 @@ def export_notebook(path: Path, out: Path) -> Path:
 
 
 def page(title: str, content: str) -> str:
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>'
             f'<body><nav><a href="index.html">Course index</a> · <a href="sources.html">Sources</a> · '
             f'<a href="glossary.html">Glossary</a></nav>{content}</body></html>')
@@ -98,8 +127,8 @@ def page(title: str, content: str) -> str:
 def index_page(exported: list[Path]) -> str:
     have = {p.stem for p in exported}
     rows = "".join(
-        f'<tr><td>{x.slug[:2]}</td><td><a href="{x.slug}.html">{html.escape(x.title)}</a></td>'
-        f"<td>{x.minutes} min</td><td>{html.escape(x.question)}</td></tr>"
+        f'<tr><td>{x.slug[:2]}</td><td><a href="{x.slug}.html">{escape(x.title)}</a></td>'
+        f"<td>{x.minutes} min</td><td>{escape(x.question)}</td></tr>"
         for x in LESSONS if x.slug in have
     )
     return page("The Qianhai Model — course", (
@@ -119,12 +148,48 @@ def sources_page() -> str:
 def glossary_page() -> str:
     glossary = load("glossary")
     rows = "".join(
-        f"<tr><td>{html.escape(str(r.term))}</td><td lang=\"zh\">{html.escape(str(r.chinese))}</td>"
-        f"<td>{html.escape(str(r.pinyin))}</td><td>{html.escape(str(r.definition))}</td></tr>"
+        f"<tr><td>{escape(r.term)}</td><td lang=\"zh\">{escape(r.chinese)}</td>"
+        f"<td>{escape(r.pinyin)}</td><td>{escape(r.definition)}</td></tr>"
         for r in glossary.itertuples()
     )
     return page("Glossary", "<h1>English–Chinese glossary</h1><table><tr><th>Term</th><th>中文</th><th>Pinyin</th>"
                 f"<th>Definition</th></tr>{rows}</table>")
+
+
+OUTSIDE = re.compile(r"(?i)^\s*(?:[a-z][a-z0-9+.-]*:)?//")  # http://, https://, //host, ftp://...
+IN_CODE = re.compile(r"(?i)(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"'`)]*")
+
+
+class _References(HTMLParser):
+    """Every address a page would load: attributes (except the href of a link a reader follows, and XML
+    namespaces, which are names, not requests) and addresses inside inline scripts and styles."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.inside = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.inside = tag if tag in ("script", "style") else ""
+        for name, value in attrs:
+            if value and not (tag == "a" and name == "href") and not name.startswith("xmlns"):
+                if OUTSIDE.match(value) or IN_CODE.search(value) and name in ("style", "srcset"):
+                    self.found.append(f"<{tag} {name}={value[:120]}>")
+
+    def handle_endtag(self, tag):
+        self.inside = ""
+
+    def handle_data(self, data):
+        if self.inside:
+            code = re.sub(r"/\*.*?\*/", "", data, flags=re.S)  # comments (licences, credits) load nothing
+            self.found += [f"<{self.inside}>: {m[:120]}" for m in IN_CODE.findall(code)]
+
+
+def outside_references(page: str) -> list[str]:
+    """Addresses on other hosts that a browser would request while showing ``page``."""
+    parser = _References()
+    parser.feed(page)
+    return parser.found
 
 
 def build(out: Path, cache: Path | None = None) -> list[Path]:
@@ -141,6 +206,10 @@ def build(out: Path, cache: Path | None = None) -> list[Path]:
                        ("glossary.html", glossary_page())):
         out.joinpath(name).write_text(text, encoding="utf-8")
         pages.append(out / name)
+    for written in pages:
+        found = outside_references(written.read_text(encoding="utf-8"))
+        if found:
+            raise SiteError(f"{written.name} would load from another host: {found[:3]}")
     return pages
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from qianhai.data import DataError, resource
-from qianhai.display import Note
+from qianhai.data import VALUE_SOURCE_COLUMNS, WEAK_KINDS, DataError, resource, rows_on_weak_sources, source_ids
+from qianhai.display import Note, markdown_link, markdown_text
+
+KINDS_LEGEND = ("Kind of each source: official (a government, statistics office, court or legislature, on its own site), "
+                "press, academic, other; weak: mirror (a copy of an official or press text elsewhere), code (figures in "
+                "software or data files of a code repository), reference (an encyclopedia).")
 
 
 def sources_for(names: list[str]) -> list[dict]:
@@ -23,10 +27,24 @@ def source_line(names: list[str]) -> str:
     found = sources_for(names)
     if len(found) <= 3:
         labels = [f"{_short_publisher(s.get('publisher') or s.get('title', ''))} [{s.get('id', '?')}]" for s in found]
-        return "Source: " + "; ".join(labels) + ". Data: " + ", ".join(names) + " (see Sources below)."
+        return "Source: " + "; ".join(labels) + ". Data: " + ", ".join(names) + " (see Sources below)." + weak_note(found)
     ids = ", ".join(s.get("id", "?") for s in found[:4])
     return (f"Source: {len(found)} sources compiled in the course data ({', '.join(names)}): "
-            f"{ids}, ... — all listed under Sources below.")
+            f"{ids}, ... — all listed under Sources below." + weak_note(found))
+
+
+def weak_note(found: list[dict], shown: int = 6) -> str:
+    """A sentence naming the weak sources (mirror, code, reference) among ``found``, by kind; empty if none.
+    At most ``shown`` ids are named; the count says how many there are in all."""
+    order = ("code", "reference", "mirror")  # the furthest from an original first
+    weak = [(kind, s.get("id", "?")) for kind in order for s in found if s.get("kind") == kind]
+    if not weak:
+        return ""
+    groups = [f"{kind} {', '.join(sid for k, sid in weak[:shown] if k == kind)}"
+              for kind in order if any(k == kind for k, _ in weak[:shown])]
+    more = f", ... ({len(weak)} in all)" if len(weak) > shown else ""
+    return (" Weak sources among these (a copy, a code file or an encyclopedia, not the original): "
+            + "; ".join(groups) + more + ".")
 
 
 def _short_publisher(text: str) -> str:
@@ -38,11 +56,17 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
     """The Sources section of a notebook, generated from the data package entries it used.
     Each source is listed once, under the first resource that uses it; ``detail`` adds locations and
     terms of reuse (the static site's Sources page shows them for every resource)."""
-    md_lines, listed = [], set()
+    md_lines, listed, weak_rows = [f"_{KINDS_LEGEND}_", ""], set(), 0
     for name in names:
         res = resource(name)
-        md_lines.append(f"**{res.get('title', name)}** (`{name}`). Scope: {_clip(res.get('scope', 'not stated'), 200)} "
-                        f"Vintage: {_clip(res.get('vintage', 'not stated'), 200)}")
+        md_lines.append(f"**{markdown_text(res.get('title', name))}** ({_code(name)}). "
+                        f"Scope: {markdown_text(_clip(res.get('scope', 'not stated'), 200))} "
+                        f"Vintage: {markdown_text(_clip(res.get('vintage', 'not stated'), 200))}")
+        weak = len(rows_on_weak_sources(name))
+        weak_rows += weak
+        if weak:
+            md_lines.append(f"- **Weak sources only:** {weak} row{'' if weak == 1 else 's'} of `{name}` rest{'s' if weak == 1 else ''} only on "
+                            "mirror, code or reference sources (below); read them as unconfirmed.")
         repeated = []
         for src in res.get("sources", []):
             sid = src.get("id", "?")
@@ -51,24 +75,73 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
                 continue
             listed.add(sid)
             link = src.get("path")
-            title = _clip(src.get("title", "untitled"), 120)
-            shown_title = f"[{title}]({link})" if link else title
-            extras = ", ".join(_clip(x, 60) for x in (src.get("publisher"), src.get("date")) if x)
-            line = f"- `{sid}` {shown_title} — {extras}."
+            shown_title = markdown_link(_clip(src.get("title", "untitled"), 120), link)
+            extras = ", ".join(markdown_text(_clip(x, 60)) for x in (src.get("publisher"), src.get("date")) if x)
+            line = f"- {_code(sid)} {shown_title} — {extras}." + _kind_label(src.get("kind"))
             if detail:
                 if not link:
-                    line += f" Location: {_clip(src.get('location', 'not recorded'), 160)}"
+                    line += f" Location: {markdown_text(_clip(src.get('location', 'not recorded'), 160))}"
                 if src.get("license"):
-                    line += f" Terms: {_clip(src['license'], 120)}"
+                    line += f" Terms: {markdown_text(_clip(src['license'], 120))}"
             md_lines.append(line)
         if repeated:
-            md_lines.append(f"- also {', '.join(f'`{r}`' for r in repeated)}, listed above.")
+            md_lines.append(f"- also {', '.join(_code(r) for r in repeated)}, listed above.")
         md_lines.append("")
-    plain = (f"Sources: {len(listed)} entries for {', '.join(names)} "
+    weak_text = f"; {weak_rows} rows rest only on weak sources" if weak_rows else ""
+    plain = (f"Sources: {len(listed)} entries for {', '.join(names)}{weak_text} "
              "(from data/datapackage.json; shown as a list where Markdown is rendered).")
     return Note("\n".join(md_lines), plain)
+
+
+def _kind_label(kind: str | None) -> str:
+    """' Kind: press.' after a source; a weak kind in bold, so that it stands out in a list."""
+    if not kind:
+        return ""
+    return f" **Kind: {kind} (weak).**" if kind in WEAK_KINDS else f" Kind: {kind}."
+
+
+def _code(text: object) -> str:
+    """An id or resource name shown as code; a backtick in it would end the code span, so it becomes '."""
+    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
 
 
 def _clip(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
+                   years: tuple[int, int] | None = None) -> Note:
+    """A note, for next to a figure, naming the rows of ``name`` (optionally only ``years`` first to last) whose every
+    source id in ``columns`` is weak: a copy elsewhere, a code file or an encyclopedia. Says so when there are none."""
+    if years is not None and (not isinstance(years, (tuple, list)) or len(years) != 2
+                              or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
+        raise DataError(f"years must be two whole years, first and last, such as (2015, 2019); got {years!r}.")
+    weak = rows_on_weak_sources(name, columns)
+    if years is not None and "year" in weak.columns:
+        weak = weak[(weak["year"] >= years[0]) & (weak["year"] <= years[1])]
+    span = f" ({years[0]}–{years[1]})" if years else ""
+    what = "" if columns == VALUE_SOURCE_COLUMNS else " (by " + " and ".join(f"`{c}`" for c in columns) + ")"
+    if weak.empty:
+        text = f"No row of `{name}`{span} rests only on weak sources{what}."
+        return Note(text, text.replace("`", ""))
+    by_id = {str(s.get("id")): s for s in resource(name).get("sources", [])}
+    keys = [k for k in _primary_key(name) if k in weak.columns]
+    lines = []
+    for _, row in weak.iterrows():
+        label = ", ".join(str(row[k]) for k in keys) or "a row"
+        ids = [sid for c in columns if c in weak.columns for sid in source_ids(row[c])]
+        named = "; ".join(f"{sid} ({by_id.get(sid, {}).get('kind', '?')}: "
+                          f"{_clip(by_id.get(sid, {}).get('publisher') or by_id.get(sid, {}).get('title', ''), 50)})"
+                          for sid in dict.fromkeys(ids))
+        lines.append(f"{label}: {named}")
+    one = len(weak) == 1
+    head = (f"Weak sources only — {len(weak)} row{'' if one else 's'} of `{name}`{span} rest{'s' if one else ''} only on a copy, "
+            f"a code file or an encyclopedia{what}; treat {'it' if one else 'them'} as unconfirmed:")
+    markdown = f"**{head}**\n\n" + "\n".join(f"- {line}" for line in lines)
+    return Note(markdown, head.replace("`", "") + " " + "; ".join(lines) + ".")
+
+
+def _primary_key(name: str) -> list[str]:
+    keys = resource(name).get("schema", {}).get("primaryKey", [])
+    return [keys] if isinstance(keys, str) else list(keys)

@@ -9,7 +9,6 @@ never counted as having happened; ``disputed`` rows are reported as a disagreeme
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from matplotlib.lines import Line2D
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.data import frame_fingerprint
+from qianhai.dates import as_date, month_end, real_day
 from qianhai.display import escape
 from qianhai.inputs import InputProblem
 from qianhai.widgets import LABEL_STYLE, Messages, Panel, show_in
@@ -71,32 +71,20 @@ SCOPE_LABELS = {
 }
 
 DATE_HINT = "Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day)"
-_DATE_RE = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?")
+_DATE_RE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?")
 
 
 # ---------------------------------------------------------------- dates and their precision
 
 
-def _as_date(value) -> dt.date:
-    """A pandas Timestamp, numpy datetime or date as a plain date."""
-    return pd.Timestamp(value).date()
-
-
 def as_day(value, label: str = "date") -> dt.date:
     """A day given as a date, a Timestamp or 'YYYY-MM-DD' text; InputProblem with a message otherwise."""
-    if isinstance(value, pd.Timestamp) and not pd.isna(value):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
-    raise InputProblem(f"The {label} must be a date (YYYY-MM-DD), not {shown!r} ({type(value).__name__}).")
+    try:
+        return as_date(value)
+    except ValueError as err:
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+        raise InputProblem(f"The {label} must be a date (YYYY-MM-DD), not {shown!r} ({type(value).__name__}): "
+                           f"{err}.") from None
 
 
 def _need_frame(frame, name: str, columns: list[str]) -> None:
@@ -106,10 +94,6 @@ def _need_frame(frame, name: str, columns: list[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise InputProblem(f"{name} lacks the column(s) {', '.join(missing)}: load it with load({name!r}).")
-
-
-def month_end(day: dt.date) -> dt.date:
-    return dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
 def period_last(start: dt.date, precision: str) -> dt.date:
@@ -152,7 +136,7 @@ class DateQuery:
 
 def timeline_bounds(timeline: pd.DataFrame) -> tuple[dt.date, dt.date]:
     """First day of the first event's month and last day of the last event's month."""
-    dates = sorted(_as_date(d) for d in timeline["sort_date"])
+    dates = sorted(as_date(d) for d in timeline["sort_date"])
     return dt.date(dates[0].year, dates[0].month, 1), month_end(dates[-1])
 
 
@@ -173,16 +157,16 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
         if not text:
             raise InputProblem(f"{label}: the box is empty. {hint}")
         shown = text if len(text) <= 40 else text[:37] + "..."
-        if re.fullmatch(r"\d{4}", text):
+        if re.fullmatch(r"[0-9]{4}", text):
             raise InputProblem(f"{label}: {shown!r} is only a year; add a month, e.g. {text}-06. {hint}")
         match = _DATE_RE.fullmatch(text)
         if not match:
             raise InputProblem(f"{label}: {shown!r} is not a date. {hint}")
         year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
         try:
-            start = dt.date(year, month, int(day) if day else 1)
-        except ValueError:
-            raise InputProblem(f"{label}: {shown!r} is not a real calendar date. {hint}") from None
+            start = real_day(year, month, int(day) if day else 1)
+        except ValueError as err:
+            raise InputProblem(f"{label}: {shown!r} is not a real date ({err}). {hint}") from None
         query = DateQuery(start, "day") if day else DateQuery(month_end(start), "month")
     if query.day < first or query.day > last:
         raise InputProblem(
@@ -211,11 +195,11 @@ def zone_status(row, day: dt.date) -> str:
     year and `day` falls inside that period). valid_to is EXCLUSIVE: a zone ending 2021-09-06 is gone
     on 2021-09-06."""
     day = as_day(day)
-    start = _as_date(row["valid_from"])
+    start = as_date(row["valid_from"])
     if day < start:
         return "not yet"
     if pd.notna(row["valid_to"]):
-        end = _as_date(row["valid_to"])
+        end = as_date(row["valid_to"])
         end_last = period_last(end, row["valid_to_precision"])
         if day >= end_last:
             return "ended"
@@ -310,7 +294,7 @@ def ftz_total(ftz_count: pd.DataFrame, day: dt.date) -> int:
     """Number of China's pilot FTZs on `day` (0 before the first)."""
     _need_frame(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
     day = as_day(day)
-    before = ftz_count[[(_as_date(d) <= day) for d in ftz_count["date"]]]
+    before = ftz_count[[(as_date(d) <= day) for d in ftz_count["date"]]]
     return 0 if before.empty else int(before.sort_values("date")["total_pilot_ftzs"].iloc[-1])
 
 
@@ -479,8 +463,8 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
         y = len(LAYER_ROWS) - 1 - row
         for zone in ids:
             r = table.loc[zone]
-            start = _as_date(r["valid_from"])
-            end = _as_date(r["valid_to"]) if pd.notna(r["valid_to"]) else right
+            start = as_date(r["valid_from"])
+            end = as_date(r["valid_to"]) if pd.notna(r["valid_to"]) else right
             colour = LAYER_COLOURS[r["status_layer"]]
             shade = 0.45 if zone == "qianhai_coop_zone_2010" else 0.85
             ax.barh(y, _num(end) - _num(start), left=_num(start), height=0.6, color=colour, alpha=shade)
@@ -499,9 +483,9 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
     rows = [(label, [table.loc[z] for z in ids]) for label, ids in LAYER_ROWS]
     bars = "; ".join(
         f"{label}: " + ", ".join(
-            (f"from {_as_date(r['valid_from']).year} (known only to the year)" if r["valid_from_precision"] == "year"
-             else f"from {_as_date(r['valid_from']).isoformat()}") +
-            f"{f' to {_as_date(r.valid_to).isoformat()}' if pd.notna(r['valid_to']) else ''}"
+            (f"from {as_date(r['valid_from']).year} (known only to the year)" if r["valid_from_precision"] == "year"
+             else f"from {as_date(r['valid_from']).isoformat()}") +
+            f"{f' to {as_date(r.valid_to).isoformat()}' if pd.notna(r['valid_to']) else ''}"
             f"{f', {r.area_km2:g} km²' if pd.notna(r['area_km2']) else ''}" for r in parts)
         for label, parts in rows)
     crossed = ", ".join(f"{r.name}" for r in layers.itertuples())
@@ -578,7 +562,7 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
                               markerfacecolor=face, markeredgecolor=edge))
     spans = []  # one collection for all pale bars, one for all dotted joins: fewer artists to make and draw
     for r in shown[shown["date_precision"] != "day"].itertuples():
-        start = _as_date(r.sort_date)
+        start = as_date(r.sort_date)
         spans.append([(_num(start), rows[r.category]), (_num(period_last(start, r.date_precision)), rows[r.category])])
     if spans:
         ax.add_collection(LineCollection(spans, colors=PALETTE["blue"], linewidths=4, alpha=0.35, capstyle="butt"),
@@ -679,7 +663,7 @@ class DateExplorer:
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
         self.ax.set_xlabel("year (red line: the chosen date; later milestones faded;\n"
                            "pale bar: date known only to the month or year)", fontsize=8.5)
-        before = sum(_as_date(d) <= day for d in shown["sort_date"])
+        before = sum(as_date(d) <= day for d in shown["sort_date"])
         per_area = "; ".join(f"{CATEGORY_LABELS[c]} {int((shown['category'] == c).sum())}" for c in chosen)
         conflicts = int(shown["date_status"].isin(["disputed", "rejected"]).sum())
         steps = int((shown["date_status"] == "reconciled").sum())

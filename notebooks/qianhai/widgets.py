@@ -71,23 +71,35 @@ def _snapshot(widget, parts: list[str]) -> None:
 
 
 class Messages:
-    """One status line under a widget; all text is escaped before it is shown."""
+    """The status line under a widget; all text is escaped before it is shown.
+
+    Several boxes may share one line: each message is kept under its ``source`` (a typed box, or None for the
+    widget's own), so that a valid edit in one box clears only that box's message, never another's."""
 
     def __init__(self):
         self.widget = w.HTML(value="")
         self.last = ""
+        self._shown: dict[object, tuple[str, str]] = {}
 
-    def error(self, text: str) -> None:
+    def error(self, text: str, source: object = None) -> None:
+        self._set(source, "error", text)
+
+    def info(self, text: str, source: object = None) -> None:
+        self._set(source, "info", text)
+
+    def clear(self, source: object = None) -> None:
+        self._shown.pop(source, None)
+        self.last = next(reversed(self._shown.values()))[1] if self._shown else ""
+        self._render()
+
+    def _set(self, source: object, kind: str, text: str) -> None:
+        self._shown.pop(source, None)  # re-inserted last: the newest message is shown last
+        self._shown[source] = (kind, text)
         self.last = text
-        self.widget.value = message_html(text, "error")
+        self._render()
 
-    def info(self, text: str) -> None:
-        self.last = text
-        self.widget.value = message_html(text, "info")
-
-    def clear(self) -> None:
-        self.last = ""
-        self.widget.value = ""
+    def _render(self) -> None:
+        self.widget.value = "".join(message_html(text, kind) for kind, text in self._shown.values())
 
 
 def show_in(output: w.Output, *items) -> None:
@@ -156,9 +168,11 @@ class TwinSlider:
                 integer=self.integer, unit=self.unit,
             )
         except InputProblem as problem:
-            self.messages.error(str(problem))
+            kept = f"{self._format(self.slider.value)}{f' {self.unit}' if self.unit else ''}"
+            self.messages.error(f"{problem} Until this box is corrected, the result uses the last good value, "
+                                f"{kept}.", source=self)
             return
-        self.messages.clear()
+        self.messages.clear(source=self)
         if self._format(number) != self._format(self.slider.value):  # not the echo of a slider move: for a
             self.slider.value = number  # float, setting 33.4333 after a move to 33.43333... would redraw twice
         if self.text.value != self._format(number):
@@ -202,13 +216,13 @@ class TwinRange:
             low = parse_number(self.start.value, label=f"{self.description} (from)", **bounds)
             high = parse_number(self.end.value, label=f"{self.description} (to)", **bounds)
         except InputProblem as problem:
-            self.messages.error(str(problem))
+            self.messages.error(str(problem), source=self)
             return
         if low >= high:
             self.messages.error(
                 f"{self.description}: the first year ({low}) must come before the last ({high}). "
-                "Swap them or pick a wider range."
+                "Swap them or pick a wider range.", source=self
             )
             return
-        self.messages.clear()
+        self.messages.clear(source=self)
         self.slider.value = (low, high)
