@@ -44,3 +44,16 @@ def test_answer_key_for_every_exercise(path):
     keys = (GUIDES / f"{path.stem}.md").read_text(encoding="utf-8").split("## Answer keys", 1)[1]
     for number in range(1, count + 1):
         assert f"**Exercise {number}.**" in keys, f"{path.stem}: no answer key for exercise {number}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_answer_key_for_every_question_prompt(path):
+    """Each "**Question.**" prompt, numbered in the order it appears, has a key: "**Question N.**"."""
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    count = md.count("**Question.**")
+    keys = (GUIDES / f"{path.stem}.md").read_text(encoding="utf-8").split("## Answer keys", 1)[1]
+    for number in range(1, count + 1):
+        assert f"**Question {number}.**" in keys, f"{path.stem}: no answer key for Question prompt {number}"
