@@ -158,6 +158,7 @@ class Server:
                 process.kill()  # psutil refuses if the pid now belongs to another process
             except psutil.Error:
                 pass
+        psutil.wait_procs(list(self.seen.values()), timeout=10)  # until each is gone, not just signalled
         self.process = None
 
     def alive(self) -> list[int]:
