@@ -26,10 +26,12 @@ import psutil  # a dependency of ipykernel
 ROOT = Path(__file__).resolve().parents[1]
 # What JupyterLab prints for the user to open: the address with its token.
 SERVER_URL = re.compile(r"(https?://(?:127\.0\.0\.1|localhost):(\d+)/\S*?)\?token=([0-9a-f]{16,})")
-# No news or update checks from JupyterLab (they would reach beyond this machine).
+# A user's JupyterLab settings, in the scratch folder: no news or update checks (they would reach beyond this
+# machine), and no autosave (the clone's notebooks stay as committed for the commands run after `make lab`).
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 
 

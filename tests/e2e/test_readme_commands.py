@@ -107,13 +107,15 @@ def check_served_safely(server: Server) -> None:
 def open_in_chromium(browser, server: Server) -> None:
     """The printed URL shows notebook 00, and its first code cell runs (in the clone's kernel)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(120_000)
+    page.set_default_timeout(240_000)  # a first kernel start and imports, on a busy 2-core machine
     try:
         page.goto(server.url)
         page.wait_for_selector(f".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel:text-is('{NOTEBOOK_00}')")
         heading = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown h1").first
         assert heading.inner_text().startswith("00 · Start here"), heading.inner_text()
-        first = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").first
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=240_000)  # kernel up
+        first = panel.locator(".jp-CodeCell").first
         first.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
         prompt = first.locator(".jp-InputArea-prompt")
@@ -143,6 +145,7 @@ def test_make_lab_serves_notebook_00_with_a_token_on_loopback(course, workdir, r
         open_in_chromium(browser, server)
     finally:
         server.stop()
+        subprocess.run(["git", "checkout", "-q", "--", "notebooks"], cwd=course, check=True)  # as cloned, for the rest
     assert not server.alive(), f"processes left behind: {server.alive()}"
     installed = {p.name.split("-")[0].lower() for p in (course / ".venv").glob("lib/python*/site-packages/*.dist-info")}
     assert not installed & {"pytest", "nbval", "hypothesis", "playwright"}, "make lab installed developer tools"
