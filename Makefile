@@ -60,7 +60,7 @@ flakes: install-dev
 	$(BIN)/python tests/flakes.py $(RUNS)
 
 # Timings on this machine against the performance budgets (README, "Performance"); not a test. It runs the
-# whole suite once; make bench BENCH_ARGS=--quick skips that (widgets, notebooks and sizes only).
+# whole suite once and a learner's first make lab in a fresh clone; make bench BENCH_ARGS=--quick skips both.
 bench: install-dev
 	$(BIN)/python tests/bench.py $(BENCH_ARGS)
 
