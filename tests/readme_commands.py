@@ -6,7 +6,9 @@ and by `make bench` (the learner's environment size and first-time `make lab` ti
 A clone is of the committed HEAD (what a learner gets), so commit before running these locally. Commands run
 with this machine's environment except: no PYTHONPATH (the tests' offline guard would stop pip reaching the
 package index, and a learner has none), no active virtual environment, and Jupyter's and IPython's folders
-inside the clone's scratch folder (so a test never reads or writes the real ~/.jupyter).
+inside the clone's scratch folder (so a test never reads or writes the real ~/.jupyter). That user's Jupyter
+config asks for port 0, a free port the system picks, instead of 8888: servers started in parallel (or a user's
+own Jupyter) then never meet on one port. The commands themselves are as the README writes them.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ def learner_env(home: Path) -> dict[str, str]:
     for name, folder in folders.items():
         (home / "jupyter" / folder).mkdir(parents=True, exist_ok=True)
         env[name] = str(home / "jupyter" / folder)
+    (home / "jupyter" / "config" / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"port": 0}}), encoding="utf-8")
     for name, value in LAB_SETTINGS.items():
         target = home / "jupyter" / "settings" / name
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ import shlex
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -85,6 +86,13 @@ def this_machines_other_addresses() -> list[str]:
                    if a.family == socket.AF_INET and a.address not in LOOPBACK})
 
 
+def reachable(address: str, port: int) -> bool:
+    """Whether a TCP connection to address:port succeeds, tried by a Python isolated from PYTHONPATH (the tests'
+    own processes refuse every address beyond loopback: tests/offline)."""
+    probe = "import socket, sys; s = socket.socket(); s.settimeout(3); sys.exit(s.connect_ex((sys.argv[1], int(sys.argv[2]))))"
+    return subprocess.run([sys.executable, "-I", "-c", probe, address, str(port)]).returncode == 0
+
+
 def check_served_safely(server: Server) -> None:
     """Token required, loopback only, notebook 00 the page it prints and a file it serves."""
     assert server.base.startswith("http://127.0.0.1:"), server.url
@@ -99,9 +107,7 @@ def check_served_safely(server: Server) -> None:
     assert any(port == server.port for _, port in listening), f"no process of `make lab` listens on {server.port}"
     assert {address for address, _ in listening} <= LOOPBACK, f"listening beyond loopback: {sorted(listening)}"
     for address in this_machines_other_addresses():
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.settimeout(3)
-            assert sock.connect_ex((address, server.port)) != 0, f"JupyterLab answers on {address}:{server.port}"
+        assert not reachable(address, server.port), f"JupyterLab answers on {address}:{server.port}"
 
 
 def open_in_chromium(browser, server: Server) -> None:
