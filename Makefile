@@ -4,22 +4,32 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+# One stamp per set of pins, named after their checksum: editing a requirements file reinstalls on the next make.
+# `install` is what a learner needs (requirements.txt); `install-dev` adds the tests and tools (requirements-dev.txt).
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DEV_STAMP     := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Extra options for `jupyter lab`, e.g. make lab LAB_ARGS=--no-browser on a machine without a browser.
+LAB_ARGS ?=
 
-.PHONY: install lab test data execute readme html bench flakes clean
-install: $(STAMP)
+.PHONY: install install-dev lab test data execute readme html bench flakes clean
+install: $(RUNTIME_STAMP)
+install-dev: $(DEV_STAMP)
 
-$(STAMP): requirements.txt
+$(RUNTIME_STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
-	@rm -f $(VENV)/.installed-* && touch $@
+	@rm -f $(VENV)/.installed-runtime-* && touch $@
+
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-dev-* && touch $@
 
 # JupyterLab on this machine only (127.0.0.1), protected by a random token it prints; opens notebook 00.
 lab: install
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) 00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/00_start_here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
-test: install
+test: install-dev
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Rebuild data/datapackage.json (sizes, sha256, fingerprints) after editing data/ or data/descriptors/.
@@ -46,12 +56,12 @@ html: install
 
 # Zero flakes: the whole nbval suite RUNS times in a row (alternating forward and reverse order).
 RUNS ?= 20
-flakes: install
+flakes: install-dev
 	$(BIN)/python tests/flakes.py $(RUNS)
 
 # Timings on this machine against the performance budgets (README, "Performance"); not a test. It runs the
-# whole suite once; make bench BENCH_ARGS=--quick skips that (widgets, notebooks and sizes only).
-bench: install
+# whole suite once and a learner's first make lab in a fresh clone; make bench BENCH_ARGS=--quick skips both.
+bench: install-dev
 	$(BIN)/python tests/bench.py $(BENCH_ARGS)
 
 clean:

@@ -1,7 +1,7 @@
 """How fast the course is on this machine, against its budgets (README, section "Performance").
 
     make bench                       # everything; runs the whole test suite once (several minutes)
-    make bench BENCH_ARGS=--quick    # skip the two test-suite runs (section 1)
+    make bench BENCH_ARGS=--quick    # skip the two test-suite runs (section 1) and the learner's set-up (6)
     .venv/bin/python tests/bench.py --reps 50 --only 01_shenzhen_sez
 
 Prints, with PASS/MISS against each budget:
@@ -16,7 +16,9 @@ Prints, with PASS/MISS against each budget:
     --reps changes, CPU median, and the part spent making PNGs (charts.png_bytes, which Chart.image and
     so show_in call: the PNG cost is inside the callback); whether the display changed each time and
     whether the panel shows a PNG;
- 4. each notebook's file size; 5. the size of the installed environment (.venv).
+ 4. each notebook's file size; 5. the size of the installed environment (.venv);
+ 6. a learner's first set-up: the first `make lab` in a fresh clone (clean venv until JupyterLab answers
+    with its token) and the size of the learner's environment (requirements.txt only) it installed.
 
 Not a test: timings depend on the machine and on whatever else runs on it. The results also go to
 artifacts/bench.json and artifacts/bench.md (a table for the README).
@@ -444,6 +446,19 @@ def tree_bytes(folder: Path) -> int:
     return total
 
 
+# 6 ── a learner's first set-up ──────────────────────────────────────────────────────────────────
+
+
+def learner_setup() -> dict[str, float]:
+    """The first `make lab` in a fresh clone of HEAD, timed until JupyterLab answers; the venv's size."""
+    import tempfile
+
+    from readme_commands import first_make_lab  # tests/, beside this file
+
+    with tempfile.TemporaryDirectory(prefix="qianhai-bench-") as scratch:
+        return first_make_lab(Path(scratch))
+
+
 # ── report ────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -493,12 +508,16 @@ def markdown(results: dict) -> str:
                          f"/{len(checks)} |")
         lines.append("")
     lines.append(f"Environment (.venv): {results['venv_bytes'] / 1e6:.0f} MB.")
+    learner = results.get("learner")
+    if learner:
+        lines.append(f"A learner's first `make lab` (fresh clone, clean venv until JupyterLab answers): "
+                     f"{learner['first_make_lab_s']:.0f} s; the learner's environment: {learner['learner_venv_mb']:.0f} MB.")
     return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="skip the whole-suite and nbval runs")
+    parser.add_argument("--quick", action="store_true", help="skip the whole-suite and nbval runs and the learner's set-up")
     parser.add_argument("--reps", type=int, default=30, help="value changes per widget (default 30)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of nbval alone and of each notebook execution and floor, best kept (default 1)")
     parser.add_argument("--only", nargs="*", help="notebook names (stems) to measure")
@@ -568,6 +587,11 @@ def main(argv=None) -> int:
             misses.append(f"{path.name} size")
     results["venv_bytes"] = tree_bytes(ROOT / ".venv")
     print(f"\n5. Installed environment (.venv): {results['venv_bytes'] / 1e6:.0f} MB\n")
+    if not args.quick:
+        print("6. A learner's first `make lab` in a fresh clone (clean venv until JupyterLab answers)", flush=True)
+        results["learner"] = learner_setup()
+        print(f"  {results['learner']['first_make_lab_s']:.0f} s; learner's environment "
+              f"{results['learner']['learner_venv_mb']:.0f} MB\n")
 
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "bench.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

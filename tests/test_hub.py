@@ -109,9 +109,9 @@ def hub_installed():
 
 
 def test_a_class_of_two_on_a_real_hub(tmp_path, hub_installed):
+    # The README's command as written, with the test's folder and time limit passed the documented way.
     result = subprocess.run(
-        [str(hub_installed), str(HUB / "classroom.py"), "2",
-         "--workdir", str(tmp_path / "classroom"), "--timeout", "150"],
+        ["make", "classroom", "STUDENTS=2", f"CLASSROOM_ARGS=--workdir {tmp_path / 'classroom'} --timeout 150"],
         cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=240)
     output = result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
@@ -140,7 +140,7 @@ def test_make_hub_stops_every_student_server_and_kernel_on_ctrl_c(tmp_path, hub_
     env = dict(os.environ, HUB_PORT=str(port), COURSE_REPO=str(bare), QIANHAI_HUB_WORKDIR=str(tmp_path / "run"),
                QIANHAI_HUB_SERVICE_TOKEN=token)
     log = (tmp_path / "hub.log").open("w")
-    hub = subprocess.Popen([str(hub_installed), str(HUB / "hubctl.py")], cwd=ROOT, env=env, stdout=log,
+    hub = subprocess.Popen(["make", "hub"], cwd=ROOT, env=env, stdout=log,  # the README's command as written
                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
@@ -157,8 +157,8 @@ def test_make_hub_stops_every_student_server_and_kernel_on_ctrl_c(tmp_path, hub_
         kernel = api(f"{base}/user/ana/api/kernels", student, "POST", {"name": "python3"})
         assert kernel["id"]
         assert len(processes_mentioning(str(tmp_path))) >= 3  # the hub, ana's server, her kernel
-        os.killpg(hub.pid, signal.SIGINT)  # Ctrl-C
-        assert hub.wait(timeout=60) == 0
+        os.killpg(hub.pid, signal.SIGINT)  # Ctrl-C: make and the hub both get it, as in a terminal
+        hub.wait(timeout=60)  # make reports the interrupt with its own exit code; the hub's log says how it stopped
     finally:
         if hub.poll() is None:
             os.killpg(hub.pid, signal.SIGKILL)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from conftest import ROOT
 from qianhai.course import LESSONS
@@ -69,3 +69,41 @@ def test_binder_badge_and_links_use_the_repository():
     owner_repo = REPOSITORY.removeprefix("https://github.com/")
     for link in binder_links():
         assert link.startswith(f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/notebooks/")
+
+
+LAUNCH_LINK = re.compile(r"https?://[^\s)`>\]]*(?:mybinder\.org/v2/|/git-pull\?)[^\s)`>\]]*")
+INSTRUCTOR_GUIDES = sorted((ROOT / "notebooks" / "instructor").glob("*.md"))
+
+
+def test_every_launch_link_is_built_from_the_one_repository_address():
+    """Every Binder and nbgitpuller link in the README and the instructor guide is exactly what course.py builds
+    from REPOSITORY (for its notebook and, for nbgitpuller, its hub)."""
+    from qianhai.course import binder_link, nbgitpuller_link
+
+    checked = 0
+    for path in [ROOT / "README.md", *INSTRUCTOR_GUIDES]:
+        for link in LAUNCH_LINK.findall(path.read_text(encoding="utf-8")):
+            notebook = unquote(parse_qs(urlparse(link).query)["urlpath"][0]).rsplit("/", 1)[1]
+            if "mybinder.org" in link:
+                expected = binder_link(notebook)
+            else:
+                expected = nbgitpuller_link(link.split("/hub/user-redirect/", 1)[0], notebook)
+            assert link == expected, f"{path.relative_to(ROOT)}: {link} is not built from REPOSITORY ({expected})"
+            checked += 1
+    assert checked >= 2 * len(EXISTING) + 1  # a Binder and a hub link per notebook, and the badge
+
+
+def test_changing_the_repository_address_changes_every_link(monkeypatch):
+    """What the README promises: change REPOSITORY, run `make readme`, and no link points at the old address."""
+    from qianhai import course, readme
+
+    old = course.REPOSITORY.removeprefix("https://github.com/")
+    assert old in README
+    monkeypatch.setattr(course, "REPOSITORY", "https://github.com/example-school/qianhai-course")
+    rendered = readme.render(README)
+    assert old not in rendered, [line for line in rendered.splitlines() if old in line][:3]
+    assert "mybinder.org/v2/gh/example-school/qianhai-course/main?urlpath=lab/tree/notebooks/00_start_here.ipynb" in rendered
+    assert "repo=https%3A%2F%2Fgithub.com%2Fexample-school%2Fqianhai-course" in rendered
+    for guide in INSTRUCTOR_GUIDES:  # their launch links are checked above; the address must appear nowhere else
+        assert old not in LAUNCH_LINK.sub("", guide.read_text(encoding="utf-8")), (
+            f"{guide.name} names the repository outside a launch link")

@@ -70,25 +70,27 @@ def course_map() -> pd.DataFrame:
     )
 
 
-# Where the course is published. Binder and nbgitpuller links are built from it; the README's links are
-# tested against it, so publishing under another address means changing this line and `make links`.
+# Where the course is published: the one place every launch link (Binder, nbgitpuller) is built from. The links
+# work once the course is public at this address. To publish it elsewhere, change this line and run `make readme`
+# (tests/test_readme.py checks that every launch link in the README and the instructor guide comes from here).
 REPOSITORY = "https://github.com/qianhai-model/course"
 BRANCH = "main"
 
 
-def binder_link(lesson_file: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+def binder_link(lesson_file: str, repository: str | None = None, branch: str | None = None) -> str:
     """Open one notebook directly in JupyterLab on mybinder.org."""
-    owner_repo = repository.removeprefix("https://github.com/")
-    return f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/notebooks/{lesson_file}"
+    owner_repo = (repository or REPOSITORY).removeprefix("https://github.com/")
+    return f"https://mybinder.org/v2/gh/{owner_repo}/{branch or BRANCH}?urlpath=lab/tree/notebooks/{lesson_file}"
 
 
-def nbgitpuller_link(hub: str, lesson_file: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+def nbgitpuller_link(hub: str, lesson_file: str, repository: str | None = None, branch: str | None = None) -> str:
     """An nbgitpuller link for an existing JupyterHub: clones (or updates) the course into the student's
     home folder, in a folder named after the repository, then opens the notebook in JupyterLab."""
     from urllib.parse import quote, urlencode
 
+    repository = repository or REPOSITORY
     hub = hub.rstrip("/")
     folder = repository.rstrip("/").rsplit("/", 1)[-1]
-    query = urlencode({"repo": repository, "branch": branch,
+    query = urlencode({"repo": repository, "branch": branch or BRANCH,
                        "urlpath": f"lab/tree/{folder}/notebooks/{lesson_file}"}, quote_via=quote, safe="")
     return f"{hub}/hub/user-redirect/git-pull?{query}"

@@ -9,10 +9,19 @@ import re
 import sys
 from pathlib import Path
 
+from qianhai import course
 from qianhai.course import LESSONS, NOTEBOOK_DIR, binder_link, nbgitpuller_link
 
 README = NOTEBOOK_DIR.parent / "README.md"
 EXAMPLE_HUB = "https://hub.example.edu"
+
+
+def binder_block() -> str:
+    """The Binder badge (notebook 00) and where the links point, from course.REPOSITORY."""
+    return (f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder_link('00_start_here.ipynb')})\n\n"
+            f"The Binder and JupyterHub links on this page work once the course is published at\n"
+            f"<{course.REPOSITORY}> (branch `{course.BRANCH}`). To publish it elsewhere, change `REPOSITORY` in\n"
+            f"`notebooks/qianhai/course.py`, the one place every launch link is built from, and run `make readme`.")
 
 
 def notebooks_block() -> str:
@@ -46,7 +55,7 @@ def status_block() -> str:
     return "\n".join(rows)
 
 
-BLOCKS = {"notebooks": notebooks_block, "jupyterhub": hub_block, "status": status_block}
+BLOCKS = {"binder": binder_block, "notebooks": notebooks_block, "jupyterhub": hub_block, "status": status_block}
 
 
 def render(text: str) -> str:

@@ -27,8 +27,8 @@ def _need(condition: bool, reason: str) -> None:
 def playwright_api():
     try:
         from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - it is in requirements.txt
-        _need(False, "the Python package playwright is not installed (pip install -r requirements.txt)")
+    except ImportError:  # pragma: no cover - it is in requirements-dev.txt
+        _need(False, "the Python package playwright is not installed (pip install -r requirements-dev.txt)")
     _need(CHROMIUM.exists(), f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium) "
                              "to run the browser tests")
     with sync_playwright() as api:
