@@ -107,6 +107,36 @@ def test_typed_text_is_accepted():
     assert implied_ratio(" 25 ", "50").ratio == pytest.approx(3.0)
 
 
+def test_fractions_looking_percents_are_refused():
+    """implied_ratio(0.2, 0.5) used to return 2.51, the ratio for 0.2% and 0.5%, silently."""
+    with pytest.raises(InputProblem, match=r"look like fractions \(meaning 20% and 50%\)"):
+        implied_ratio(0.2, 0.5)
+    # (0.5 / 0.2) / (0.5 / 0.8) = 2.5 / 0.625 = 4: the same shares given as fractions, explicitly
+    assert implied_ratio(0.2, 0.5, unit="fraction").ratio == pytest.approx(4.0)
+    assert implied_ratio(20, 50).ratio == pytest.approx(4.0)
+    with pytest.raises(InputProblem, match="unit must be"):
+        implied_ratio(20, 50, unit="per mille")
+    with pytest.raises(InputProblem, match="above 1"):
+        implied_ratio(20, 50, unit="fraction")
+
+
+def test_thirds_typed_as_fractions():
+    # the notebook's thirds: 1/3 of firms, 2/3 of value added -> (2/3 / 1/3) / (1/3 / 2/3) = 2 / 0.5 = 4
+    assert implied_ratio("1/3", "2/3").ratio == pytest.approx(4.0)
+    ex = ShareExplorer(firms_pct=30, value_pct=60)
+    ex.firms.text.value = "1/3"
+    assert ex.firms.value == pytest.approx(100 / 3) and ex.inputs.last in ("", None)
+
+
+def test_a_fraction_in_a_percent_box_gets_a_warning():
+    ex = ShareExplorer(firms_pct=30, value_pct=60)
+    ex.firms.text.value = "0.33"  # 0.33% of firms: kept (it is a possible share) but flagged
+    assert ex.firms.value == pytest.approx(0.33)
+    assert "If you meant the fraction 0.33, that is 33%" in html.unescape(ex.result.value)
+    ex.firms.text.value = "33"
+    assert "If you meant" not in ex.result.value
+
+
 # --------------------------------------------------------------------------------------------- loans
 
 def test_first_batch_rows(loans):
@@ -232,7 +262,7 @@ def test_share_explorer_bad_typing_keeps_slider(typed):
 
 def test_loan_calculator_callbacks():
     calc = LoanSavingCalculator(amount_m=2000 / 26, years=4, offshore_pct=4.5, onshore_pct=6)
-    assert calc.amount.value == 77  # 76.9 rounded to a whole million
+    assert calc.amount.value == 77  # 76.9 rounded to a whole million to start with
     assert calc.last.total == pytest.approx(4.62)  # 77 × 1.5% × 4
     assert [bar.get_visible() for bar in calc.bars].count(True) == 4
     assert calc.bars[3].get_height() == pytest.approx(4.62)
@@ -279,6 +309,36 @@ def test_a_bad_box_keeps_its_message_and_says_which_value_is_used():
     assert "'abc'" in shown(calc) and "'x'" in shown(calc)
     calc.amount.text.value = "100"  # corrected: only the amount's message goes
     assert "'abc'" not in shown(calc) and "'x'" in shown(calc)
+
+
+def test_fraction_looking_rates_are_refused():
+    """interest_saving(100, 2, 0.045, 0.06) used to give 0.03 million, the saving at 0.045% and 0.06%."""
+    with pytest.raises(InputProblem, match=r"look like fractions \(meaning 4.5% and 6%\)"):
+        interest_saving(100, 2, 0.045, 0.06)
+    # 100 × (6% − 4.5%) × 2 = 3 million CNY, whichever way the rates are given
+    assert interest_saving(100, 2, 0.045, 0.06, unit="fraction").total == pytest.approx(3.0)
+    assert interest_saving(100, 2, 0.5, 6).total == pytest.approx(11.0)  # one low rate is a rate: 100 × 5.5% × 2
+    with pytest.raises(InputProblem, match="unit must be"):
+        interest_saving(100, 2, 4.5, 6, unit="bp")
+
+
+def test_loan_calculator_warns_about_a_fraction_typed_as_a_rate():
+    calc = LoanSavingCalculator(amount_m=100, years=2, offshore_pct=4.5, onshore_pct=6)
+    calc.offshore.text.value = "0.045"
+    assert calc.last.offshore_pct == pytest.approx(0.045)  # kept: 0.045% is a possible rate, but flagged
+    assert "If you meant the fraction 0.045, that is 4.5%" in html.unescape(calc.result.value)
+    calc.offshore.text.value = "4.5"
+    assert "If you meant" not in calc.result.value and calc.problem == ""
+
+
+def test_loan_calculator_takes_the_average_loan_typed():
+    """The notebook computes 2000 / 26 = 76.9 million as the average loan; typing it was refused as 'not a
+    whole number'."""
+    calc = LoanSavingCalculator(amount_m=100, years=4, offshore_pct=4.5, onshore_pct=6)
+    calc.amount.text.value = "76.9"
+    assert not calc.inputs.last
+    assert calc.last.amount_m == pytest.approx(76.9)
+    assert calc.last.total == pytest.approx(4.614)  # 76.9 × 1.5% × 4 = 1.1535 × 4 = 4.614
 
 
 def test_loan_calculator_extremes_do_not_raise():

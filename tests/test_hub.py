@@ -112,7 +112,7 @@ def test_a_class_of_two_on_a_real_hub(tmp_path, hub_installed):
     # The README's command as written, with the test's folder and time limit passed the documented way.
     result = subprocess.run(
         ["make", "classroom", "STUDENTS=2", f"CLASSROOM_ARGS=--workdir {tmp_path / 'classroom'} --timeout 150"],
-        cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=240)
+        cwd=ROOT, env=as_typed(), stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=240)
     output = result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines and FINAL_LINE.match(lines[-1]), f"no classroom summary line:\n{output}"
@@ -137,7 +137,7 @@ def test_make_hub_stops_every_student_server_and_kernel_on_ctrl_c(tmp_path, hub_
     bare = tmp_path / "published" / "course"
     hubctl.publish_checkout(bare)
     port = free_port()
-    env = dict(os.environ, HUB_PORT=str(port), COURSE_REPO=str(bare), QIANHAI_HUB_WORKDIR=str(tmp_path / "run"),
+    env = dict(as_typed(), HUB_PORT=str(port), COURSE_REPO=str(bare), QIANHAI_HUB_WORKDIR=str(tmp_path / "run"),
                QIANHAI_HUB_SERVICE_TOKEN=token)
     log = (tmp_path / "hub.log").open("w")
     hub = subprocess.Popen(["make", "hub"], cwd=ROOT, env=env, stdout=log,  # the README's command as written
@@ -166,6 +166,12 @@ def test_make_hub_stops_every_student_server_and_kernel_on_ctrl_c(tmp_path, hub_
     output = (tmp_path / "hub.log").read_text()
     assert "hub: stopped, no process left." in output, output[-3000:]
     assert processes_mentioning(str(tmp_path)) == [], "make hub left processes behind"
+
+
+def as_typed() -> dict[str, str]:
+    """The environment of a command typed in a terminal: inside `make test`, make's own variables would make the
+    inner make print "Entering/Leaving directory" lines around the command's output."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
 
 
 def free_port() -> int:

@@ -82,3 +82,19 @@ def test_cagr_bad_input(args, words):
 def test_doubling_time_bad_input(rate):
     with pytest.raises(InputProblem):
         doubling_time(rate)
+
+
+@pytest.mark.parametrize("raw, unit, expected", [
+    ("1/3", "", 1 / 3), (" 2 / 3 ", "", 2 / 3), ("-1/4", "", -0.25), ("1.5/3", "", 0.5),
+    ("1/3", "%", 100 / 3),  # in a percent box a fraction is a share of the whole: 1/3 = 33.33%
+    ("1/4", "% a year", 0.25),  # only a plain '%' box reads a fraction as a share
+])
+def test_fractions_are_read_as_their_value(raw, unit, expected):
+    assert parse_number(raw, label="Share", unit=unit) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("raw, words", [("1/0", "divides by zero"), ("1/3/4", "is not a number"),
+                                        ("1,5/3", "use a point for decimals"), ("/3", "is not a number")])
+def test_bad_fractions_give_a_message(raw, words):
+    with pytest.raises(InputProblem, match=words):
+        parse_number(raw, label="Share")

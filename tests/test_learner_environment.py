@@ -24,7 +24,7 @@ from conftest import ROOT
 from readme_commands import Server, clone, learner_env
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-DEVELOPER_TOOLS = {"pytest", "pytest-xdist", "nbval", "hypothesis", "playwright", "frictionless"}
+DEVELOPER_TOOLS = {"pytest", "pytest-xdist", "nbval", "hypothesis", "playwright"}
 INSTALL_TIMEOUT = 900
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from qianhai.data import load, resource
-from qianhai.ledger import (ALL, RUBRIC, VERDICTS, ClaimExplorer, GlossaryLookup, claim_card, filter_claims,
-                            ledger_problems, rubric_table, search_glossary)
+from qianhai.ledger import (ALL, RUBRIC, VERDICTS, ClaimExplorer, GlossaryLookup, claim_card, claims_for,
+                            claims_table,
+                            filter_claims, ledger_problems, rubric_table, search_glossary, verdicts_for, verdicts_note)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,8 +46,19 @@ def test_filter_claims():
     assert filter_claims(CLAIMS, "Wang", "contradicted").empty
 
 
-def test_claim_explorer_follows_filters():
+def test_claim_explorer_hides_verdicts_until_asked():
     ex = ClaimExplorer(CLAIMS)
+    assert "C01" in ex.card.value and "supported" not in ex.card.value and "not shown" in ex.card.value
+    assert ex.verdict.disabled
+    ex.reveal.value = True
+    assert "supported" in ex.card.value and not ex.verdict.disabled
+    ex.verdict.value = "not verifiable"
+    ex.reveal.value = False  # hiding again clears the verdict filter: no claim list sorted by verdict
+    assert ex.verdict.value == ALL and "3 of 3" in ex.count.value and "not verifiable" not in ex.card.value
+
+
+def test_claim_explorer_follows_filters():
+    ex = ClaimExplorer(CLAIMS, show_verdicts=True)
     assert "3 of 3" in ex.count.value and "C01" in ex.card.value
     ex.speaker.value = "Tan"
     assert ex.claim.value == "C02" and "not verifiable" in ex.card.value
@@ -55,6 +67,37 @@ def test_claim_explorer_follows_filters():
     assert "No evidence recorded yet" in ex.card.value
     ex.verdict.value = "supported"
     assert ex.claim.value is None and "No claim matches" in ex.card.value
+
+
+def test_claims_at_the_top_show_no_verdict():
+    """The claims a notebook tests are shown first without their verdicts: no spoiler before the evidence."""
+    top = claims_table(CLAIMS, "05_finance")
+    assert list(top.index) == ["C02"] and list(top.columns) == ["speaker", "quote", "what to test"]
+    shown = claims_for(CLAIMS, "05_finance")
+    assert "one-third" in shown._repr_markdown_() and "Finance is productive." in repr(shown)
+    assert not any(verdict in shown._repr_markdown_() + repr(shown) for verdict in VERDICTS)
+    with pytest.raises(ValueError, match="No claims"):
+        claims_for(CLAIMS, "99_nothing")
+
+
+def test_verdicts_after_the_evidence():
+    ruled = CLAIMS.assign(rubric_rule=["confirmed", "not_found_in_our_sources", "not_yet_examined"])
+    table = verdicts_for(ruled, "05_finance")
+    assert table.loc["C02", "verdict"] == "not verifiable"
+    assert table.loc["C02", "rubric rule"] == "not found in our sources" and table.loc["C02", "evidence"] == "no source"
+    assert verdicts_for(ruled, "08_golden_decade").loc["C03", "evidence"] == "none recorded yet"
+    assert verdicts_for(CLAIMS, "05_finance").loc["C02", "rubric rule"] == ""  # an older ledger without rules
+    note = verdicts_note(ruled, "08_golden_decade")
+    assert "&lt;script&gt;" not in repr(note) and "<script>" not in note._repr_markdown_()
+
+
+@pytest.mark.parametrize("notebook", [f"0{n}" for n in range(1, 9)])
+def test_each_notebook_has_claims_and_verdicts(notebook):
+    claims = load("claims")
+    slug = next(s for s in claims["notebook"].unique() if s.startswith(notebook))
+    shown = claims_for(claims, slug)
+    assert not any(v in shown._repr_markdown_() + repr(shown) for v in VERDICTS if v != "not yet examined")
+    assert set(verdicts_for(claims, slug)["verdict"]) <= set(VERDICTS)
 
 
 def test_claim_card_escapes():

@@ -73,7 +73,7 @@ def test_back_matter(path):
 def test_no_latex_math(path):
     """Formulas are written in plain Unicode so that every viewer, the static site included, shows them
     without loading a maths renderer from the internet."""
-    md = markdown(load_nb(path))
+    md = markdown(load_nb(path)).replace("\\$", "")  # an escaped dollar (HK\$1,500) is money, not maths
     assert not re.search(r"\$[^$\n]*[\\^_{}][^$\n]*\$", md), "LaTeX maths found; write the formula in Unicode"
 
 
@@ -161,3 +161,50 @@ def test_data_only_through_the_loader(path):
     code = "\n".join(text(c) for c in load_nb(path)["cells"] if c["cell_type"] == "code")
     assert "read_csv" not in code and ".csv\"" not in code and ".csv'" not in code
     assert not re.search(r"\b(eval|exec)\(", code)
+
+
+VERDICT_WORDS = ("supported", "not verifiable", "contradicted")  # "partly supported" contains "supported"
+LESSONS_WITH_CLAIMS = [p for p in NOTEBOOKS if p.stem != "00_start_here"]
+
+
+def outputs_text(cell):
+    parts = []
+    for output in cell.get("outputs", []):
+        for value in [output.get("text", ""), *output.get("data", {}).values()]:
+            parts.append(value if isinstance(value, str) else "".join(value) if isinstance(value, list) else "")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("path", LESSONS_WITH_CLAIMS, ids=ids(LESSONS_WITH_CLAIMS))
+def test_claims_first_verdicts_after_the_evidence(path):
+    """No spoilers: the claims cell at the top shows no verdict; a Verdicts section near the end does, after the
+    self-check and before the key points."""
+    cells = load_nb(path)["cells"]
+    top = next(i for i, c in enumerate(cells) if c["cell_type"] == "code" and "claims_for(" in text(c))
+    shown = outputs_text(cells[top]).lower()
+    assert shown and not any(word in shown for word in VERDICT_WORDS), "the top claims cell shows a verdict"
+    verdicts = next(i for i, c in enumerate(cells) if c.get("id") == f"verdicts-{path.stem[:2]}")
+    quiz_cell = max(i for i, c in enumerate(cells) if c["cell_type"] == "code" and "quiz(" in text(c))
+    key_points = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+                      and text(c).lstrip().startswith("## Key points"))
+    assert top < quiz_cell < verdicts < key_points
+    assert "verdicts_note(" in text(cells[verdicts]) and "verdict" in outputs_text(cells[verdicts])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_self_check_answers_are_not_on_show(path):
+    """A student who scrolls sees the questions, not the answers in the code that builds them."""
+    for cell in load_nb(path)["cells"]:
+        if cell["cell_type"] == "code" and "quiz(" in text(cell):
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, cell.get("id")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_every_dollar_in_prose_is_escaped(path):
+    """Two plain dollars in one cell ("HK$3,000 … HK$1,500") are typeset as maths by JupyterLab and nbconvert;
+    outside code, money is written HK\\$3,000."""
+    for cell in load_nb(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            prose = re.sub(r"```.*?```|`[^`\n]*`", "", text(cell), flags=re.S)
+            loose = re.findall(r"(?<!\\)\$.{0,30}", prose)
+            assert not loose, f"{path.name}, cell {cell.get('id')}: unescaped $ in {loose[:3]}"

@@ -124,11 +124,39 @@ class ShareRatio:
                 f"{self.others_vs_average:.2f}×).")
 
 
-def implied_ratio(firms_pct: object, value_pct: object) -> ShareRatio:
-    """Shares in percent (typed text or numbers) -> the implied ratio of value added per firm."""
-    firms = _firm_share(firms_pct)
-    value = _value_share(value_pct)
-    return ShareRatio(firms, value)
+def implied_ratio(firms: object, value: object, *, unit: str = "percent") -> ShareRatio:
+    """Two shares (typed text or numbers) -> the implied ratio of value added per firm.
+
+    ``unit="percent"`` (the default) reads 20 as 20%; ``unit="fraction"`` reads 0.2 as 20%. In percent, a pair
+    of shares both below 1 (0.2 and 0.5) is refused: it almost always means fractions were typed, and would
+    silently give the ratio of 0.2% and 0.5%."""
+    if unit == "fraction":
+        return _shares_ratio(_as_percent(firms, "Financial firms, share of all firms"),
+                             _as_percent(value, "Financial firms, share of value added"))
+    if unit != "percent":
+        raise InputProblem(f"unit must be 'percent' or 'fraction', not {str(unit)[:20]!r}.")
+    ratio = _shares_ratio(firms, value)
+    if ratio.firms < 0.01 and ratio.value < 0.01:
+        f, v = 100 * ratio.firms, 100 * ratio.value
+        raise InputProblem(f"Both shares are below 1%: {f:g} and {v:g} look like fractions (meaning {100 * f:g}% and "
+                           f"{100 * v:g}%). Type percents ({100 * f:g}, {100 * v:g}), or pass unit='fraction'.")
+    return ratio
+
+
+def _shares_ratio(firms_pct: object, value_pct: object) -> ShareRatio:
+    """Shares in percent -> ShareRatio, with no guess about fractions (a slider's 0.5% is 0.5%)."""
+    return ShareRatio(_firm_share(firms_pct), _value_share(value_pct))
+
+
+def _as_percent(raw: object, label: str) -> float:
+    return 100 * float(parse_number(raw, label=f"{label} (fraction)", minimum=0, maximum=1))
+
+
+def fraction_warning(firms_pct: float, value_pct: float) -> str:
+    """A note for a share typed in a percent box that looks like a fraction (0 < share < 1): what was probably meant."""
+    slips = [(name, pct) for name, pct in [("firms", firms_pct), ("value added", value_pct)] if 0 < pct < 1]
+    return " ".join(f"The share of {name} is {pct:g}%. If you meant the fraction {pct:g}, that is {100 * pct:g}%: "
+                    f"type {100 * pct:g}, or a fraction such as 1/3 (read as 33.3%)." for name, pct in slips)
 
 
 def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
@@ -197,11 +225,44 @@ class Saving:
                 f"over {self.years} years: {share:.0%} of the onshore interest bill.")
 
 
-def interest_saving(amount_m: object, years: object, offshore_pct: object, onshore_pct: object) -> Saving:
-    """Amount (million CNY), term (whole years) and two rates (% a year), typed or numeric -> Saving."""
+def interest_saving(amount_m: object, years: object, offshore_pct: object, onshore_pct: object, *,
+                    unit: str = "percent") -> Saving:
+    """Amount (million CNY), term (whole years) and two rates, typed or numeric -> Saving.
+
+    Rates are in % a year (``unit="percent"``: 4.5 is 4.5%) or fractions (``unit="fraction"``: 0.045 is 4.5%).
+    In percent, two positive rates both below 1 (0.045 and 0.06) are refused: they almost always mean fractions
+    were typed, and would silently give the saving at 0.045% and 0.06%."""
+    if unit == "fraction":
+        offshore_pct = 100 * _rate_fraction(offshore_pct, "Offshore rate")
+        onshore_pct = 100 * _rate_fraction(onshore_pct, "Onshore rate")
+    elif unit != "percent":
+        raise InputProblem(f"unit must be 'percent' or 'fraction', not {str(unit)[:20]!r}.")
+    saving = _saving(amount_m, years, offshore_pct, onshore_pct)
+    rates = (saving.offshore_pct, saving.onshore_pct)
+    if unit == "percent" and all(0 < rate < 1 for rate in rates):
+        a, b = rates
+        raise InputProblem(f"Both rates are below 1% a year: {a:g} and {b:g} look like fractions (meaning "
+                           f"{100 * a:g}% and {100 * b:g}%). Type percents ({100 * a:g}, {100 * b:g}), or pass "
+                           "unit='fraction'.")
+    return saving
+
+
+def _saving(amount_m: object, years: object, offshore_pct: object, onshore_pct: object) -> Saving:
+    """Rates in % a year -> Saving, with no guess about fractions (a slider's 0.5% is 0.5%)."""
     amount = _positive(amount_m, "Loan amount", "million CNY", MAX_AMOUNT_M, zero="borrowed saves nothing")
     term = parse_number(years, label="Term", minimum=1, maximum=MAX_YEARS, integer=True, unit="years")
     return Saving(amount, int(term), _rate(offshore_pct, "Offshore rate"), _rate(onshore_pct, "Onshore rate"))
+
+
+def _rate_fraction(raw: object, label: str) -> float:
+    return float(parse_number(raw, label=f"{label} (fraction a year)", minimum=0, maximum=MAX_RATE_PCT / 100))
+
+
+def rate_fraction_warning(offshore_pct: float, onshore_pct: float) -> str:
+    """A note for a rate typed in a % box that looks like a fraction (0 < rate < 1): what was probably meant."""
+    slips = [(name, pct) for name, pct in [("offshore", offshore_pct), ("onshore", onshore_pct)] if 0 < pct < 1]
+    return " ".join(f"The {name} rate is {pct:g}% a year. If you meant the fraction {pct:g}, that is "
+                    f"{100 * pct:g}%: type {100 * pct:g}." for name, pct in slips)
 
 
 def simplifications() -> Note:
@@ -286,8 +347,9 @@ class ShareExplorer:
         self._draw(firms, value)
         picture = (f"Two 100% bars (financial firms in blue, all others in orange). Firms: financial {firms:.1f}%, other {100 - firms:.1f}%. Value added: "
                    f"financial {value:.1f}%, other {100 - value:.1f}%.")
+        slip = fraction_warning(firms, value)
         try:
-            result = implied_ratio(firms, value)
+            result = _shares_ratio(firms, value)
         except InputProblem as problem:
             self.last = None
             self.problem = str(problem)
@@ -297,7 +359,7 @@ class ShareExplorer:
         else:
             self.last = result
             self.problem = ""
-            self.result.value = (f"<b>{escape(result.sentence())}</b><br>"
+            self.result.value = ((message_html(slip, "info") if slip else "") + f"<b>{escape(result.sentence())}</b><br>"
                                  f"R = (v ÷ f) ÷ ((1 − v) ÷ (1 − f)) = {escape(result.arithmetic())}")
             self.ax.set_title(f"Value added per firm: finance {result.ratio:.2f} × others", loc="left")
             self.chart.alt = f"{picture} {result.sentence()}"
@@ -312,8 +374,9 @@ class LoanSavingCalculator:
                  max_years: int = 10, resources: tuple[str, ...] = ("crossborder_rmb_loans",)):
         self.inputs = Messages()  # problems with what was typed (from the twins); the slider keeps its value
         self.problem = ""  # a warning about the result itself (equal rates, offshore dearer), shown above it
-        self.amount = TwinSlider("Loan amount", minimum=1, maximum=10_000, value=int(round(amount_m)), step=1,
-                                 unit="million CNY", messages=self.inputs)
+        self.amount = TwinSlider("Loan amount", minimum=1, maximum=10_000, value=round(amount_m),
+                                 step=0.1, integer=False, unit="million CNY", messages=self.inputs,
+                                 readout_format=",.1f")  # starts at a whole million; a typed 76.9 is kept
         self.years = TwinSlider("Term", minimum=1, maximum=max_years, value=years, unit="years",
                                 messages=self.inputs)
         self.offshore = TwinSlider("Offshore rate (Hong Kong bank)", minimum=0, maximum=15, value=offshore_pct,
@@ -345,14 +408,15 @@ class LoanSavingCalculator:
 
     def update(self, change=None) -> None:
         try:
-            saving = interest_saving(self.amount.value, self.years.value, self.offshore.value, self.onshore.value)
+            saving = _saving(self.amount.value, self.years.value, self.offshore.value, self.onshore.value)
         except InputProblem as problem:  # cannot happen from the sliders' own ranges; kept for safety
             self.last = None
             self.problem = str(problem)
             self.result.value = message_html(self.problem, "error")
             return
         self.last = saving
-        self.problem = "" if saving.gap_pct > 0 else saving.sentence()
+        self.problem = " ".join(filter(None, [rate_fraction_warning(saving.offshore_pct, saving.onshore_pct),
+                                              "" if saving.gap_pct > 0 else saving.sentence()]))
         warning = message_html(self.problem, "info") if self.problem else ""
         cumulative = saving.cumulative
         colour = PALETTE["green"] if saving.gap_pct >= 0 else PALETTE["vermillion"]
@@ -368,14 +432,14 @@ class LoanSavingCalculator:
             bottom = -nice_ceiling(-low * 1.05) if low < 0 else 0.0
             top = nice_ceiling(high * 1.05) if high > 0 else -0.1 * bottom
             self.ax.set_ylim(bottom, top)
-        self.ax.set_title(f"Cumulative saving: {saving.amount_m:,.0f} m CNY, {saving.years} yr, "
+        self.ax.set_title(f"Cumulative saving: {saving.amount_m:,.6g} m CNY, {saving.years} yr, "
                           f"{saving.offshore_pct:.2f}% vs {saving.onshore_pct:.2f}%", loc="left")
         self.result.value = (f"{warning}<b>{escape(saving.sentence())}</b><br>Interest a year: offshore "
                              f"{saving.interest_offshore:,.3f}, onshore {saving.interest_onshore:,.3f} million CNY."
                              f"<br>{escape(saving.arithmetic())}")
         steps = ", ".join(f"year {y}: {v:,.3f}" for y, v in cumulative.items())
         self.chart.alt = (f"Bar chart of the cumulative interest saving, in million CNY, at the end of each year of a "
-                          f"{saving.years}-year loan of {saving.amount_m:,.0f} million CNY at {saving.offshore_pct:.2f}% "
+                          f"{saving.years}-year loan of {saving.amount_m:,.6g} million CNY at {saving.offshore_pct:.2f}% "
                           f"instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow by the same amount each "
                           f"year because interest is simple.")
         show_in(self.output, self.chart)

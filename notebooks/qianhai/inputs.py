@@ -7,6 +7,8 @@ import re
 
 
 THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+FRACTION = re.compile(r"([-+]?[0-9]+(?:\.[0-9]+)?)\s*/\s*([0-9]+(?:\.[0-9]+)?)")
+PERCENT = "%"
 
 
 class InputProblem(ValueError):
@@ -25,7 +27,8 @@ def parse_number(
     """Turn typed text (or a number) into a finite number within [minimum, maximum].
 
     Commas are read only as thousands separators between groups of three digits ('4,195,000'); any
-    other comma ('2,5', '0,5', '1,0,0') is refused with a hint to use a point for decimals. Raises
+    other comma ('2,5', '0,5', '1,0,0') is refused with a hint to use a point for decimals. A fraction
+    ('1/3', '2 / 3') is its value; in a box whose unit is '%' it is a share of the whole ('1/3' is 33.33%). Raises
     InputProblem with a message that says what was wrong and what to type instead.
     """
     span = _span(minimum, maximum, unit)
@@ -40,6 +43,12 @@ def parse_number(
             raise InputProblem(f"{label}: in {_short(raw)!r}, use a point for decimals (2.5); a comma may only "
                                f"separate groups of three digits (4,195,000). {hint}")
         text = text.replace(",", "")
+    fraction = FRACTION.fullmatch(text) if isinstance(text, str) else None
+    if fraction:  # '1/3': a share typed as a fraction; in a percent box it is read as a share of 100%
+        numerator, denominator = (float(part) for part in fraction.groups())
+        if denominator == 0:
+            raise InputProblem(f"{label}: {_short(raw)!r} divides by zero. {hint}")
+        text = numerator / denominator * (100 if unit == PERCENT else 1)
     try:
         value = float(text)
     except (TypeError, ValueError, OverflowError):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import ipywidgets as w
 import pandas as pd
 
-from qianhai.display import escape, message_html
+from qianhai.display import Note, escape, markdown_text, message_html
 from qianhai.widgets import LABEL_STYLE, Panel
 
 VERDICTS = ["supported", "partly supported", "not verifiable", "contradicted", "not yet examined"]
@@ -16,16 +16,23 @@ CLAIM_TYPES = ("factual", "evaluative", "forward-looking")
 ALL = "(all)"
 
 
-def claim_card(row: pd.Series) -> str:
-    """One claim as HTML; every value is escaped (the ledger is data, not markup)."""
-    evidence = _text(row.get("evidence")) or "No evidence recorded yet: the notebook that tests it is still to come."
-    resource = _text(row.get("evidence_resource")) or "none yet"
+def claim_card(row: pd.Series, show_verdict: bool = True) -> str:
+    """One claim as HTML; every value is escaped (the ledger is data, not markup). Without ``show_verdict`` the
+    verdict and evidence are left out: the notebook that tests the claim gives them after its evidence."""
     parts = [
         f"<b>{escape(row['claim_id'])}</b> · {escape(row['speaker'])} ({escape(row['role'])}), article section "
         f"{escape(row['article_section'])}",
         f"<blockquote>“{escape(row['quote'])}”</blockquote>",
         f"<b>In plain words:</b> {escape(row['claim'])} <i>({escape(row['claim_type'])})</i>",
         f"<b>Tested in:</b> notebook {escape(row['notebook'])}",
+    ]
+    if not show_verdict:
+        parts.append(f"<b>Verdict:</b> <i>not shown: notebook {escape(row['notebook'])} weighs the evidence first. "
+                     "Tick “Show verdicts” to look ahead.</i>")
+        return "<br>".join(parts)
+    evidence = _text(row.get("evidence")) or "No evidence recorded yet: the notebook that tests it is still to come."
+    resource = _text(row.get("evidence_resource")) or "none yet"
+    parts += [
         f"<b>Verdict:</b> {escape(row['verdict'])}{_rule_text(row.get('rubric_rule'))}",
         f"<b>Evidence:</b> {escape(evidence)} <i>(data: {escape(resource)})</i>",
     ]
@@ -52,23 +59,37 @@ def filter_claims(claims: pd.DataFrame, speaker: str = ALL, verdict: str = ALL) 
 
 
 class ClaimExplorer:
-    """Filter by speaker and verdict, then pick a claim: who said it, where it is tested, its verdict."""
+    """Filter by speaker, then pick a claim: who said it and where it is tested. Its verdict is a look-ahead the
+    student opens deliberately ("Show verdicts"); only then can the claims be filtered by verdict."""
 
-    def __init__(self, claims: pd.DataFrame):
+    def __init__(self, claims: pd.DataFrame, show_verdicts: bool = False):
         self.claims = claims.reset_index(drop=True)
         self.speaker = w.Dropdown(options=[ALL, *sorted(self.claims["speaker"].unique())], value=ALL,
                                   description="Speaker", style=LABEL_STYLE)
         present = [v for v in VERDICTS if v in set(self.claims["verdict"])]
-        self.verdict = w.Dropdown(options=[ALL, *present], value=ALL, description="Verdict", style=LABEL_STYLE)
+        self.verdict = w.Dropdown(options=[ALL, *present], value=ALL, description="Verdict", style=LABEL_STYLE,
+                                  disabled=not show_verdicts)
+        self.reveal = w.Checkbox(value=show_verdicts, description="Show verdicts (a look-ahead: each notebook "
+                                 "weighs the evidence before its verdicts)", indent=False,
+                                 layout=w.Layout(width="auto"))
         self.claim = w.Dropdown(description="Claim", style=LABEL_STYLE, layout=w.Layout(width="95%"))
         self.card = w.HTML()
         self.count = w.HTML()
         self.speaker.observe(self._refilter, names="value")
         self.verdict.observe(self._refilter, names="value")
+        self.reveal.observe(self._reveal, names="value")
         self.claim.observe(self._show, names="value")
         self._refilter()
-        self.panel = Panel([w.HBox([self.speaker, self.verdict]), self.count, self.claim, self.card],
-                           summary="claim explorer: filter the article's claims and read each one's verdict")
+        self.panel = Panel([self.reveal, w.HBox([self.speaker, self.verdict]), self.count, self.claim, self.card],
+                           summary="claim explorer: filter the article's claims by speaker and read each one; "
+                                   "verdicts only on request")
+
+    def _reveal(self, change=None) -> None:
+        self.verdict.disabled = not self.reveal.value
+        if not self.reveal.value and self.verdict.value != ALL:
+            self.verdict.value = ALL  # refilters and redraws
+        else:
+            self._show()
 
     def _refilter(self, change=None) -> None:
         chosen = filter_claims(self.claims, self.speaker.value, self.verdict.value)
@@ -83,7 +104,7 @@ class ClaimExplorer:
             self.card.value = message_html("No claim matches these filters. Choose '(all)' in one of them.", "info")
             return
         row = self.claims[self.claims["claim_id"] == self.claim.value].iloc[0]
-        self.card.value = claim_card(row)
+        self.card.value = claim_card(row, show_verdict=self.reveal.value)
 
 
 def fold(text: str) -> str:
@@ -136,12 +157,55 @@ class GlossaryLookup:
                               f"{rows}</table>")
 
 
-def claims_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
-    """The ledger rows a notebook examines, in the columns a student needs."""
+def claims_table(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
+    """The ledger rows a notebook examines, as the student meets them at the top: who said what, and what to
+    test. No verdict: the verdicts come after the evidence (``verdicts_for``)."""
+    chosen = _rows_for(claims, notebook)
+    return chosen.rename(columns={"claim": "what to test"})[["speaker", "quote", "what to test"]]
+
+
+def claims_for(claims: pd.DataFrame, notebook: str) -> Note:
+    """``claims_table`` as a table whose long quotes wrap instead of being cut (Markdown, plain text for other
+    readers): the claims cell at the top of each notebook."""
+    return _note(claims_table(claims, notebook), "Claims to test (verdicts at the end):",
+                 lambda row: f"{row['claim_id']} · {row['speaker']}: “{row['quote']}”. To test: {row['what to test']}")
+
+
+def verdicts_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
+    """The same rows after the evidence: each claim with its verdict, the rubric rule that gives it, and the
+    evidence behind it."""
+    chosen = _rows_for(claims, notebook)
+    table = pd.DataFrame({
+        "claim": chosen["claim"],
+        "verdict": chosen["verdict"],
+        "rubric rule": chosen.get("rubric_rule", pd.Series("", index=chosen.index)).map(lambda name: _text(name).replace("_", " ")),
+        "evidence": chosen["evidence"].map(lambda text: _text(text) or "none recorded yet"),
+    })
+    return table
+
+
+def verdicts_note(claims: pd.DataFrame, notebook: str) -> Note:
+    """``verdicts_for`` as a table whose long evidence text wraps (Markdown). The plain-text form lists the verdicts
+    only: the notebooks are near their size budget, and every viewer of them renders Markdown."""
+    return _note(verdicts_for(claims, notebook), "Verdicts (the evidence is in the rendered table):",
+                 lambda row: f"{row['claim_id']}: {row['verdict']} ({row['rubric rule']})")
+
+
+def _note(table: pd.DataFrame, plain_title: str, plain_line) -> Note:
+    """A table indexed by claim_id as inert Markdown, with a short plain-text form (one line a claim)."""
+    table = table.reset_index()
+    columns = list(table.columns)
+    names = {"claim_id": "id"}  # the heading a student reads
+    head = "| " + " | ".join(names.get(c, c) for c in columns) + " |\n|" + "|".join("---" for _ in columns) + "|"
+    rows = ["| " + " | ".join(markdown_text(_text(row[c])) for c in columns) + " |" for _, row in table.iterrows()]
+    return Note("\n".join([head, *rows]), "\n".join([plain_title, *(plain_line(row) for _, row in table.iterrows())]))
+
+
+def _rows_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
     chosen = claims[claims["notebook"] == notebook]
     if chosen.empty:
         raise ValueError(f"No claims in the ledger for notebook {notebook!r}.")
-    return chosen.set_index("claim_id")[["speaker", "quote", "claim", "verdict"]]
+    return chosen.set_index("claim_id")
 
 
 # ------------------------------------------------------------------------------------------ verdict rubric

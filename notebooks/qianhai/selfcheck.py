@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import ipywidgets as w
 
 from qianhai.display import escape, message_html
-from qianhai.inputs import InputProblem, parse_number
+from qianhai.inputs import PERCENT, InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Panel
 
 
@@ -18,8 +18,23 @@ class Result:
     text: str
 
 
+class _Checked:
+    """What both kinds of question share: the last result, and listeners told after each check (the score)."""
+
+    def _start(self) -> None:
+        self.last: Result | None = None
+        self.listeners: list = []
+
+    def _record(self, result: Result) -> Result:
+        self.last = result
+        self.feedback.value = _html(result)
+        for listener in self.listeners:
+            listener()
+        return result
+
+
 @dataclass
-class MultipleChoice:
+class MultipleChoice(_Checked):
     """Pick one option. ``why`` explains the right answer; ``hints`` may explain each wrong option."""
 
     question: str
@@ -31,6 +46,7 @@ class MultipleChoice:
     def __post_init__(self):
         if self.answer not in self.options:
             raise ValueError(f"The answer {self.answer!r} is not among the options.")
+        self._start()
         self.choice = w.RadioButtons(options=self.options, value=None, description="Your answer:",
                                      style=LABEL_STYLE, layout=w.Layout(width="auto"))
         self.button = w.Button(description="Check", tooltip="Check your answer", button_style="primary")
@@ -49,26 +65,36 @@ class MultipleChoice:
         return Result(False, f"Not quite. {hint + ' ' if hint else ''}{self.why}")
 
     def check(self) -> Result:
-        result = self.judge(self.choice.value)
-        self.feedback.value = _html(result)
-        return result
+        return self._record(self.judge(self.choice.value))
+
+
+# Unit slips a typed answer is checked for: the same number written in full instead of in thousands, millions
+# or billions (or the reverse), and a fraction typed for a percent (or the reverse).
+SCALES = [(1e3, "thousand"), (1e6, "million"), (1e9, "billion")]
 
 
 @dataclass
-class NumericAnswer:
-    """Type a number; right if within ``tolerance`` (absolute, in the answer's unit) of ``answer``."""
+class NumericAnswer(_Checked):
+    """Type a number; right if within ``tolerance`` (absolute, in the answer's unit) of ``answer``.
+
+    ``count=True`` accepts whole numbers only (for an answer that is a count). A fraction such as ``1/3`` is
+    accepted (in a question whose unit is '%' it is read as 33.3%). A typed value that would be right in
+    another scale (4,195,000 for 4.195 million, 0.33 for 33%) gets a hint about the unit, not a verdict."""
 
     question: str
     answer: float
     tolerance: float
     unit: str
     why: str
+    count: bool = False
 
     def __post_init__(self):
         if not (math.isfinite(self.answer) and self.tolerance >= 0):
             raise ValueError("A numeric self-check needs a finite answer and a non-negative tolerance.")
+        self._start()
         self.entry = w.Text(value="", description=f"Your answer ({self.unit}):", style=LABEL_STYLE,
-                            placeholder="type a number", continuous_update=False)
+                            placeholder="type a whole number" if self.count else "type a number",
+                            continuous_update=False)
         self.button = w.Button(description="Check", tooltip="Check your answer", button_style="primary")
         self.feedback = w.HTML(value="")
         self.button.on_click(lambda _: self.check())
@@ -76,19 +102,46 @@ class NumericAnswer:
                            self.feedback])
 
     def judge(self, typed: object) -> Result:
+        percent = self.unit.strip().startswith(PERCENT)  # "%" or "% a year"
         try:
-            value = parse_number(typed, label="Your answer")
+            value = parse_number(typed, label="Your answer", unit=PERCENT if percent else "")
         except InputProblem as problem:
             return Result(None, str(problem))
-        if abs(value - self.answer) <= self.tolerance:
+        if self.count and not float(value).is_integer():
+            return Result(None, f"This answer is a count, so it is a whole number; {_show(value)} is not. "
+                                "Type a whole number.")
+        if self._close(value):
             return Result(True, f"Right. {self.why}")
+        slip = self._slip(value, percent)
+        if slip:
+            return Result(None, slip)
         direction = "too high" if value > self.answer else "too low"
-        return Result(False, f"Not quite: {value:g} is {direction}. {self.why}")
+        return Result(False, f"Not quite: {_show(value)} is {direction}. {self.why}")
+
+    def _close(self, value: float) -> bool:
+        return abs(value - self.answer) <= self.tolerance
+
+    def _slip(self, value: float, percent: bool) -> str:
+        """A hint when ``value`` is right in another scale; empty otherwise."""
+        if value == 0:
+            return ""
+        if percent and self._close(value * 100):
+            return (f"You typed {_show(value)}, which looks like a fraction; this answer is in percent. As a percent, "
+                    f"{_show(value)} is {_show(value * 100)}%. Type {_show(value * 100)}.")
+        if not percent and abs(self.answer) <= 1 and self._close(value / 100):
+            return (f"You typed {_show(value)}, which looks like a percent; this answer is a fraction of 1, so "
+                    f"{_show(value)}% is {_show(value / 100)}. Type {_show(value / 100)}.")
+        for factor, name in SCALES:
+            if self._close(value / factor):
+                return (f"Did you mean {_show(value / factor)} {self.unit}? You typed {_show(value)}, a {name} times as "
+                        f"much: perhaps the number in full, but this answer is asked in {self.unit}.")
+            if self._close(value * factor):
+                return (f"Did you mean {_show(value * factor)} {self.unit}? You typed {_show(value)}, perhaps in "
+                        f"{name}s, but this answer is asked in {self.unit}.")
+        return ""
 
     def check(self) -> Result:
-        result = self.judge(self.entry.value)
-        self.feedback.value = _html(result)
-        return result
+        return self._record(self.judge(self.entry.value))
 
 
 def _html(result: Result) -> str:
@@ -96,12 +149,35 @@ def _html(result: Result) -> str:
     return message_html(result.text, kind)
 
 
+def _show(value: float) -> str:
+    """A typed or computed number as a student writes it: 4,195,000 or 4.195, never 4.195e+06."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.4g}"
+
+
+def score_text(questions) -> str:
+    """'Score: 3 of 4 right', from each question's last check."""
+    right = sum(1 for q in questions if q.last is not None and q.last.correct)
+    checked = sum(1 for q in questions if q.last is not None and q.last.correct is not None)
+    rest = "" if checked == len(questions) else f" ({len(questions) - checked} not checked yet)"
+    return f"Score: {right} of {len(questions)} right{rest}."
+
+
 def quiz(*questions, title: str = "Self-check") -> Panel:
-    """Stack questions into one panel."""
-    parts = [w.HTML(f"<h4>{escape(title)}</h4>")]
+    """Stack questions into one panel, under a heading whose total score updates as answers are checked."""
+    header = w.HTML()
+
+    def update_score() -> None:
+        header.value = f"<h4>{escape(title)}</h4><b>{escape(score_text(questions))}</b>"
+
+    update_score()
+    parts = [header]
     for number, question in enumerate(questions, start=1):
         parts.append(w.HTML(f"<i>Question {number} of {len(questions)}</i>"))
         parts.append(question.box)
-    panel = Panel(parts, summary=f"{title}: {len(questions)} questions with Check buttons")
+        question.listeners.append(update_score)
+    panel = Panel(parts, summary=f"{title}: {len(questions)} questions with Check buttons and a total score")
     panel.questions = list(questions)
+    panel.score = header
     return panel

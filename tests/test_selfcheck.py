@@ -1,0 +1,86 @@
+"""Self-checks: a total score, unit slips recognised, fractions accepted, whole numbers only for counts.
+Every expected value is worked by hand in the comment beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from qianhai.selfcheck import MultipleChoice, NumericAnswer, quiz
+
+
+def numeric(answer, tolerance, unit, count=False):
+    return NumericAnswer("?", answer=answer, tolerance=tolerance, unit=unit, why="Because.", count=count)
+
+
+def test_score_updates_as_answers_are_checked():
+    q1 = MultipleChoice("Which?", ["a", "b"], answer="b", why=".")
+    q2 = numeric(10, 0.5, "years")
+    q3 = numeric(2, 0, "times")
+    panel = quiz(q1, q2, q3)
+    assert "0 of 3 right" in panel.score.value and "3 not checked yet" in panel.score.value
+    q1.choice.value = "b"
+    q1.check()
+    assert "1 of 3 right" in panel.score.value
+    q2.entry.value = "12"  # wrong: counted as checked, not right
+    q2.check()
+    assert "1 of 3 right" in panel.score.value and "1 not checked yet" in panel.score.value
+    q2.entry.value = "10"  # corrected: the score follows the last check
+    q2.check()
+    q3.entry.value = "2"
+    q3.check()
+    assert "Score: 3 of 3 right." in panel.score.value
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("4,195,000", "4.195 million people"),  # 4,195,000 / 1,000,000 = 4.195, the answer in millions
+    ("4195", "4.195 million people"),  # 4,195 thousand = 4.195 million
+])
+def test_a_number_typed_in_full_gets_a_unit_hint(typed, meant):
+    result = numeric(4.195, 0.01, "million people").judge(typed)
+    assert result.correct is None and f"Did you mean {meant}?" in result.text
+    assert "too high" not in result.text and "e+06" not in result.text
+
+
+def test_a_number_typed_in_millions_where_the_answer_is_in_full():
+    result = numeric(4_195_000, 1_000, "people").judge("4.195")  # 4.195 × 1,000,000 = 4,195,000
+    assert result.correct is None and "Did you mean 4,195,000 people?" in result.text
+
+
+@pytest.mark.parametrize("typed", ["0.33", "0.333"])
+def test_a_fraction_typed_for_a_percent_gets_a_hint(typed):
+    result = numeric(33.3, 0.5, "%").judge(typed)  # 0.333 × 100 = 33.3%
+    assert result.correct is None and "looks like a fraction" in result.text and "too low" not in result.text
+
+
+def test_a_percent_typed_for_a_fraction_gets_a_hint():
+    result = numeric(1 / 3, 0.01, "share of 1").judge("33.3")  # 33.3 / 100 = 0.333, within 0.01 of 1/3
+    assert result.correct is None and "looks like a percent" in result.text and "too high" not in result.text
+
+
+@pytest.mark.parametrize("answer, unit, typed", [
+    (1 / 3, "share of 1", "1/3"),  # the share itself
+    (100 / 3, "%", "1/3"),  # in a percent question 1/3 is read as 33.33%
+    (200 / 3, "%", "2 / 3"),
+])
+def test_fractions_are_accepted_where_the_answer_is_a_share(answer, unit, typed):
+    assert numeric(answer, 0.05, unit).judge(typed).correct is True
+
+
+def test_a_decimal_comma_is_still_refused():
+    result = numeric(2.5, 0.05, "%").judge("2,5")
+    assert result.correct is None and "use a point for decimals" in result.text
+
+
+def test_whole_numbers_only_where_the_answer_is_a_count():
+    # 2000 / 26 = 76.92...: an average, not a count, so 76.9 is judged, not refused
+    assert numeric(2000 / 26, 0.05, "million CNY").judge("76.9").correct is True
+    count = numeric(77, 0, "claims", count=True)
+    result = count.judge("76.9")
+    assert result.correct is None and "count" in result.text and "whole number" in result.text
+    assert count.judge("77").correct is True
+
+
+def test_percent_a_year_answers_get_the_same_hints():
+    q = numeric(10.3, 0.3, "% a year")
+    assert "looks like a fraction" in q.judge("0.103").text  # 0.103 × 100 = 10.3
+    assert q.judge("10.3").correct is True
