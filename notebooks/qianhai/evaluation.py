@@ -322,7 +322,7 @@ class DidExplorer:
                            for colour in (PALETTE["vermillion"], PALETTE["vermillion"], PALETTE["blue"],
                                           PALETTE["blue"])]
         self.mean_lines[0].set_label("period means")
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left")
         every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
         steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
         self.chart = finish(self.fig, ax, title="Difference-in-differences: GDP per capita", xlabel="Year",
@@ -343,7 +343,7 @@ class DidExplorer:
         control = self.control.value
         self.control_line.set_data(self.wide.index, self.wide[control])
         self.control_line.set_label(f"control ({control})")
-        self.ax.legend(loc="upper left", fontsize=8)
+        self.ax.legend(loc="upper left")
         try:
             result = did_estimate(self.wide, control, self.year.value, self.window.value, self.window.value,
                                   self.treated)
@@ -763,7 +763,7 @@ class SynthExplorer:
         self.ax.axvline(treatment_year - 0.5, color=PALETTE["black"], linestyle=":", linewidth=1)
         self.fit_span = self.ax.axvspan(1960, 1969, color=PALETTE["sky"], alpha=0.15, linewidth=0,
                                         label="fit years")
-        self.ax.legend(loc="upper left", fontsize=8)
+        self.ax.legend(loc="upper left")
         every = self.wide.stack()  # one scale for every fit: a synthetic region stays within its donors
         steady_limits(self.ax, every.index.get_level_values(0), every.to_numpy())
         self.fits: dict[tuple, SynthResult] = {}  # recent fits: going back to a setting is instant

@@ -257,7 +257,7 @@ class ShareExplorer:
         rows = ["value added", "firms"]
         self.fin = self.ax.barh(rows, [0, 0], color=PALETTE["blue"], label="financial firms")
         self.other = self.ax.barh(rows, [0, 0], color=PALETTE["orange"], label="all other firms")
-        self.labels = [self.ax.text(0, i, "", va="center", ha="center", fontsize=10, color="white",
+        self.labels = [self.ax.text(0, i, "", va="center", ha="center", color="white",
                                     fontweight="bold") for i in range(4)]
         self.ax.set_xlim(0, 100)
         self.ax.grid(axis="y", visible=False)

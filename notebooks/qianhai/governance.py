@@ -456,7 +456,7 @@ class InspectionExplorer:
         (self.now,) = self.ax.plot([], [], "o", markersize=10, markerfacecolor="none", markeredgewidth=2,
                                    color=PALETTE["black"], label="your setting")
         self.ax.set_xlim(-3, 103)
-        self.ax.legend(fontsize=8, loc="upper center", ncols=2)
+        self.ax.legend(loc="upper center", ncols=2)
         self.chart = finish_model(self.fig, self.ax, title=f"{MODEL_TAG}\ninspections",
                                   xlabel="share of the budget targeted by credit score (%)",
                                   ylabel="firms (count per period)", alt="(set on update)")
@@ -657,7 +657,7 @@ class ServiceExplorer:
         self.ax.set_xlim(0.5, MAX_STEPS + 0.5)
         self.ax.fill_between([], [], [], color=PALETTE["black"], alpha=0.15, linewidth=0,
                              label="10th–90th percentile of applicants")
-        self.ax.legend(fontsize=8, loc="upper left")
+        self.ax.legend(loc="upper left")
         self.chart = finish_model(self.fig, self.ax, title=f"{MODEL_TAG}\ntime to open a business",
                                   xlabel="number of steps", ylabel="working days", alt="(set on update)")
         self.steps.observe(self.update)

@@ -224,7 +224,7 @@ class EditionPicker:
         self.label = self.ax.annotate("", xy=(0, 0), xytext=(12, 12), textcoords="offset points",
                                       color=PALETTE["black"], fontweight="bold")
         self.ax.set_ylim(0, self.table["measures"].max() * 1.12)
-        self.ax.legend(fontsize=7.5, loc="upper right")
+        self.ax.legend(loc="upper right")
         self.chart = finish(self.fig, self.ax, title="Foreign-investment negative lists", xlabel="Edition (year)",
                             ylabel="special measures (count)", resources=["ftz_negative_list"],
                             alt="(set on update)")
@@ -359,14 +359,14 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
             words, end = f"{approx}{total}", total
         else:
             words, end = f"{rep} nationwide (no total in this source)", rep
-        ax.text(end + 10, y, words, va="center", fontsize=8)
-    ax.set_yticks(ypos, labels, fontsize=7.5)
+        ax.text(end + 10, y, words, va="center")
+    ax.set_yticks(ypos, labels)
     ax.set_xlim(0, max(t for t in totals if t is not None) * 1.6)
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(color=PALETTE["sky"], label="cumulative results reported"),
                        Patch(color=PALETTE["vermillion"], label="of which replicated nationwide")],
-              fontsize=8, loc="upper right")
+              loc="upper right")
     return labels
 
 
@@ -564,7 +564,7 @@ class DiffusionExplorer:
                                           label="still being\npiloted")
         (self.expected_line,) = self.ax.plot([], [], linestyle="--", color=PALETTE["black"], linewidth=1,
                                              label="replicated: average\nover seeds (formula)")
-        self.fig.legend(loc="outside right upper", fontsize=7.5)
+        self.fig.legend(loc="outside right upper")
         self.chart = finish_model(self.fig, self.ax, title="Model output, not data: piloted reforms",
                                   xlabel="Years after the reforms were piloted", ylabel="reforms (model units)",
                                   alt="(set on update)")

@@ -292,9 +292,9 @@ class ScenarioExplorer:
         if not numeric.empty:
             self.ax.plot(numeric["target_year"].astype(int), numeric["target_value"], "*", markersize=12,
                          color=PALETTE["green"], label="official target")
-        self.labels = [self.ax.text(y, 0, "", fontsize=8, ha="right", va="bottom") for y in HORIZONS]
+        self.labels = [self.ax.text(y, 0, "", ha="right", va="bottom") for y in HORIZONS]
         self.ax.set_xlim(int(gdp["year"].min()) - 0.5, HORIZONS[-1] + 0.5)
-        self.ax.legend(loc="upper left", fontsize=8)
+        self.ax.legend(loc="upper left")
         self.chart = finish(self.fig, self.ax, title="Expanded Qianhai zone: a constant-growth scenario",
                             xlabel="Year", ylabel="GDP, bn yuan (current prices)",
                             resources=["qianhai_expanded_gdp"], alt="(set on update)")
@@ -484,7 +484,7 @@ def ledger_chart(claims: pd.DataFrame):
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
     described = "; ".join(f"{kind}: " + ", ".join(f"{int(n)} {v}" for v, n in row.items() if n)
                           for kind, row in table.iterrows())
     return finish(fig, ax, title="The claims ledger: verdicts by kind of claim", xlabel="number of claims",

@@ -489,12 +489,12 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
                 ax.barh(y, _num(sure_from) - _num(start), left=_num(start), height=0.6, color="white",
                         alpha=0.6, hatch="///", edgecolor=colour)
             if pd.notna(r["area_km2"]):
-                ax.text(_num(start) + 40, y, f"{r['area_km2']:g} km²", va="center", fontsize=8)
+                ax.text(_num(start) + 40, y, f"{r['area_km2']:g} km²", va="center")
     ax.set_yticks(range(len(LAYER_ROWS)), [label for label, _ in reversed(LAYER_ROWS)])
     _year_axis(ax, first, last)
     ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
     ax.annotate(day_label, xy=(_num(day), len(LAYER_ROWS) - 0.45), xytext=(-6, 0), textcoords="offset points",
-                ha="right", va="center", fontsize=8, color=PALETTE["vermillion"])
+                ha="right", va="center", color=PALETTE["vermillion"])
     layers = qianhai_layers(zones, day)
     rows = [(label, [table.loc[z] for z in ids]) for label, ids in LAYER_ROWS]
     bars = "; ".join(
@@ -594,7 +594,7 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
     drawn.artists = [a for a in [*ax.collections, *ax.lines] if id(a) not in before]
     drawn.rows = {rows[c]: CATEGORY_LABELS[c] for c in categories}
     _year_axis(ax, first, last, step=4)
-    drawn.legend = (ax.legend(handles=handles, loc="center left", fontsize=7.5, bbox_to_anchor=(1.0, 0.5),
+    drawn.legend = (ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5),
                               frameon=False) if handles else None)
     drawn.show(ax)
     return drawn
@@ -678,7 +678,7 @@ class DateExplorer:
         self.draw(shown, chosen, day)
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
         self.ax.set_xlabel("year (red line: the chosen date; later milestones faded;\n"
-                           "pale bar: date known only to the month or year)", fontsize=8.5)
+                           "pale bar: date known only to the month or year)")
         before = sum(_as_date(d) <= day for d in shown["sort_date"])
         per_area = "; ".join(f"{CATEGORY_LABELS[c]} {int((shown['category'] == c).sum())}" for c in chosen)
         conflicts = int(shown["conflict_group"].notna().sum())
