@@ -72,36 +72,48 @@ class Chart:
     is laid out once with constrained layout and then frozen; what lies under and around the data (axes
     frame, ticks, grid, axis labels, source line) is drawn once and saved, and a redraw restores that
     picture and draws only the axes' contents on it (matplotlib's "faster rendering by using blitting").
-    The saved picture is drawn and laid out again only when the frame changes: new limits, scales, tick
-    labels, axis labels or figure texts."""
+    The picture is laid out and drawn again only when the frame changes (new limits, scales, tick labels,
+    axis labels or figure texts); the last few frames are kept, so a toggle back and forth (linear and log
+    scale) finds its frame, and the axes' place in it, ready."""
+
+    FRAMES_KEPT = 4
 
     def __init__(self, figure: Figure, alt: str):
         self.figure = figure
         self.alt = alt
         self.canvas = FigureCanvasAgg(figure)
-        self._frame = None
-        self._background = None
+        self.frames: dict[tuple, tuple] = {}  # frame → (saved picture, axes positions), oldest first
 
     def draw(self) -> None:
-        """Bring the canvas up to date: a full draw if the frame changed, else the blit."""
+        """Bring the canvas up to date: restore the frame's picture (or draw it) and draw the rest on it."""
         moving = moving_artists(self.figure)
-        frame = frame_of(self.figure)
-        if frame != self._frame:
-            self.figure.set_layout_engine("constrained")
-            for artist in moving:
-                artist.set_animated(True)  # a full draw leaves animated artists out
-            try:
-                self.canvas.draw()
-            finally:
-                for artist in moving:
-                    artist.set_animated(False)
-                self.figure.set_layout_engine("none")
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-            self._frame = frame_of(self.figure)
+        saved = self.frames.pop(frame_of(self.figure), None)
+        if saved is None:
+            saved = self._draw_frame(moving)
         else:
-            self.canvas.restore_region(self._background)
+            picture, positions = saved
+            for ax, position in zip(self.figure.axes, positions):
+                ax.set_position(position)
+            self.canvas.restore_region(picture)
+        self.frames[frame_of(self.figure)] = saved
+        while len(self.frames) > self.FRAMES_KEPT:
+            del self.frames[next(iter(self.frames))]
         for artist in moving:
             self.figure.draw_artist(artist)
+
+    def _draw_frame(self, moving: list) -> tuple:
+        """Lay out with constrained layout, draw everything but ``moving``, then freeze the layout."""
+        self.figure.set_layout_engine("constrained")
+        for artist in moving:
+            artist.set_animated(True)  # a full draw leaves animated artists out
+        try:
+            self.canvas.draw()
+        finally:
+            for artist in moving:
+                artist.set_animated(False)
+            self.figure.set_layout_engine("none")
+        return (self.canvas.copy_from_bbox(self.figure.bbox),
+                [ax.get_position().frozen() for ax in self.figure.axes])
 
     def png(self) -> bytes:
         self.draw()
