@@ -331,7 +331,6 @@ class ScenarioExplorer(Explorer):
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
-        self.result.value = ""
         for artist in (self.line, self.ends, self.gaps):
             artist.set_data([], [])
         for label in self.labels:

@@ -179,7 +179,6 @@ class GrowthExplorer(Explorer):
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
-        self.result.value = ""
         self.draw(None)  # the vintage's line, without a growth rate
         self.chart.alt = (f"Shenzhen GDP, vintage {self.vintage.value}, {self.scale.value} scale; "
                           f"no growth rate: {problem}")

@@ -111,7 +111,8 @@ class Explorer:
     model's answer (read from the controls); ``draw`` puts it in the picture (``set_data``, ``set_text``
     on the chart's artists), ``describe`` in words (the result line and the chart's text alternative);
     then the chart is shown. A value the model refuses (``InputProblem``) goes to ``refuse``, which by
-    default shows the message; ``self.last`` is the last answer, or None after a refusal."""
+    default shows the message in place of the result; ``self.last`` is the last answer, or None after a
+    refusal."""
 
     chart = None  # a qianhai.charts.Chart, or None for an explorer that answers in words only
 
@@ -140,6 +141,7 @@ class Explorer:
 
     def refuse(self, problem: InputProblem) -> None:
         self.messages.error(str(problem))
+        self.result.value = ""
 
     def show(self) -> None:
         if self.chart is not None:
