@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import ipywidgets as w
 import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling

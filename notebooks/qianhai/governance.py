@@ -37,7 +37,7 @@ import pandas as pd
 from qianhai.charts import MODEL_LINE, PALETTE, finish, new_figure, nice_ceiling
 from qianhai.display import Note, escape
 from qianhai.inputs import InputProblem, parse_number
-from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
+from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MODEL_TAG = "Teaching model — not data"
 MODEL_SOURCE_LINE = MODEL_LINE
