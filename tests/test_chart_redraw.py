@@ -93,3 +93,19 @@ def test_wrap_to_width_keeps_every_word_and_breaks_long_lines():
     assert wrapped.split() == text.split()
     assert 1 < len(wrapped.splitlines()) <= 3
     assert wrap_to_width("short", 8, 6.4) == "short"
+
+
+def test_a_legend_beside_the_axes_that_grows_is_laid_out_again():
+    from qianhai.charts import Chart, new_figure
+
+    fig, ax = new_figure()
+    (line,) = ax.plot([0, 1], [0, 1], label="short")
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
+    chart = Chart(fig, "A line.")
+    chart.draw()
+    width = ax.get_position().width
+    line.set_label("a much, much longer name for the same line")
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
+    chart.draw()
+    assert ax.get_position().width < width  # the axes made room: the legend is not cut off at the edge
+    assert differing(blitted(chart), full_draw(chart)) == 0

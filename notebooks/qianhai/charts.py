@@ -73,7 +73,7 @@ class Chart:
     frame, ticks, grid, axis labels, source line) is drawn once and saved, and a redraw restores that
     picture and draws only the axes' contents on it (matplotlib's "faster rendering by using blitting").
     The picture is laid out and drawn again only when the frame changes (new limits, scales, tick labels,
-    axis labels or figure texts); the last few frames are kept, so a toggle back and forth (linear and log
+    axis labels, figure texts, or entries of a legend beside the axes); the last few frames are kept, so a toggle back and forth (linear and log
     scale) finds its frame, and the axes' place in it, ready."""
 
     FRAMES_KEPT = 4
@@ -159,13 +159,20 @@ def moving_artists(fig: Figure) -> list:
 
 
 def frame_of(fig: Figure) -> tuple:
-    """What the saved picture and the layout depend on, as a comparable value."""
+    """What the saved picture and the layout depend on, as a comparable value: the figure's size and texts
+    (the source line), each axes' limits, scales, tick labels and axis labels, and the entries of legends
+    placed beside the axes."""
     parts: list = [tuple(fig.get_size_inches()), fig.dpi, *(text.get_text() for text in fig.texts)]
+    beside = list(fig.legends)  # legends outside the axes take room in the layout
     for ax in fig.axes:
         parts += [ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
                   ax.get_xlabel(), ax.get_ylabel()]
         for axis in (ax.xaxis, ax.yaxis):
             parts.append(tuple(axis.get_major_formatter().format_ticks(axis.get_major_locator()())))
+        legend = ax.get_legend()
+        if legend is not None and legend.get_bbox_to_anchor() is not ax.bbox:  # anchored outside its axes
+            beside.append(legend)
+    parts += [(legend.get_visible(), *(text.get_text() for text in legend.get_texts())) for legend in beside]
     return tuple(parts)
 
 

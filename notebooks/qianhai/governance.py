@@ -445,15 +445,15 @@ class InspectionExplorer(Explorer):
         self.shares = list(range(0, 101, 5))
         self.fig, self.ax = new_figure(6.4, 3.6)
         (self.found_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["green"],
-                                          label="violations found (this seed)")
+                                          label="violations found\n(this seed)")
         (self.average_line,) = self.ax.plot([], [], linestyle="--", color=PALETTE["green"], linewidth=1.5,
-                                            label=f"violations found (average of {average_over} seeds)")
+                                            label=f"violations found\n(average of {average_over} seeds)")
         (self.burden_line,) = self.ax.plot([], [], marker="s", markersize=3, color=PALETTE["vermillion"],
-                                           label="compliant firms inspected (this seed)")
+                                           label="compliant firms\ninspected (this seed)")
         (self.now,) = self.ax.plot([], [], "o", markersize=10, markerfacecolor="none", markeredgewidth=2,
                                    color=PALETTE["black"], label="your setting")
         self.ax.set_xlim(-3, 103)
-        self.ax.legend(loc="upper center", ncols=2)
+        self.fig.legend(loc="outside right upper")  # beside the axes: inside, it would cover the lines
         self.chart = finish_model(self.fig, self.ax, title=f"{MODEL_TAG}\ninspections",
                                   xlabel="share of the budget targeted by credit score (%)",
                                   ylabel="firms (count per period)", alt="(set on update)")
@@ -489,7 +489,7 @@ class InspectionExplorer(Explorer):
             self.burden_line.set_data(self.curve.index, self.curve["compliant_inspected"])
         self.now.set_data([result.targeting_pct], [result.found])
         self.ax.set_ylim(0, nice_ceiling(max(result.budget, 1) * 1.4))  # rounded up: steady while dragging
-        self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, score separation {result.separation:g} SD",
+        self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, separation {result.separation:g} SD",
                           loc="left")
 
     def describe(self, result: InspectionResult) -> None:

@@ -10,6 +10,7 @@ by hand from the CSV rows.
 from __future__ import annotations
 
 import math
+import textwrap
 
 from dataclasses import dataclass
 
@@ -338,7 +339,8 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
         mine = keys[(keys["as_of"] == r.as_of) & (keys["source_id"] == r.source_id)]
         values = dict(zip(mine["measure"], mine["value"]))
         about.append("about " if "about" in set(mine["value_qualifier"].dropna()) else "")
-        labels.append(f"{r.as_of} · {r.source_id} · {r.territory}\nbasis: {r.counting_basis}")
+        basis = textwrap.fill(f"basis: {r.counting_basis}", 34, subsequent_indent="  ")
+        labels.append(f"{r.as_of} · {r.source_id} · {r.territory}\n{basis}")
         totals.append(values.get("cumulative_achievements"))
         replicated.append(values.get("replicated_nationwide"))
     ypos = np.arange(len(labels))[::-1]
