@@ -94,7 +94,7 @@ PICK = """(select, value) => {
   select.dispatchEvent(new Event('change', {bubbles: true}));
 }"""
 
-SETTLED = "() => window.__e2e.pending.size === 0 && window.__bench.busy === 0 && window.__bench.painted !== null"
+SETTLED = "() => window.__e2e.pending.size === 0 && window.__bench.busy === 0"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -117,10 +117,10 @@ class Timer(Student):
         try:
             self.page.wait_for_function("(n) => window.__e2e.sent > n", arg=sent, timeout=5_000)
             self.page.wait_for_function(SETTLED, timeout=60_000, polling="raf")
-            if has_chart:
-                self.page.wait_for_function("() => window.__bench.chart !== null", timeout=5_000, polling="raf")
+            self.page.wait_for_function(f"() => window.__bench.{'chart' if has_chart else 'painted'} !== null",
+                                        timeout=3_000, polling="raf")
         except Exception:
-            return None  # the key changed nothing (e.g. a handle at the end of its track)
+            return None  # the key changed nothing on the page (e.g. a handle at the end of its track)
         self.page.evaluate(NEXT_FRAME)
         got = self.page.evaluate("() => [window.__bench.start, window.__bench.chart, window.__bench.painted]")
         start, chart, painted = got
