@@ -91,16 +91,21 @@ class Messages:
 
 
 def show_in(output: w.Output, *items) -> None:
-    """Replace what an Output widget shows with ``items`` (figures, Charts, Notes, text)."""
-    output.outputs = ()
-    for item in items:
-        if hasattr(item, "figure") and hasattr(item, "alt"):
-            from qianhai.charts import alt_text
+    """Replace what an Output widget shows with ``items`` (Charts, Notes, text), in one update: the page
+    receives the new outputs in one message and draws them once."""
+    from IPython.core.interactiveshell import InteractiveShell
 
-            output.append_display_data(item.image())
-            output.append_display_data(alt_text(item.alt))
-        else:
-            output.append_display_data(item)
+    from qianhai.charts import alt_text
+
+    shown = []
+    for item in items:
+        shown += [item.image(), alt_text(item.alt)] if hasattr(item, "figure") and hasattr(item, "alt") else [item]
+    formatter = InteractiveShell.instance().display_formatter  # as Output.append_display_data formats
+    bundles = []
+    for thing in shown:
+        data, metadata = formatter.format(thing)
+        bundles.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    output.outputs = tuple(bundles)
 
 
 class Explorer:
