@@ -17,8 +17,15 @@ Prints, with PASS/MISS against each budget:
     so show_in call: the PNG cost is inside the callback); whether the display changed each time and
     whether the panel shows a PNG;
  4. each notebook's file size; 5. the size of the installed environment (.venv);
- 6. a learner's first set-up: the first `make lab` in a fresh clone (clean venv until JupyterLab answers
+ 6. what a student perceives, in headless Chromium through JupyterLab (tests/e2e/perceived.py): Run All per
+    notebook, and for every teaching widget the time from a key press (or a typed value + Enter) to the new
+    chart painted, median and p95 over --browser-reps changes; in the same run the plain way (a reference
+    notebook: ipywidgets.interact redrawing a %matplotlib inline figure), and the ratio of the medians.
+ 7. a learner's first set-up: the first `make lab` in a fresh clone (clean venv until JupyterLab answers
     with its token) and the size of the learner's environment (requirements.txt only) it installed.
+
+Budgets apply to what a student perceives (section 6, and the file sizes); the kernel-side callback times
+of section 3 are reported without a budget.
 
 Not a test: timings depend on the machine and on whatever else runs on it. The results also go to
 artifacts/bench.json and artifacts/bench.md (a table for the README).
@@ -43,10 +50,12 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 ARTIFACTS = ROOT / "artifacts"
 
-BUDGET_MEDIAN_MS = 50
-BUDGET_P95_MS = 100
+BUDGET_MEDIAN_MS = 100  # key press to new chart painted, in the browser
+BUDGET_P95_MS = 200
+BUDGET_PLAIN_RATIO = 1.5  # at least this much faster than the plain way, at the median
+BUDGET_RUN_ALL_S = 5.0
 BUDGET_NBVAL_FACTOR = 1.5
-BUDGET_FILE_BYTES = 300 * 1024  # as tests/test_notebook_shape.py counts it
+BUDGET_FILE_BYTES = 600 * 1024  # as tests/test_notebook_shape.py counts it
 
 TEXT_PAIR = ("zone", "tax")  # typed alternately into free text boxes
 
@@ -424,11 +433,9 @@ def measure(panel, what, set_value, values, reps, notebook, prepare=None) -> dic
            "cpu_median_ms": statistics.median(cpu), "png_median_ms": statistics.median(png),
            "changed": changed, "png": has_png(panel),
            "first_visit_max_ms": max(first_visits) if first_visits else None}
-    ok = median <= BUDGET_MEDIAN_MS and p95 <= BUDGET_P95_MS
     print(f"  {notebook[:16]:<16} {what[:54]:<54} {median:6.1f} {p95:6.1f} {row['cpu_median_ms']:6.1f} "
           f"{row['png_median_ms']:6.1f} {row['first_visit_max_ms'] or 0:6.1f}  {changed:>3}/{reps:<3} "
-          f"{'PNG' if row['png'] else '   '}  {verdict(ok)}",
-          flush=True)
+          f"{'PNG' if row['png'] else '   '}", flush=True)
     return row
 
 
@@ -486,33 +493,78 @@ def markdown(results: dict) -> str:
                       f"(sum of floors) = {budget:.0f} s: {verdict(suite['nbval_s'] <= budget)}.", ""]
     widgets = results["widgets"]
     if widgets:
-        lines += ["| notebook | inputs timed | median (range) | worst p95 | of which PNG (median range) | "
-                  "worst first visit of a value | within budget |", "|---|---|---|---|---|---|---|"]
+        lines += ["Kernel-side callback times (no budget):", "",
+                  "| notebook | inputs timed | median (range) | worst p95 | of which PNG (median range) | "
+                  "worst first visit of a value |", "|---|---|---|---|---|---|"]
         by_notebook: dict[str, list[dict]] = {}
         for r in widgets:
             if not r["widget"].startswith("self-check"):
                 by_notebook.setdefault(r["notebook"], []).append(r)
         for notebook, rows in by_notebook.items():
-            ok = sum(r["median_ms"] <= BUDGET_MEDIAN_MS and r["p95_ms"] <= BUDGET_P95_MS for r in rows)
             med = sorted(r["median_ms"] for r in rows)
             png = sorted(r["png_median_ms"] for r in rows)
             first = max((r["first_visit_max_ms"] or 0) for r in rows)
             lines.append(f"| {notebook} | {len(rows)} | {med[0]:.0f}–{med[-1]:.0f} ms | "
-                         f"{max(r['p95_ms'] for r in rows):.0f} ms | {png[0]:.0f}–{png[-1]:.0f} ms | {first:.0f} ms | "
-                         f"{ok}/{len(rows)} |")
+                         f"{max(r['p95_ms'] for r in rows):.0f} ms | {png[0]:.0f}–{png[-1]:.0f} ms | {first:.0f} ms |")
         checks = [r for r in widgets if r["widget"].startswith("self-check")]
         if checks:
             lines.append(f"| self-checks (Check button), all notebooks | {len(checks)} | "
                          f"≤ {max(r['median_ms'] for r in checks):.1f} ms | {max(r['p95_ms'] for r in checks):.1f} ms | "
-                         f"– | – | {sum(r['median_ms'] <= BUDGET_MEDIAN_MS and r['p95_ms'] <= BUDGET_P95_MS for r in checks)}"
-                         f"/{len(checks)} |")
+                         f"– | – |")
         lines.append("")
+    browser = results.get("browser")
+    if browser:
+        lines += browser_markdown(browser, results["sizes"])
     lines.append(f"Environment (.venv): {results['venv_bytes'] / 1e6:.0f} MB.")
     learner = results.get("learner")
     if learner:
         lines.append(f"A learner's first `make lab` (fresh clone, clean venv until JupyterLab answers): "
                      f"{learner['first_make_lab_s']:.0f} s; the learner's environment: {learner['learner_venv_mb']:.0f} MB.")
     return "\n".join(lines) + "\n"
+
+
+def browser_verdicts(browser: dict) -> tuple[list[str], float | None]:
+    """What section 6 misses, and the ratio of the plain way's median to the median of the course's chart widgets."""
+    misses = []
+    timed = [r for r in browser["widgets"] if "median_ms" in r]
+    misses += [f"{r['notebook']} {r['widget']} (browser)" for r in timed
+               if r["median_ms"] > BUDGET_MEDIAN_MS or r["p95_ms"] > BUDGET_P95_MS]
+    misses += [f"{r['notebook']} {r['widget']} not measured" for r in browser["widgets"] if "median_ms" not in r]
+    misses += [f"{name} Run All" for name, seconds in browser["run_all"].items() if seconds > BUDGET_RUN_ALL_S]
+    reference, ratio = browser.get("reference"), None
+    charts = [r for r in timed if r.get("chart")]  # the plain way draws a chart: compare like with like
+    if reference and charts:
+        ratio = reference["median_ms"] / statistics.median(r["median_ms"] for r in charts)
+        if ratio < BUDGET_PLAIN_RATIO:
+            misses.append(f"only {ratio:.1f}× faster than the plain way")
+    elif charts:
+        misses.append("the plain way was not measured")
+    return misses, ratio
+
+
+def browser_markdown(browser: dict, sizes: dict) -> list[str]:
+    timed = [r for r in browser["widgets"] if "median_ms" in r]
+    _, ratio = browser_verdicts(browser)
+    lines = [f"In the browser (headless Chromium, JupyterLab), key press to new chart painted; budgets: median ≤ "
+             f"{BUDGET_MEDIAN_MS} ms, p95 ≤ {BUDGET_P95_MS} ms, Run All ≤ {BUDGET_RUN_ALL_S:.0f} s:", "",
+             "| notebook | Run All | widgets timed | median (range) | worst p95 | within budget |",
+             "|---|---|---|---|---|---|"]
+    for name, seconds in browser["run_all"].items():
+        rows = [r for r in timed if r["notebook"] == name]
+        if rows:
+            med = sorted(r["median_ms"] for r in rows)
+            ok = sum(r["median_ms"] <= BUDGET_MEDIAN_MS and r["p95_ms"] <= BUDGET_P95_MS for r in rows)
+            lines.append(f"| {name} | {seconds:.1f} s {verdict(seconds <= BUDGET_RUN_ALL_S)} | {len(rows)} | "
+                         f"{med[0]:.0f}–{med[-1]:.0f} ms | {max(r['p95_ms'] for r in rows):.0f} ms | {ok}/{len(rows)} |")
+        else:
+            lines.append(f"| {name} | {seconds:.1f} s {verdict(seconds <= BUDGET_RUN_ALL_S)} | 0 | – | – | – |")
+    reference = browser.get("reference")
+    if reference and ratio is not None:
+        lines += ["", f"The plain way (`interact` + `%matplotlib inline`, same chart size and pixel density), same run: "
+                      f"median {reference['median_ms']:.0f} ms, p95 {reference['p95_ms']:.0f} ms; the course's median "
+                      f"chart widget is {ratio:.1f}× faster (budget ≥ {BUDGET_PLAIN_RATIO}×): "
+                      f"{verdict(ratio >= BUDGET_PLAIN_RATIO)}."]
+    return lines + [""]
 
 
 def main(argv=None) -> int:
@@ -523,6 +575,9 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="*", help="notebook names (stems) to measure")
     parser.add_argument("--no-notebooks", action="store_true", help="skip section 2 (notebook execution)")
     parser.add_argument("--no-widgets", action="store_true", help="skip section 3 (widget callbacks)")
+    parser.add_argument("--no-browser", action="store_true", help="skip section 6 (in the browser)")
+    parser.add_argument("--browser-reps", type=int, default=None,
+                        help="key presses per widget in the browser (default 20; 8 with --quick)")
     args = parser.parse_args(argv)
     if args.reps < 30:
         parser.error("--reps must be at least 30 (the budget is judged on ≥ 30 changes)")
@@ -534,8 +589,10 @@ def main(argv=None) -> int:
                "suite": None, "notebooks": [], "widgets": [], "sizes": {}}
     misses = []
 
-    print(f"Benchmark on {results['machine']}; budgets: widget median ≤ {BUDGET_MEDIAN_MS} ms and p95 ≤ "
-          f"{BUDGET_P95_MS} ms, nbval ≤ {BUDGET_NBVAL_FACTOR} × sum of floors, notebook ≤ 300 KB.\n")
+    print(f"Benchmark on {results['machine']}; budgets: in the browser, key press to chart painted median ≤ "
+          f"{BUDGET_MEDIAN_MS} ms and p95 ≤ {BUDGET_P95_MS} ms, ≥ {BUDGET_PLAIN_RATIO}× faster than the plain way, "
+          f"Run All ≤ {BUDGET_RUN_ALL_S:.0f} s; nbval ≤ {BUDGET_NBVAL_FACTOR} × sum of floors; notebook ≤ "
+          f"{BUDGET_FILE_BYTES // 1024} KB.\n")
 
     if not args.quick:
         print("1. Test suite (wall time)", flush=True)
@@ -574,8 +631,6 @@ def main(argv=None) -> int:
             except Exception as err:  # report and go on: one broken notebook must not hide the others
                 print(f"  {path.stem}: could not be measured: {err}", flush=True)
                 misses.append(f"{path.stem} widgets not measured")
-        misses += [f"{r['notebook']} {r['widget']}" for r in results["widgets"]
-                   if r["median_ms"] > BUDGET_MEDIAN_MS or r["p95_ms"] > BUDGET_P95_MS]
         print()
 
     print("4. Notebook file sizes")
@@ -592,6 +647,23 @@ def main(argv=None) -> int:
         results["learner"] = learner_setup()
         print(f"  {results['learner']['first_make_lab_s']:.0f} s; learner's environment "
               f"{results['learner']['learner_venv_mb']:.0f} MB\n")
+
+    if not args.no_browser:
+        import tempfile
+
+        sys.path.insert(0, str(ROOT))
+        from tests.e2e import perceived
+
+        reps = args.browser_reps or (8 if args.quick else 20)
+        print(f"6. In the browser (headless Chromium, JupyterLab): Run All, and key press to new chart painted, "
+              f"{reps} changes per widget", flush=True)
+        with tempfile.TemporaryDirectory(prefix="qianhai-bench-") as workdir:
+            results["browser"] = perceived.measure(paths, reps, Path(workdir))
+        browser_misses, ratio = browser_verdicts(results["browser"])
+        if ratio is not None:
+            print(f"  the median chart widget is {ratio:.1f}× faster than the plain way: {verdict(ratio >= BUDGET_PLAIN_RATIO)}")
+        misses += browser_misses
+        print(f"  load average now {os.getloadavg()[0]:.1f}\n")
 
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "bench.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

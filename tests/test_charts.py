@@ -81,3 +81,18 @@ def test_tables_are_not_typeset_as_mathematics():
     setup()
     html = pd.DataFrame({"note": ["HK$132,000 from 2016/17", "HK$10,000"]})._repr_html_()
     assert "mathjax_ignore" in html
+
+
+def test_the_course_package_uses_no_private_names_of_other_libraries():
+    # An attribute "_name" reached on anything but the course's own objects (self) is another library's
+    # private API, which may change in any release. IPython's display protocol (_repr_*_, _ipython_display_)
+    # is public despite its underscores.
+    from conftest import ROOT
+
+    found = []
+    for path in sorted((ROOT / "notebooks" / "qianhai").glob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for name in re.findall(r"(?<!\bself)(?<!\bcls)\.(_[a-z]\w*)", line):
+                if not re.fullmatch(r"_repr_\w+_|_ipython_display_", name):
+                    found.append(f"{path.name}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)

@@ -273,7 +273,7 @@ def test_inspection_explorer_callbacks():
     assert len(ex.output.outputs) == 2  # chart and its text alternative
     assert ex.output.outputs[1]["data"]["text/plain"].startswith("Text alternative: " + MODEL_TAG)
     assert MODEL_TAG in ex.ax.get_title(loc="left")
-    assert " ".join(ex.fig._supxlabel.get_text().split()) == MODEL_SOURCE_LINE  # wrapped to the width
+    assert " ".join(ex.fig.get_supxlabel().split()) == MODEL_SOURCE_LINE  # wrapped to the width
     ex.budget.slider.value = 200
     assert ex.last.budget == 200 and ex.last.targeted == 100 and ex.budget.text.value == "200"
     ex.budget.text.value = "300"                       # typed twin
@@ -384,7 +384,7 @@ def test_service_explorer_callbacks():
     ex = ServiceExplorer()
     assert ex.last.steps == 6 and ex.last.handoff == 1.0
     assert len(ex.output.outputs) == 2 and MODEL_TAG in ex.ax.get_title(loc="left")
-    assert " ".join(ex.fig._supxlabel.get_text().split()) == MODEL_SOURCE_LINE  # wrapped to the width
+    assert " ".join(ex.fig.get_supxlabel().split()) == MODEL_SOURCE_LINE  # wrapped to the width
     ex.steps.slider.value = 1
     assert ex.last.steps == 1 and np.array_equal(ex.last.sequential, ex.last.one_window)
     ex.steps.text.value = "10"

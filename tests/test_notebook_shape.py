@@ -3,7 +3,8 @@
 Covers: objectives, time to learn (agreeing with the course map), prerequisites, exercises with folded
 solutions, a self-check, key points, what's next, sources generated from the data package; a text
 alternative after every chart image; headings in order; every slider with a typed twin and every input
-labelled (from the saved widget state); no errors; executed in order; at most 600 KB (issue 15's budget)."""
+labelled (from the saved widget state); no errors; executed in order; at most 600 KB; every stored chart
+sharp on a HiDPI screen or a projector (a PNG at least 800 pixels wide, or an SVG)."""
 
 from __future__ import annotations
 
@@ -116,6 +117,37 @@ def test_every_chart_has_a_text_alternative(path):
                 if "image/png" in out.get("data", {}):
                     alt = outs[i + 1]["data"].get("text/plain", "") if i + 1 < len(outs) else ""
                     assert alt.startswith("Text alternative: "), "widget chart without a text alternative"
+
+
+def _stored_images(nb):
+    """(where, kind, base64 data) of every image the notebook stores: cell outputs, the static snapshot
+    (HTML) of a widget panel, and the outputs kept in the saved widget state."""
+    outputs = [(f"cell {i + 1}", out) for i, cell in enumerate(nb["cells"]) for out in cell.get("outputs", [])]
+    outputs += [(f"widget {m['id'][:8]}", out) for m in _widget_models(nb) if m["model_name"] == "OutputModel"
+                for out in m["state"].get("outputs", [])]
+    for where, out in outputs:
+        data = out.get("data", {})
+        for kind in ("image/png", "image/svg+xml"):
+            if kind in data:
+                yield where, kind, "".join(data[kind]) if isinstance(data[kind], list) else data[kind]
+        html = data.get("text/html", "")
+        for found in re.finditer(r'src="data:image/png;base64,([^"]+)"', "".join(html) if isinstance(html, list) else html):
+            yield where + " (static view)", "image/png", found.group(1)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_every_stored_chart_is_crisp(path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    images = list(_stored_images(load_nb(path)))
+    assert images, "the notebook stores its charts"
+    for where, kind, data in images:
+        if kind == "image/png":
+            width = Image.open(io.BytesIO(base64.b64decode(data))).width
+            assert width >= 800, f"{where}: a PNG {width} pixels wide (at least 800: twice the on-screen size)"
 
 
 def _widget_models(nb):

@@ -444,3 +444,20 @@ def test_layers_follow_the_zones_table_not_a_stale_copy(zones):
     edited.loc[row, "name"] = "renamed in a copy"
     assert "renamed in a copy" in set(qianhai_layers(edited, day)["name"])
     assert "renamed in a copy" not in set(qianhai_layers(zones, day)["name"])
+
+
+def _panel_widgets(widget):
+    children = getattr(widget, "children", ())
+    return [widget] + [w for child in children for w in _panel_widgets(child)]
+
+
+def test_the_rejected_dates_box_is_shown_only_when_the_data_hold_one(timeline, zones, ftz):
+    # data/qianhai_timeline.csv has no row with date_status 'rejected' since the 2013-09-13 row was reconciled
+    # (issue 14): a box that changes nothing is not shown. A copy with one rejected row shows it again.
+    assert not (timeline["date_status"] == "rejected").any()
+    ex = DateExplorer(timeline, zones, ftz, "2015-04")
+    assert ex.rejected not in _panel_widgets(ex.panel)
+    altered = timeline.copy()
+    altered.loc[altered.index[0], "date_status"] = "rejected"
+    ex = DateExplorer(altered, zones, ftz, "2015-04")
+    assert ex.rejected in _panel_widgets(ex.panel)

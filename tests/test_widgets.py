@@ -102,3 +102,49 @@ def test_quiz_panel():
     panel = quiz(q1, q2)
     assert panel.questions == [q1, q2]
     assert "2 questions" in repr(panel)
+
+
+def test_explorer_pattern_compute_draw_describe_or_refuse():
+    import ipywidgets as w
+
+    from qianhai.inputs import parse_number
+    from qianhai.widgets import Explorer
+
+    class Doubler(Explorer):
+        def __init__(self):
+            super().__init__()
+            self.number = w.Text(value="2")
+            self.drawn = []
+            self.watch(self.number)
+            self.update()
+
+        def compute(self):
+            return 2 * parse_number(self.number.value, label="Number", minimum=0, maximum=10, integer=True)
+
+        def draw(self, result):
+            self.drawn.append(result)
+
+        def describe(self, result):
+            self.messages.clear()
+            self.result.value = f"twice that is {result}"
+
+    ex = Doubler()
+    assert (ex.last, ex.drawn, ex.result.value) == (4, [4], "twice that is 4")
+    ex.number.value = "12"  # out of range: the message replaces the result, nothing is drawn
+    assert ex.last is None and ex.drawn == [4] and ex.result.value == ""
+    assert "Type a whole number from 0 to 10" in ex.messages.last
+    ex.number.value = "3"
+    assert (ex.last, ex.drawn[-1], ex.messages.last) == (6, 6, "")
+
+
+def test_every_explorer_follows_the_pattern():
+    from qianhai import evaluation, finance, governance, innovation, scenarios, sez, tax, timeline
+    from qianhai.widgets import Explorer
+
+    explorers = [sez.GrowthExplorer, sez.OvertakeExplorer, timeline.DateExplorer, tax.CITChecker,
+                 tax.TalentTaxCalculator, innovation.EditionPicker, innovation.DiffusionExplorer,
+                 finance.ShareExplorer, finance.LoanSavingCalculator, governance.InspectionExplorer,
+                 governance.ServiceExplorer, scenarios.ScenarioExplorer, evaluation.DidExplorer,
+                 evaluation.SynthExplorer]
+    for cls in explorers:
+        assert issubclass(cls, Explorer) and "update" not in vars(cls), cls.__name__

@@ -27,7 +27,7 @@ from scipy.optimize import minimize, nnls
 from qianhai.charts import PALETTE, finish, new_figure, steady_limits
 from qianhai.display import escape
 from qianhai.inputs import InputProblem, parse_number
-from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinRange, TwinSlider, show_in
+from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 
 TREATED = "Basque Country (Pais Vasco)"
 SPAIN = "Spain (Espana)"
@@ -327,18 +327,18 @@ def means_html(result: DidResult) -> str:
             f"<tr><th></th>{head}</tr>{''.join(body)}</table>")
 
 
-class DidExplorer:
+class DidExplorer(Explorer):
     """Pick a control region, a treatment year and the window (the same number of years before and after)
     → the 2×2 table, the DiD estimate, the two series with their pre-period trends, and the parallel-trends
     check."""
 
     def __init__(self, panel: pd.DataFrame, control: str = "Cataluna", treatment_year: int = 1970,
                  window: int = 10, treated: str = TREATED):
+        super().__init__()
         self.wide = outcome_wide(panel)
         self.treated = treated
         first, last = int(self.wide.index.min()), int(self.wide.index.max())
         span = last - first + 1
-        self.messages = Messages()
         self.control = w.Dropdown(options=sorted(c for c in self.wide.columns if c != treated), value=control,
                                   description="Control region", style=LABEL_STYLE)
         self.year = TwinSlider("Treatment year", minimum=first + 1, maximum=last, value=treatment_year,
@@ -346,9 +346,6 @@ class DidExplorer:
         self.window = TwinSlider("Years before and after", minimum=1, maximum=span // 2, value=window,
                                  unit="years", messages=self.messages)
         self.table = w.HTML()
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: DidResult | None = None
         self.fig, self.ax = new_figure(5.4, 3.0)
         ax = self.ax
         years = self.wide.index
@@ -364,15 +361,13 @@ class DidExplorer:
                            for colour in (PALETTE["vermillion"], PALETTE["vermillion"], PALETTE["blue"],
                                           PALETTE["blue"])]
         self.mean_lines[0].set_label("period means")
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left")
         every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
         steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
         self.chart = finish(self.fig, ax, title="Difference-in-differences: GDP per capita", xlabel="Year",
                             ylabel="thousand 1986 USD", resources=["basque_panel"],
                             alt="(set on update)")
-        self.control.observe(self.update, names="value")
-        for twin in (self.year, self.window):
-            twin.observe(self.update)
+        self.watch(self.control, self.year, self.window)
         self.update()
         self.panel = Panel(
             [self.control, self.year.box, self.window.box, self.messages.widget, self.table,
@@ -381,35 +376,44 @@ class DidExplorer:
                     "on the Basque GDP-per-capita panel",
         )
 
-    def update(self, change=None) -> None:
+    def compute(self) -> DidResult:
+        return did_estimate(self.wide, self.control.value, self.year.value, self.window.value, self.window.value,
+                            self.treated)
+
+    def draw_control(self) -> None:
         control = self.control.value
         self.control_line.set_data(self.wide.index, self.wide[control])
         self.control_line.set_label(f"control ({control})")
-        self.ax.legend(loc="upper left", fontsize=8)
-        try:
-            result = did_estimate(self.wide, control, self.year.value, self.window.value, self.window.value,
-                                  self.treated)
-        except InputProblem as problem:
-            self.last = None
-            self.messages.error(str(problem))
-            self.table.value = ""
-            self.result.value = ""
-            for line in (self.trend_t, self.trend_c, *self.mean_lines):
-                line.set_data([], [])
-            self.before_span.set_visible(False)
-            self.after_span.set_visible(False)
-            self.chart.alt = (f"GDP per capita of the Basque Country and {control}, 1955–1997; no estimate shown: "
-                              f"{problem}")
-        else:
-            self.last = result
-            self.messages.clear()
-            self.table.value = means_html(result)
-            self.result.value = (f"<b>{escape(result.sentence())}</b><br>{escape(result.trend_sentence())}"
-                                 f"<br><i>{escape(result.verdict())}</i>")
-            self._draw(result)
-        show_in(self.output, self.chart)
+        self.ax.legend(loc="upper left")
 
-    def _draw(self, r: DidResult) -> None:
+    def refuse(self, problem: InputProblem) -> None:
+        super().refuse(problem)
+        self.table.value = ""
+        self.draw_control()
+        for line in (self.trend_t, self.trend_c, *self.mean_lines):
+            line.set_data([], [])
+        self.before_span.set_visible(False)
+        self.after_span.set_visible(False)
+        self.chart.alt = (f"GDP per capita of the Basque Country and {self.control.value}, 1955–1997; no estimate "
+                          f"shown: {problem}")
+        self.show()
+
+    def describe(self, r: DidResult) -> None:
+        self.messages.clear()
+        self.table.value = means_html(r)
+        self.result.value = (f"<b>{escape(r.sentence())}</b><br>{escape(r.trend_sentence())}"
+                             f"<br><i>{escape(r.verdict())}</i>")
+        (b0, b1), (a0, a1), m = r.before, r.after, r.means
+        self.chart.alt = (
+            f"Line chart of GDP per capita, 1955–1997, thousand 1986 USD: the Basque Country and {r.control}. "
+            f"Shaded: before {b0}–{b1} and after {a0}–{a1}. "
+            f"Means: Basque {m.iloc[0, 0]:.2f} then {m.iloc[0, 1]:.2f}; "
+            f"{r.control} {m.iloc[1, 0]:.2f} then {m.iloc[1, 1]:.2f}; DiD {r.estimate:+.3f}. Dashed lines extend "
+            f"the pre-period trends ({r.slope_treated:+.3f} and {r.slope_control:+.3f} per year) into the after period."
+        )
+
+    def draw(self, r: DidResult) -> None:
+        self.draw_control()
         (b0, b1), (a0, a1) = r.before, r.after
         self.before_span.set_visible(True)
         self.after_span.set_visible(True)
@@ -427,13 +431,6 @@ class DidExplorer:
         spans = [(b0 - 0.5, b1 + 0.5), (a0 - 0.5, a1 + 0.5)]
         for k, (row, col) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):
             self.mean_lines[k].set_data(spans[col], [m.iloc[row, col]] * 2)
-        self.chart.alt = (
-            f"Line chart of GDP per capita, 1955–1997, thousand 1986 USD: the Basque Country and {r.control}. "
-            f"Shaded: before {b0}–{b1} and after {a0}–{a1}. "
-            f"Means: Basque {m.iloc[0, 0]:.2f} then {m.iloc[0, 1]:.2f}; "
-            f"{r.control} {m.iloc[1, 0]:.2f} then {m.iloc[1, 1]:.2f}; DiD {r.estimate:+.3f}. Dashed lines extend "
-            f"the pre-period trends ({r.slope_treated:+.3f} and {r.slope_control:+.3f} per year) into the after period."
-        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -665,17 +662,17 @@ def weights_comparison(results: dict[str, SynthResult], reference: pd.Series) ->
     return table[keep].sort_index()
 
 
-class SynthExplorer:
+class SynthExplorer(Explorer):
     """Choose the specification, the fit years and a donor to leave out → weights, synthetic vs actual, gap."""
 
     SPECS = ["predictors (standard)", "outcome path only"]
 
     def __init__(self, panel: pd.DataFrame, treatment_year: int = 1970):
+        super().__init__()
         self.data = panel
         self.wide = outcome_wide(panel)
         self.treatment_year = treatment_year
         first = int(self.wide.index.min())
-        self.messages = Messages()
         self.spec = w.ToggleButtons(options=self.SPECS, value=self.SPECS[0], description="Specification",
                                     style=LABEL_STYLE)
         self.leave_out = w.Dropdown(options=["(none)", *default_donors(self.wide)], value="(none)",
@@ -683,9 +680,6 @@ class SynthExplorer:
         self.fit = TwinRange("Fit years", minimum=first, maximum=treatment_year - 1, value=STANDARD_FIT,
                              messages=self.messages)
         self.weights_html = w.HTML()
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: SynthResult | None = None
         self.fig, self.ax = new_figure(5.4, 2.9)
         years = self.wide.index
         self.ax.plot(years, self.wide[TREATED], color=PALETTE["vermillion"], label="Basque Country (actual)")
@@ -694,7 +688,7 @@ class SynthExplorer:
         self.ax.axvline(treatment_year - 0.5, color=PALETTE["black"], linestyle=":", linewidth=1)
         self.fit_span = self.ax.axvspan(1960, 1969, color=PALETTE["sky"], alpha=0.15, linewidth=0,
                                         label="fit years")
-        self.ax.legend(loc="upper left", fontsize=8)
+        self.ax.legend(loc="upper left")
         every = self.wide.stack()  # one scale for every fit: a synthetic region stays within its donors
         steady_limits(self.ax, every.index.get_level_values(0), every.to_numpy())
         # The standard fit runs a search of many steps: a setting the student comes back to is shown at once.
@@ -702,9 +696,7 @@ class SynthExplorer:
         self.chart = finish(self.fig, self.ax, title="Synthetic control: GDP per capita", xlabel="Year",
                             ylabel="thousand 1986 USD", resources=["basque_panel"],
                             alt="(set on update)")
-        self.spec.observe(self.update, names="value")
-        self.leave_out.observe(self.update, names="value")
-        self.fit.observe(self.update)
+        self.watch(self.spec, self.leave_out, self.fit)
         self.update()
         self.panel = Panel(
             [self.spec, self.leave_out, self.fit.box, self.messages.widget, self.weights_html, self.result,
@@ -744,23 +736,23 @@ class SynthExplorer:
                 f"{now.pre_rmse:.3f} against {every.pre_rmse:.3f} with every donor). The search finds a nearby "
                 "low point, not always the lowest.")
 
-    def update(self, change=None) -> None:
-        try:
-            result = self.fitted()
-        except InputProblem as problem:
-            self.last = None
-            self.messages.error(str(problem))
-            self.weights_html.value = ""
-            self.result.value = ""
-            self.synth_line.set_data([], [])
-            self.chart.alt = f"GDP per capita of the Basque Country, 1955–1997; no synthetic control shown: {problem}"
-            show_in(self.output, self.chart)
-            return
-        self.last = result
-        self.messages.clear()
+    def compute(self) -> SynthResult:
+        return self.fitted()
+
+    def refuse(self, problem: InputProblem) -> None:
+        super().refuse(problem)
+        self.weights_html.value = ""
+        self.synth_line.set_data([], [])
+        self.chart.alt = f"GDP per capita of the Basque Country, 1955–1997; no synthetic control shown: {problem}"
+        self.show()
+
+    def draw(self, result: SynthResult) -> None:
         self.synth_line.set_data(result.synthetic.index, result.synthetic.values)
         self.fit_span.set_x(result.fit[0] - 0.5)
         self.fit_span.set_width(result.fit[1] - result.fit[0] + 1)
+
+    def describe(self, result: SynthResult) -> None:
+        self.messages.clear()
         rows = "".join(f"<tr><td>{escape(name)}</td><td style='text-align:right'>{value:.3f}</td></tr>"
                        for name, value in result.top(6).items())
         self.weights_html.value = f"<table><tr><th>Donor</th><th>Weight</th></tr>{rows}</table>"
@@ -774,4 +766,3 @@ class SynthExplorer:
             f"GDP per capita 1955–1997, thousand 1986 USD: the Basque Country and its synthetic control "
             f"({result.spec}; weights {result.weights_text()}). Fit years {result.fit[0]}–{result.fit[1]} shaded; "
             f"dotted line before {self.treatment_year}. Average gap 1980–1997: {late.mean():+.1f}%.")
-        show_in(self.output, self.chart)

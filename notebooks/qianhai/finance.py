@@ -20,13 +20,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import ipywidgets as w
 import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.display import Note, escape, message_html
 from qianhai.inputs import InputProblem, parse_number
-from qianhai.widgets import Messages, Panel, TwinSlider, show_in
+from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MAX_AMOUNT_M = 1_000_000  # million CNY (1 trillion yuan): larger typed amounts are refused as typos
 MAX_YEARS = 50
@@ -300,38 +299,36 @@ def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------ widgets
 
-class ShareExplorer:
+class ShareExplorer(Explorer):
     """Two share sliders (with typed twins, in percent) -> implied ratio of value added per firm and a
     100%-stacked picture of firms vs value added."""
 
     def __init__(self, firms_pct: float = 100 / 3, value_pct: float = 200 / 3):
-        self.inputs = Messages()  # problems with what was typed (from the twins); the slider keeps its value
+        super().__init__()
+        self.inputs = self.messages  # problems with what was typed (from the twins); the slider keeps its value
         self.problem = ""  # a problem with the shares themselves (0 or 100%), shown in place of the result
         self.firms = TwinSlider("Financial firms, share of all firms", minimum=0, maximum=100, value=firms_pct,
                                 step=0.5, integer=False, unit="%", messages=self.inputs, readout_format=".1f")
         self.value = TwinSlider("Financial firms, share of value added", minimum=0, maximum=100, value=value_pct,
                                 step=0.5, integer=False, unit="%", messages=self.inputs, readout_format=".1f")
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: ShareRatio | None = None
         self.fig, self.ax = new_figure(6.0, 2.4)
         rows = ["value added", "firms"]
         self.fin = self.ax.barh(rows, [0, 0], color=PALETTE["blue"], label="financial firms")
         self.other = self.ax.barh(rows, [0, 0], color=PALETTE["orange"], label="all other firms")
-        self.labels = [self.ax.text(0, i, "", va="center", ha="center", fontsize=10, color="white",
+        self.labels = [self.ax.text(0, i, "", va="center", ha="center", color="white",
                                     fontweight="bold") for i in range(4)]
         self.ax.set_xlim(0, 100)
         self.ax.grid(axis="y", visible=False)
         self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="share of the total, %",
                             ylabel="", resources=["claims"], alt="(set on update)")
-        self.firms.observe(self.update)
-        self.value.observe(self.update)
+        self.watch(self.firms, self.value)
         self.update()
         self.panel = Panel([self.firms.box, self.value.box, self.inputs.widget, self.result, self.output],
                            summary="share explorer: financial firms' share of firms and of value added -> "
                                    "implied ratio of value added per firm, with a stacked-bar picture")
 
-    def _draw(self, firms: float, value: float) -> None:
+    def draw_bars(self) -> None:
+        firms, value = float(self.firms.value), float(self.value.value)
         for i, share in enumerate([value, firms]):  # bar 0 is value added, bar 1 is firms
             self.fin[i].set_width(share)
             self.other[i].set_x(share)
@@ -342,37 +339,44 @@ class ShareExplorer:
                 label.set_text(f"{name} {width:.1f}%" if width >= 27 else f"{width:.1f}%" if width >= 9 else "")
                 label.set_position((x, i))
 
-    def update(self, change=None) -> None:
+    def picture(self) -> str:
         firms, value = float(self.firms.value), float(self.value.value)
-        self._draw(firms, value)
-        picture = (f"Two 100% bars (financial firms in blue, all others in orange). Firms: financial {firms:.1f}%, other {100 - firms:.1f}%. Value added: "
-                   f"financial {value:.1f}%, other {100 - value:.1f}%.")
-        slip = fraction_warning(firms, value)
-        try:
-            result = _shares_ratio(firms, value)
-        except InputProblem as problem:
-            self.last = None
-            self.problem = str(problem)
-            self.result.value = message_html(f"Implied ratio undefined. {problem}", "error")
-            self.ax.set_title("Ratio undefined at a share of 0 or 100%", loc="left")
-            self.chart.alt = f"{picture} The implied ratio is undefined."
-        else:
-            self.last = result
-            self.problem = ""
-            self.result.value = ((message_html(slip, "info") if slip else "") + f"<b>{escape(result.sentence())}</b><br>"
-                                 f"R = (v ÷ f) ÷ ((1 − v) ÷ (1 − f)) = {escape(result.arithmetic())}")
-            self.ax.set_title(f"Value added per firm: finance {result.ratio:.2f} × others", loc="left")
-            self.chart.alt = f"{picture} {result.sentence()}"
-        show_in(self.output, self.chart)
+        return (f"Two 100% bars (financial firms in blue, all others in orange). Firms: financial {firms:.1f}%, other {100 - firms:.1f}%. Value added: "
+                f"financial {value:.1f}%, other {100 - value:.1f}%.")
+
+    def compute(self) -> ShareRatio:
+        # percents, as the boxes say; a pair that looks like fractions is kept, with a note in describe
+        return _shares_ratio(float(self.firms.value), float(self.value.value))
+
+    def draw(self, result: ShareRatio) -> None:
+        self.draw_bars()
+        self.ax.set_title(f"Value added per firm: finance {result.ratio:.2f} × others", loc="left")
+
+    def describe(self, result: ShareRatio) -> None:
+        self.problem = ""
+        slip = fraction_warning(float(self.firms.value), float(self.value.value))
+        self.result.value = ((message_html(slip, "info") if slip else "") + f"<b>{escape(result.sentence())}</b><br>"
+                             f"R = (v ÷ f) ÷ ((1 − v) ÷ (1 − f)) = {escape(result.arithmetic())}")
+        self.chart.alt = f"{self.picture()} {result.sentence()}"
+
+    def refuse(self, problem: InputProblem) -> None:
+        """A share of 0 or 100%: the bars, and why there is no ratio, in place of the result."""
+        self.problem = str(problem)
+        self.result.value = message_html(f"Implied ratio undefined. {problem}", "error")
+        self.draw_bars()
+        self.ax.set_title("Ratio undefined at a share of 0 or 100%", loc="left")
+        self.chart.alt = f"{self.picture()} The implied ratio is undefined."
+        self.show()
 
 
-class LoanSavingCalculator:
+class LoanSavingCalculator(Explorer):
     """Loan amount, term and two rates (each a slider with a typed twin) -> yearly and total interest saving,
     with a bar chart of the cumulative saving by year."""
 
     def __init__(self, amount_m: float = 100, years: int = 4, offshore_pct: float = 4.5, onshore_pct: float = 6.0,
                  max_years: int = 10, resources: tuple[str, ...] = ("crossborder_rmb_loans",)):
-        self.inputs = Messages()  # problems with what was typed (from the twins); the slider keeps its value
+        super().__init__()
+        self.inputs = self.messages  # problems with what was typed (from the twins); the slider keeps its value
         self.problem = ""  # a warning about the result itself (equal rates, offshore dearer), shown above it
         self.amount = TwinSlider("Loan amount", minimum=1, maximum=10_000, value=round(amount_m),
                                  step=0.1, integer=False, unit="million CNY", messages=self.inputs,
@@ -385,9 +389,6 @@ class LoanSavingCalculator:
         self.onshore = TwinSlider("Onshore rate (mainland comparison)", minimum=0, maximum=15, value=onshore_pct,
                                   step=0.05, integer=False, unit="% a year", messages=self.inputs,
                                   readout_format=".2f")
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: Saving | None = None
         self.max_years = max_years
         self.fig, self.ax = new_figure(6.0, 2.8)
         self.bars = self.ax.bar(range(1, max_years + 1), [0] * max_years, color=PALETTE["green"], width=0.6)
@@ -398,26 +399,22 @@ class LoanSavingCalculator:
         self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="end of loan year",
                             ylabel="million CNY", resources=list(resources),
                             alt="(set on update)")
-        for twin in (self.amount, self.years, self.offshore, self.onshore):
-            twin.observe(self.update)
+        self.watch(self.amount, self.years, self.offshore, self.onshore)
         self.update()
         self.panel = Panel([self.amount.box, self.years.box, self.offshore.box, self.onshore.box, self.inputs.widget,
                             self.result, self.output],
                            summary="interest-saving calculator: loan amount, term, offshore and onshore rates -> "
                                    "saving a year and in total (simple annual interest), with a chart by year")
 
-    def update(self, change=None) -> None:
-        try:
-            saving = _saving(self.amount.value, self.years.value, self.offshore.value, self.onshore.value)
-        except InputProblem as problem:  # cannot happen from the sliders' own ranges; kept for safety
-            self.last = None
-            self.problem = str(problem)
-            self.result.value = message_html(self.problem, "error")
-            return
-        self.last = saving
-        self.problem = " ".join(filter(None, [rate_fraction_warning(saving.offshore_pct, saving.onshore_pct),
-                                              "" if saving.gap_pct > 0 else saving.sentence()]))
-        warning = message_html(self.problem, "info") if self.problem else ""
+    def compute(self) -> Saving:
+        # percents, as the boxes say; two rates that look like fractions are kept, with a note in describe
+        return _saving(self.amount.value, self.years.value, self.offshore.value, self.onshore.value)
+
+    def refuse(self, problem: InputProblem) -> None:  # cannot happen from the sliders' own ranges; kept for safety
+        self.problem = str(problem)
+        self.result.value = message_html(self.problem, "error")
+
+    def draw(self, saving: Saving) -> None:
         cumulative = saving.cumulative
         colour = PALETTE["green"] if saving.gap_pct >= 0 else PALETTE["vermillion"]
         for year, bar in enumerate(self.bars, start=1):
@@ -434,6 +431,12 @@ class LoanSavingCalculator:
             self.ax.set_ylim(bottom, top)
         self.ax.set_title(f"Cumulative saving: {saving.amount_m:,.6g} m CNY, {saving.years} yr, "
                           f"{saving.offshore_pct:.2f}% vs {saving.onshore_pct:.2f}%", loc="left")
+
+    def describe(self, saving: Saving) -> None:
+        self.problem = " ".join(filter(None, [rate_fraction_warning(saving.offshore_pct, saving.onshore_pct),
+                                              "" if saving.gap_pct > 0 else saving.sentence()]))
+        warning = message_html(self.problem, "info") if self.problem else ""
+        cumulative = saving.cumulative
         self.result.value = (f"{warning}<b>{escape(saving.sentence())}</b><br>Interest a year: offshore "
                              f"{saving.interest_offshore:,.3f}, onshore {saving.interest_onshore:,.3f} million CNY."
                              f"<br>{escape(saving.arithmetic())}")
@@ -442,4 +445,3 @@ class LoanSavingCalculator:
                           f"{saving.years}-year loan of {saving.amount_m:,.6g} million CNY at {saving.offshore_pct:.2f}% "
                           f"instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow by the same amount each "
                           f"year because interest is simple.")
-        show_in(self.output, self.chart)

@@ -36,7 +36,7 @@ import pandas as pd
 from qianhai.charts import MODEL_LINE, PALETTE, finish, new_figure, nice_ceiling
 from qianhai.display import Note, escape, markdown_text
 from qianhai.inputs import InputProblem, parse_number
-from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
+from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MODEL_TAG = "Teaching model — not data"
 MODEL_SOURCE_LINE = MODEL_LINE
@@ -420,14 +420,14 @@ def budget_curve(population: FirmPopulation, targeting_pct: object, budgets=None
     return pd.Series(found, index=pd.Index(list(budgets), name="budget"), name=f"found at {targeting_pct}%")
 
 
-class InspectionExplorer:
+class InspectionExplorer(Explorer):
     """Budget, targeting share and score separation (TwinSliders) → violations found, burden on
     compliant firms, and a chart of both against the targeting share. A teaching model, not data."""
 
     def __init__(self, setup: InspectionSetup = InspectionSetup(), average_over: int = 100):
+        super().__init__()
         self.setup = setup
         self.average_over = average_over
-        self.messages = Messages()
         self.budget = TwinSlider("Inspection budget", minimum=1, maximum=setup.firms, value=setup.budget, step=10,
                                  unit="inspections", messages=self.messages)
         self.targeting = TwinSlider("Share targeted by credit score", minimum=0, maximum=100,
@@ -435,29 +435,25 @@ class InspectionExplorer:
                                     messages=self.messages)
         self.separation = TwinSlider("Score separation", minimum=0, maximum=4, value=setup.separation, step=0.25,
                                      integer=False, unit="SD", messages=self.messages)
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: InspectionResult | None = None
         self.curve: pd.DataFrame | None = None
         self.average: pd.Series | None = None
         self.curves_for: tuple | None = None  # (budget, separation) the curves were computed for
         self.shares = list(range(0, 101, 5))
         self.fig, self.ax = new_figure(6.4, 3.6)
         (self.found_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["green"],
-                                          label="violations found (this seed)")
+                                          label="violations found\n(this seed)")
         (self.average_line,) = self.ax.plot([], [], linestyle="--", color=PALETTE["green"], linewidth=1.5,
-                                            label=f"violations found (average of {average_over} seeds)")
+                                            label=f"violations found\n(average of {average_over} seeds)")
         (self.burden_line,) = self.ax.plot([], [], marker="s", markersize=3, color=PALETTE["vermillion"],
-                                           label="compliant firms inspected (this seed)")
+                                           label="compliant firms\ninspected (this seed)")
         (self.now,) = self.ax.plot([], [], "o", markersize=10, markerfacecolor="none", markeredgewidth=2,
                                    color=PALETTE["black"], label="your setting")
         self.ax.set_xlim(-3, 103)
-        self.ax.legend(fontsize=8, loc="upper center", ncols=2)
+        self.fig.legend(loc="outside right upper")  # beside the axes: inside, it would cover the lines
         self.chart = finish_model(self.fig, self.ax, title=f"{MODEL_TAG}\ninspections",
                                   xlabel="share of the budget targeted by credit score (%)",
                                   ylabel="firms (count per period)", alt="(set on update)")
-        for twin in (self.budget, self.targeting, self.separation):
-            twin.observe(self.update)
+        self.watch(self.budget, self.targeting, self.separation)
         self.update()
         self.panel = Panel(
             [w.HTML(f"<b>{MODEL_TAG}.</b> Synthetic firms; every parameter is in the assumptions table."),
@@ -467,35 +463,35 @@ class InspectionExplorer:
                     "separation → violations found and inspections of compliant firms",
         )
 
-    def update(self, change=None) -> None:
+    def compute(self) -> InspectionResult:
         s = self.setup
-        try:
-            population = make_firms(s.firms, s.violator_pct, self.separation.value, s.seed)
-            result = inspect(population, self.budget.value, self.targeting.value)
-            # The curves depend on the budget and separation only: moving the targeting share moves the marker.
-            same_curves = self.curve is not None and self.curves_for == (result.budget, result.separation)
-            if not same_curves:
-                curve = targeting_curve(population, self.budget.value, self.shares)
-                average = average_targeting_curve(self.budget.value, self.shares, firms=s.firms,
-                                                  violator_pct=s.violator_pct, separation=self.separation.value,
-                                                  seeds=range(self.average_over))
-        except InputProblem as problem:
-            self.last = None
-            self.messages.error(str(problem))
-            return
-        self.last = result
-        if not same_curves:
+        population = make_firms(s.firms, s.violator_pct, self.separation.value, s.seed)
+        result = inspect(population, self.budget.value, self.targeting.value)
+        # The curves depend on the budget and separation only: moving the targeting share moves the marker.
+        self.new_curves = self.curve is None or self.curves_for != (result.budget, result.separation)
+        if self.new_curves:
+            curve = targeting_curve(population, self.budget.value, self.shares)
+            average = average_targeting_curve(self.budget.value, self.shares, firms=s.firms,
+                                              violator_pct=s.violator_pct, separation=self.separation.value,
+                                              seeds=range(self.average_over))
             self.curve, self.average, self.curves_for = curve, average, (result.budget, result.separation)
-            self.found_line.set_data(curve.index, curve["found"])
-            self.average_line.set_data(average.index, average.values)
-            self.burden_line.set_data(curve.index, curve["compliant_inspected"])
-        curve, average = self.curve, self.average
+        self.population = population
+        return result
+
+    def draw(self, result: InspectionResult) -> None:
+        if self.new_curves:
+            self.found_line.set_data(self.curve.index, self.curve["found"])
+            self.average_line.set_data(self.average.index, self.average.values)
+            self.burden_line.set_data(self.curve.index, self.curve["compliant_inspected"])
         self.now.set_data([result.targeting_pct], [result.found])
         self.ax.set_ylim(0, nice_ceiling(max(result.budget, 1) * 1.4))  # rounded up: steady while dragging
-        self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, score separation {result.separation:g} SD",
+        self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, separation {result.separation:g} SD",
                           loc="left")
+
+    def describe(self, result: InspectionResult) -> None:
+        curve, average = self.curve, self.average
         self.result.value = f"<b>{escape(result.sentence())}</b>"
-        corr = population.correlation()
+        corr = self.population.correlation()
         corr_text = "" if corr is None else f" The score's correlation with violating is {corr:.2f} in these firms."
         self.chart.alt = (
             f"{MODEL_TAG}. Line chart against the share of {result.budget:,} inspections targeted by credit score, "
@@ -504,7 +500,6 @@ class InspectionExplorer:
             f"{average.iloc[0]:.1f} to {average.iloc[-1]:.1f}. Inspections of compliant firms go from "
             f"{int(curve['compliant_inspected'].iloc[0])} to {int(curve['compliant_inspected'].iloc[-1])}. "
             f"At your setting ({result.targeting_pct:g}% targeted): {result.found} found.{corr_text}")
-        show_in(self.output, self.chart)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -625,20 +620,17 @@ def service_curve(handoff: object = 1.0, *, mean_wait: object = 2.0, service: ob
     return pd.DataFrame(rows).set_index("steps")
 
 
-class ServiceExplorer:
+class ServiceExplorer(Explorer):
     """Number of steps and hand-off time (TwinSliders) → time to open a business, sequential counters vs
     one window, with a chart over 1 to MAX_STEPS steps. A teaching model, not data."""
 
     def __init__(self, setup: ServiceSetup = ServiceSetup()):
+        super().__init__()
         self.setup = setup
-        self.messages = Messages()
         self.steps = TwinSlider("Steps (hand-offs + 1)", minimum=1, maximum=MAX_STEPS, value=setup.steps,
                                 unit="steps", messages=self.messages)
         self.handoff = TwinSlider("Hand-off time between counters", minimum=0, maximum=5, value=setup.handoff,
                                   step=0.5, integer=False, unit="working days", messages=self.messages)
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: ServiceResult | None = None
         self.fig, self.ax = new_figure(6.4, 3.6)
         self.seq_band = None
         self.win_band = None
@@ -653,11 +645,10 @@ class ServiceExplorer:
         self.ax.set_xlim(0.5, MAX_STEPS + 0.5)
         self.ax.fill_between([], [], [], color=PALETTE["black"], alpha=0.15, linewidth=0,
                              label="10th–90th percentile of applicants")
-        self.ax.legend(fontsize=8, loc="upper left")
+        self.ax.legend(loc="upper left")
         self.chart = finish_model(self.fig, self.ax, title=f"{MODEL_TAG}\ntime to open a business",
                                   xlabel="number of steps", ylabel="working days", alt="(set on update)")
-        self.steps.observe(self.update)
-        self.handoff.observe(self.update)
+        self.watch(self.steps, self.handoff)
         self.update()
         self.panel = Panel(
             [w.HTML(f"<b>{MODEL_TAG}.</b> Invented times; every parameter is in the assumptions table."),
@@ -666,23 +657,21 @@ class ServiceExplorer:
                     "sequential counters vs one window",
         )
 
-    def update(self, change=None) -> None:
+    def compute(self) -> ServiceResult:
         s = self.setup
-        try:
-            result = simulate_service(self.steps.value, self.handoff.value, mean_wait=s.mean_wait, service=s.service,
-                                      applicants=s.applicants, seed=s.seed, back_office=s.back_office)
-            same_curve = self.curve is not None and self.curve_handoff == result.handoff
-            curve = self.curve if same_curve else service_curve(
-                self.handoff.value, mean_wait=s.mean_wait, service=s.service, applicants=s.applicants, seed=s.seed,
-                back_office=s.back_office)
-        except InputProblem as problem:
-            self.last = None
-            self.messages.error(str(problem))
-            return
-        self.last = result
-        x = curve.index.to_numpy()
-        if not same_curve:  # the curve depends on the hand-off only: moving the steps just moves the marker
-            self.curve, self.curve_handoff = curve, result.handoff
+        result = simulate_service(self.steps.value, self.handoff.value, mean_wait=s.mean_wait, service=s.service,
+                                  applicants=s.applicants, seed=s.seed, back_office=s.back_office)
+        self.new_curve = self.curve is None or self.curve_handoff != result.handoff
+        if self.new_curve:  # the curve depends on the hand-off only: moving the steps just moves the marker
+            self.curve = service_curve(self.handoff.value, mean_wait=s.mean_wait, service=s.service,
+                                       applicants=s.applicants, seed=s.seed, back_office=s.back_office)
+            self.curve_handoff = result.handoff
+        return result
+
+    def draw(self, result: ServiceResult) -> None:
+        curve = self.curve
+        if self.new_curve:
+            x = curve.index.to_numpy()
             for band in (self.seq_band, self.win_band):
                 if band is not None:
                     band.remove()
@@ -698,6 +687,9 @@ class ServiceExplorer:
         self.ax.set_ylim(0, nice_ceiling(float(curve["sequential_p90"].max()) * 1.08 + 0.5))  # steady while dragging
         days = "working day" if result.handoff == 1 else "working days"
         self.ax.set_title(f"{MODEL_TAG}\ntime to open a business (hand-off {result.handoff:g} {days})", loc="left")
+
+    def describe(self, result: ServiceResult) -> None:
+        curve = self.curve
         self.result.value = f"<b>{escape(result.sentence())}</b>"
         self.chart.alt = (
             f"{MODEL_TAG}. Line chart of the mean time to open a business against the number of steps, 1 to "
@@ -705,4 +697,3 @@ class ServiceExplorer:
             f"{curve['sequential_mean'].iloc[0]:.1f} to {curve['sequential_mean'].iloc[-1]:.1f} working days and "
             f"their spread widens; one window rises from {curve['window_mean'].iloc[0]:.1f} to "
             f"{curve['window_mean'].iloc[-1]:.1f}. {result.sentence()}")
-        show_in(self.output, self.chart)

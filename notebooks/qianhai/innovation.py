@@ -10,6 +10,7 @@ by hand from the CSV rows.
 from __future__ import annotations
 
 import math
+import textwrap
 
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from matplotlib.figure import Figure
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.display import escape
 from qianhai.inputs import InputProblem, parse_number
-from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
+from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
 # ---------------------------------------------------------------------------------------------
 # Negative lists by edition
@@ -207,17 +208,14 @@ def draw_lists(ax, table: pd.DataFrame) -> None:
                     [baseline["measures"].iloc[-1], first_proper["measures"]], linestyle=":", color=colour)
 
 
-class EditionPicker:
+class EditionPicker(Explorer):
     """Pick an edition → its count, the change from the previous edition, highlighted on the chart."""
 
     def __init__(self, lists: pd.DataFrame, start: str = "ftz_pilot 2018"):
+        super().__init__()
         self.table = edition_table(lists)
-        self.messages = Messages()
         self.edition = w.Dropdown(options=[(r.label, key) for key, r in self.table.iterrows()], value=start,
                                   description="Edition", style=LABEL_STYLE, layout=w.Layout(width="420px"))
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: EditionSummary | None = None
         self.fig, self.ax = new_figure(5.8, 3.3)
         draw_lists(self.ax, self.table)
         (self.ring,) = self.ax.plot([], [], "o", markersize=13, markerfacecolor="none", markeredgewidth=2.2,
@@ -225,29 +223,27 @@ class EditionPicker:
         self.label = self.ax.annotate("", xy=(0, 0), xytext=(12, 12), textcoords="offset points",
                                       color=PALETTE["black"], fontweight="bold")
         self.ax.set_ylim(0, self.table["measures"].max() * 1.12)
-        self.ax.legend(fontsize=7.5, loc="upper right")
+        self.ax.legend(loc="upper right")
         self.chart = finish(self.fig, self.ax, title="Foreign-investment negative lists", xlabel="Edition (year)",
                             ylabel="special measures (count)", resources=["ftz_negative_list"],
                             alt="(set on update)")
-        self.edition.observe(self.update, names="value")
+        self.watch(self.edition)
         self.update()
         self.panel = Panel([self.edition, self.messages.widget, self.result, self.output],
                            summary="negative-list edition picker: count, change from the previous edition, chart")
 
-    def update(self, change=None) -> None:
-        try:
-            summary = edition_summary(self.table, self.edition.value)
-        except InputProblem as problem:
-            self.last = None
-            self.messages.error(str(problem))
-            return
-        self.messages.clear()
-        self.last = summary
+    def compute(self) -> EditionSummary:
+        return edition_summary(self.table, self.edition.value)
+
+    def draw(self, summary: EditionSummary) -> None:
         year = self.table.loc[summary.key, "edition_year"]
         self.ring.set_data([year], [summary.measures])
         self.label.xy = (year, summary.measures)
         self.label.set_text(str(summary.measures))
         self.ax.set_title(f"Negative lists: {summary.label}", loc="left")
+
+    def describe(self, summary: EditionSummary) -> None:
+        self.messages.clear()
         self.result.value = f"<b>{escape(summary.sentence())}</b>"
         ftz = self.table[self.table["list_type"] == "ftz_pilot"]
         nat = self.table[(self.table["list_type"] == "nationwide") & self.table["counts_special_measures"]]
@@ -257,7 +253,6 @@ class EditionPicker:
             f"({ftz['edition_year'].iloc[-1]}); the nationwide list falls from {nat['measures'].iloc[0]} "
             f"({nat['edition_year'].iloc[0]}) to {nat['measures'].iloc[-1]} ({nat['edition_year'].iloc[-1]}). "
             f"Highlighted: {summary.sentence()}")
-        show_in(self.output, self.chart)
 
 
 def print_rows(frame: pd.DataFrame, head: str, body: str) -> None:
@@ -339,7 +334,8 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
         mine = keys[(keys["as_of"] == r.as_of) & (keys["source_id"] == r.source_id)]
         values = dict(zip(mine["measure"], mine["value"]))
         about.append("about " if "about" in set(mine["value_qualifier"].dropna()) else "")
-        labels.append(f"{r.as_of} · {r.source_id} · {r.territory}\nbasis: {r.counting_basis}")
+        basis = textwrap.fill(f"basis: {r.counting_basis}", 34, subsequent_indent="  ")
+        labels.append(f"{r.as_of} · {r.source_id} · {r.territory}\n{basis}")
         totals.append(values.get("cumulative_achievements"))
         replicated.append(values.get("replicated_nationwide"))
     ypos = np.arange(len(labels))[::-1]
@@ -354,14 +350,14 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
             words, end = f"{approx}{total}", total
         else:
             words, end = f"{rep} nationwide (no total in this source)", rep
-        ax.text(end + 10, y, words, va="center", fontsize=8)
-    ax.set_yticks(ypos, labels, fontsize=7.5)
+        ax.text(end + 10, y, words, va="center")
+    ax.set_yticks(ypos, labels)
     ax.set_xlim(0, max(t for t in totals if t is not None) * 1.6)
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(color=PALETTE["sky"], label="cumulative results reported"),
                        Patch(color=PALETTE["vermillion"], label="of which replicated nationwide")],
-              fontsize=8, loc="upper right")
+              loc="upper right")
     return labels
 
 
@@ -530,13 +526,13 @@ def finish_model(fig: Figure, ax, *, title: str, xlabel: str, ylabel: str, alt: 
     return finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, alt=alt, model=True)
 
 
-class DiffusionExplorer:
+class DiffusionExplorer(Explorer):
     """Adoption rate, evaluation share and years (each a slider with a typed twin) plus a typed seed, for a
     fixed number of pilots → the model's path and its final share. Labelled as model output throughout."""
 
     def __init__(self, pilots: int = 100, years: int = 6, evaluation_pct: int = 30, adoption_pct: int = 30,
                  seed: int = 2020):
-        self.messages = Messages()
+        super().__init__()
         self.adoption = TwinSlider("Adoption rate after evaluation", minimum=0, maximum=100, value=adoption_pct,
                                    unit="%", messages=self.messages)
         self.evaluation = TwinSlider("Share evaluated each year", minimum=0, maximum=100, value=evaluation_pct,
@@ -547,9 +543,6 @@ class DiffusionExplorer:
         self.seed = w.Text(value=str(seed), description="Random seed", continuous_update=False, style=LABEL_STYLE,
                            layout=w.Layout(width="200px"))
         self.seed_value = seed
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: Diffusion | None = None
         self.fig, self.ax = new_figure(6.4, 3.3)
         (self.rep_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["vermillion"],
                                         label="replicated\nelsewhere")
@@ -559,12 +552,11 @@ class DiffusionExplorer:
                                           label="still being\npiloted")
         (self.expected_line,) = self.ax.plot([], [], linestyle="--", color=PALETTE["black"], linewidth=1,
                                              label="replicated: average\nover seeds (formula)")
-        self.fig.legend(loc="outside right upper", fontsize=7.5)
+        self.fig.legend(loc="outside right upper")
         self.chart = finish_model(self.fig, self.ax, title="Model output, not data: piloted reforms",
                                   xlabel="Years after the reforms were piloted", ylabel="reforms (model units)",
                                   alt="(set on update)")
-        for twin in (self.adoption, self.evaluation, self.years):
-            twin.observe(self.update)
+        self.watch(self.adoption, self.evaluation, self.years)
         self.seed.observe(self._from_seed, names="value")
         self.update()
         self.panel = Panel(
@@ -584,14 +576,11 @@ class DiffusionExplorer:
         self.seed_value = seed
         self.update()
 
-    def update(self, change=None) -> None:
-        try:
-            run = simulate_diffusion(self.pilots, self.years.value, self.evaluation.value / 100,
-                                     self.adoption.value / 100, self.seed_value)
-        except InputProblem as problem:  # only a bad ``pilots`` given in code can get here
-            self.messages.error(str(problem))
-            return
-        self.last = run
+    def compute(self) -> Diffusion:  # only a bad ``pilots`` given in code can make the model refuse
+        return simulate_diffusion(self.pilots, self.years.value, self.evaluation.value / 100,
+                                  self.adoption.value / 100, self.seed_value)
+
+    def draw(self, run: Diffusion) -> None:
         steps = np.arange(run.years + 1)
         self.rep_line.set_data(steps, run.replicated)
         self.local_line.set_data(steps, run.kept_local)
@@ -599,6 +588,8 @@ class DiffusionExplorer:
         self.expected_line.set_data(steps, run.expected_replicated)
         self.ax.set_xlim(0, 5 * math.ceil(max(run.years, 1) / 5))  # in steps of 5 years: steady while dragging
         self.ax.set_ylim(0, run.pilots * 1.05)
+
+    def describe(self, run: Diffusion) -> None:
         self.result.value = f"<b>{escape(run.sentence())}</b>"
         self.chart.alt = (
             f"Teaching-model output, not data. Lines over {run.years} years for {run.pilots} model reforms with "
@@ -606,4 +597,3 @@ class DiffusionExplorer:
             f"still being piloted falls from {run.pilots} to {int(run.piloting[-1])}; replicated elsewhere rises "
             f"from 0 to {run.final_replicated}; evaluated and kept local rises from 0 to {int(run.kept_local[-1])}; "
             f"the dashed average-over-seeds line ends at {run.expected_replicated[-1]:.1f}.")
-        show_in(self.output, self.chart)

@@ -20,7 +20,7 @@ from qianhai.display import Note, escape, markdown_text
 from qianhai.growth import cagr
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.ledger import VERDICTS
-from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider, show_in
+from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
 UNIT = "bn yuan, current prices as reported"
 HORIZONS = (2030, 2035)
@@ -265,22 +265,19 @@ def base_year_options(gdp: pd.DataFrame) -> list[tuple[str, int]]:
     return options
 
 
-class ScenarioExplorer:
+class ScenarioExplorer(Explorer):
     """Base year + growth rate (slider with typed twin) → a path to 2030 and 2035, and where the reported
     full-year figures fall against it."""
 
     def __init__(self, gdp: pd.DataFrame, targets: pd.DataFrame, base_year: int, rate_pct: float):
+        super().__init__()
         self.gdp, self.targets = gdp, targets
         self.actual = full_year_series(gdp)
-        self.messages = Messages()
         self.base = w.Dropdown(options=base_year_options(gdp), value=base_year, description="Base year",
                                style=LABEL_STYLE)
         self.rate = TwinSlider("Growth rate", minimum=RATE_RANGE[0], maximum=RATE_RANGE[1], value=rate_pct,
                                step=0.1, integer=False, unit="% a year", messages=self.messages,
                                readout_format=".1f")
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: Scenario | None = None
         self.fig, self.ax = new_figure(6.4, 3.3)
         self.ax.plot(self.actual.index, self.actual.values, "o", color=PALETTE["black"], markersize=7,
                      label="reported, full year", zorder=3)
@@ -292,58 +289,63 @@ class ScenarioExplorer:
         if not numeric.empty:
             self.ax.plot(numeric["target_year"].astype(int), numeric["target_value"], "*", markersize=12,
                          color=PALETTE["green"], label="official target")
-        self.labels = [self.ax.text(y, 0, "", fontsize=8, ha="right", va="bottom") for y in HORIZONS]
+        self.labels = [self.ax.text(y, 0, "", ha="right", va="bottom") for y in HORIZONS]
         self.ax.set_xlim(int(gdp["year"].min()) - 0.5, HORIZONS[-1] + 0.5)
-        self.ax.legend(loc="upper left", fontsize=8)
+        self.ax.legend(loc="upper left")
         self.chart = finish(self.fig, self.ax, title="Expanded Qianhai zone: a constant-growth scenario",
                             xlabel="Year", ylabel="GDP, bn yuan (current prices)",
                             resources=["qianhai_expanded_gdp"], alt="(set on update)")
-        self.base.observe(self.update, names="value")
-        self.rate.observe(self.update)
+        self.watch(self.base, self.rate)
         self.update()
         self.panel = Panel([self.base, self.rate.box, self.messages.widget, self.result, self.output],
                            summary="growth scenario: pick a base year and a growth rate; see 2030, 2035 and "
                                    "where the reported figures fall")
 
-    def update(self, change=None) -> None:
-        reported = "; ".join(f"{y}: {v:,.2f}" for y, v in self.actual.items())
-        try:
-            result = scenario(self.gdp, self.base.value, self.rate.value)
-        except InputProblem as problem:
-            self.last = None
-            self.messages.error(str(problem))
-            self.result.value = ""
-            for artist in (self.line, self.ends, self.gaps):
-                artist.set_data([], [])
-            for label in self.labels:
-                label.set_text("")
-            self.ax.set_title("Expanded Qianhai zone: no scenario (pick a full-year base)", loc="left")
-            self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({reported}); no scenario "
-                              f"path is drawn: {problem}")
-        else:
-            self.last = result
-            self.messages.clear()
-            self.line.set_data(result.path.index, result.path.values)
-            self.ends.set_data(list(HORIZONS), [result.at(y) for y in HORIZONS])
-            xs, ys = [], []
-            for c in result.comparisons:
-                xs += [c.year, c.year, float("nan")]
-                ys += [c.path, c.reported, float("nan")]
-            self.gaps.set_data(xs, ys)
-            for label, year in zip(self.labels, HORIZONS):
-                label.set_position((year, result.at(year)))
-                label.set_text(f"{result.at(year):,.0f} ")
-            self.ax.set_title(f"From {result.base_year} at {result.rate_pct:g}% a year", loc="left")
-            lines = result.lines() + [target_note(self.targets)]
-            self.result.value = "<br>".join(escape(line) for line in lines)
-            self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({reported}) as dots, and a "
-                              f"line growing at a constant {result.rate_pct:g}% a year from {result.base_year} to "
-                              f"{HORIZONS[-1]}. " + " ".join(result.lines()[:1 + len(result.comparisons)]))
+    def reported(self) -> str:
+        return "; ".join(f"{y}: {v:,.2f}" for y, v in self.actual.items())
+
+    def compute(self) -> Scenario:
+        return scenario(self.gdp, self.base.value, self.rate.value)
+
+    def draw(self, result: Scenario) -> None:
+        self.line.set_data(result.path.index, result.path.values)
+        self.ends.set_data(list(HORIZONS), [result.at(y) for y in HORIZONS])
+        xs, ys = [], []
+        for c in result.comparisons:
+            xs += [c.year, c.year, float("nan")]
+            ys += [c.path, c.reported, float("nan")]
+        self.gaps.set_data(xs, ys)
+        for label, year in zip(self.labels, HORIZONS):
+            label.set_position((year, result.at(year)))
+            label.set_text(f"{result.at(year):,.0f} ")
+        self.ax.set_title(f"From {result.base_year} at {result.rate_pct:g}% a year", loc="left")
+        self.steady_ylim()
+
+    def describe(self, result: Scenario) -> None:
+        self.messages.clear()
+        lines = result.lines() + [target_note(self.targets)]
+        self.result.value = "<br>".join(escape(line) for line in lines)
+        self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported()}) as dots, and a "
+                          f"line growing at a constant {result.rate_pct:g}% a year from {result.base_year} to "
+                          f"{HORIZONS[-1]}. " + " ".join(result.lines()[:1 + len(result.comparisons)]))
+
+    def refuse(self, problem: InputProblem) -> None:
+        super().refuse(problem)
+        for artist in (self.line, self.ends, self.gaps):
+            artist.set_data([], [])
+        for label in self.labels:
+            label.set_text("")
+        self.ax.set_title("Expanded Qianhai zone: no scenario (pick a full-year base)", loc="left")
+        self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported()}); no scenario "
+                          f"path is drawn: {problem}")
+        self.steady_ylim()
+        self.show()
+
+    def steady_ylim(self) -> None:
         highest = [float(self.actual.max())] + ([float(self.last.path.max())] if self.last else [])
         numeric = gdp_targets(self.targets)
         highest += [float(numeric["target_value"].max())] if not numeric.empty else []
         self.ax.set_ylim(0, nice_ceiling(max(highest) * 1.12))  # rounded up: steady while dragging
-        show_in(self.output, self.chart)
 
 
 # --- the golden-decade aims as a reflection framework -----------------------------------------------
@@ -480,7 +482,7 @@ def ledger_chart(claims: pd.DataFrame):
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
     described = "; ".join(f"{kind}: " + ", ".join(f"{int(n)} {v}" for v, n in row.items() if n)
                           for kind, row in table.iterrows())
     return finish(fig, ax, title="The claims ledger: verdicts by kind of claim", xlabel="number of claims",

@@ -16,7 +16,7 @@ from qianhai.charts import PALETTE, finish, new_figure, steady_limits
 from qianhai.display import Note, escape, markdown_text
 from qianhai.growth import cagr, doubling_time
 from qianhai.inputs import InputProblem
-from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinRange, show_in
+from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange
 
 GDP_UNIT = "100 million CNY, current prices"
 
@@ -119,21 +119,18 @@ def overtake(sz_usd: pd.Series, hk_usd: pd.Series, vintage: str) -> Overtake:
     return Overtake(vintage, first, int(behind.max()) if len(behind) else None)
 
 
-class GrowthExplorer:
+class GrowthExplorer(Explorer):
     """Vintage picker + year range (with typed twins) + linear/log toggle → chart, CAGR, doubling time."""
 
     def __init__(self, gdp: pd.DataFrame, vintage: str, years: tuple[int, int]):
+        super().__init__()
         self.gdp = gdp
-        self.messages = Messages()
         self.vintage = w.Dropdown(options=sorted(gdp["vintage"].unique()), value=vintage,
                                   description="Vintage", style=LABEL_STYLE)
         self.range = TwinRange("Years", minimum=int(gdp["year"].min()), maximum=int(gdp["year"].max()),
                                value=years, messages=self.messages)
         self.scale = w.ToggleButtons(options=["linear", "log"], value="linear", description="Vertical axis",
                                      style=LABEL_STYLE)
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: Growth | None = None
         self.fig, self.ax = new_figure(6.4, 3.4)
         (self.line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["blue"], label="GDP")
         (self.ends,) = self.ax.plot([], [], "o", markersize=9, color=PALETTE["vermillion"], label="chosen years")
@@ -149,56 +146,55 @@ class GrowthExplorer:
             self.limits[scale] = (self.ax.get_xlim(), (max(low, 0.0) if scale == "linear" else low, high))
         self.chart = finish(self.fig, self.ax, title="Shenzhen GDP, one vintage", xlabel="Year", ylabel=GDP_UNIT,
                             resources=["shenzhen_gdp"], alt="(set on update)")
-        for widget in (self.vintage, self.scale):
-            widget.observe(self.update, names="value")
-        self.range.observe(self.update)
+        self.watch(self.vintage, self.scale, self.range)
         self.update()
         self.panel = Panel(
             [self.vintage, self.range.box, self.scale, self.messages.widget, self.result, self.output],
             summary="growth explorer (vintage, years, linear/log) for Shenzhen GDP",
         )
 
-    def update(self, change=None) -> None:
+    def compute(self) -> Growth:
+        start, end = self.range.value
+        return growth_between(self.gdp, self.vintage.value, start, end)
+
+    def draw(self, growth: Growth | None) -> None:
         vintage = self.vintage.value
-        series = vintage_series(self.gdp, vintage)
-        self.line.set_data(series.index, series.values)
+        self.series = vintage_series(self.gdp, vintage)
+        self.line.set_data(self.series.index, self.series.values)
         self.ax.set_yscale(self.scale.value)
         xlim, ylim = self.limits[self.scale.value]
         self.ax.set(xlim=xlim, ylim=ylim)
         self.ax.set_title(f"Shenzhen GDP, vintage {vintage} ({self.scale.value} scale)", loc="left")
-        start, end = self.range.value
-        try:
-            growth = growth_between(self.gdp, vintage, start, end)
-        except InputProblem as problem:
-            self.last = None
-            self.messages.error(str(problem))
-            self.result.value = ""
+        if growth is None:
             self.ends.set_data([], [])
-            alt = f"Shenzhen GDP, vintage {vintage}, {self.scale.value} scale; no growth rate: {problem}"
         else:
-            self.last = growth
-            self.messages.clear()
-            self.result.value = f"<b>{escape(growth.sentence())}</b>"
-            self.ends.set_data([start, end], [growth.start_value, growth.end_value])
-            alt = (f"Shenzhen GDP, vintage {vintage}, {self.scale.value} scale, from "
-                   f"{int(series.dropna().index.min())} to {int(series.dropna().index.max())}; "
-                   f"highlighted: {growth.sentence()}")
-        self.chart.alt = alt
-        show_in(self.output, self.chart)
+            self.ends.set_data(list(self.range.value), [growth.start_value, growth.end_value])
+
+    def describe(self, growth: Growth) -> None:
+        self.messages.clear()
+        self.result.value = f"<b>{escape(growth.sentence())}</b>"
+        covered = self.series.dropna().index
+        self.chart.alt = (f"Shenzhen GDP, vintage {self.vintage.value}, {self.scale.value} scale, from "
+                          f"{int(covered.min())} to {int(covered.max())}; highlighted: {growth.sentence()}")
+
+    def refuse(self, problem: InputProblem) -> None:
+        super().refuse(problem)
+        self.draw(None)  # the vintage's line, without a growth rate
+        self.chart.alt = (f"Shenzhen GDP, vintage {self.vintage.value}, {self.scale.value} scale; "
+                          f"no growth rate: {problem}")
+        self.show()
 
 
-class OvertakeExplorer:
+class OvertakeExplorer(Explorer):
     """Pick a Shenzhen vintage → both economies in billion USD and the year Shenzhen passes Hong Kong."""
 
     def __init__(self, gdp: pd.DataFrame, hk: pd.DataFrame, fx: pd.DataFrame, vintage: str, since: int = 2000):
+        super().__init__()
         self.gdp, self.since = gdp, since
         self.hk = hk.set_index("year")["gdp_usd_bn"].astype(float)
         self.fx = fx.set_index("year")["cny_per_usd"].astype(float)
         self.vintage = w.Dropdown(options=sorted(gdp["vintage"].unique()), value=vintage,
                                   description="Shenzhen vintage", style=LABEL_STYLE)
-        self.result = w.HTML()
-        self.output = w.Output()
-        self.last: Overtake | None = None
         self.fig, self.ax = new_figure(6.4, 3.4)
         hk_recent = with_gaps(hk[hk["year"] >= since], "gdp_usd_bn")
         self.ax.plot(hk_recent.index, hk_recent.values, color=PALETTE["orange"], label="Hong Kong")
@@ -210,7 +206,7 @@ class OvertakeExplorer:
         self.chart = finish(self.fig, self.ax, title="Shenzhen and Hong Kong GDP", xlabel="Year",
                             ylabel="billion USD, current prices",
                             resources=["shenzhen_gdp", "hongkong_gdp", "cny_usd"], alt="(set on update)")
-        self.vintage.observe(self.update, names="value")
+        self.watch(self.vintage)
         self.update()
         self.panel = Panel([self.vintage, self.result, self.output],
                            summary="Shenzhen vintage picker: when did Shenzhen's GDP pass Hong Kong's?")
@@ -219,24 +215,25 @@ class OvertakeExplorer:
         series = vintage_series(self.gdp, vintage)
         return to_usd_bn(series[series.index >= self.since], self.fx)
 
-    def update(self, change=None) -> None:
-        vintage = self.vintage.value
-        sz = self.sz_usd(vintage)
-        self.sz_line.set_data(sz.index, sz.values)
-        result = overtake(sz, self.hk, vintage)
-        self.last = result
+    def compute(self) -> Overtake:
+        self.sz = self.sz_usd(self.vintage.value)
+        return overtake(self.sz, self.hk, self.vintage.value)
+
+    def draw(self, result: Overtake) -> None:
+        self.sz_line.set_data(self.sz.index, self.sz.values)
         if result.first_year_ahead is not None:
             self.marker.set_xdata([result.first_year_ahead, result.first_year_ahead])
             self.marker.set_alpha(0.8)
         else:
             self.marker.set_alpha(0)
-        self.ax.set_title(f"Shenzhen ({vintage}) and Hong Kong GDP", loc="left")
+        self.ax.set_title(f"Shenzhen ({result.vintage}) and Hong Kong GDP", loc="left")
+
+    def describe(self, result: Overtake) -> None:
         self.result.value = f"<b>{escape(result.sentence())}</b>"
-        covered = sz.dropna()
+        covered = self.sz.dropna()
         span = f"{int(covered.index.min())}–{int(covered.index.max())}" if len(covered) else "no years"
         self.chart.alt = (f"Line chart in billion US dollars from {self.since}: Hong Kong rises gently; "
-                          f"Shenzhen ({vintage}, {span}) rises faster. {result.sentence()}")
-        show_in(self.output, self.chart)
+                          f"Shenzhen ({result.vintage}, {span}) rises faster. {result.sentence()}")
 
 
 def vintage_table(gdp: pd.DataFrame) -> pd.DataFrame:

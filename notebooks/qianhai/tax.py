@@ -25,7 +25,7 @@ import pandas as pd
 
 from qianhai.display import escape
 from qianhai.inputs import InputProblem, parse_number
-from qianhai.widgets import LABEL_STYLE, Messages, Panel, TwinSlider
+from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
 MAX_SALARY = 1_000_000_000  # CNY a year; larger typed amounts are refused as typos (not a tax rule)
 MAX_PROFIT = 10_000_000_000_000  # CNY; same purpose
@@ -688,13 +688,13 @@ def _list_html(title: str, items: list[str]) -> str:
     return f"<b>{escape(title)}</b><ul>" + "".join(f"<li>{escape(x)}</li>" for x in items) + "</ul>"
 
 
-class CITChecker:
+class CITChecker(Explorer):
     """Tax year, sector, main-business share, in-zone share and profit -> the tests, rate, tax and saving."""
 
     def __init__(self, rules: pd.DataFrame, year: int = 2019, sector: str = "information services",
                  share: float = 70, in_zone: float = 100, profit: str = "10,000,000"):
+        super().__init__()
         self.rules = rules
-        self.messages = Messages()
         self.year = w.Dropdown(options=cit_years(rules), value=year, description="Tax year", style=LABEL_STYLE)
         self.sector = w.Dropdown(options=cit_sectors(rules), value=sector, description="Main business sector",
                                  style=LABEL_STYLE, layout=w.Layout(width="520px"))
@@ -704,27 +704,18 @@ class CITChecker:
                               continuous_update=False, style=LABEL_STYLE)
         self.profit = w.Text(value=profit, description="Taxable profit (CNY)", continuous_update=False,
                              style=LABEL_STYLE)
-        self.result = w.HTML()
-        self.last: CITCheck | None = None
-        for widget in (self.year, self.sector, self.in_zone, self.profit):
-            widget.observe(self.update, names="value")
-        self.share.observe(self.update)
+        self.watch(self.year, self.sector, self.in_zone, self.profit, self.share)
         self.update()
         self.panel = Panel([self.year, self.sector, self.share.box, self.in_zone, self.profit,
                             self.messages.widget, self.result],
                            summary="CIT eligibility checker: year, sector, main-business share, in-zone share, "
                                    "profit -> 15% or 25%, tax and saving")
 
-    def update(self, change=None) -> None:
-        try:
-            check = cit_check(self.rules, self.year.value, self.sector.value, self.share.value, self.in_zone.value,
-                              self.profit.value)
-        except InputProblem as problem:
-            self.last = None
-            self.messages.error(str(problem))
-            self.result.value = ""
-            return
-        self.last = check
+    def compute(self) -> CITCheck:
+        return cit_check(self.rules, self.year.value, self.sector.value, self.share.value, self.in_zone.value,
+                         self.profit.value)
+
+    def describe(self, check: CITCheck) -> None:
         self.messages.clear()
         self.result.value = (
             _table_html(check.tests()) + f"<p><b>{escape(check.sentence())}</b></p>"
@@ -737,36 +728,28 @@ class CITChecker:
         )
 
 
-class TalentTaxCalculator:
+class TalentTaxCalculator(Explorer):
     """Annual salary (slider + typed twin) and Hong Kong year of assessment -> mainland IIT, the 15 % subsidy and
     Hong Kong salaries tax, each worked out in words, with the simplifications listed beside the result."""
 
     def __init__(self, tables: TaxTables, salary: int = 1_000_000, year_of_assessment: str = "2023/24",
                  maximum: int = 5_000_000):
+        super().__init__()
         self.tables = tables
-        self.messages = Messages()
         self.salary = TwinSlider("Annual salary", minimum=10_000, maximum=maximum, value=salary, step=10_000,
                                  unit="CNY a year", messages=self.messages)
         self.year = w.Dropdown(options=tables.comparison_years(), value=year_of_assessment,
                                description="Hong Kong year of assessment", style=LABEL_STYLE)
-        self.result = w.HTML()
-        self.last: TalentComparison | None = None
-        self.year.observe(self.update, names="value")
-        self.salary.observe(self.update)
+        self.watch(self.year, self.salary)
         self.update()
         self.panel = Panel([self.salary.box, self.year, self.messages.widget, self.result],
                            summary="talent tax calculator: annual salary and Hong Kong year -> mainland IIT, "
                                    "15% subsidy, Hong Kong salaries tax")
 
-    def update(self, change=None) -> None:
-        try:
-            comparison = compare_talent(self.salary.value, self.year.value, self.tables)
-        except InputProblem as problem:
-            self.last = None
-            self.messages.error(str(problem))
-            self.result.value = ""
-            return
-        self.last = comparison
+    def compute(self) -> TalentComparison:
+        return compare_talent(self.salary.value, self.year.value, self.tables)
+
+    def describe(self, comparison: TalentComparison) -> None:
         self.messages.clear()
         self.result.value = (f"<p><b>{escape(comparison.headline())}</b></p>"
                              + _list_html("How it is worked out", comparison.lines())

@@ -26,7 +26,7 @@ from qianhai.data import frame_fingerprint
 from qianhai.dates import as_date, month_end, real_day
 from qianhai.display import escape
 from qianhai.inputs import InputProblem
-from qianhai.widgets import LABEL_STYLE, Messages, Panel, show_in
+from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel
 
 # Policy areas of the timeline (the data's `category` codes), in the order the notebook shows them.
 CATEGORY_LABELS = {
@@ -473,12 +473,12 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
                 ax.barh(y, _num(sure_from) - _num(start), left=_num(start), height=0.6, color="white",
                         alpha=0.6, hatch="///", edgecolor=colour)
             if pd.notna(r["area_km2"]):
-                ax.text(_num(start) + 40, y, f"{r['area_km2']:g} km²", va="center", fontsize=8)
+                ax.text(_num(start) + 40, y, f"{r['area_km2']:g} km²", va="center")
     ax.set_yticks(range(len(LAYER_ROWS)), [label for label, _ in reversed(LAYER_ROWS)])
     _year_axis(ax, first, last)
     ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
     ax.annotate(day_label, xy=(_num(day), len(LAYER_ROWS) - 0.45), xytext=(-6, 0), textcoords="offset points",
-                ha="right", va="center", fontsize=8, color=PALETTE["vermillion"])
+                ha="right", va="center", color=PALETTE["vermillion"])
     layers = qianhai_layers(zones, day)
     rows = [(label, [table.loc[z] for z in ids]) for label, ids in LAYER_ROWS]
     bars = "; ".join(
@@ -578,7 +578,7 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
     drawn.artists = [a for a in [*ax.collections, *ax.lines] if id(a) not in before]
     drawn.rows = {rows[c]: CATEGORY_LABELS[c] for c in categories}
     _year_axis(ax, first, last, step=4)
-    drawn.legend = (ax.legend(handles=handles, loc="center left", fontsize=7.5, bbox_to_anchor=(1.0, 0.5),
+    drawn.legend = (ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5),
                               frameon=False) if handles else None)
     drawn.show(ax)
     return drawn
@@ -587,17 +587,17 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
 # ---------------------------------------------------------------- the explorer
 
 
-class DateExplorer:
+class DateExplorer(Explorer):
     """'What existed on this date?': a month slider with a typed twin, a policy-area filter and a switch
     for rejected dates → the timeline chart with the date marked, the layers of special status around
     Qianhai on that date, the latest milestones, where sources disagree, and what comes next."""
 
     def __init__(self, timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, value: str,
                  categories: list[str] | None = None):
+        super().__init__()
         self.timeline, self.zones, self.ftz_count = timeline, zones, ftz_count
-        self.first, self.last = timeline_bounds(timeline)
-        self.messages = Messages()
-        self.date = DateTwinSlider("Month", first=self.first, last=self.last, value=value, messages=self.messages)
+        self.first, self.last_day = timeline_bounds(timeline)
+        self.date = DateTwinSlider("Month", first=self.first, last=self.last_day, value=value, messages=self.messages)
         present = [c for c in CATEGORY_LABELS if c in set(timeline["category"])]
         chosen = tuple(categories) if categories is not None else tuple(present)
         self.categories = w.SelectMultiple(options=[(CATEGORY_LABELS[c], c) for c in present], value=chosen,
@@ -606,25 +606,24 @@ class DateExplorer:
         self.rejected = w.Checkbox(value=True, description="show rejected dates", style=LABEL_STYLE, indent=False)
         self.summary = w.HTML()
         self.details = w.HTML()
-        self.output = w.Output()
         self.fig, self.ax = new_figure(6.6, 3.3)
         self.chart = finish(self.fig, self.ax, title="Qianhai milestones by policy area", xlabel="", ylabel="",
                             resources=["qianhai_timeline"], alt="(set on update)")
         self.last_snapshot: Snapshot | None = None
         self.shown: pd.DataFrame | None = None
         self.drawings: dict[tuple, TimelineArtists] = {}  # recent filters' drawings, the current one last
-        self.date.observe(self.update)
-        self.categories.observe(self.update, names="value")
-        self.rejected.observe(self.update, names="value")
+        self.watch(self.date, self.categories, self.rejected)
         self.update()
-        self.panel = Panel([self.date.box, w.HBox([self.categories, self.rejected]), self.messages.widget,
+        # the check box is shown only when the data hold a rejected date: otherwise it would change nothing
+        filters = [self.categories] + ([self.rejected] if (timeline["date_status"] == "rejected").any() else [])
+        self.panel = Panel([self.date.box, w.HBox(filters), self.messages.widget,
                             self.summary, self.output, self.details],
                            summary="date slider 'what existed on this date?' with a policy-area filter on the "
                                    "timeline")
 
     RECENT_DRAWINGS = 4
 
-    def draw(self, shown: pd.DataFrame, chosen: list[str], day: dt.date) -> None:
+    def draw_milestones(self, shown: pd.DataFrame, chosen: list[str], day: dt.date) -> None:
         """Same milestones as last time: move the date line and the fading only. Another filter: show its
         drawing if it is a recent one, else draw it (the others are hidden, the oldest removed)."""
         key = (tuple(chosen), bool(self.rejected.value))
@@ -636,33 +635,42 @@ class DateExplorer:
                 self.drawings[key] = self.drawings.pop(key)
                 self.drawings[key].show(self.ax)
             else:
-                self.drawings[key] = draw_timeline(self.ax, shown, chosen, self.first, self.last, day,
+                self.drawings[key] = draw_timeline(self.ax, shown, chosen, self.first, self.last_day, day,
                                                    keep_others=True)
                 while len(self.drawings) > self.RECENT_DRAWINGS:
                     for artist in self.drawings.pop(next(iter(self.drawings))).artists:
                         artist.remove()
         self.drawings[key].move_to(day)
 
-    def update(self, change=None) -> None:
+    def compute(self) -> Snapshot:
+        """The snapshot on the chosen date (shown even with no policy area picked), and the milestones shown."""
         snap = snapshot(self.timeline, self.zones, self.ftz_count, self.date.value)
         self.last_snapshot = snap
         self.summary.value = f"<b>{escape(snap.sentence())}</b>"
-        chosen = [c for c in CATEGORY_LABELS if c in self.categories.value]
-        if not chosen:
-            self.shown = None
-            self.messages.error("Pick at least one policy area (Ctrl-click or Cmd-click to pick several).")
-            self.details.value = self._details(snap, [])
-            return
-        if self.messages.last.startswith("Pick at least one"):
-            self.messages.clear()
+        self.chosen = [c for c in CATEGORY_LABELS if c in self.categories.value]
+        if not self.chosen:
+            raise InputProblem("Pick at least one policy area (Ctrl-click or Cmd-click to pick several).")
         data = self.timeline if self.rejected.value else self.timeline[self.timeline["date_status"] != "rejected"]
-        shown = data[data["category"].isin(chosen)].sort_values(["sort_date", "event_id"]).reset_index(drop=True)
-        self.shown = shown
+        self.shown = (data[data["category"].isin(self.chosen)].sort_values(["sort_date", "event_id"])
+                      .reset_index(drop=True))
+        return snap
+
+    def refuse(self, problem: InputProblem) -> None:
+        self.shown = None
+        super().refuse(problem)
+        self.details.value = self._details(self.last_snapshot, [])
+
+    def draw(self, snap: Snapshot) -> None:
         day = snap.query.day
-        self.draw(shown, chosen, day)
+        self.draw_milestones(self.shown, self.chosen, day)
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
         self.ax.set_xlabel("year (red line: the chosen date; later milestones faded;\n"
-                           "pale bar: date known only to the month or year)", fontsize=8.5)
+                           "pale bar: date known only to the month or year)")
+
+    def describe(self, snap: Snapshot) -> None:
+        if self.messages.last.startswith("Pick at least one"):
+            self.messages.clear()
+        shown, chosen, day = self.shown, self.chosen, snap.query.day
         before = sum(as_date(d) <= day for d in shown["sort_date"])
         per_area = "; ".join(f"{CATEGORY_LABELS[c]} {int((shown['category'] == c).sum())}" for c in chosen)
         conflicts = int(shown["date_status"].isin(["disputed", "rejected"]).sum())
@@ -673,7 +681,6 @@ class DateExplorer:
                           f"event ({steps} rows shown) are open blue squares; rows of one disagreement or event "
                           "are joined by dotted lines.")
         self.details.value = self._details(snap, chosen)
-        show_in(self.output, self.chart)
 
     @staticmethod
     def _details(snap: Snapshot, chosen: list[str]) -> str:

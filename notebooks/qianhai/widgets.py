@@ -103,16 +103,78 @@ class Messages:
 
 
 def show_in(output: w.Output, *items) -> None:
-    """Replace what an Output widget shows with ``items`` (figures, Charts, Notes, text)."""
-    output.outputs = ()
-    for item in items:
-        if hasattr(item, "figure") and hasattr(item, "alt"):
-            from qianhai.charts import alt_text
+    """Replace what an Output widget shows with ``items`` (Charts, Notes, text), in one update: the page
+    receives the new outputs in one message and draws them once."""
+    from IPython.core.interactiveshell import InteractiveShell
 
-            output.append_display_data(item.image())
-            output.append_display_data(alt_text(item.alt))
-        else:
-            output.append_display_data(item)
+    from qianhai.charts import alt_text
+
+    shown = []
+    for item in items:
+        shown += [item.image(), alt_text(item.alt)] if hasattr(item, "figure") and hasattr(item, "alt") else [item]
+    formatter = InteractiveShell.instance().display_formatter  # as Output.append_display_data formats
+    bundles = []
+    for thing in shown:
+        data, metadata = formatter.format(thing)
+        bundles.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    output.outputs = tuple(bundles)
+
+
+class Explorer:
+    """The pattern of every explorer: controls → compute → draw → describe.
+
+    A subclass builds its controls, its result line, its chart and its panel in ``__init__``, calls
+    ``watch`` on its controls and ``update`` once. On every change, ``update`` asks ``compute`` for the
+    model's answer (read from the controls); ``draw`` puts it in the picture (``set_data``, ``set_text``
+    on the chart's artists), ``describe`` in words (the result line and the chart's text alternative);
+    then the chart is shown. A value the model refuses (``InputProblem``) goes to ``refuse``, which by
+    default shows the message in place of the result; ``self.last`` is the last answer, or None after a
+    refusal."""
+
+    chart = None  # a qianhai.charts.Chart, or None for an explorer that answers in words only
+
+    def __init__(self):
+        self.messages = Messages()
+        self.result = w.HTML()
+        self.output = w.Output()
+        self.last = None
+
+    def watch(self, *controls) -> None:
+        """Call ``update`` when any of ``controls`` (widgets, or twins such as TwinSlider) changes."""
+        for control in controls:
+            if isinstance(control, w.Widget):
+                control.observe(self.update, names="value")
+            else:
+                control.observe(self.update)
+
+    def compute(self):
+        raise NotImplementedError
+
+    def draw(self, result) -> None:
+        """Update the chart's artists for ``result`` (nothing for an explorer without a chart)."""
+
+    def describe(self, result) -> None:
+        """Say what ``result`` means: the result line and, with a chart, its text alternative."""
+
+    def refuse(self, problem: InputProblem) -> None:
+        self.messages.error(str(problem))
+        self.result.value = ""
+
+    def show(self) -> None:
+        if self.chart is not None:
+            show_in(self.output, self.chart)
+
+    def update(self, change=None) -> None:
+        try:
+            result = self.compute()
+        except InputProblem as problem:
+            self.last = None
+            self.refuse(problem)
+            return
+        self.last = result
+        self.draw(result)
+        self.describe(result)
+        self.show()
 
 
 class TwinSlider:
