@@ -61,6 +61,14 @@ def test_a_small_notebook_worked_by_hand():
     assert study_time.rounded(t.core) % 5 == 0 and study_time.rounded(t.core) >= t.core
 
 
+def test_the_sources_and_readings_lists_are_reference_not_reading():
+    listing = [{"output_type": "display_data", "data": {"text/markdown": " ".join(["w"] * 3000)}}]
+    t = study_time.estimate({"cells": [code('sources_note(["claims"])', listing),
+                                       code('readings_for("01_shenzhen_sez")', listing)]})
+    assert t.core == 0 and t.optional == 0
+    assert t.reference == pytest.approx(2 * 0.3)
+
+
 def test_folded_solutions_are_read_at_half_the_time():
     t = study_time.estimate({"cells": [md("<details>" + WORDS_220 + " word</details>")]})
     assert t.parts["core solutions read"] == pytest.approx(220 / 220)  # 220 words at 2 x 110 per minute

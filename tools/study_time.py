@@ -31,12 +31,15 @@ MINUTES_PER_SELF_CHECK_ITEM = 1.5
 OPTIONAL_HEADING = re.compile(r"^##\s+Going further", re.M)
 LEVEL = re.compile(r"\*Level:\s*(warm-up|core|stretch)", re.I)
 WIDGET = "application/vnd.jupyter.widget-view+json"
+# Generated lists a student consults rather than reads through: the Sources note and the readings list.
+REFERENCE_CALLS = re.compile(r"\b(sources_note|readings_for)\(")
 
 
 @dataclass
 class StudyTime:
     core: float = 0.0
     optional: float = 0.0
+    reference: float = 0.0  # opening the Sources and readings lists; neither core nor optional
     parts: dict[str, float] = field(default_factory=dict)
 
     def add(self, part: str, minutes: float, optional: bool) -> None:
@@ -90,6 +93,9 @@ def estimate(notebook: dict) -> StudyTime:
         if cell["cell_type"] != "code":
             continue
         hidden = cell.get("metadata", {}).get("jupyter", {}).get("source_hidden", False)
+        if REFERENCE_CALLS.search(text):
+            time.reference += MINUTES_PER_CODE_CELL
+            continue
         lines = [line for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
         time.add("code", MINUTES_PER_CODE_CELL + (0 if hidden else MINUTES_PER_CODE_LINE * len(lines)), optional)
         checks = len(re.findall(r"\b(NumericAnswer|MultipleChoice)\(", text))
