@@ -149,7 +149,10 @@ def test_revision_added_by_hand(gdp):
 def test_key_points_state_what_the_data_say(gdp):
     # Issue 13: the old key point said the revision "adds several percent"; for 2000 it adds 34% (above).
     # 2017-2020 add 3.9%, 4.3%, 0.0% (26927.09 both), 0.0% (27670.24 both): "0% to 4%".
-    text = key_points_from_data(gdp).plain
+    # Population, year_end_permanent: 2019 old basis 13,438,800; 2020 census basis 17,633,800: step 4,195,000
+    # = 4.2 million, 4,195,000 / 13,438,800 = 31.2% -> "31%".
+    text = key_points_from_data(gdp, load("shenzhen_population")).plain
+    assert "added 4.2 million people in one step (31% of the 2019 estimate)" in text
     assert "adds 34% to the GDP first published for 2000" in text and "0% to 4% for 2017–2020" in text
     assert "no vintage has a Shenzhen GDP figure for 1981–1991, 1993–1994 and 2024" in text
     assert no_figure_years(gdp) == "1981–1991, 1993–1994 and 2024"

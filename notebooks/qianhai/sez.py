@@ -359,8 +359,11 @@ def population_chart(before: pd.DataFrame, after: pd.DataFrame):
                   resources=["shenzhen_population"], alt=alt)
 
 
-def key_points_from_data(gdp: pd.DataFrame) -> Note:
+def key_points_from_data(gdp: pd.DataFrame, population: pd.DataFrame) -> Note:
     """The key points that state a figure, computed from the data so that they cannot drift from it."""
+    yearly = population[population["measure"] == "year_end_permanent"].sort_values("year")
+    old, new = yearly[~yearly["census_2020_basis"]].iloc[-1], yearly[yearly["census_2020_basis"]].iloc[0]
+    step = new["population"] - old["population"]
     added = revision_added(gdp)
     big = added.idxmax()
     later = added[added.index >= 2017]
@@ -368,6 +371,8 @@ def key_points_from_data(gdp: pd.DataFrame) -> Note:
         f"Revisions can be large: the revised yearbook adds {added[big]:.0%} to the GDP first published for {big}, "
         f"and {later.min():.0%} to {later.max():.0%} for {year_spans(later.index)}. A few percent is enough to move "
         "\"when Shenzhen overtook Hong Kong\" by a year.",
+        f"The 2020 census added {step / 1e6:.1f} million people in one step ({step / old['population']:.0%} of the "
+        f"{old['year']} estimate): never read a break as growth.",
         f"Gaps stay gaps: no vintage has a Shenzhen GDP figure for {no_figure_years(gdp)}, so the course draws none.",
     ]
     return Note("\n".join(f"- {markdown_text(line)}" for line in lines), "\n".join(f"- {line}" for line in lines))
