@@ -8,8 +8,9 @@ import pytest
 
 from qianhai.data import load
 from qianhai.inputs import InputProblem
-from qianhai.sez import (GrowthExplorer, OvertakeExplorer, growth_between, missing_years, overtake, to_usd_bn, year_spans,
-                         vintage_series, vintage_table, with_gaps)
+from qianhai.sez import (VINTAGE_LABELS, GrowthExplorer, OvertakeExplorer, growth_between, key_points_from_data,
+                         missing_years, no_figure_years, overtake, revision_added, share_chart, to_usd_bn, vintage_label,
+                         vintage_series, vintage_table, vintages_chart, with_gaps, year_spans)
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,52 @@ def test_overtake_explorer_callback(gdp, hk, fx):
 def test_vintage_table_counts(gdp):
     table = vintage_table(gdp)
     # nbs_city_database: 2001-2017, all 17 years present.
-    assert table.loc["nbs_city_database"].tolist() == [17, 2001, 2017, 0]
+    counts = ["years with a figure", "first", "last", "missing years inside the span"]
+    assert table.loc["nbs_city_database", counts].tolist() == [17, 2001, 2017, 0]
+    # Issue 13 item 6: the table maps each code to the words the charts use.
+    assert table.loc["nbs_city_database", "in charts"] == "national statistics city database, as published"
+    assert set(table.index) == set(VINTAGE_LABELS)
+
+
+def test_charts_and_widgets_show_words_not_codes(gdp, hk, fx):
+    legend = [t.get_text() for t in vintages_chart(gdp).figure.axes[0].get_legend().get_texts()]
+    assert legend and not any("_" in label for label in legend)
+    ex = OvertakeExplorer(gdp, hk, fx, "first_release")
+    assert "first release (announced that year): Shenzhen overtakes Hong Kong in 2018" in ex.result.value
+    assert "first_release" not in ex.result.value and ex.vintage.label == "first release (announced that year)"
+    assert vintage_label("not_a_code") == "not_a_code"
+
+
+def test_revision_added_by_hand(gdp):
+    # shenzhen_gdp.csv, 2000: first_release 1655.00, yearbook_revised 2219.20 -> 2219.20 / 1655.00 - 1 = 0.34091;
+    # 2017: 22400.00 and 23280.27 -> 0.03930. Years with both: 2000, 2001, 2003, 2006, 2017-2020 (eight).
+    added = revision_added(gdp)
+    assert added[2000] == pytest.approx(0.34091, abs=1e-5) and added[2017] == pytest.approx(0.03930, abs=1e-5)
+    assert list(added.index) == [2000, 2001, 2003, 2006, 2017, 2018, 2019, 2020]
+
+
+def test_key_points_state_what_the_data_say(gdp):
+    # Issue 13: the old key point said the revision "adds several percent"; for 2000 it adds 34% (above).
+    # 2017-2020 add 3.9%, 4.3%, 0.0% (26927.09 both), 0.0% (27670.24 both): "0% to 4%".
+    # Population, year_end_permanent: 2019 old basis 13,438,800; 2020 census basis 17,633,800: step 4,195,000
+    # = 4.2 million, 4,195,000 / 13,438,800 = 31.2% -> "31%".
+    text = key_points_from_data(gdp, load("shenzhen_population")).plain
+    assert "added 4.2 million people in one step (31% of the 2019 estimate)" in text
+    assert "adds 34% to the GDP first published for 2000" in text and "0% to 4% for 2017–2020" in text
+    assert "no vintage has a Shenzhen GDP figure for 1981–1991, 1993–1994 and 2024" in text
+    assert no_figure_years(gdp) == "1981–1991, 1993–1994 and 2024"
+
+
+def test_share_chart_keeps_gaps_as_gaps():
+    # Three known years around a gap: 1979 and 1980, then 2000. The line must break (NaN) in 1981-1999,
+    # not join 1980 to 2000 with a straight segment.
+    share = pd.Series({1979: 0.05, 1980: 0.06, 2000: 2.21, 2001: 2.3})
+    share = share.reindex(range(1975, 2005))
+    chart = share_chart(share)
+    xs, ys = chart.figure.axes[0].get_lines()[0].get_data()
+    assert list(xs) == list(range(1979, 2002))
+    assert pd.isna(pd.Series(ys, index=xs)[1981:1999]).all()
+    assert "the line breaks in 1981–1999" in chart.alt
 
 
 def test_year_spans_and_missing_years_by_hand():

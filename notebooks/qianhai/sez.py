@@ -20,6 +20,27 @@ from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange
 
 GDP_UNIT = "100 million CNY, current prices"
 
+# What each code in the `vintage` column means, in the words charts and results use (data/datapackage.json,
+# field `vintage` of shenzhen_gdp, gives the full definitions).
+VINTAGE_LABELS = {
+    "first_release": "first release (announced that year)",
+    "first_release_contemporaneous": "as published in 1998-99 (1995-1998)",
+    "nbs_city_database": "national statistics city database, as published",
+    "yearbook_older_vintage": "older yearbook series (before 2018 revisions)",
+    "yearbook_revised": "revised yearbook (c. 2020-21)",
+    "revised_later_vintage": "2026 restatement of 2020",
+}
+
+
+def vintage_label(code: str) -> str:
+    """The plain words for a vintage code; an unknown code is shown as it is."""
+    return VINTAGE_LABELS.get(code, str(code))
+
+
+def vintage_options(gdp: pd.DataFrame) -> list[tuple[str, str]]:
+    """(words, code) pairs for a dropdown: the student reads words, the code stays the value."""
+    return [(vintage_label(code), code) for code in sorted(gdp["vintage"].unique())]
+
 
 def with_gaps(frame: pd.DataFrame, value: str, year: str = "year") -> pd.Series:
     """A year-indexed series in which missing years are NaN, so a line chart breaks at a gap
@@ -52,7 +73,7 @@ class Growth:
     def sentence(self) -> str:
         doubling = (f"at that pace it doubles every {self.doubling:.1f} years" if self.doubling is not None
                     else "it did not grow, so it has no doubling time")
-        return (f"{self.vintage}, {self.start}→{self.end}: {self.start_value:,.1f} → {self.end_value:,.1f} "
+        return (f"{vintage_label(self.vintage)}, {self.start}→{self.end}: {self.start_value:,.1f} → {self.end_value:,.1f} "
                 f"({GDP_UNIT}); CAGR {self.rate:.1%} a year over {self.end - self.start} years; {doubling}.")
 
 
@@ -68,7 +89,7 @@ def growth_between(gdp: pd.DataFrame, vintage: str, start: int, end: int) -> Gro
         if year not in have.index:
             near = _nearest(have.index, year)
             raise InputProblem(
-                f"{vintage} has no figure for {year} (a gap in the data, left as a gap). "
+                f"{vintage_label(vintage)} has no figure for {year} (a gap in the data, left as a gap). "
                 f"Years it does have near there: {near}."
             )
     v0, v1 = float(have[start]), float(have[end])
@@ -93,16 +114,17 @@ class Overtake:
     last_year_behind: int | None
 
     def sentence(self) -> str:
+        name = vintage_label(self.vintage)
         if self.first_year_ahead is None and self.last_year_behind is None:
-            return f"{self.vintage}: no year in this vintage can be compared with Hong Kong in the chosen period."
+            return f"{name}: no year in this vintage can be compared with Hong Kong in the chosen period."
         if self.first_year_ahead is None:
             tail = f" (last compared year behind: {self.last_year_behind})" if self.last_year_behind else ""
-            return f"{self.vintage}: Shenzhen is not ahead of Hong Kong in any year this vintage covers{tail}."
+            return f"{name}: Shenzhen is not ahead of Hong Kong in any year this vintage covers{tail}."
         if self.last_year_behind is None:
-            return f"{self.vintage}: Shenzhen is already ahead in {self.first_year_ahead}, its first compared year."
+            return f"{name}: Shenzhen is already ahead in {self.first_year_ahead}, its first compared year."
         if self.first_year_ahead - self.last_year_behind == 1:
-            return f"{self.vintage}: Shenzhen overtakes Hong Kong in {self.first_year_ahead}."
-        return (f"{self.vintage}: Shenzhen overtakes Hong Kong between {self.last_year_behind} and "
+            return f"{name}: Shenzhen overtakes Hong Kong in {self.first_year_ahead}."
+        return (f"{name}: Shenzhen overtakes Hong Kong between {self.last_year_behind} and "
                 f"{self.first_year_ahead} (the years between are a gap in this vintage).")
 
 
@@ -125,7 +147,7 @@ class GrowthExplorer(Explorer):
     def __init__(self, gdp: pd.DataFrame, vintage: str, years: tuple[int, int]):
         super().__init__()
         self.gdp = gdp
-        self.vintage = w.Dropdown(options=sorted(gdp["vintage"].unique()), value=vintage,
+        self.vintage = w.Dropdown(options=vintage_options(gdp), value=vintage,
                                   description="Vintage", style=LABEL_STYLE)
         self.range = TwinRange("Years", minimum=int(gdp["year"].min()), maximum=int(gdp["year"].max()),
                                value=years, messages=self.messages)
@@ -136,7 +158,7 @@ class GrowthExplorer(Explorer):
         (self.ends,) = self.ax.plot([], [], "o", markersize=9, color=PALETTE["vermillion"], label="chosen years")
         self.ax.legend(loc="upper left")
         self.limits = {}  # per scale, limits that fit every vintage: switching vintage keeps the scale
-        every = pd.concat([vintage_series(gdp, v) for v in self.vintage.options])
+        every = pd.concat([vintage_series(gdp, code) for _, code in self.vintage.options])
         self.line.set_data(every.index, every.values)
         for scale in ("linear", "log"):
             self.ax.set_yscale(scale)
@@ -164,7 +186,7 @@ class GrowthExplorer(Explorer):
         self.ax.set_yscale(self.scale.value)
         xlim, ylim = self.limits[self.scale.value]
         self.ax.set(xlim=xlim, ylim=ylim)
-        self.ax.set_title(f"Shenzhen GDP, vintage {vintage} ({self.scale.value} scale)", loc="left")
+        self.ax.set_title(f"Shenzhen GDP, {vintage_label(vintage)} ({self.scale.value} scale)", loc="left")
         if growth is None:
             self.ends.set_data([], [])
         else:
@@ -174,13 +196,13 @@ class GrowthExplorer(Explorer):
         self.messages.clear()
         self.result.value = f"<b>{escape(growth.sentence())}</b>"
         covered = self.series.dropna().index
-        self.chart.alt = (f"Shenzhen GDP, vintage {self.vintage.value}, {self.scale.value} scale, from "
+        self.chart.alt = (f"Shenzhen GDP, {vintage_label(self.vintage.value)}, {self.scale.value} scale, from "
                           f"{int(covered.min())} to {int(covered.max())}; highlighted: {growth.sentence()}")
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
         self.draw(None)  # the vintage's line, without a growth rate
-        self.chart.alt = (f"Shenzhen GDP, vintage {self.vintage.value}, {self.scale.value} scale; "
+        self.chart.alt = (f"Shenzhen GDP, {vintage_label(self.vintage.value)}, {self.scale.value} scale; "
                           f"no growth rate: {problem}")
         self.show()
 
@@ -193,7 +215,7 @@ class OvertakeExplorer(Explorer):
         self.gdp, self.since = gdp, since
         self.hk = hk.set_index("year")["gdp_usd_bn"].astype(float)
         self.fx = fx.set_index("year")["cny_per_usd"].astype(float)
-        self.vintage = w.Dropdown(options=sorted(gdp["vintage"].unique()), value=vintage,
+        self.vintage = w.Dropdown(options=vintage_options(gdp), value=vintage,
                                   description="Shenzhen vintage", style=LABEL_STYLE)
         self.fig, self.ax = new_figure(6.4, 3.4)
         hk_recent = with_gaps(hk[hk["year"] >= since], "gdp_usd_bn")
@@ -201,7 +223,7 @@ class OvertakeExplorer(Explorer):
         (self.sz_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["blue"], label="Shenzhen")
         self.marker = self.ax.axvline(since, color=PALETTE["black"], linestyle=":", alpha=0)
         self.ax.legend(loc="upper left")
-        every = pd.concat([self.sz_usd(v) for v in self.vintage.options]).dropna()
+        every = pd.concat([self.sz_usd(code) for _, code in self.vintage.options]).dropna()
         steady_limits(self.ax, every.index, every.values)  # every vintage, and Hong Kong, on one scale
         self.chart = finish(self.fig, self.ax, title="Shenzhen and Hong Kong GDP", xlabel="Year",
                             ylabel="billion USD, current prices",
@@ -226,24 +248,25 @@ class OvertakeExplorer(Explorer):
             self.marker.set_alpha(0.8)
         else:
             self.marker.set_alpha(0)
-        self.ax.set_title(f"Shenzhen ({result.vintage}) and Hong Kong GDP", loc="left")
+        self.ax.set_title(f"Shenzhen ({vintage_label(result.vintage)}) and Hong Kong GDP", loc="left")
 
     def describe(self, result: Overtake) -> None:
         self.result.value = f"<b>{escape(result.sentence())}</b>"
         covered = self.sz.dropna()
         span = f"{int(covered.index.min())}–{int(covered.index.max())}" if len(covered) else "no years"
         self.chart.alt = (f"Line chart in billion US dollars from {self.since}: Hong Kong rises gently; "
-                          f"Shenzhen ({result.vintage}, {span}) rises faster. {result.sentence()}")
+                          f"Shenzhen ({vintage_label(result.vintage)}, {span}) rises faster. {result.sentence()}")
 
 
 def vintage_table(gdp: pd.DataFrame) -> pd.DataFrame:
-    """Each vintage: how many years, which span, and how many gaps inside the span."""
+    """Each vintage: the words charts use for it, how many years, which span, and how many gaps inside the span."""
     rows = []
     for vintage, group in gdp.groupby("vintage"):
         years = sorted(int(y) for y in group["year"])
-        rows.append({"vintage": vintage, "years with a figure": len(years), "first": years[0],
-                     "last": years[-1], "missing years inside the span": years[-1] - years[0] + 1 - len(years)})
-    return pd.DataFrame(rows).set_index("vintage")
+        rows.append({"vintage (code in the data)": vintage, "in charts": vintage_label(vintage),
+                     "years with a figure": len(years), "first": years[0], "last": years[-1],
+                     "missing years inside the span": years[-1] - years[0] + 1 - len(years)})
+    return pd.DataFrame(rows).set_index("vintage (code in the data)")
 
 
 def missing_years(years) -> list[int]:
@@ -268,3 +291,88 @@ def year_spans(years) -> str:
 
 def key_number(text: str) -> Note:
     return Note(f"**{markdown_text(text)}**", text)
+
+
+def no_figure_years(gdp: pd.DataFrame) -> str:
+    """The years inside the data's span for which no vintage has a figure, as runs ("1981–1991 and 1993")."""
+    return year_spans(missing_years(gdp["year"]))
+
+
+def revision_added(gdp: pd.DataFrame) -> pd.Series:
+    """By year, what the revised yearbook adds to the first release, as a fraction (years with both only)."""
+    wide = gdp.pivot(index="year", columns="vintage", values="gdp_cny_100m")
+    return (wide["yearbook_revised"] / wide["first_release"] - 1).dropna()
+
+
+def vintages_chart(gdp: pd.DataFrame):
+    """Every vintage of Shenzhen GDP on one chart, labelled in words, each series broken at its gaps."""
+    fig, ax = new_figure()
+    markers = {"first_release": "o", "first_release_contemporaneous": "s", "nbs_city_database": "^",
+               "yearbook_older_vintage": "v", "yearbook_revised": "D", "revised_later_vintage": "*"}
+    drawn = {}
+    for vintage, marker in markers.items():
+        series = vintage_series(gdp, vintage)
+        ax.plot(series.index, series.values, marker=marker, markersize=4, linewidth=1, label=vintage_label(vintage))
+        drawn[vintage] = series.dropna()
+    ax.legend(ncols=2)
+    every = pd.concat(drawn.values())
+    added = revision_added(gdp)
+    alt = (f"{len(drawn)} series of Shenzhen GDP from {every.index.min()} to {every.index.max()}, drawn with "
+           f"different markers. They rise from {every.min():,.0f} hundred million yuan in {every.idxmin()} to "
+           f"{every.max():,.0f} hundred million in {every.idxmax()}. No series has a point in "
+           f"{no_figure_years(gdp)}. In the {len(added)} years with both a first release and a revised yearbook "
+           f"figure ({year_spans(added.index)}), the revised figure is the higher one in {(added > 0).sum()}.")
+    return finish(fig, ax, title="Shenzhen GDP: six vintages, gaps left as gaps", xlabel="Year", ylabel=GDP_UNIT,
+                  resources=["shenzhen_gdp"], alt=alt)
+
+
+def share_chart(share: pd.Series):
+    """Shenzhen's share of China's GDP (percent, by year); a year missing in either series stays a gap."""
+    share = share.loc[share.first_valid_index():share.last_valid_index()]
+    known = share.dropna()
+    fig, ax = new_figure()
+    ax.plot(share.index, share.values, marker="o", markersize=4, color=PALETTE["green"])
+    alt = (f"Shenzhen's GDP as a share of China's: {known.iloc[0]:.2f}% in {known.index[0]}, "
+           f"{known.loc[2000]:.2f}% in 2000 and {known.iloc[-1]:.2f}% in {known.index[-1]}; the line breaks in "
+           f"{year_spans(missing_years(known.index))}, where one of the two series has no figure.")
+    return finish(fig, ax, title="Shenzhen's share of China's GDP", xlabel="Year", ylabel="percent of national GDP",
+                  resources=["shenzhen_gdp", "china_gdp"], alt=alt)
+
+
+def population_chart(before: pd.DataFrame, after: pd.DataFrame):
+    """Year-end population on the old basis and after the 2020 census, with the break marked."""
+    break_at = (before["year"].iloc[-1] + after["year"].iloc[0]) / 2
+    fig, ax = new_figure()
+    ax.plot(before["year"], before["population"] / 1e6, marker="o", markersize=3, label="yearly estimates, old basis")
+    ax.plot(after["year"], after["population"] / 1e6, marker="s", markersize=4, color=PALETTE["vermillion"],
+            label="after the 2020 census")
+    ax.axvline(break_at, color=PALETTE["black"], linestyle=":", linewidth=1)
+    ax.annotate("break: 2020 census", xy=(break_at, 8), xytext=(2003, 4), arrowprops={"arrowstyle": "->"})
+    ax.legend(loc="upper left")
+    first, last_old, first_new, last = before.iloc[0], before.iloc[-1], after.iloc[0], after.iloc[-1]
+    alt = (f"Shenzhen's year-end permanent population rises from {first['population'] / 1e6:.1f} million in "
+           f"{first['year']} to {last_old['population'] / 1e6:.1f} million in {last_old['year']} on the old basis; "
+           f"the series then jumps to {first_new['population'] / 1e6:.1f} million in {first_new['year']} on the "
+           f"census basis and reads {last['population'] / 1e6:.1f} million in {last['year']}. A dotted line marks "
+           "the break.")
+    return finish(fig, ax, title="Shenzhen's permanent population", xlabel="Year", ylabel="million people, year end",
+                  resources=["shenzhen_population"], alt=alt)
+
+
+def key_points_from_data(gdp: pd.DataFrame, population: pd.DataFrame) -> Note:
+    """The key points that state a figure, computed from the data so that they cannot drift from it."""
+    yearly = population[population["measure"] == "year_end_permanent"].sort_values("year")
+    old, new = yearly[~yearly["census_2020_basis"]].iloc[-1], yearly[yearly["census_2020_basis"]].iloc[0]
+    step = new["population"] - old["population"]
+    added = revision_added(gdp)
+    big = added.idxmax()
+    later = added[added.index >= 2017]
+    lines = [
+        f"Revisions can be large: the revised yearbook adds {added[big]:.0%} to the GDP first published for {big}, "
+        f"and {later.min():.0%} to {later.max():.0%} for {year_spans(later.index)}. A few percent is enough to move "
+        "\"when Shenzhen overtook Hong Kong\" by a year.",
+        f"The 2020 census added {step / 1e6:.1f} million people in one step ({step / old['population']:.0%} of the "
+        f"{old['year']} estimate): never read a break as growth.",
+        f"Gaps stay gaps: no vintage has a Shenzhen GDP figure for {no_figure_years(gdp)}, so the course draws none.",
+    ]
+    return Note("\n".join(f"- {markdown_text(line)}" for line in lines), "\n".join(f"- {line}" for line in lines))
