@@ -11,7 +11,7 @@ import pytest
 
 from qianhai.data import load
 from qianhai.inputs import InputProblem
-from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, indicator_value,
+from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, in_words, indicator_value,
                               count_statuses, layers_chart, statuses_by_month,
                               ftz_total, output_rows, parse_date, period_last, qianhai_layers, scope_breaks,
                               scope_table, snapshot, timeline_bounds, zone_status)
@@ -365,7 +365,7 @@ def test_scope_breaks_by_hand(indicators):
     last = breaks.iloc[-1]
     # 2019: 256 (E09, territory not stated) -> 2021: 175.57 (E23, 120.56 km2 GDP): 175.57 / 256 - 1 = -0.3142
     assert last["naive_change_pct"] == pytest.approx(-31.4)
-    assert last["what changes"] == "scope and measure_type"
+    assert last["what changes"] == "territory and measure"
     # 2017: about 150 (E16) -> 2018: 254.95 (E13, FTZ area): 254.95 / 150 - 1 = +0.6997
     assert breaks.iloc[2]["naive_change_pct"] == pytest.approx(70.0)
 
@@ -461,3 +461,14 @@ def test_the_rejected_dates_box_is_shown_only_when_the_data_hold_one(timeline, z
     altered.loc[altered.index[0], "date_status"] = "rejected"
     ex = DateExplorer(altered, zones, ftz, "2015-04")
     assert ex.rejected in _panel_widgets(ex.panel)
+
+
+def test_in_words_replaces_codes_with_labels(timeline, indicators):
+    # The conflict rows of the timeline: 2 PBOC, 3 court, 2 GBA rows (qianhai_timeline.csv, conflict_group column).
+    shown = in_words(timeline[timeline["conflict_group"].notna()][["conflict_group", "date", "date_status"]])
+    assert list(shown.columns) == ["what", "date", "date status"]
+    assert shown["what"].value_counts().to_dict() == {"Qianhai Court": 3, "PBOC rules for cross-border loans": 2,
+                                                      "Greater Bay Area outline": 2}
+    out = in_words(output_rows(indicators))
+    assert "ftz" not in " ".join(out["territory"]) and "_" not in " ".join(out["measure"])
+    assert "scope" in output_rows(indicators).columns  # the original keeps its codes

@@ -70,6 +70,18 @@ SCOPE_LABELS = {
     "all_pilot_ftzs": "all pilot FTZs (national)",
 }
 
+# Words for qianhai_indicators.measure_type and qianhai_timeline.conflict_group.
+MEASURE_LABELS = {
+    "registered_enterprise_value_added": "value added of firms registered there",
+    "territorial_gdp": "GDP of the territory",
+}
+CONFLICT_LABELS = {
+    "pboc_loan_rules_date": "PBOC rules for cross-border loans",
+    "qianhai_court_founding": "Qianhai Court",
+    "gba_outline_date": "Greater Bay Area outline",
+}
+CHANGE_LABELS = {"scope": "territory", "measure_type": "measure"}
+
 DATE_HINT = "Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day)"
 _DATE_RE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?")
 
@@ -737,9 +749,23 @@ def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
             out.append({"from_year": int(a["year"]), "to_year": int(b["year"]),
                         "from": f"{SCOPE_LABELS[a['scope']]} · {a['measure_type']}",
                         "to": f"{SCOPE_LABELS[b['scope']]} · {b['measure_type']}",
-                        "what changes": " and ".join(changed),
+                        "what changes": " and ".join(CHANGE_LABELS[name] for name in changed),
                         "naive_change_pct": round((b["value"] / a["value"] - 1) * 100, 1)})
     return pd.DataFrame(out)
+
+
+def in_words(rows: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a course table to show a student: territory, measure, policy area and disagreement codes
+    replaced by words (the codes stay available in the original table)."""
+    shown = rows.copy()
+    words = {"scope": ("territory", SCOPE_LABELS), "measure_type": ("measure", MEASURE_LABELS),
+             "category": ("policy area", CATEGORY_LABELS), "conflict_group": ("what", CONFLICT_LABELS)}
+    for column, (name, labels) in words.items():
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda code, labels=labels: labels.get(code, code))
+            shown = shown.rename(columns={column: name})
+    return shown.rename(columns={"date_status": "date status", "date_precision": "known to the",
+                                 "source_id": "source", "area_km2": "area (km²)", "value_qualifier": "qualifier"})
 
 
 def indicator_value(indicators: pd.DataFrame, code: str, year: int, period: str | None = None) -> pd.Series:
