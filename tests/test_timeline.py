@@ -473,7 +473,8 @@ def test_in_words_replaces_codes_with_labels(timeline, indicators, zones):
     assert "ftz" not in " ".join(out["territory"]) and "_" not in " ".join(out["measure"])
     assert "scope" in output_rows(indicators).columns  # the original keeps its codes
     # qianhai_zones: the 2010 zone ends on 2021-09-06 (exclusive); the FTZ area (2015) has no end yet.
-    three = in_words(zones.set_index("zone_id").loc[["qianhai_coop_zone_2010", "qianhai_shekou_ftz_area"], ["valid_to"]])
+    two = zones.set_index("zone_id").loc[["qianhai_coop_zone_2010", "qianhai_shekou_ftz_area"], ["valid_to"]]
+    three = in_words(two)
     assert list(three.index) == ["cooperation zone, 14.92 km²", "Qianhai & Shekou FTZ area, 28.2 km²"]
     assert list(three["valid to (exclusive)"].astype(str)) == ["2021-09-06", "still valid"]
 

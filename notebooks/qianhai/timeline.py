@@ -798,7 +798,8 @@ def in_words(rows: pd.DataFrame) -> pd.DataFrame:
             shown[column] = shown[column].map(lambda code, labels=labels: labels.get(code, code))
             shown = shown.rename(columns={column: name})
     if "valid_to" in shown.columns:  # an open end: the zone still exists
-        shown["valid_to"] = [("still valid" if pd.isna(d) else pd.Timestamp(d).date().isoformat()) for d in shown["valid_to"]]
+        shown["valid_to"] = [("still valid" if pd.isna(d) else pd.Timestamp(d).date().isoformat())
+                             for d in shown["valid_to"]]
     shown.index = [SCOPE_LABELS.get(code, code) if isinstance(code, str) else code for code in shown.index]
     return shown.rename(columns={"date_status": "date status", "date_precision": "known to the",
                                  "source_id": "source", "area_km2": "area (km²)", "value_qualifier": "qualifier",
