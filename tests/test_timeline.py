@@ -11,8 +11,8 @@ import pytest
 
 from qianhai.data import load
 from qianhai.inputs import InputProblem
-from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, indicator_value,
-                              count_statuses, layers_chart, statuses_by_month,
+from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, in_words,
+                              indicator_value, stacked_between, count_statuses, layers_chart, statuses_by_month,
                               ftz_total, output_rows, parse_date, period_last, qianhai_layers, scope_breaks,
                               scope_table, snapshot, timeline_bounds, zone_status)
 
@@ -365,7 +365,7 @@ def test_scope_breaks_by_hand(indicators):
     last = breaks.iloc[-1]
     # 2019: 256 (E09, territory not stated) -> 2021: 175.57 (E23, 120.56 km2 GDP): 175.57 / 256 - 1 = -0.3142
     assert last["naive_change_pct"] == pytest.approx(-31.4)
-    assert last["what changes"] == "scope and measure_type"
+    assert last["what changes"] == "territory and measure"
     # 2017: about 150 (E16) -> 2018: 254.95 (E13, FTZ area): 254.95 / 150 - 1 = +0.6997
     assert breaks.iloc[2]["naive_change_pct"] == pytest.approx(70.0)
 
@@ -461,3 +461,43 @@ def test_the_rejected_dates_box_is_shown_only_when_the_data_hold_one(timeline, z
     altered.loc[altered.index[0], "date_status"] = "rejected"
     ex = DateExplorer(altered, zones, ftz, "2015-04")
     assert ex.rejected in _panel_widgets(ex.panel)
+
+
+def test_in_words_replaces_codes_with_labels(timeline, indicators, zones):
+    # The conflict rows of the timeline: 2 PBOC, 3 court, 2 GBA rows (qianhai_timeline.csv, conflict_group column).
+    shown = in_words(timeline[timeline["conflict_group"].notna()][["conflict_group", "date", "date_status"]])
+    assert list(shown.columns) == ["what", "date", "date status"]
+    assert shown["what"].value_counts().to_dict() == {"Qianhai Court": 3, "PBOC rules for cross-border loans": 2,
+                                                      "Greater Bay Area outline": 2}
+    out = in_words(output_rows(indicators))
+    assert "ftz" not in " ".join(out["territory"]) and "_" not in " ".join(out["measure"])
+    assert "scope" in output_rows(indicators).columns  # the original keeps its codes
+    # qianhai_zones: the 2010 zone ends on 2021-09-06 (exclusive); the FTZ area (2015) has no end yet.
+    two = zones.set_index("zone_id").loc[["qianhai_coop_zone_2010", "qianhai_shekou_ftz_area"], ["valid_to"]]
+    three = in_words(two)
+    assert list(three.index) == ["cooperation zone, 14.92 km²", "Qianhai & Shekou FTZ area, 28.2 km²"]
+    assert list(three["valid to (exclusive)"].astype(str)) == ["2021-09-06", "still valid"]
+
+
+def test_stacked_between_by_hand(zones):
+    # qianhai_zones: end of 2010-08 -> bonded port (2008) and cooperation zone (2010-08-26) in force; the city-wide
+    # SEZ (2010, year only) is uncertain, so not counted. 2020-08-24: + SEZ, pilot FTZ (2015-04-21), GBA
+    # (2019-02-18) = 5. Days: 2010-08-31 -> 2020-08-24 = 3,646 (10 years incl. 3 leap days = 3,653, minus 7).
+    said = stacked_between(zones, D(2010, 8, 31), D(2020, 8, 24))
+    assert said.startswith("From 2010-08-31 to 2020-08-24 (3,646 days): 2 → 5 special statuses")
+    assert "added: Greater Bay Area, Special Economic Zone, pilot free trade zone; gone: none" in said
+    assert stacked_between(zones, D(2020, 8, 24), D(2010, 8, 31)) == said  # the order does not matter
+    with pytest.raises(InputProblem):
+        stacked_between(zones, "2010-02-30", D(2020, 1, 1))
+
+
+def test_date_explorer_compares_and_marks_a_refused_date_stale(timeline, zones, ftz):
+    ex = DateExplorer(timeline, zones, ftz, "2015-04")
+    # end of 2010-08: 2 statuses (above); end of 2015-04: + SEZ (certain from 2010-12) + pilot FTZ = 4.
+    assert "2 → 4 special statuses" in ex.comparison.value
+    ex.since.text.value = "2014-12-02"  # the court's approval; 2015-04-30 - 2014-12-02 = 29 + 31 + 28 + 31 + 30 = 149
+    assert "(149 days)" in ex.comparison.value and "added: pilot free trade zone" in ex.comparison.value
+    ex.date.text.value = "2015-02-30"
+    assert "Not updated" in ex.summary.value and "Not updated" in ex.details.value
+    ex.date.text.value = "2015-01-28"
+    assert "Not updated" not in ex.summary.value and "(57 days)" in ex.comparison.value

@@ -70,6 +70,18 @@ SCOPE_LABELS = {
     "all_pilot_ftzs": "all pilot FTZs (national)",
 }
 
+# Words for qianhai_indicators.measure_type and qianhai_timeline.conflict_group.
+MEASURE_LABELS = {
+    "registered_enterprise_value_added": "value added of firms registered there",
+    "territorial_gdp": "GDP of the territory",
+}
+CONFLICT_LABELS = {
+    "pboc_loan_rules_date": "PBOC rules for cross-border loans",
+    "qianhai_court_founding": "Qianhai Court",
+    "gba_outline_date": "Greater Bay Area outline",
+}
+CHANGE_LABELS = {"scope": "territory", "measure_type": "measure"}
+
 DATE_HINT = "Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day)"
 _DATE_RE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?")
 
@@ -271,6 +283,19 @@ def count_statuses(layers: pd.DataFrame) -> tuple[int, int]:
     return len(sure), len(maybe)
 
 
+def stacked_between(zones: pd.DataFrame, earlier, later) -> str:
+    """One sentence: the special statuses certainly in force around Qianhai on `later` but not on `earlier`
+    (added) and the reverse (gone), and the days between the two dates (in either order)."""
+    first, second = sorted([as_day(earlier, "first date"), as_day(later, "second date")])
+    sure = {day: set(layers.loc[layers["status"] == "in force", "special_status"])
+            for day, layers in ((d, qianhai_layers(zones, d)) for d in (first, second))}
+    added = sorted(sure[second] - sure[first])
+    gone = sorted(sure[first] - sure[second])
+    return (f"From {first.isoformat()} to {second.isoformat()} ({(second - first).days:,} days): "
+            f"{len(sure[first])} → {len(sure[second])} special statuses; added: {', '.join(added) or 'none'}; "
+            f"gone: {', '.join(gone) or 'none'}.")
+
+
 def statuses_by_month(zones: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
     """For the end of every month from first to last: special statuses certainly in force around Qianhai
     (`certain`) and those only possibly in force (`uncertain`, start known only to the year).
@@ -381,6 +406,7 @@ class DateTwinSlider:
         self.text = w.Text(value=value, description="or type (YYYY-MM or YYYY-MM-DD)", continuous_update=False,
                            style=LABEL_STYLE, layout=w.Layout(width="340px"))
         self._callbacks: list = []
+        self._refused: list = []  # called with the message when a typed date is refused
         self._syncing = False
         self.slider.observe(self._from_slider, names="value")
         self.text.observe(self._from_text, names="value")
@@ -392,6 +418,9 @@ class DateTwinSlider:
 
     def observe(self, callback) -> None:
         self._callbacks.append(callback)
+
+    def on_refused(self, callback) -> None:
+        self._refused.append(callback)
 
     def _notify(self) -> None:
         for callback in self._callbacks:
@@ -414,6 +443,8 @@ class DateTwinSlider:
             query = parse_date(change["new"], first=self.first, last=self.last, label=self.description)
         except InputProblem as problem:
             self.messages.error(str(problem))
+            for callback in self._refused:
+                callback(str(problem))
             return
         self.messages.clear()
         self.query = query
@@ -593,11 +624,16 @@ class DateExplorer(Explorer):
     Qianhai on that date, the latest milestones, where sources disagree, and what comes next."""
 
     def __init__(self, timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, value: str,
-                 categories: list[str] | None = None):
+                 categories: list[str] | None = None, compare_with: str = "2010-08"):
         super().__init__()
         self.timeline, self.zones, self.ftz_count = timeline, zones, ftz_count
         self.first, self.last_day = timeline_bounds(timeline)
         self.date = DateTwinSlider("Month", first=self.first, last=self.last_day, value=value, messages=self.messages)
+        self.since = DateTwinSlider("Compare with", first=self.first, last=self.last_day, value=compare_with,
+                                    messages=self.messages)
+        self.date.on_refused(self.mark_stale)
+        self.since.on_refused(self.mark_stale)
+        self.comparison = w.HTML()
         present = [c for c in CATEGORY_LABELS if c in set(timeline["category"])]
         chosen = tuple(categories) if categories is not None else tuple(present)
         self.categories = w.SelectMultiple(options=[(CATEGORY_LABELS[c], c) for c in present], value=chosen,
@@ -612,16 +648,24 @@ class DateExplorer(Explorer):
         self.last_snapshot: Snapshot | None = None
         self.shown: pd.DataFrame | None = None
         self.drawings: dict[tuple, TimelineArtists] = {}  # recent filters' drawings, the current one last
-        self.watch(self.date, self.categories, self.rejected)
+        self.watch(self.date, self.since, self.categories, self.rejected)
         self.update()
         # the check box is shown only when the data hold a rejected date: otherwise it would change nothing
         filters = [self.categories] + ([self.rejected] if (timeline["date_status"] == "rejected").any() else [])
-        self.panel = Panel([self.date.box, w.HBox(filters), self.messages.widget,
-                            self.summary, self.output, self.details],
-                           summary="date slider 'what existed on this date?' with a policy-area filter on the "
-                                   "timeline")
+        self.panel = Panel([self.date.box, self.since.box, w.HBox(filters), self.messages.widget,
+                            self.summary, self.comparison, self.output, self.details],
+                           summary="date slider 'what existed on this date?', a second date to compare with, and a "
+                                   "policy-area filter on the timeline")
 
     RECENT_DRAWINGS = 4
+
+    STALE = "<span style='color:#a00'>Not updated: fix the date above. Still showing the last good date.</span><br>"
+
+    def mark_stale(self, message: str) -> None:
+        """A typed date was refused: say so above the old answer, and grey it, so it is not read as new."""
+        for box in (self.summary, self.comparison, self.details):
+            if not box.value.startswith(self.STALE):
+                box.value = f"{self.STALE}<span style='opacity:0.5'>{box.value}</span>"
 
     def draw_milestones(self, shown: pd.DataFrame, chosen: list[str], day: dt.date) -> None:
         """Same milestones as last time: move the date line and the fading only. Another filter: show its
@@ -647,6 +691,7 @@ class DateExplorer(Explorer):
         snap = snapshot(self.timeline, self.zones, self.ftz_count, self.date.value)
         self.last_snapshot = snap
         self.summary.value = f"<b>{escape(snap.sentence())}</b>"
+        self.comparison.value = escape(stacked_between(self.zones, self.since.value.day, snap.query.day))
         self.chosen = [c for c in CATEGORY_LABELS if c in self.categories.value]
         if not self.chosen:
             raise InputProblem("Pick at least one policy area (Ctrl-click or Cmd-click to pick several).")
@@ -737,9 +782,29 @@ def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
             out.append({"from_year": int(a["year"]), "to_year": int(b["year"]),
                         "from": f"{SCOPE_LABELS[a['scope']]} · {a['measure_type']}",
                         "to": f"{SCOPE_LABELS[b['scope']]} · {b['measure_type']}",
-                        "what changes": " and ".join(changed),
+                        "what changes": " and ".join(CHANGE_LABELS[name] for name in changed),
                         "naive_change_pct": round((b["value"] / a["value"] - 1) * 100, 1)})
     return pd.DataFrame(out)
+
+
+def in_words(rows: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a course table to show a student: territory (in the columns or the row labels), measure,
+    policy-area and disagreement codes replaced by words, column names in words (the original keeps its codes)."""
+    shown = rows.copy()
+    words = {"scope": ("territory", SCOPE_LABELS), "measure_type": ("measure", MEASURE_LABELS),
+             "category": ("policy area", CATEGORY_LABELS), "conflict_group": ("what", CONFLICT_LABELS)}
+    for column, (name, labels) in words.items():
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda code, labels=labels: labels.get(code, code))
+            shown = shown.rename(columns={column: name})
+    if "valid_to" in shown.columns:  # an open end: the zone still exists
+        shown["valid_to"] = [("still valid" if pd.isna(d) else pd.Timestamp(d).date().isoformat())
+                             for d in shown["valid_to"]]
+    shown.index = [SCOPE_LABELS.get(code, code) if isinstance(code, str) else code for code in shown.index]
+    return shown.rename(columns={"date_status": "date status", "date_precision": "known to the",
+                                 "source_id": "source", "area_km2": "area (km²)", "value_qualifier": "qualifier",
+                                 "valid_from": "valid from", "valid_to": "valid to (exclusive)",
+                                 "from_year": "from", "to_year": "to", "naive_change_pct": "naive change (%)"})
 
 
 def indicator_value(indicators: pd.DataFrame, code: str, year: int, period: str | None = None) -> pd.Series:
