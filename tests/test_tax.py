@@ -17,7 +17,7 @@ import pytest
 
 from qianhai.data import load
 from qianhai.inputs import InputProblem
-from qianhai.tax import (NOT_IN_CATALOGUE, CITChecker, TalentTaxCalculator, TaxTables, amount, boundary_table,
+from qianhai.tax import (NOT_IN_CATALOGUE, cap_binds_from, CITChecker, TalentTaxCalculator, TaxTables, amount, boundary_table,
                          cit_check, cit_rules, cit_sectors, cit_years, compare_talent, derived_quick_deductions,
                          effective_rates, fx_for_year, gba_subsidy, hk_parameters, hk_profits_tax, hk_salaries_tax,
                          hk_standard_rate_crossover, hk_year, hk_years, iit_schedule, mainland_iit, share_passes,
@@ -310,6 +310,19 @@ def test_subsidy_rules_by_year(rules):
     # 0.30 x 20,000,000 - 181,920 = 5,818,080 -> capped at 5,000,000.
     rule = subsidy_rule(rules, 2024)
     assert gba_subsidy(0.45 * 20_000_000 - 181_920, 20_000_000, rule) == 5_000_000
+
+
+def test_cap_binds_from_salary(rules, tables):
+    # From the derivation above: T = 5,181,920 / 0.30 = 17,273,066.67 taxable, plus the 60,000 basic deduction
+    # = a salary of 17,333,066.67 CNY. No cap in the data for 2022, so no such salary.
+    assert cap_binds_from(tables.annual(), subsidy_rule(rules, 2023)) == pytest.approx(17_333_066.67, abs=0.01)
+    assert cap_binds_from(tables.annual(), subsidy_rule(rules, 2022)) is None
+
+
+def test_explanation_names_the_cap_only_where_it_binds(tables):
+    # 1,000,000: subsidy 102,080 (243,080 - 141,000), far below the cap: the line does not mention it.
+    assert "cap" not in compare_talent(1_000_000, "2023/24", tables).lines()[1]
+    assert "ceiling_2" not in " ".join(compare_talent(1_000_000, "2023/24", tables).assumptions())
 
 
 def test_fx_fallback_is_stated(tables):

@@ -235,6 +235,18 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
                        ceiling["rule_id"], None if cap is None else cap["rule_id"], ceiling["instrument"])
 
 
+def cap_binds_from(schedule: IITSchedule, rule: SubsidyRule) -> float | None:
+    """The salary (basic deduction only) above which the subsidy cap binds, or None if the rule has no cap.
+    In the top bracket the uncapped subsidy is (top rate - ceiling) x taxable - top quick deduction."""
+    if rule.cap is None:
+        return None
+    top = schedule.brackets[-1]
+    taxable = (rule.cap + top.quick_deduction) / (top.rate - rule.ceiling)
+    if taxable < top.lower:
+        raise InputProblem("The subsidy cap binds below the top bracket; this shortcut does not apply.")
+    return taxable + schedule.basic_deduction
+
+
 def gba_subsidy(iit: float, taxable: float, rule: SubsidyRule) -> float:
     """subsidy = max(0, IIT paid - ceiling x taxable income), then at most the cap (if any)."""
     subsidy = max(0.0, iit - rule.ceiling * taxable)
@@ -435,7 +447,9 @@ class TalentComparison:
 
     def lines(self) -> list[str]:
         m, h, s = self.mainland, self.hk, self.salary
-        cap = f", capped at {self.rule.cap:,.0f}" if self.rule.cap is not None else ""
+        # The cap is introduced once in the notebook; name it here only where it changes the result.
+        capped = self.rule.cap is not None and self.subsidy == self.rule.cap
+        cap = f", at most the {self.rule.cap:,.0f}-yuan cap" if capped else ""
         out = [
             f"Mainland, tax year {self.rule.tax_year}: taxable income = {s:,.0f} - {m.basic_deduction:,.0f}"
             + (f" - {m.other_deductions:,.0f}" if m.other_deductions else "")
@@ -455,8 +469,8 @@ class TalentComparison:
             out.append(f"No one-off reduction for {h.year_of_assessment} in the data, so none is applied: HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY "
                        f"({self.hk_payable_cny / s:.1%} of the salary).")
         if self.exemption is not None:
-            out.append(f"Illustration only (not the official method): for Hong Kong residents, Caishui [2024] No. 12 "
-                       f"exempts IIT above the Hong Kong burden. On our HK figure before the one-off reduction "
+            out.append(f"Illustration only (not the official method): the Hong Kong-resident exemption (Caishui "
+                       f"[2024] No. 12) removes IIT above the Hong Kong burden. On our HK figure before the one-off reduction "
                        f"({self.hk_before_reduction_cny:,.0f} CNY) that is {self.exemption:,.0f} CNY, leaving "
                        f"{self.mainland.iit - self.exemption:,.0f}; the taxpayer uses this or the subsidy, not both.")
         return out
@@ -470,8 +484,8 @@ class TalentComparison:
         return [
             f"Mainland: a resident taxed on the {ANNUAL_TABLE} table; the whole salary is wages; only the "
             f"{m.basic_deduction:,.0f}-yuan basic deduction, {other}.",
-            f"Subsidy: the person is eligible talent working in Qianhai (identity and city criteria met); rule "
-            f"{self.rule.ceiling_rule} ({self.rule.instrument}), base = taxable income; {cap}.",
+            f"Subsidy: the person is eligible talent working in Qianhai (identity and city criteria met); "
+            f"{self.rule.instrument}, base = taxable income; {cap}.",
             f"Hong Kong: single person, basic allowance only, no MPF or other deductions; year of assessment "
             f"{self.year_of_assessment} set beside mainland tax year {self.rule.tax_year} (not the same 12 months).",
             f"Exchange rate: {self.fx.note()}. Official mainland conversions use the PBoC central parity, "
