@@ -443,3 +443,27 @@ def test_average_curve_is_the_mean_of_each_populations_expected_count(budget, se
         one_by_one = [expected_found(make_firms(1000, violator_pct, separation, seed), budget,
                                      targeted_count(budget, float(share))) for seed in range(12)]
         assert curve[float(share)] == pytest.approx(sum(one_by_one) / 12, rel=1e-12, abs=1e-12)
+
+
+def test_credit_timeline_names_every_milestone_with_its_date_from_the_data():
+    from qianhai.governance import credit_timeline
+    chart = credit_timeline(load("statutory_body_facts"), load("governance_facts").set_index("fact_id"),
+                            resource("claims"))
+    # Dates as the CSV rows state them: statutory_body_facts basis_regulations_2011 (adopted 27 Jun 2011),
+    # governance_facts credit_outline_2014 ("2014", known to the year), credit_necips_2019 ("2019-07", to the month).
+    for expected in ("Qianhai Regulations 2011-06-27", "State Council credit outline 2014",
+                     "credit register made a key network 2019-07"):
+        assert expected in chart.alt
+    assert "\n" not in chart.alt
+
+
+def test_budget_chart_says_how_many_inspections_find_half_the_violators(capsys):
+    from qianhai.governance import budget_chart
+    # Four firms; firms 0 and 2 violate, so half the violators is 1. Lowest score first: firm 2 (-2.0), a
+    # violator, so 1 targeted inspection finds 1. The random order visits firms 1 and 3 (compliant) before
+    # firm 0 (a violator), so random inspection needs 3.
+    score = np.array([0.1, 0.5, -2.0, 0.3])
+    population = FirmPopulation(np.array([True, False, True, False]), score, np.argsort(score, kind="stable"),
+                                np.array([1, 3, 0, 2]), separation=1.0, seed=0)
+    budget_chart(population, 2)
+    assert "To find half the violators (1): 1 targeted inspections, 3 random ones." in capsys.readouterr().out

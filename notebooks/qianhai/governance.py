@@ -164,6 +164,47 @@ def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None) -> Not
     return Note("\n".join([head, rule, *body]), " | ".join(columns) + "\n" + plain)
 
 
+def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descriptor: dict):
+    """Notebook 06's timeline: the Qianhai Authority's legal milestones beside the national credit-system
+    measures, with the article's date. ``body`` is statutory_body_facts, ``governance`` governance_facts
+    indexed by fact_id, ``claims_descriptor`` the claims resource (for the article's date)."""
+    facts = body.set_index("fact_id")
+    article_date = pd.Timestamp(next(s["date"] for s in claims_descriptor["sources"] if s["id"] == "ART"))
+    lanes = {
+        "Qianhai Authority\n(legal basis)": [
+            (facts.loc["basis_regulations_2011", "date"], "Qianhai Regulations", 10, "left"),
+            (facts.loc["basis_order_232", "date"], "Order No. 232:\nstatutory body", -26, "left"),
+            (facts.loc["basis_regulations_revised_2020", "date"], "Regulations\nrevised", -26, "left")],
+        "national credit\nsystem (official)": [
+            (governance.loc["credit_outline_2014", "date"], "State Council\ncredit outline", 10, "left"),
+            (governance.loc["credit_necips_2019", "date"], "credit register\nmade a key network", -8, "right"),
+            (governance.loc["credit_restoration_2023", "date"], "credit-restoration\nmeasures", 10, "left")],
+    }
+    fig, ax = new_figure(6.4, 3.8)
+    for row, (lane, events) in enumerate(lanes.items()):
+        colour = [PALETTE["blue"], PALETTE["orange"]][row]
+        for text, label, offset, align in events:
+            first, last = date_span(text)
+            if first == last:
+                ax.plot([first], [row], "o", color=colour, markersize=7)
+            else:  # known only to the month or year: draw the whole span, not a made-up day
+                ax.plot([first, last], [row, row], color=colour, linewidth=6, solid_capstyle="butt")
+            ax.annotate(label, xy=(first, row), xytext=(0, offset), textcoords="offset points",
+                        ha=align, va="bottom" if offset > 0 else "top")
+    ax.axvline(article_date, color=PALETTE["black"], linestyle=":", linewidth=1)
+    ax.annotate(" the article", xy=(article_date, 1.62), ha="left", va="bottom")
+    ax.set_yticks([0, 1], list(lanes))
+    ax.set_ylim(-1.1, 1.9)
+    ax.set_xlim(pd.Timestamp(2010, 7, 1), pd.Timestamp(2024, 6, 30))
+    events = "; ".join(f"{label} {text}".replace("\n", " ") for lane in lanes.values()
+                       for text, label, _, _ in lane)
+    return finish(fig, ax, title="Statutory body and credit-system milestones",
+                  xlabel="date (bars: known only to the month or year)", ylabel="",
+                  resources=["statutory_body_facts", "governance_facts", "claims"],
+                  alt=f"Timeline in two lanes, the Qianhai Authority's legal basis and the national credit "
+                      f"system: {events}. A dotted line marks the article, {article_date:%d %B %Y}.")
+
+
 # ---------------------------------------------------------------------------------------------
 # Teaching model A: credit-based vs random inspection
 # ---------------------------------------------------------------------------------------------
@@ -418,6 +459,33 @@ def budget_curve(population: FirmPopulation, targeting_pct: object, budgets=None
     budgets = range(1, population.firms + 1) if budgets is None else budgets
     found = [inspect(population, b, targeting_pct).found for b in budgets]
     return pd.Series(found, index=pd.Index(list(budgets), name="budget"), name=f"found at {targeting_pct}%")
+
+
+def budget_chart(population: FirmPopulation, budget: int):
+    """Violations found as the budget grows, all random vs all targeted, beside a perfect credit list;
+    prints how many inspections each strategy needs to find half the violators."""
+    random_only = budget_curve(population, 0)
+    targeted_only = budget_curve(population, 100)
+    perfect = pd.Series([min(b, population.violators) for b in random_only.index], index=random_only.index)
+    fig, ax = new_figure()
+    ax.plot(perfect.index, perfect.values, linestyle=":", color=PALETTE["black"], linewidth=1.5,
+            label="perfect credit list")
+    ax.plot(targeted_only.index, targeted_only.values, color=PALETTE["green"], label="all targeted by credit score")
+    ax.plot(random_only.index, random_only.values, color=PALETTE["orange"], label="all at random")
+    ax.legend(loc="lower right")
+    half = population.violators // 2
+    need_targeted, need_random = int((targeted_only >= half).idxmax()), int((random_only >= half).idxmax())
+    chart = finish_model(
+        fig, ax, title=f"{MODEL_TAG}\nviolations found as the budget grows",
+        xlabel="inspection budget (inspections per period)", ylabel="violations found (count)",
+        alt=f"{MODEL_TAG}. {population.firms:,} synthetic firms, {population.violators} violators. Violations "
+            f"found rise with the budget for both strategies. Targeting by credit score finds "
+            f"{targeted_only[budget]} with {budget} inspections, random inspection {random_only[budget]}. "
+            f"Targeting needs {need_targeted} inspections to find half the violators, random inspection "
+            f"{need_random}. A perfect list would find all {population.violators} with {population.violators} "
+            f"inspections. All lines meet at {population.violators} when every firm is inspected.")
+    print(f"To find half the violators ({half}): {need_targeted} targeted inspections, {need_random} random ones.")
+    return chart
 
 
 class InspectionExplorer(Explorer):
