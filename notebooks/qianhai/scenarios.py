@@ -187,7 +187,7 @@ class Scenario:
         return float(self.path[year])
 
     def lines(self) -> list[str]:
-        out = [f"Base {self.base_year}: {self.base_value:,.2f} bn yuan (full year). At {self.rate_pct:g}% a year: "
+        out = [f"A scenario, not a forecast. Base {self.base_year}: {self.base_value:,.2f} bn yuan (full year). At {self.rate_pct:g}% a year: "
                + "; ".join(f"{y} → {self.at(y):,.1f}" for y in HORIZONS) + " bn yuan."]
         out += [c.sentence() for c in self.comparisons]
         if not self.comparisons:
