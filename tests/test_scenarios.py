@@ -295,3 +295,20 @@ def test_ledger_on_the_real_claims():
     counts = verdict_counts(claims)
     assert counts.to_numpy().sum() == len(claims)
     assert set(ledger_table(claims).loc[["C26", "C27", "C28"], "notebook"]) == {"08_golden_decade"}
+
+
+def test_the_widget_lets_the_student_find_the_fitting_rates(gdp, targets):
+    """The explorer poses "which rate from 2021 hits 2024, which hits 2025?": it must not print the answer,
+    and a rate on the slider's 0.1 grid must count as "on the path"."""
+    ex = ScenarioExplorer(gdp, targets, base_year=2021, rate_pct=8.6)
+    assert "To pass exactly" not in ex.result.value and "19.7%" not in ex.result.value
+    # 175.57 × 1.197³ = 175.57 × 1.715150 = 301.129; 300.88 / 301.129 − 1 = −0.08 %: on the path at 19.7
+    ex.rate.text.value = "19.7"
+    assert "reported 2024 figure (300.88) is on this path" in ex.result.value
+    # 175.57 × 1.197⁴ = 301.129 × 1.197 = 360.45; 331.81 / 360.45 − 1 = −7.9 %: 2025 falls below
+    assert "7.9% below this path" in ex.result.value
+    # 175.57 × 1.172⁴ = 175.57 × 1.886748 = 331.256; 331.81 / 331.256 − 1 = +0.17 %: 2025 on the path at 17.2;
+    # 175.57 × 1.172³ = 282.642; 300.88 / 282.642 − 1 = +6.5 %: 2024 above it
+    ex.rate.text.value = "17.2"
+    assert "reported 2025 figure (331.81) is on this path" in ex.result.value
+    assert "6.5% above this path" in ex.result.value

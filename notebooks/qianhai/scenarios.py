@@ -29,6 +29,7 @@ PERIOD_WORDS = {"full_year": "full year", "H1": "first half only (Jan–Jun)",
                 "Q1_Q3": "first three quarters only (Jan–Sep)"}
 PARTIAL_WORDS = {"H1": "first-half (Jan–Jun)", "Q1_Q3": "first-three-quarters (Jan–Sep)"}
 RATE_RANGE = (-10.0, 30.0)  # the widget's slider, % a year
+ON_PATH = 0.005  # a reported figure within 0.5% of the path counts as on it (the slider moves in 0.1-point steps)
 EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km² zone
 GDP_COLUMNS = {"year", "period", "value", "growth_pct"}
 
@@ -165,8 +166,8 @@ class Comparison:
         return self.reported / self.path - 1
 
     def sentence(self) -> str:
-        if abs(self.gap) < 0.0005:
-            where = "on this path"
+        if abs(self.gap) < ON_PATH:
+            where = f"on this path (within {ON_PATH:.1%})"
         else:
             where = f"{abs(self.gap):.1%} {'above' if self.gap > 0 else 'below'} this path"
         return (f"The reported {self.year} figure ({self.reported:,.2f}) is {where} "
@@ -186,13 +187,12 @@ class Scenario:
         return float(self.path[year])
 
     def lines(self) -> list[str]:
-        out = [f"Base {self.base_year}: {self.base_value:,.2f} bn yuan (full year). At {self.rate_pct:g}% a year: "
+        out = [f"A scenario, not a forecast. Base {self.base_year}: {self.base_value:,.2f} bn yuan (full year). At {self.rate_pct:g}% a year: "
                + "; ".join(f"{y} → {self.at(y):,.1f}" for y in HORIZONS) + " bn yuan."]
         out += [c.sentence() for c in self.comparisons]
         if not self.comparisons:
             out.append(f"No full-year figure after {self.base_year} is reported yet: nothing to check the path against.")
-        out += [f"To pass exactly through the reported {y} figure, the rate would be {r:.1%} a year."
-                for y, r in sorted(self.fits.items())]
+        # the rates in ``fits`` are not stated: the notebook asks the student to find them with the slider
         return out
 
 
