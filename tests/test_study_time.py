@@ -1,6 +1,7 @@
 """The study-time estimate (tools/study_time.py, CONTRIBUTING.md "How a time is estimated"), worked by hand on a
 small notebook."""
 
+import json
 import sys
 from pathlib import Path
 
@@ -78,3 +79,27 @@ def test_folded_solutions_are_read_at_half_the_time():
 @pytest.mark.parametrize("minutes,stated", [(0.1, 5), (5.0, 5), (5.01, 10), (73.2, 75)])
 def test_a_stated_time_is_rounded_up_to_five_minutes(minutes, stated):
     assert study_time.rounded(minutes) == stated
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def lessons():
+    from qianhai.course import LESSONS
+
+    return LESSONS
+
+
+@pytest.mark.parametrize("lesson", lessons(), ids=lambda lesson: lesson.slug)
+def test_the_stated_time_is_the_computed_time_and_the_core_fits_a_session(lesson):
+    """Issue 13: a stated time cannot drift from the content it describes (`python tools/study_time.py --sync`
+    writes it), and a notebook's core path fits a 75-minute slot of a 90-minute class."""
+    notebook = json.loads((NOTEBOOKS / lesson.file).read_text(encoding="utf-8"))
+    t = study_time.estimate(notebook)
+    core, optional = study_time.stated(notebook)
+    assert core == lesson.minutes == study_time.rounded(t.core), (
+        f"{lesson.slug}: states {core} (course.py {lesson.minutes}), computed {t.core:.1f} -> "
+        f"{study_time.rounded(t.core)}; run python tools/study_time.py --sync notebooks/{lesson.file}")
+    assert t.core <= 75, f"{lesson.slug}: the core path takes {t.core:.0f} minutes; move parts to Going further"
+    if t.optional >= 2.5:
+        assert optional == study_time.rounded(t.optional), f"{lesson.slug}: state the optional time ({t.optional:.0f} min)"

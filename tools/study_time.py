@@ -6,6 +6,7 @@ they stood at commit 4a128f8 took about 85, 120, 95 and 130 minutes; these rates
 the estimate errs on the long side).
 
     python tools/study_time.py notebooks/05_finance.ipynb   # prints core and optional minutes, with the parts
+    python tools/study_time.py --sync notebooks/0*.ipynb    # writes them into each notebook and course.py
 """
 
 from __future__ import annotations
@@ -128,7 +129,39 @@ def rounded(minutes: float) -> int:
     return int(-(-minutes // 5) * 5)
 
 
+STATED = re.compile(r"\*\*Time to learn:\*\* (\d+) minutes")
+STATED_OPTIONAL = re.compile(r"Going further \(optional\): about (\d+) more minutes")
+
+
+def stated(notebook: dict) -> tuple[int | None, int | None]:
+    """The core and optional minutes the notebook's first cell states (None where it states none)."""
+    top = _text(notebook["cells"][0])
+    core, optional = STATED.search(top), STATED_OPTIONAL.search(top)
+    return (int(core.group(1)) if core else None, int(optional.group(1)) if optional else None)
+
+
+def sync(path: Path) -> tuple[int, int]:
+    """Write the computed times into the notebook's first cell and into qianhai/course.py (LESSONS)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    t = estimate(notebook)
+    core, optional = rounded(t.core), rounded(t.optional) if t.optional else 0
+    top = _text(notebook["cells"][0])
+    top = STATED.sub(f"**Time to learn:** {core} minutes", top)
+    top = STATED_OPTIONAL.sub(f"Going further (optional): about {optional} more minutes", top)
+    notebook["cells"][0]["source"] = top
+    path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    course = path.parent / "qianhai" / "course.py"
+    code = course.read_text(encoding="utf-8")
+    code = re.sub(rf'(Lesson\("{path.stem}", "[^"]*", )\d+', rf"\g<1>{core}", code)
+    course.write_text(code, encoding="utf-8")
+    return core, optional
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--sync"]:
+        for name in sys.argv[2:]:
+            print(name, "core %d, optional %d minutes" % sync(Path(name)))
+        sys.exit(0)
     for name in sys.argv[1:]:
         t = estimate_file(name)
         print(f"{name}: core {t.core:.0f} min (state {rounded(t.core)}), optional {t.optional:.0f} min")

@@ -31,23 +31,23 @@ class Lesson:
 
 
 LESSONS = [
-    Lesson("00_start_here", "Start here: how this course works, and the claims we will test", 65, "1",
+    Lesson("00_start_here", "Start here: how this course works, and the claims we will test", 75, "1",
            "What does the article claim, and how will we test it?"),
-    Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 75, "1",
+    Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 60, "1",
            "How fast did Shenzhen grow, and how sure are the numbers?"),
-    Lesson("02_blank_sheet", "A blank sheet of paper: Qianhai 2010–2021", 95, "2",
+    Lesson("02_blank_sheet", "A blank sheet of paper: Qianhai 2010–2021", 75, "2",
            "What was built in Qianhai, when, and on which territory?"),
-    Lesson("03_industrial_policy", "Industrial policy: three bright spots", 85, "3",
+    Lesson("03_industrial_policy", "Industrial policy: three bright spots", 65, "3",
            "What do the tax incentives actually give a firm or a worker?"),
     Lesson("04_system_innovation", "System innovation: negative lists and 'replicable' reform", 50, "4",
            "What does 'replicable and extendable' reform look like in numbers?"),
     Lesson("05_finance", "Finance: one-third of firms, two-thirds of value added?", 45, "6",
            "What would the finance claim imply, and can we check it?"),
-    Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 75, "5",
+    Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 60, "5",
            "How might a statutory body and credit-based supervision change outcomes?"),
-    Lesson("07_evaluation", "Does it work? How economists evaluate zones", 75, "4, 6",
+    Lesson("07_evaluation", "Does it work? How economists evaluate zones", 65, "4, 6",
            "How do economists tell a zone's effect from what would have happened anyway?"),
-    Lesson("08_golden_decade", "The golden decade: scenarios and judgement", 75, "7",
+    Lesson("08_golden_decade", "The golden decade: scenarios and judgement", 65, "7",
            "Is the 'golden decade' on track, and what is our verdict on each claim?"),
 ]
 
