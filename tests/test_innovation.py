@@ -13,7 +13,7 @@ from qianhai.data import load
 from qianhai.inputs import InputProblem
 from qianhai.innovation import (COOPERATION_FIELDS, counts_by_source, DiffusionExplorer, EditionPicker, assumptions_table,
                                 edition_summary, edition_table, editions_by_year, expected_share, field_evidence, fields_in_place,
-                                qianhai_counts, replication_ratios, simulate_diffusion)
+                                qianhai_counts, replication_ratios, simulate_diffusion, years_to_half)
 
 
 @pytest.fixture(scope="module")
@@ -324,3 +324,31 @@ def test_adoption_rate_monotonic_for_any_seed(seed, e, a1, a2, years):
     low, high = sorted((a1, a2))
     assert (simulate_diffusion(80, years, e, low, seed).replicated_ids
             <= simulate_diffusion(80, years, e, high, seed).replicated_ids)
+
+
+def test_years_to_half_worked_by_hand():
+    # a(1 - (1 - e)^T) = 1/2  =>  T = ln(1 - 1/(2a)) / ln(1 - e); e = 0.3: ln 0.7 = -0.35667
+    # a = 0.9: ln(1 - 0.5556) = ln 0.4444 = -0.81093 -> 2.274 years
+    # a = 0.6: ln(1/6) = -1.79176 -> 5.024 years;  a = 0.55: ln(0.0909) = -2.39790 -> 6.723 years
+    assert years_to_half(0.3, 0.9) == pytest.approx(2.274, abs=0.001)
+    assert years_to_half(0.3, 0.6) == pytest.approx(5.024, abs=0.001)
+    assert years_to_half(0.3, 0.55) == pytest.approx(6.723, abs=0.001)
+    assert years_to_half(0.3, 0.5) is None and years_to_half(0.3, 0.2) is None  # at most a share a is copied
+    assert years_to_half(0.0, 0.9) is None  # nothing is ever judged
+    assert years_to_half(1.0, 0.9) == 1.0  # all judged in year 1
+    # the average path crosses half the pilots at that time: 100 x 0.6 x (1 - 0.7^5.024) = 50
+    assert expected_share(0.3, 0.6, 5) < 0.5 < expected_share(0.3, 0.6, 6)
+    with pytest.raises(InputProblem):
+        years_to_half(0.3, 1.5)
+
+
+def test_diffusion_explorer_says_when_half_is_reached():
+    ex = DiffusionExplorer(years=12, evaluation_pct=30, adoption_pct=30)
+    assert "never on average" in ex.result.value and list(ex.half_line.get_ydata()) == [50, 50]
+    ex.adoption.slider.value = 60
+    assert "on average after 5.0 years" in ex.result.value  # T = 5.024, worked above
+    run = ex.last
+    first = next(year for year, count in enumerate(run.replicated) if count >= 50)
+    assert f"by the end of year {first}" in ex.result.value
+    ex.seed.value = "x"
+    assert "last good seed, 2020" in ex.messages.last

@@ -479,6 +479,34 @@ def expected_share(evaluation_share: float, adoption_rate: float, years: int) ->
     return a * (1 - (1 - e) ** years)
 
 
+def years_to_half(evaluation_share: float, adoption_rate: float) -> float | None:
+    """Years until, on average over seeds, half the piloted reforms are replicated elsewhere.
+
+    Solving a × (1 − (1 − e)^T) = 1/2 for T gives T = ln(1 − 1/(2a)) / ln(1 − e). Only a share a of the
+    reforms is ever copied, so with a ≤ 1/2 (or e = 0: nothing is ever judged) half is never reached: None.
+    With e = 1 every reform is judged in the first year: 1.0."""
+    _, _, e, a, _ = check_model_inputs(1, 1, evaluation_share, adoption_rate, 0)
+    if a <= 0.5 or e == 0:
+        return None
+    if e == 1:
+        return 1.0
+    return math.log(1 - 1 / (2 * a)) / math.log(1 - e)
+
+
+def half_sentence(run: "Diffusion") -> str:
+    """When half of a run's reforms are replicated: on average (the formula) and in this run (its seed)."""
+    half = run.pilots / 2
+    average = years_to_half(run.evaluation_share, run.adoption_rate)
+    reached = np.flatnonzero(run.replicated >= half)
+    this_run = (f"in this run, by the end of year {int(reached[0])}" if reached.size
+                else f"in this run, not within {run.years} year{'s' if run.years != 1 else ''}")
+    if average is None:
+        return (f"Half the reforms replicated ({half:g} of {run.pilots}): never on average, because at most a share "
+                f"a = {run.adoption_rate:.0%} of them is ever copied; {this_run}.")
+    return (f"Half the reforms replicated ({half:g} of {run.pilots}): on average after {average:.1f} years "
+            f"(T = ln(1 − 1/(2a)) / ln(1 − e)); {this_run}.")
+
+
 def simulate_diffusion(pilots=100, years=6, evaluation_share=0.3, adoption_rate=0.3, seed=2020) -> Diffusion:
     """A cohort of reforms piloted in year 0. Each year every reform not yet evaluated is evaluated with
     probability e; an evaluated reform is adopted elsewhere with probability a, or else kept local.
@@ -552,6 +580,8 @@ class DiffusionExplorer(Explorer):
                                           label="still being\npiloted")
         (self.expected_line,) = self.ax.plot([], [], linestyle="--", color=PALETTE["black"], linewidth=1,
                                              label="replicated: average\nover seeds (formula)")
+        (self.half_line,) = self.ax.plot([], [], linestyle=":", color=PALETTE["purple"], linewidth=1,
+                                         label="half the\nreforms")
         self.fig.legend(loc="outside right upper")
         self.chart = finish_model(self.fig, self.ax, title="Model output, not data: piloted reforms",
                                   xlabel="Years after the reforms were piloted", ylabel="reforms (model units)",
@@ -570,7 +600,8 @@ class DiffusionExplorer(Explorer):
         try:
             seed = parse_number(change["new"], label="Random seed", minimum=0, maximum=MAX_SEED, integer=True)
         except InputProblem as problem:
-            self.messages.error(str(problem))
+            self.messages.error(f"{problem} Until this box is corrected, the result uses the last good seed, "
+                                f"{self.seed_value}.")
             return
         self.messages.clear()
         self.seed_value = seed
@@ -586,14 +617,17 @@ class DiffusionExplorer(Explorer):
         self.local_line.set_data(steps, run.kept_local)
         self.pilot_line.set_data(steps, run.piloting)
         self.expected_line.set_data(steps, run.expected_replicated)
-        self.ax.set_xlim(0, 5 * math.ceil(max(run.years, 1) / 5))  # in steps of 5 years: steady while dragging
+        right = 5 * math.ceil(max(run.years, 1) / 5)  # in steps of 5 years: steady while dragging
+        self.half_line.set_data([0, right], [run.pilots / 2, run.pilots / 2])
+        self.ax.set_xlim(0, right)
         self.ax.set_ylim(0, run.pilots * 1.05)
 
     def describe(self, run: Diffusion) -> None:
-        self.result.value = f"<b>{escape(run.sentence())}</b>"
+        self.result.value = f"<b>{escape(run.sentence())}</b><br>{escape(half_sentence(run))}"
         self.chart.alt = (
             f"Teaching-model output, not data. Lines over {run.years} years for {run.pilots} model reforms with "
             f"evaluation share {run.evaluation_share:.0%} a year and adoption rate {run.adoption_rate:.0%}: "
             f"still being piloted falls from {run.pilots} to {int(run.piloting[-1])}; replicated elsewhere rises "
             f"from 0 to {run.final_replicated}; evaluated and kept local rises from 0 to {int(run.kept_local[-1])}; "
-            f"the dashed average-over-seeds line ends at {run.expected_replicated[-1]:.1f}.")
+            f"the dashed average-over-seeds line ends at {run.expected_replicated[-1]:.1f}; a dotted line marks "
+            f"half the reforms. {half_sentence(run)}")
