@@ -176,3 +176,23 @@ def test_claim_card_shows_the_rule():
     row = CLAIMS.assign(rubric_rule=["confirmed", "x", "not_yet_examined"]).iloc[0]
     assert "rubric rule confirmed" in claim_card(row)
     assert "rubric rule" not in claim_card(CLAIMS.iloc[0])  # older ledgers without the column still show a card
+
+
+def test_every_section_the_evidence_cites_exists_in_its_notebook():
+    """'Notebook 06, sections 1 and 6' in a verdict's evidence must point at headings the notebook has (a
+    rework that renumbers or moves sections must update the ledger)."""
+    import json
+    import re
+
+    from conftest import ROOT
+
+    for row in load("claims").itertuples():
+        cells = json.loads((ROOT / "notebooks" / f"{row.notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+        headings = {n for c in cells if c["cell_type"] == "markdown"
+                    for n in re.findall(r"(?m)^#{2,3}\s+(\d+)\s*·", "".join(c["source"]))}
+        for cited in re.finditer(r"Notebook \d\d, sections? ([\d\s,and–-]+?)(?=[:;.]| and its)", str(row.evidence)):
+            span = re.search(r"(\d+)\s*[-–]\s*(\d+)", cited.group(1))
+            numbers = ([str(n) for n in range(int(span.group(1)), int(span.group(2)) + 1)] if span
+                       else re.findall(r"\d+", cited.group(1)))
+            missing = [n for n in numbers if n not in headings]
+            assert not missing, f"{row.claim_id}: cites section {missing} of {row.notebook}, which has {sorted(headings)}"
