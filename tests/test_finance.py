@@ -347,3 +347,17 @@ def test_loan_calculator_extremes_do_not_raise():
         for value in (twin.slider.min, twin.slider.max):
             twin.slider.value = value
             assert calc.last is not None and math.isfinite(calc.last.total)
+
+
+def test_loan_calculator_axis_fits_the_term_and_keeps_the_starting_saving():
+    """The axis ran to 10 years whatever the term; now it fits the term. The starting loan's total stays drawn
+    as a yardstick, so that moving a slider shows how the saving scales."""
+    calc = LoanSavingCalculator(amount_m=100, years=2, offshore_pct=4.5, onshore_pct=6)
+    assert calc.ax.get_xlim() == pytest.approx((0.4, 2.6))  # bars at years 1 and 2, half a bar's room each side
+    assert list(calc.ax.get_xticks()) == [1, 2]
+    assert calc.start_total == pytest.approx(3.0)  # 100 × (6% − 4.5%) × 2
+    assert calc.yardstick.get_ydata()[0] == pytest.approx(3.0)
+    calc.years.slider.value = 7
+    assert calc.ax.get_xlim() == pytest.approx((0.4, 7.6))
+    assert calc.last.total == pytest.approx(10.5)  # 100 × 1.5% × 7: seven bars, the line still at 3
+    assert calc.yardstick.get_ydata()[0] == pytest.approx(3.0) and "3.000 million CNY" in calc.chart.alt

@@ -394,8 +394,10 @@ class LoanSavingCalculator(Explorer):
         self.bars = self.ax.bar(range(1, max_years + 1), [0] * max_years, color=PALETTE["green"], width=0.6)
         self.ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
         self.ax.grid(axis="x", visible=False)
-        self.ax.set_xlim(0.4, max_years + 0.6)  # every term on one scale: a longer loan adds bars
-        self.ax.set_xticks(range(1, max_years + 1))
+        start = _saving(round(amount_m), years, offshore_pct, onshore_pct)
+        self.start_total = start.total  # the starting loan's saving, kept on the chart as a yardstick
+        self.yardstick = self.ax.axhline(self.start_total, color=PALETTE["black"], linestyle="--", linewidth=1)
+        self.yardstick_label = self.ax.text(0.5, self.start_total, "", va="bottom", ha="left")
         self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="end of loan year",
                             ylabel="million CNY", resources=list(resources),
                             alt="(set on update)")
@@ -422,7 +424,11 @@ class LoanSavingCalculator(Explorer):
             bar.set_height(float(cumulative.get(year, 0.0)) if inside else 0.0)
             bar.set_visible(inside)
             bar.set_color(colour)
-        low, high = min(0.0, float(cumulative.min())), max(0.0, float(cumulative.max()))
+        self.ax.set_xlim(0.4, saving.years + 0.6)  # the axis fits the term
+        self.ax.set_xticks(range(1, saving.years + 1))
+        self.yardstick_label.set_text(f"starting loan: {self.start_total:,.3g} in total")
+        low = min(0.0, float(cumulative.min()), self.start_total)
+        high = max(0.0, float(cumulative.max()), self.start_total)
         if high == low:  # equal rates: nothing to draw, keep a visible axis
             self.ax.set_ylim(-1, 1)
         else:  # rounded-up limits: the scale stays put while a slider moves the bars a little
@@ -444,4 +450,5 @@ class LoanSavingCalculator(Explorer):
         self.chart.alt = (f"Bar chart of the cumulative interest saving, in million CNY, at the end of each year of a "
                           f"{saving.years}-year loan of {saving.amount_m:,.6g} million CNY at {saving.offshore_pct:.2f}% "
                           f"instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow by the same amount each "
-                          f"year because interest is simple.")
+                          f"year because interest is simple. A dashed line marks the starting loan's total saving, "
+                          f"{self.start_total:,.3f} million CNY.")
