@@ -293,8 +293,65 @@ def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
         f"{'about ' if q == 'about' else ''}{v:g} {u}" for v, u, q in
         zip(chosen.loc[numbers, "value"], chosen.loc[numbers, "unit"], chosen.loc[numbers, "value_qualifier"])
     ]
+    chosen["item"] = [in_words(item, LOAN_ITEM_WORDS) for item in chosen["item"]]
     chosen = chosen.sort_values(["date", "item_id"], kind="stable")
-    return chosen.set_index("item_id")[["date", "stage", "item", "what", "source_id", "confidence"]]
+    return chosen.set_index("item_id")[["date", "item", "what", "source_id", "confidence"]]
+
+
+# Plain words for the code names in the finance tables (issue 13: no code names in what a student reads).
+TERRITORY_WORDS = {
+    "qianhai_coop_zone_2010": "original cooperation zone", "cooperation_zone_14_92": "original cooperation zone",
+    "qianhai_shekou_ftz_area": "FTZ area (Qianhai & Shekou)", "ftz_area_28_2": "FTZ area (Qianhai & Shekou)",
+    "ftz_area_28_2_probable": "probably the FTZ area", "qianhai_coop_zone_2021": "expanded cooperation zone",
+    "expanded_zone_120_56": "expanded cooperation zone", "qianhai_ifc": "International Financial City",
+    "financial_city_2_3": "International Financial City", "not_stated": "not stated",
+    "qianhai_unstated": "'Qianhai', territory not stated", "qianhai_unstated_likely_ftz": "not stated, probably the FTZ area",
+}
+COUNTED_WORDS = {
+    "enterprises_with_operations_as_printed": "firms with operations (as printed)",
+    "registered_enterprises": "registered firms", "institutions_settled_or_signed": "institutions settled or signed",
+    "institutions_attracted": "institutions attracted", "sector_value_added": "value added of the sector",
+    "licensed_institutions": "licensed institutions",
+}
+
+
+LOAN_ITEM_WORDS = {
+    "rate_max": "highest offshore rate", "rate_min": "lowest offshore rate", "tenor_max": "longest tenor",
+    "tenor_min": "shortest tenor", "lenders_count": "lenders", "projects_count": "projects",
+}
+
+
+def in_words(code: object, words: dict[str, str]) -> str:
+    """A code name in plain words; a code the table does not know yet is shown with spaces for underscores."""
+    return words.get(str(code), str(code).replace("_", " "))
+
+
+def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
+    """The named territories (``zones`` indexed by zone_id) in plain words: area and dates in force."""
+    missing = [z for z in zone_ids if z not in zones.index]
+    if missing:
+        raise InputProblem(f"No territory {missing[0]!r} in the zones table.")
+    table = zones.loc[zone_ids, ["area_km2", "valid_from", "valid_to"]].copy()
+    table.index = pd.Index([in_words(z, TERRITORY_WORDS) for z in zone_ids], name="territory")
+    return table.rename(columns={"area_km2": "area, km²", "valid_from": "from", "valid_to": "until"})
+
+
+def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Rows of ``qianhai_indicators`` in the given columns, with the ``scope`` code as a territory in words."""
+    table = rows[columns].copy()
+    if "scope" in table.columns:
+        table["scope"] = [in_words(code, TERRITORY_WORDS) for code in table["scope"]]
+        table = table.rename(columns={"scope": "territory"})
+    return table
+
+
+def facts_in_words(facts: pd.DataFrame) -> pd.DataFrame:
+    """The finance facts (indexed by fact_id) with their territory and what was counted in plain words."""
+    table = facts[["year", "indicator", "value", "unit"]].copy()
+    table["territory"] = [in_words(c, TERRITORY_WORDS) for c in facts["scope_code"]]
+    table["what was counted"] = [in_words(c, COUNTED_WORDS) for c in facts["basis"]]
+    table["confidence"] = facts["confidence"]
+    return table
 
 
 # ------------------------------------------------------------------------------------------ widgets
