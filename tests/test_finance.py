@@ -347,3 +347,57 @@ def test_loan_calculator_extremes_do_not_raise():
         for value in (twin.slider.min, twin.slider.max):
             twin.slider.value = value
             assert calc.last is not None and math.isfinite(calc.last.total)
+
+
+def test_loan_calculator_axis_fits_the_term_and_keeps_the_starting_saving():
+    """The axis ran to 10 years whatever the term; now it fits the term. The starting loan's total stays drawn
+    as a yardstick, so that moving a slider shows how the saving scales."""
+    calc = LoanSavingCalculator(amount_m=100, years=2, offshore_pct=4.5, onshore_pct=6)
+    assert calc.ax.get_xlim() == pytest.approx((0.4, 2.6))  # bars at years 1 and 2, half a bar's room each side
+    assert list(calc.ax.get_xticks()) == [1, 2]
+    assert calc.start_total == pytest.approx(3.0)  # 100 × (6% − 4.5%) × 2
+    assert calc.yardstick.get_ydata()[0] == pytest.approx(3.0)
+    calc.years.slider.value = 7
+    assert calc.ax.get_xlim() == pytest.approx((0.4, 7.6))
+    assert calc.last.total == pytest.approx(10.5)  # 100 × 1.5% × 7: seven bars, the line still at 3
+    assert calc.yardstick.get_ydata()[0] == pytest.approx(3.0) and "3.000 million CNY" in calc.chart.alt
+
+
+def test_finance_tables_show_words_not_code_names():
+    """Issue 13: the facts table showed scope codes such as ftz_area_28_2_probable."""
+    from qianhai.data import load
+    from qianhai.finance import facts_in_words, territories
+    facts = load("qianhai_finance_facts").set_index("fact_id")
+    table = facts_in_words(facts)
+    # data/qianhai_finance_facts.csv: fin_2016_share_financial has scope_code ftz_area_28_2_probable and basis
+    # registered_enterprises
+    assert table.loc["fin_2016_share_financial", "territory"] == "probably the FTZ area"
+    assert table.loc["fin_2016_share_financial", "what was counted"] == "registered firms"
+    assert not table.astype(str).apply(lambda col: col.str.contains(r"_\d|_enterprises|_institutions")).any().any()
+    zones = load("qianhai_zones").set_index("zone_id")
+    shown = territories(zones, ["qianhai_coop_zone_2010", "qianhai_coop_zone_2021"])
+    # data/qianhai_zones.csv: 14.92 km² (2010) and 120.56 km² (2021)
+    assert list(shown.index) == ["original cooperation zone", "expanded cooperation zone"]
+    assert list(shown["area, km²"]) == [14.92, 120.56]
+    with pytest.raises(InputProblem, match="No territory 'atlantis'"):
+        territories(zones, ["atlantis"])
+
+
+def test_loan_table_items_in_words(loans):
+    """The item column showed code names (rate_max, tenor_max, projects_count)."""
+    batch = loan_table(loans, ["first_batch"])
+    # data/crossborder_rmb_loans.csv: first_batch_rate_max has item rate_max, 4.5 percent per year
+    assert batch.loc["first_batch_rate_max", "item"] == "highest offshore rate"
+    assert batch.loc["first_batch_tenor_max", "item"] == "longest tenor"
+    assert batch.loc["onshore_comparison_rate", "item"] == "onshore comparison rate"
+    assert not batch["item"].str.contains("_").any() and "stage" not in batch.columns
+
+
+def test_indicator_rows_show_the_territory_in_words():
+    import pandas as pd
+
+    from qianhai.finance import rows_in_words
+    rows = pd.DataFrame({"year": [2018, 2021], "scope": ["qianhai_shekou_ftz_area", "qianhai_coop_zone_2021"]})
+    shown = rows_in_words(rows, ["year", "scope"])
+    assert list(shown.columns) == ["year", "territory"]
+    assert list(shown["territory"]) == ["FTZ area (Qianhai & Shekou)", "expanded cooperation zone"]

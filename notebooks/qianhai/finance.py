@@ -293,8 +293,65 @@ def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
         f"{'about ' if q == 'about' else ''}{v:g} {u}" for v, u, q in
         zip(chosen.loc[numbers, "value"], chosen.loc[numbers, "unit"], chosen.loc[numbers, "value_qualifier"])
     ]
+    chosen["item"] = [in_words(item, LOAN_ITEM_WORDS) for item in chosen["item"]]
     chosen = chosen.sort_values(["date", "item_id"], kind="stable")
-    return chosen.set_index("item_id")[["date", "stage", "item", "what", "source_id", "confidence"]]
+    return chosen.set_index("item_id")[["date", "item", "what", "source_id", "confidence"]]
+
+
+# Plain words for the code names in the finance tables (issue 13: no code names in what a student reads).
+TERRITORY_WORDS = {
+    "qianhai_coop_zone_2010": "original cooperation zone", "cooperation_zone_14_92": "original cooperation zone",
+    "qianhai_shekou_ftz_area": "FTZ area (Qianhai & Shekou)", "ftz_area_28_2": "FTZ area (Qianhai & Shekou)",
+    "ftz_area_28_2_probable": "probably the FTZ area", "qianhai_coop_zone_2021": "expanded cooperation zone",
+    "expanded_zone_120_56": "expanded cooperation zone", "qianhai_ifc": "International Financial City",
+    "financial_city_2_3": "International Financial City", "not_stated": "not stated",
+    "qianhai_unstated": "'Qianhai', territory not stated", "qianhai_unstated_likely_ftz": "not stated, probably the FTZ area",
+}
+COUNTED_WORDS = {
+    "enterprises_with_operations_as_printed": "firms with operations (as printed)",
+    "registered_enterprises": "registered firms", "institutions_settled_or_signed": "institutions settled or signed",
+    "institutions_attracted": "institutions attracted", "sector_value_added": "value added of the sector",
+    "licensed_institutions": "licensed institutions",
+}
+
+
+LOAN_ITEM_WORDS = {
+    "rate_max": "highest offshore rate", "rate_min": "lowest offshore rate", "tenor_max": "longest tenor",
+    "tenor_min": "shortest tenor", "lenders_count": "lenders", "projects_count": "projects",
+}
+
+
+def in_words(code: object, words: dict[str, str]) -> str:
+    """A code name in plain words; a code the table does not know yet is shown with spaces for underscores."""
+    return words.get(str(code), str(code).replace("_", " "))
+
+
+def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
+    """The named territories (``zones`` indexed by zone_id) in plain words: area and dates in force."""
+    missing = [z for z in zone_ids if z not in zones.index]
+    if missing:
+        raise InputProblem(f"No territory {missing[0]!r} in the zones table.")
+    table = zones.loc[zone_ids, ["area_km2", "valid_from", "valid_to"]].copy()
+    table.index = pd.Index([in_words(z, TERRITORY_WORDS) for z in zone_ids], name="territory")
+    return table.rename(columns={"area_km2": "area, km²", "valid_from": "from", "valid_to": "until"})
+
+
+def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Rows of ``qianhai_indicators`` in the given columns, with the ``scope`` code as a territory in words."""
+    table = rows[columns].copy()
+    if "scope" in table.columns:
+        table["scope"] = [in_words(code, TERRITORY_WORDS) for code in table["scope"]]
+        table = table.rename(columns={"scope": "territory"})
+    return table
+
+
+def facts_in_words(facts: pd.DataFrame) -> pd.DataFrame:
+    """The finance facts (indexed by fact_id) with their territory and what was counted in plain words."""
+    table = facts[["year", "indicator", "value", "unit"]].copy()
+    table["territory"] = [in_words(c, TERRITORY_WORDS) for c in facts["scope_code"]]
+    table["what was counted"] = [in_words(c, COUNTED_WORDS) for c in facts["basis"]]
+    table["confidence"] = facts["confidence"]
+    return table
 
 
 # ------------------------------------------------------------------------------------------ widgets
@@ -394,8 +451,10 @@ class LoanSavingCalculator(Explorer):
         self.bars = self.ax.bar(range(1, max_years + 1), [0] * max_years, color=PALETTE["green"], width=0.6)
         self.ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
         self.ax.grid(axis="x", visible=False)
-        self.ax.set_xlim(0.4, max_years + 0.6)  # every term on one scale: a longer loan adds bars
-        self.ax.set_xticks(range(1, max_years + 1))
+        start = _saving(round(amount_m), years, offshore_pct, onshore_pct)
+        self.start_total = start.total  # the starting loan's saving, kept on the chart as a yardstick
+        self.yardstick = self.ax.axhline(self.start_total, color=PALETTE["black"], linestyle="--", linewidth=1)
+        self.yardstick_label = self.ax.text(0.5, self.start_total, "", va="bottom", ha="left")
         self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="end of loan year",
                             ylabel="million CNY", resources=list(resources),
                             alt="(set on update)")
@@ -422,7 +481,11 @@ class LoanSavingCalculator(Explorer):
             bar.set_height(float(cumulative.get(year, 0.0)) if inside else 0.0)
             bar.set_visible(inside)
             bar.set_color(colour)
-        low, high = min(0.0, float(cumulative.min())), max(0.0, float(cumulative.max()))
+        self.ax.set_xlim(0.4, saving.years + 0.6)  # the axis fits the term
+        self.ax.set_xticks(range(1, saving.years + 1))
+        self.yardstick_label.set_text(f"starting loan: {self.start_total:,.3g} in total")
+        low = min(0.0, float(cumulative.min()), self.start_total)
+        high = max(0.0, float(cumulative.max()), self.start_total)
         if high == low:  # equal rates: nothing to draw, keep a visible axis
             self.ax.set_ylim(-1, 1)
         else:  # rounded-up limits: the scale stays put while a slider moves the bars a little
@@ -444,4 +507,5 @@ class LoanSavingCalculator(Explorer):
         self.chart.alt = (f"Bar chart of the cumulative interest saving, in million CNY, at the end of each year of a "
                           f"{saving.years}-year loan of {saving.amount_m:,.6g} million CNY at {saving.offshore_pct:.2f}% "
                           f"instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow by the same amount each "
-                          f"year because interest is simple.")
+                          f"year because interest is simple. A dashed line marks the starting loan's total saving, "
+                          f"{self.start_total:,.3f} million CNY.")
