@@ -371,6 +371,8 @@ class Student:
         selects = cell.locator(".widget-dropdown select")
         for i in range(selects.count()):
             select = selects.nth(i)
+            if select.is_disabled() or not select.is_visible():  # e.g. 00's verdict filter before "Show verdicts"
+                continue
             label = cell.locator(".widget-dropdown").nth(i).locator(".widget-label").inner_text().strip()
             values = select.evaluate("s => [...s.options].map(o => o.value)")
             if len(values) < 2:
