@@ -196,3 +196,26 @@ def test_every_section_the_evidence_cites_exists_in_its_notebook():
                        else re.findall(r"\d+", cited.group(1)))
             missing = [n for n in numbers if n not in headings]
             assert not missing, f"{row.claim_id}: cites section {missing} of {row.notebook}, which has {sorted(headings)}"
+
+
+# ------------------------------------------------------------------ 00's claim-type charts (no verdicts)
+
+def test_claim_types_chart_counts_types_per_notebook_and_names_no_verdict():
+    from qianhai.ledger import claim_types_chart
+
+    # CLAIMS above, by hand: 02 has C01 (factual), 05 has C02 (factual), 08 has C03 (forward-looking).
+    chart = claim_types_chart(CLAIMS, by="notebook")
+    assert "02 · A blank sheet of paper: 1 factual" in chart.alt
+    assert "05 · Finance: 1 factual" in chart.alt
+    assert "08 · The golden decade: 1 forward-looking" in chart.alt
+    for verdict in VERDICTS:
+        assert verdict not in chart.alt, f"the start-of-course chart gives away a verdict ({verdict})"
+    # by speaker: Tan has C02 (factual) and C03 (forward-looking)
+    assert "Tan: 1 factual, 1 forward-looking" in claim_types_chart(CLAIMS, by="speaker").alt
+
+
+def test_claim_types_chart_refuses_an_unknown_grouping_with_a_message():
+    from qianhai.ledger import claim_types_chart
+
+    with pytest.raises(ValueError, match="speaker' or 'notebook"):
+        claim_types_chart(CLAIMS, by="verdict")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from conftest import ROOT
@@ -107,3 +108,15 @@ def test_changing_the_repository_address_changes_every_link(monkeypatch):
     for guide in INSTRUCTOR_GUIDES:  # their launch links are checked above; the address must appear nowhere else
         assert old not in LAUNCH_LINK.sub("", guide.read_text(encoding="utf-8")), (
             f"{guide.name} names the repository outside a launch link")
+
+
+def test_the_study_path_states_the_course_map_times():
+    """The hand-written "Studying on your own" path names times ("**01** (60 min)"): they are the course map's."""
+    import re
+
+    from qianhai.course import LESSONS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    minutes = {lesson.slug[:2]: lesson.minutes for lesson in LESSONS}
+    for number, stated in re.findall(r"\*\*(\d\d)\*\* \((\d+) min\)", readme):
+        assert int(stated) == minutes[number], f"README says {stated} min for {number}; course.py says {minutes[number]}"

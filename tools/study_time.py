@@ -130,7 +130,7 @@ def rounded(minutes: float) -> int:
 
 
 STATED = re.compile(r"\*\*Time to learn:\*\* (\d+) minutes")
-STATED_OPTIONAL = re.compile(r"Going further \(optional\): about (\d+) more minutes")
+STATED_OPTIONAL = re.compile(r"Going further \(optional\)(?:\*\*)?:(?:\*\*)? about (\d+) more minutes")
 
 
 def stated(notebook: dict) -> tuple[int | None, int | None]:
@@ -146,8 +146,8 @@ def sync(path: Path) -> tuple[int, int]:
     t = estimate(notebook)
     core, optional = rounded(t.core), rounded(t.optional) if t.optional else 0
     top = _text(notebook["cells"][0])
-    top = STATED.sub(f"**Time to learn:** {core} minutes", top)
-    top = STATED_OPTIONAL.sub(f"Going further (optional): about {optional} more minutes", top)
+    top = STATED.sub(lambda m: m.group(0).replace(m.group(1), str(core)), top)
+    top = STATED_OPTIONAL.sub(lambda m: m.group(0).replace(m.group(1), str(optional)), top)
     notebook["cells"][0]["source"] = top
     path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     course = path.parent / "qianhai" / "course.py"

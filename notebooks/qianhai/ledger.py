@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import ipywidgets as w
 import pandas as pd
 
+from qianhai.charts import PALETTE, Chart, finish, new_figure
+from qianhai.course import LESSONS
 from qianhai.display import Note, escape, markdown_text, message_html
 from qianhai.widgets import LABEL_STYLE, Panel
 
@@ -37,6 +39,46 @@ def claim_card(row: pd.Series, show_verdict: bool = True) -> str:
         f"<b>Evidence:</b> {escape(evidence)} <i>(data: {escape(resource)})</i>",
     ]
     return "<br>".join(parts)
+
+
+TYPE_COLOURS = {"factual": PALETTE["blue"], "evaluative": PALETTE["orange"], "forward-looking": PALETTE["green"]}
+
+
+def notebook_label(slug: str) -> str:
+    """A notebook as a reader names it: '05_finance' -> '05 · Finance' (its title up to a colon or a question
+    mark)."""
+    for lesson in LESSONS:
+        if lesson.slug == slug:
+            short = lesson.title.split(":")[0].split("?")[0] + ("?" if "?" in lesson.title.split(":")[0] else "")
+            return f"{slug[:2]} · {short}"
+    return str(slug)
+
+
+def claim_types_chart(claims: pd.DataFrame, by: str = "speaker") -> Chart:
+    """Stacked bars: how many claims of each type (factual, evaluative, forward-looking) per speaker or per
+    notebook that tests them. No verdicts: they come after each notebook's evidence."""
+    if by not in ("speaker", "notebook"):
+        raise ValueError(f"by must be 'speaker' or 'notebook', not {by!r}.")
+    counts = pd.crosstab(claims[by], claims["claim_type"]).reindex(columns=list(CLAIM_TYPES), fill_value=0)
+    counts = counts.sort_index()
+    if by == "notebook":
+        counts.index = [notebook_label(slug) for slug in counts.index]
+    fig, ax = new_figure(7.2, 3.0 if by == "speaker" else 3.4)
+    left = pd.Series(0, index=counts.index)
+    for kind in counts.columns:
+        ax.barh(counts.index, counts[kind], left=left, label=kind, color=TYPE_COLOURS[kind])
+        left = left + counts[kind]
+    ax.invert_yaxis()
+    ax.legend(title="claim type", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    ax.grid(axis="y", visible=False)
+    rows = "; ".join(f"{name}: " + ", ".join(f"{int(n)} {kind}" for kind, n in row.items() if n)
+                     for name, row in counts.iterrows())
+    if by == "speaker":
+        title, alt = "The kinds of claim each speaker makes", f"Horizontal stacked bars, one per speaker. {rows}."
+    else:
+        title = "Which notebook tests each claim"
+        alt = f"Horizontal stacked bars, one per notebook, split by claim type. {rows}."
+    return finish(fig, ax, title=title, xlabel="number of claims", ylabel="", resources=["claims"], alt=alt)
 
 
 def _rule_text(name: object) -> str:
