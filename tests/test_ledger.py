@@ -219,3 +219,10 @@ def test_claim_types_chart_refuses_an_unknown_grouping_with_a_message():
 
     with pytest.raises(ValueError, match="speaker' or 'notebook"):
         claim_types_chart(CLAIMS, by="verdict")
+
+
+def test_c04_quotes_the_2012_instruction_as_the_source_gives_it():
+    # E21: "精耕细作、精雕细琢，一张白纸画出最美最好的图画" - "the most beautiful and best picture", not "the newest
+    # and most beautiful" (a fact-check re-audit found the misquote; "最新最美" is another, older phrase).
+    evidence = load("claims").set_index("claim_id").loc["C04", "evidence"]
+    assert "the most beautiful and best picture" in evidence and "newest" not in evidence

@@ -238,6 +238,13 @@ class AltText:
         return f"Text alternative: {self.text}"
 
 
+def fitted_title(ax, text: str) -> str:
+    """A title that changes with a control (a long vintage name, say), wrapped to the figure's width so that no
+    choice is cut off at the right edge. The title starts at the axes' left edge and is bold (wider than the
+    regular font the wrap measures), hence three quarters of the figure's width."""
+    return wrap_to_width(text, ax.title.get_fontsize(), 0.75 * ax.figure.get_figwidth())
+
+
 def alt_text(text: str) -> AltText:
     return AltText(text)
 

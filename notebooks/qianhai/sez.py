@@ -12,7 +12,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from qianhai.charts import PALETTE, finish, new_figure, steady_limits
+from qianhai.charts import PALETTE, finish, fitted_title, new_figure, steady_limits
 from qianhai.display import Note, escape, markdown_text
 from qianhai.growth import cagr, doubling_time
 from qianhai.inputs import InputProblem
@@ -186,7 +186,8 @@ class GrowthExplorer(Explorer):
         self.ax.set_yscale(self.scale.value)
         xlim, ylim = self.limits[self.scale.value]
         self.ax.set(xlim=xlim, ylim=ylim)
-        self.ax.set_title(f"Shenzhen GDP, {vintage_label(vintage)} ({self.scale.value} scale)", loc="left")
+        self.ax.set_title(fitted_title(self.ax, f"Shenzhen GDP, {vintage_label(vintage)} ({self.scale.value} scale)"),
+                          loc="left")
         if growth is None:
             self.ends.set_data([], [])
         else:
@@ -248,7 +249,8 @@ class OvertakeExplorer(Explorer):
             self.marker.set_alpha(0.8)
         else:
             self.marker.set_alpha(0)
-        self.ax.set_title(f"Shenzhen ({vintage_label(result.vintage)}) and Hong Kong GDP", loc="left")
+        self.ax.set_title(fitted_title(self.ax, f"Shenzhen ({vintage_label(result.vintage)}) and Hong Kong GDP"),
+                          loc="left")
 
     def describe(self, result: Overtake) -> None:
         self.result.value = f"<b>{escape(result.sentence())}</b>"
@@ -314,7 +316,7 @@ def vintages_chart(gdp: pd.DataFrame):
         series = vintage_series(gdp, vintage)
         ax.plot(series.index, series.values, marker=marker, markersize=4, linewidth=1, label=vintage_label(vintage))
         drawn[vintage] = series.dropna()
-    ax.legend(ncols=2)
+    ax.legend(loc="upper left")  # one column in the empty upper left: the series rise to the right
     every = pd.concat(drawn.values())
     added = revision_added(gdp)
     alt = (f"{len(drawn)} series of Shenzhen GDP from {every.index.min()} to {every.index.max()}, drawn with "
