@@ -96,3 +96,19 @@ def test_the_course_package_uses_no_private_names_of_other_libraries():
                 if not re.fullmatch(r"_repr_\w+_|_ipython_display_", name):
                     found.append(f"{path.name}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+def test_no_text_is_set_below_10_pt():
+    """Issue 15: fonts of at least 10 pt, readable on a projector; a `fontsize=7` slipped into a chart once."""
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sources = [(p.name, p.read_text(encoding="utf-8")) for p in (root / "notebooks" / "qianhai").glob("*.py")]
+    for path in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        sources += [(path.name, "".join(c["source"])) for c in cells if c["cell_type"] == "code"]
+    small = [(name, m.group(0)) for name, text in sources
+             for m in re.finditer(r"fontsize\s*=\s*(\d+(?:\.\d+)?)", text) if float(m.group(1)) < 10]
+    assert not small, f"text below 10 pt: {small}"

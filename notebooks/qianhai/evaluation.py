@@ -192,15 +192,15 @@ def event_study_chart(events: pd.DataFrame, control: str):
     """Bars of the gap against the base year, by event time, with a dotted line where the treatment starts."""
     before, after = events[events["event time"] < 0], events[events["event time"] >= 0]
     low, high = before["gap vs base year"].idxmin(), before["gap vs base year"].idxmax()
-    fig, ax = new_figure(4.4, 2.3)
+    fig, ax = new_figure()
     ax.bar(before["event time"], before["gap vs base year"], width=0.8, color=PALETTE["sky"], label="before")
     ax.bar(after["event time"], after["gap vs base year"], width=0.8, color=PALETTE["vermillion"], label="after")
     ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
     ax.axvline(-0.5, color=PALETTE["black"], linestyle=":", linewidth=1)
-    ax.legend(loc="lower left", fontsize=7)
+    ax.legend(loc="lower left")
     first, last = events.index.min(), events.index.max()
     return finish(fig, ax, title=f"Basque gap vs {control}, by year",
-                  xlabel="Years since the treatment (event time)", ylabel="gap vs base (k USD)",
+                  xlabel="Years since the treatment (event time)", ylabel="gap vs base year, thousand USD",
                   resources=["basque_panel"],
                   alt=f"One bar per year, {first}-{last}. Before the treatment the gap runs from "
                       f"{before.loc[low, 'gap vs base year']:+.2f} ({low}) to {before.loc[high, 'gap vs base year']:+.2f} "
