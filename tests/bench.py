@@ -439,20 +439,6 @@ def measure(panel, what, set_value, values, reps, notebook, prepare=None) -> dic
     return row
 
 
-# 4, 5 ── sizes ─────────────────────────────────────────────────────────────────────────────────────
-
-
-def tree_bytes(folder: Path) -> int:
-    total = 0
-    for base, _dirs, files in os.walk(folder):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(base, name)).st_size
-            except OSError:
-                pass
-    return total
-
-
 # 6 ── a learner's first set-up ──────────────────────────────────────────────────────────────────
 
 
@@ -640,6 +626,8 @@ def main(argv=None) -> int:
         print(f"  {path.stem:<24} {size / 1024:6.0f} KB  {verdict(size <= BUDGET_FILE_BYTES)}")
         if size > BUDGET_FILE_BYTES:
             misses.append(f"{path.name} size")
+    from readme_commands import tree_bytes  # tests/, beside this file
+
     results["venv_bytes"] = tree_bytes(ROOT / ".venv")
     print(f"\n5. Installed environment (.venv): {results['venv_bytes'] / 1e6:.0f} MB\n")
     if not args.quick:

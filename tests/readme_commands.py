@@ -172,8 +172,8 @@ class Server:
                 and process.status() != psutil.STATUS_ZOMBIE]
 
 
-def tree_megabytes(folder: Path) -> float:
-    """Size of the files under ``folder`` (symlinks counted as links), in MB (10**6 bytes)."""
+def tree_bytes(folder: Path) -> int:
+    """Size of the files under ``folder`` (symlinks counted as links), in bytes (also used by tests/bench.py)."""
     total = 0
     for base, _dirs, files in os.walk(folder):
         for name in files:
@@ -181,7 +181,7 @@ def tree_megabytes(folder: Path) -> float:
                 total += os.lstat(os.path.join(base, name)).st_size
             except OSError:
                 pass
-    return total / 1e6
+    return total
 
 
 def first_make_lab(workdir: Path, timeout: float = 900) -> dict[str, float]:
@@ -197,4 +197,4 @@ def first_make_lab(workdir: Path, timeout: float = 900) -> dict[str, float]:
         seconds = time.monotonic() - started
     finally:
         server.stop()
-    return {"first_make_lab_s": seconds, "learner_venv_mb": tree_megabytes(course / ".venv")}
+    return {"first_make_lab_s": seconds, "learner_venv_mb": tree_bytes(course / ".venv") / 1e6}
