@@ -228,6 +228,9 @@ def interest_saving(amount_m: object, years: object, offshore_pct: object, onsho
                     unit: str = "percent") -> Saving:
     """Amount (million CNY), term (whole years) and two rates, typed or numeric -> Saving.
 
+    The amount is in MILLION CNY: ``interest_saving(2, 1, 4.5, 6)`` is a loan of 2 million. A figure in billions
+    (like the notebook's ``batch_bn``) must be multiplied by 1000 first.
+
     Rates are in % a year (``unit="percent"``: 4.5 is 4.5%) or fractions (``unit="fraction"``: 0.045 is 4.5%).
     In percent, two positive rates both below 1 (0.045 and 0.06) are refused: they almost always mean fractions
     were typed, and would silently give the saving at 0.045% and 0.06%."""
