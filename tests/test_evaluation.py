@@ -90,8 +90,29 @@ def test_did_on_basque_panel_by_hand(wide):
 def test_verdict_rule_of_thumb(wide):
     # By hand above: |trend-implied| 0.029 < half of |estimate| 0.118 / 2 = 0.059 -> passes.
     assert "passes" in did_estimate(wide, "Cataluna", 1970, 3, 3).verdict()
-    # 1960-69 vs 1970-79 with Cataluna: trend gap +0.020/yr x 10 years = +0.20, more than half of |-0.14|.
-    assert "FAILS" in did_estimate(wide, "Cataluna", 1970, 10, 10).verdict()
+
+
+def test_verdict_trend_same_direction_fails():
+    # Hand-built: control flat at 1.0; treated 1.0, 1.1, 1.2 before 1963 and 1.5, 1.6, 1.7 from 1963.
+    # Before means: treated 1.1, control 1.0; after: treated 1.6, control 1.0 -> estimate (+0.5) - 0 = +0.5.
+    # Pre-trend gap +0.1/yr; middles 1961 and 1964 are 3 years apart -> trend-implied +0.3 >= 0.5 x 0.5 -> FAILS.
+    wide = pd.DataFrame({TREATED: [1.0, 1.1, 1.2, 1.5, 1.6, 1.7], "Control": [1.0] * 6}, index=range(1960, 1966))
+    r = did_estimate(wide, "Control", 1963, 3, 3)
+    assert r.estimate == pytest.approx(0.5) and r.trend_implied == pytest.approx(0.3)
+    assert "FAILS" in r.verdict()
+
+
+def test_verdict_trend_against_estimate_says_understated():
+    # Hand-built: control flat at 1.0; treated 1.0, 1.1, 1.2 before 1963, then 1.0, 1.0, 1.0.
+    # Before means: treated 1.1, control 1.0; after: treated 1.0, control 1.0 -> estimate (-0.1) - 0 = -0.1.
+    # Pre-trend gap +0.1/yr x 3 years between middles 1961 and 1964 = +0.3: opposite sign to the estimate, so the
+    # trend cannot explain it; net of the trend -0.1 - 0.3 = -0.4, i.e. the plain DiD understates the fall.
+    wide = pd.DataFrame({TREATED: [1.0, 1.1, 1.2, 1.0, 1.0, 1.0], "Control": [1.0] * 6}, index=range(1960, 1966))
+    r = did_estimate(wide, "Control", 1963, 3, 3)
+    assert r.estimate == pytest.approx(-0.1) and r.trend_implied == pytest.approx(0.3)
+    verdict = r.verdict()
+    assert "FAILS" not in verdict and "other way" in verdict
+    assert "understates" in verdict and "-0.400" in verdict
 
 
 @pytest.mark.parametrize("year, before, after, words", [

@@ -89,6 +89,10 @@ def test_verdicts_after_the_evidence():
     assert verdicts_for(CLAIMS, "05_finance").loc["C02", "rubric rule"] == ""  # an older ledger without rules
     note = verdicts_note(ruled, "08_golden_decade")
     assert "&lt;script&gt;" not in repr(note) and "<script>" not in note._repr_markdown_()
+    # The plain-text form carries the evidence too (it used to point to "the rendered table"): C02's evidence is
+    # "no source", C03's "none recorded yet", as asserted above.
+    plain = repr(verdicts_note(ruled, "05_finance"))
+    assert "rendered table" not in plain and "Evidence: no source" in plain
 
 
 @pytest.mark.parametrize("notebook", [f"0{n}" for n in range(1, 9)])

@@ -240,12 +240,18 @@ class DidResult:
                 f"would move the gap by {self.trend_implied:+.3f}; the estimate net of it is {self.adjusted:+.3f}.")
 
     def verdict(self) -> str:
-        """This course's rule of thumb (not a statistical test)."""
-        if abs(self.trend_implied) >= 0.5 * abs(self.estimate):
-            return ("Parallel-trends check: FAILS the rule of thumb — the pre-period trend gap alone would produce "
-                    "at least half of the estimate. Do not read the estimate as an effect.")
-        return ("Parallel-trends check: passes the rule of thumb — the pre-period trend gap would produce less "
-                "than half of the estimate. Still an assumption, not a proof.")
+        """This course's rule of thumb (not a statistical test): could the pre-period trend gap explain the estimate?"""
+        against = self.trend_implied * self.estimate < 0
+        if abs(self.trend_implied) < 0.5 * abs(self.estimate):
+            return ("Parallel-trends check: passes the rule of thumb — the pre-period trend gap would produce less "
+                    "than half of the estimate. Still an assumption, not a proof.")
+        if against:
+            return (f"Parallel-trends check: the trend runs the other way — before treatment the gap was moving "
+                    f"in the opposite direction ({self.trend_implied:+.3f}), so the trend cannot explain the estimate. "
+                    f"If it would have continued, the plain DiD understates the effect: net of the trend it is "
+                    f"{self.adjusted:+.3f}. The regions were not parallel, so trust the sign more than the size.")
+        return ("Parallel-trends check: FAILS the rule of thumb — the pre-period trend gap alone would produce "
+                "at least half of the estimate. Do not read the estimate as an effect.")
 
 
 def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, years_before: object,

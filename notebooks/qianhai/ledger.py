@@ -227,10 +227,10 @@ def verdicts_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
 
 
 def verdicts_note(claims: pd.DataFrame, notebook: str) -> Note:
-    """``verdicts_for`` as a table whose long evidence text wraps (Markdown). The plain-text form lists the verdicts
-    only: the notebooks are near their size budget, and every viewer of them renders Markdown."""
-    return _note(verdicts_for(claims, notebook), "Verdicts (the evidence is in the rendered table):",
-                 lambda row: f"{row['claim_id']}: {row['verdict']} ({row['rubric rule']})")
+    """``verdicts_for`` as a table whose long evidence text wraps (Markdown); the plain-text form gives each
+    verdict with its evidence, so a reader without Markdown still sees why."""
+    return _note(verdicts_for(claims, notebook), "Verdicts:",
+                 lambda row: f"{row['claim_id']}: {row['verdict']} ({row['rubric rule']}). Evidence: {row['evidence']}")
 
 
 def _note(table: pd.DataFrame, plain_title: str, plain_line) -> Note:
