@@ -20,43 +20,43 @@ def code(text, outputs=(), hidden=False):
     return {"cell_type": "code", "metadata": meta, "source": text, "outputs": list(outputs)}
 
 
-WORDS_220 = " ".join(["word"] * 219)  # with the heading's one word "A": 220 words
+WORDS_180 = " ".join(["word"] * 179)  # with the heading's one word "A": 180 words
 
 
 def test_a_small_notebook_worked_by_hand():
     notebook = {"cells": [
-        md("## A\n\n" + WORDS_220),  # 220 words / 110 per minute = 2.0 min reading
-        # 0.3 to run + 5 code lines x 0.04 = 0.5 (the comment line is not counted); 250 output words / 250 = 1.0
+        md("## A\n\n" + WORDS_180),  # 180 words / 90 per minute = 2.0 min reading
+        # 0.4 to run + 5 code lines x 0.05 = 0.65 (the comment line is not counted); 250 output words / 250 = 1.0
         code("# a comment\n" + "x = 1\n" * 5, [{"output_type": "stream", "text": " ".join(["n"] * 250)}]),
-        # hidden input: 0.3 to run, its lines not read; one chart 2.0
+        # hidden input: 0.4 to run, its lines not read; one chart 2.0
         code("y = 2\n" * 10, [{"output_type": "display_data", "data": {"image/png": "..."}}], hidden=True),
         # a widget (4.0) and a table (1.0)
         code("w", [{"output_type": "display_data", "data": {study_time.WIDGET: {}}},
                    {"output_type": "execute_result", "data": {"text/html": "<table></table>"}}]),
-        # one core exercise (8.0) and one stretch (12.0, optional); two Questions (2 x 2.0)
+        # one core exercise (12.0) and one stretch (18.0, optional); two Questions (2 x 3.0)
         md("### Exercise 1\n*Level: core*\n\n### Exercise 2\n*Level: stretch*\n\n**Question.** a\n\n**Question.** b"),
-        # self-check: two items at 1.5; its widget output is the quiz, not a teaching widget
+        # self-check: two items at 2.0; its widget output is the quiz, not a teaching widget
         code("quiz(NumericAnswer(1), MultipleChoice(2))",
              [{"output_type": "display_data", "data": {study_time.WIDGET: {}}}]),
-        md("## Going further (optional)\n\n" + WORDS_220),  # 222 words / 110 = 2.018 optional reading
-        code("z = 3", [{"output_type": "display_data", "data": {"image/png": "..."}}]),  # optional 0.34 + 2.0
+        md("## Going further (optional)\n\n" + WORDS_180),  # 182 words / 90 = 2.022 optional reading
+        code("z = 3", [{"output_type": "display_data", "data": {"image/png": "..."}}]),  # optional 0.45 + 2.0
     ]}
     t = study_time.estimate(notebook)
     p = t.parts
     # + "Exercise 1 Level core Exercise 2 Level stretch Question a Question b": 12 words in the exercise cell
-    assert p["core reading"] == pytest.approx(2.0 + 12 / 110)
-    # cells: 0.3 + 5 x 0.04; hidden 0.3; "w" 0.3 + 0.04; the quiz line 0.3 + 0.04
-    assert p["core code"] == pytest.approx(0.5 + 0.3 + 0.34 + 0.34)
-    assert p["optional code"] == pytest.approx(0.34)
+    assert p["core reading"] == pytest.approx(2.0 + 12 / 90)
+    # cells: 0.4 + 5 x 0.05; hidden 0.4; "w" 0.4 + 0.05; the quiz line 0.4 + 0.05
+    assert p["core code"] == pytest.approx(0.65 + 0.4 + 0.45 + 0.45)
+    assert p["optional code"] == pytest.approx(0.45)
     assert p["core output"] == pytest.approx(1.0)
     assert p["core charts"] == pytest.approx(2.0)
     assert p["core widgets"] == pytest.approx(4.0)
     assert p["core tables"] == pytest.approx(1.0)
-    assert p["core exercises"] == pytest.approx(8.0)
-    assert p["optional exercises"] == pytest.approx(12.0)
-    assert p["core questions"] == pytest.approx(4.0)
-    assert p["core self-check"] == pytest.approx(3.0)
-    assert p["optional reading"] == pytest.approx(222 / 110)
+    assert p["core exercises"] == pytest.approx(12.0)
+    assert p["optional exercises"] == pytest.approx(18.0)
+    assert p["core questions"] == pytest.approx(6.0)
+    assert p["core self-check"] == pytest.approx(4.0)
+    assert p["optional reading"] == pytest.approx(182 / 90)
     assert p["optional charts"] == pytest.approx(2.0)
     assert t.core == pytest.approx(sum(v for k, v in p.items() if k.startswith("core")))
     assert study_time.rounded(t.core) % 5 == 0 and study_time.rounded(t.core) >= t.core
@@ -67,12 +67,12 @@ def test_the_sources_and_readings_lists_are_reference_not_reading():
     t = study_time.estimate({"cells": [code('sources_note(["claims"])', listing),
                                        code('readings_for("01_shenzhen_sez")', listing)]})
     assert t.core == 0 and t.optional == 0
-    assert t.reference == pytest.approx(2 * 0.3)
+    assert t.reference == pytest.approx(2 * 0.4)
 
 
 def test_folded_solutions_are_read_at_half_the_time():
-    t = study_time.estimate({"cells": [md("<details>" + WORDS_220 + " word</details>")]})
-    assert t.parts["core solutions read"] == pytest.approx(220 / 220)  # 220 words at 2 x 110 per minute
+    t = study_time.estimate({"cells": [md("<details>" + WORDS_180 + " word</details>")]})
+    assert t.parts["core solutions read"] == pytest.approx(180 / 180)  # 180 words at 2 x 90 per minute
     assert t.parts["core reading"] == 0
 
 

@@ -1,9 +1,10 @@
 """How long a notebook takes a non-programmer: the rule CONTRIBUTING.md ("How a time is estimated") states,
 computed from the notebook itself so that a stated time cannot drift from the content it describes.
 
-The rates were calibrated on timed walkthroughs by students new to the course (notebooks 01, 03, 05 and 07 as
-they stood at commit 4a128f8 took about 85, 120, 95 and 130 minutes; these rates give 93, 128, 114 and 130:
-the estimate errs on the long side).
+The rates are calibrated on timed walkthroughs by students new to the course. The latest: notebooks 01, 05 and
+07 as they stood at commit e93f948 took about 73, 70 and 95 minutes for their core paths; these rates give 72, 75
+and 83 (the earlier rates gave 57, 59 and 65, and were raised). An earlier round (01, 03, 05, 07 at 4a128f8:
+85, 120, 95, 130 minutes) is no longer representative: those notebooks were rewritten since.
 
     python tools/study_time.py notebooks/05_finance.ipynb   # prints core and optional minutes, with the parts
     python tools/study_time.py --sync notebooks/0*.ipynb    # writes them into each notebook and course.py
@@ -18,16 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Minutes per unit (CONTRIBUTING.md, "How a time is estimated").
-PROSE_WORDS_PER_MINUTE = 110  # dense text in a second language, read to be understood
+PROSE_WORDS_PER_MINUTE = 90  # dense text in a second language, read to be understood
 OUTPUT_WORDS_PER_MINUTE = 250  # printed results, read to find the number that matters
-MINUTES_PER_CODE_LINE = 0.04 # a visible line of code, read before running it
-MINUTES_PER_CODE_CELL = 0.3  # run it, look at what changed
+MINUTES_PER_CODE_LINE = 0.05  # a visible line of code, read before running it
+MINUTES_PER_CODE_CELL = 0.4  # run it, look at what changed
 MINUTES_PER_TABLE = 1.0
 MINUTES_PER_CHART = 2.0
 MINUTES_PER_WIDGET = 4.0  # move it, see what it teaches
-MINUTES_PER_QUESTION = 2.0  # a "**Question.**" prompt, thought through before opening its answer
-MINUTES_PER_EXERCISE = {"warm-up": 4.0, "core": 8.0, "stretch": 12.0}
-MINUTES_PER_SELF_CHECK_ITEM = 1.5
+MINUTES_PER_QUESTION = 3.0  # a "**Question.**" prompt, thought through before opening its answer
+MINUTES_PER_EXERCISE = {"warm-up": 6.0, "core": 12.0, "stretch": 18.0}
+MINUTES_PER_SELF_CHECK_ITEM = 2.0
 
 OPTIONAL_HEADING = re.compile(r"^##\s+Going further", re.M)
 LEVEL = re.compile(r"\*Level:\s*(warm-up|core|stretch)", re.I)
