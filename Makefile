@@ -34,7 +34,7 @@ test: install-dev
 
 # Rebuild data/datapackage.json (sizes, sha256, fingerprints) after editing data/ or data/descriptors/.
 data: install
-	PYTHONPATH=notebooks $(BIN)/python -m qianhai.build_datapackage
+	PYTHONPATH=notebooks $(BIN)/python tools/build_datapackage.py
 
 # Re-execute every notebook in place (or one: make execute NB=01_shenzhen_sez.ipynb), the way nbval
 # re-runs them, store outputs and widget state, and drop widget state that only repeats defaults.
@@ -42,17 +42,17 @@ NB ?= [0-9][0-9]_*.ipynb
 execute: install
 	cd notebooks && for nb in $(NB); do \
 	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
-	  ../$(BIN)/python -m qianhai.notebook_files "$$nb" || exit 1; \
+	  ../$(BIN)/python ../tools/notebook_files.py "$$nb" || exit 1; \
 	done
-	cd notebooks && ../$(BIN)/python -m qianhai.readme
+	PYTHONPATH=notebooks $(BIN)/python tools/readme_tables.py
 
 # Regenerate the README's notebook, JupyterHub and status tables.
 readme: install
-	cd notebooks && ../$(BIN)/python -m qianhai.readme
+	PYTHONPATH=notebooks $(BIN)/python tools/readme_tables.py
 
 # The static edition (no kernel needed): _site/index.html links every notebook, the sources and the glossary.
 html: install
-	cd notebooks && ../$(BIN)/python -m qianhai.site ../_site
+	PYTHONPATH=notebooks $(BIN)/python tools/static_site.py _site
 
 # Zero flakes: the whole nbval suite RUNS times in a row (alternating forward and reverse order).
 RUNS ?= 20

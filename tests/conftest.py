@@ -32,7 +32,7 @@ def tiny_package(tmp_path, monkeypatch):
     """A small package built with the course's builder, for loader tests independent of real data."""
     import json
 
-    from qianhai import build_datapackage
+    import build_datapackage
 
     folder = tmp_path / "tiny"
     (folder / "descriptors").mkdir(parents=True)

@@ -90,7 +90,7 @@ def test_the_course_package_uses_no_private_names_of_other_libraries():
     from conftest import ROOT
 
     found = []
-    for path in sorted((ROOT / "notebooks" / "qianhai").glob("*.py")):
+    for path in sorted([*(ROOT / "notebooks" / "qianhai").glob("*.py"), *(ROOT / "tools").glob("*.py")]):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for name in re.findall(r"(?<!\bself)(?<!\bcls)\.(_[a-z]\w*)", line):
                 if not re.fullmatch(r"_repr_\w+_|_ipython_display_", name):

@@ -8,7 +8,7 @@ import pytest
 from frictionless import validate
 
 from conftest import DATA
-from qianhai import build_datapackage
+import build_datapackage
 from qianhai.data import load
 
 PACKAGE = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from qianhai import build_datapackage
+import build_datapackage
 from qianhai.data import load
 from qianhai.display import markdown_link, markdown_text
 from qianhai.governance import markdown_table
@@ -85,7 +85,7 @@ def test_sources_note_escapes_descriptor_text(hostile_package, detail):
 
 
 def test_static_sources_page_escapes_descriptor_text(hostile_package):
-    from qianhai.site import sources_page
+    from static_site import sources_page
 
     page = sources_page()
     assert "<img" not in page and "<script" not in page.split("</head>")[1]

@@ -11,7 +11,8 @@ import os
 
 import pytest
 
-from qianhai import build_datapackage, data
+import build_datapackage
+from qianhai import data
 from qianhai.data import DataError, load
 
 TOWNS = "towns.csv"

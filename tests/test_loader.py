@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from qianhai import build_datapackage
+import build_datapackage
 from qianhai.data import DataError, load, resource
 
 

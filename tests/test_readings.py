@@ -10,7 +10,7 @@ import json
 import pytest
 
 from conftest import ROOT
-from qianhai import build_datapackage
+import build_datapackage
 from qianhai.course import LESSONS
 from qianhai.data import load
 from qianhai.readings import readings_for

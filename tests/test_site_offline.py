@@ -7,7 +7,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from qianhai.site import exporter, outside_references
+from static_site import exporter, outside_references
 
 DIAGRAM = "```mermaid\ngraph TD; A-->B\n```"
 

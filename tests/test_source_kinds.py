@@ -12,7 +12,7 @@ import json
 import pytest
 
 from conftest import DATA
-from qianhai import build_datapackage
+import build_datapackage
 from qianhai.data import SOURCE_KINDS, WEAK_KINDS, load, rows_on_weak_sources, source_ids
 from qianhai.sources import source_line, sources_note, weak_rows_note
 

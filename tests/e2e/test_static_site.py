@@ -16,7 +16,7 @@ import pytest
 from qianhai.course import NOTEBOOK_DIR
 import nbformat
 
-from qianhai.site import SiteError, build, export_notebook, fetch_assets, install_assets, outside_references
+from static_site import SiteError, build, export_notebook, fetch_assets, install_assets, outside_references
 
 from .conftest import _need
 
