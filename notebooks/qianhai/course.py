@@ -33,7 +33,7 @@ class Lesson:
 LESSONS = [
     Lesson("00_start_here", "Start here: how this course works, and the claims we will test", 75, "1",
            "What does the article claim, and how will we test it?"),
-    Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 60, "1",
+    Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 70, "1",
            "How fast did Shenzhen grow, and how sure are the numbers?"),
     Lesson("02_blank_sheet", "A blank sheet of paper: Qianhai 2010–2021", 70, "2",
            "What was built in Qianhai, when, and on which territory?"),
@@ -43,7 +43,7 @@ LESSONS = [
            "What does 'replicable and extendable' reform look like in numbers?"),
     Lesson("05_finance", "Finance: one-third of firms, two-thirds of value added?", 70, "6",
            "What would the finance claim imply, and can we check it?"),
-    Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 60, "5",
+    Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 70, "5",
            "How might a statutory body and credit-based supervision change outcomes?"),
     Lesson("07_evaluation", "Does it work? How economists evaluate zones", 60, "4, 6",
            "How do economists tell a zone's effect from what would have happened anyway?"),
