@@ -24,7 +24,8 @@ import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.display import Note, escape, message_html
-from qianhai.inputs import InputProblem, parse_number
+from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
+                            refuse_fraction_lookalikes)
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MAX_AMOUNT_M = 1_000_000  # million CNY (1 trillion yuan): larger typed amounts are refused as typos
@@ -130,32 +131,18 @@ def implied_ratio(firms: object, value: object, *, unit: str = "percent") -> Sha
     of shares both below 1 (0.2 and 0.5) is refused: it almost always means fractions were typed, and would
     silently give the ratio of 0.2% and 0.5%."""
     if unit == "fraction":
-        return _shares_ratio(_as_percent(firms, "Financial firms, share of all firms"),
-                             _as_percent(value, "Financial firms, share of value added"))
+        return _shares_ratio(fraction_as_percent(firms, label="Financial firms, share of all firms (fraction)"),
+                             fraction_as_percent(value, label="Financial firms, share of value added (fraction)"))
     if unit != "percent":
         raise InputProblem(f"unit must be 'percent' or 'fraction', not {str(unit)[:20]!r}.")
     ratio = _shares_ratio(firms, value)
-    if ratio.firms < 0.01 and ratio.value < 0.01:
-        f, v = 100 * ratio.firms, 100 * ratio.value
-        raise InputProblem(f"Both shares are below 1%: {f:g} and {v:g} look like fractions (meaning {100 * f:g}% and "
-                           f"{100 * v:g}%). Type percents ({100 * f:g}, {100 * v:g}), or pass unit='fraction'.")
+    refuse_fraction_lookalikes((100 * ratio.firms, 100 * ratio.value), what="shares")
     return ratio
 
 
 def _shares_ratio(firms_pct: object, value_pct: object) -> ShareRatio:
     """Shares in percent -> ShareRatio, with no guess about fractions (a slider's 0.5% is 0.5%)."""
     return ShareRatio(_firm_share(firms_pct), _value_share(value_pct))
-
-
-def _as_percent(raw: object, label: str) -> float:
-    return 100 * float(parse_number(raw, label=f"{label} (fraction)", minimum=0, maximum=1))
-
-
-def fraction_warning(firms_pct: float, value_pct: float) -> str:
-    """A note for a share typed in a percent box that looks like a fraction (0 < share < 1): what was probably meant."""
-    slips = [(name, pct) for name, pct in [("firms", firms_pct), ("value added", value_pct)] if 0 < pct < 1]
-    return " ".join(f"The share of {name} is {pct:g}%. If you meant the fraction {pct:g}, that is {100 * pct:g}%: "
-                    f"type {100 * pct:g}, or a fraction such as 1/3 (read as 33.3%)." for name, pct in slips)
 
 
 def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
@@ -235,17 +222,15 @@ def interest_saving(amount_m: object, years: object, offshore_pct: object, onsho
     In percent, two positive rates both below 1 (0.045 and 0.06) are refused: they almost always mean fractions
     were typed, and would silently give the saving at 0.045% and 0.06%."""
     if unit == "fraction":
-        offshore_pct = 100 * _rate_fraction(offshore_pct, "Offshore rate")
-        onshore_pct = 100 * _rate_fraction(onshore_pct, "Onshore rate")
+        offshore_pct = fraction_as_percent(offshore_pct, label="Offshore rate (fraction a year)",
+                                           maximum=MAX_RATE_PCT / 100)
+        onshore_pct = fraction_as_percent(onshore_pct, label="Onshore rate (fraction a year)",
+                                          maximum=MAX_RATE_PCT / 100)
     elif unit != "percent":
         raise InputProblem(f"unit must be 'percent' or 'fraction', not {str(unit)[:20]!r}.")
     saving = _saving(amount_m, years, offshore_pct, onshore_pct)
-    rates = (saving.offshore_pct, saving.onshore_pct)
-    if unit == "percent" and all(0 < rate < 1 for rate in rates):
-        a, b = rates
-        raise InputProblem(f"Both rates are below 1% a year: {a:g} and {b:g} look like fractions (meaning "
-                           f"{100 * a:g}% and {100 * b:g}%). Type percents ({100 * a:g}, {100 * b:g}), or pass "
-                           "unit='fraction'.")
+    if unit == "percent":
+        refuse_fraction_lookalikes((saving.offshore_pct, saving.onshore_pct), what="rates", per=" a year")
     return saving
 
 
@@ -254,17 +239,6 @@ def _saving(amount_m: object, years: object, offshore_pct: object, onshore_pct: 
     amount = _positive(amount_m, "Loan amount", "million CNY", MAX_AMOUNT_M, zero="borrowed saves nothing")
     term = parse_number(years, label="Term", minimum=1, maximum=MAX_YEARS, integer=True, unit="years")
     return Saving(amount, int(term), _rate(offshore_pct, "Offshore rate"), _rate(onshore_pct, "Onshore rate"))
-
-
-def _rate_fraction(raw: object, label: str) -> float:
-    return float(parse_number(raw, label=f"{label} (fraction a year)", minimum=0, maximum=MAX_RATE_PCT / 100))
-
-
-def rate_fraction_warning(offshore_pct: float, onshore_pct: float) -> str:
-    """A note for a rate typed in a % box that looks like a fraction (0 < rate < 1): what was probably meant."""
-    slips = [(name, pct) for name, pct in [("offshore", offshore_pct), ("onshore", onshore_pct)] if 0 < pct < 1]
-    return " ".join(f"The {name} rate is {pct:g}% a year. If you meant the fraction {pct:g}, that is "
-                    f"{100 * pct:g}%: type {100 * pct:g}." for name, pct in slips)
 
 
 def simplifications() -> Note:
@@ -414,7 +388,9 @@ class ShareExplorer(Explorer):
 
     def describe(self, result: ShareRatio) -> None:
         self.problem = ""
-        slip = fraction_warning(float(self.firms.value), float(self.value.value))
+        slip = fraction_slip_note({"The share of firms": float(self.firms.value),
+                                   "The share of value added": float(self.value.value)},
+                                  also=", or a fraction such as 1/3 (read as 33.3%)")
         self.result.value = ((message_html(slip, "info") if slip else "") + f"<b>{escape(result.sentence())}</b><br>"
                              f"R = (v ÷ f) ÷ ((1 − v) ÷ (1 − f)) = {escape(result.arithmetic())}")
         self.chart.alt = f"{self.picture()} {result.sentence()}"
@@ -499,7 +475,8 @@ class LoanSavingCalculator(Explorer):
                           f"{saving.offshore_pct:.2f}% vs {saving.onshore_pct:.2f}%", loc="left")
 
     def describe(self, saving: Saving) -> None:
-        self.problem = " ".join(filter(None, [rate_fraction_warning(saving.offshore_pct, saving.onshore_pct),
+        rates = {"The offshore rate": saving.offshore_pct, "The onshore rate": saving.onshore_pct}
+        self.problem = " ".join(filter(None, [fraction_slip_note(rates, per=" a year"),
                                               "" if saving.gap_pct > 0 else saving.sentence()]))
         warning = message_html(self.problem, "info") if self.problem else ""
         cumulative = saving.cumulative

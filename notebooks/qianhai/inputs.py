@@ -65,6 +65,28 @@ def parse_number(
     return int(value) if integer else value
 
 
+def fraction_as_percent(raw: object, *, label: str, maximum: float = 1.0) -> float:
+    """A fraction typed on purpose (0.2, '1/3') -> percent (20.0, 33.3); refused outside [0, maximum]."""
+    return 100 * float(parse_number(raw, label=label, minimum=0, maximum=maximum))
+
+
+def refuse_fraction_lookalikes(values: tuple[float, float], *, what: str, per: str = "") -> None:
+    """Two values typed in % boxes that are both below 1 (0.2 and 0.5) almost always mean fractions were typed:
+    refuse them, saying what was probably meant. A single small value is allowed (a slider's 0.5% is 0.5%)."""
+    a, b = values
+    if 0 < a < 1 and 0 < b < 1:
+        raise InputProblem(f"Both {what} are below 1%{per}: {a:g} and {b:g} look like fractions (meaning "
+                           f"{100 * a:g}% and {100 * b:g}%). Type percents ({100 * a:g}, {100 * b:g}), or pass "
+                           "unit='fraction'.")
+
+
+def fraction_slip_note(named: dict[str, float], *, per: str = "", also: str = "") -> str:
+    """A note for each value kept in a % box that looks like a fraction (0 < value < 1): what was probably meant.
+    ``named`` maps a subject ("The share of firms") to its value in percent."""
+    return " ".join(f"{subject} is {pct:g}%{per}. If you meant the fraction {pct:g}, that is {100 * pct:g}%: "
+                    f"type {100 * pct:g}{also}." for subject, pct in named.items() if 0 < pct < 1)
+
+
 def _span(minimum, maximum, unit) -> str:
     if minimum is not None and maximum is not None:
         return f" from {_fmt(minimum)} to {_fmt(maximum)}{_unit(unit)}"
