@@ -65,7 +65,7 @@ def test_skill_lines_use_only_taught_tags(path):
 def test_every_exercise_in_00_states_its_level_and_skills():
     md = "\n".join(text(c) for c in cells() if c["cell_type"] == "markdown")
     headings = re.findall(r"^### Exercise.*\n+(.*)$", md, flags=re.M)
-    assert len(headings) >= 4  # the primer's exercise and the three in ## Exercises
+    assert len(headings) >= 4  # the primer's exercise, Exercise 1 and the two in Going further
     for line in headings:
         assert SKILL_LINE.match(line), f"an exercise of notebook 00 lacks its level and skills line: {line!r}"
 
@@ -144,3 +144,44 @@ def test_primer_self_check_answers_match_the_hand_worked_values():
     assert namespace["first_average"] == pytest.approx(25304.8275)
     # 2019 has a first_release and a yearbook_revised row (data/shenzhen_gdp.csv lines 10 and 77)
     assert sorted(namespace["rows_2019"]["vintage"]) == ["first_release", "yearbook_revised"]
+
+
+def final_self_check() -> list:
+    index = next(i for i, c in enumerate(cells()) if c.get("id") == "cell-018")
+    namespace = namespace_above(index)
+    captured: list = []
+    namespace["quiz"] = lambda *questions, **_: captured.extend(questions)
+    with display_options_restored(), contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(text(cells()[index]), "00 self-check", "exec"), namespace)
+    return captured
+
+
+def test_final_self_check_applies_the_rubric_as_data_readme_states_it():
+    own_figures, causal = final_self_check()
+    # data/README.md, the rubric: `self_reported` (only the claimant's own side) -> "partly supported";
+    # `not_publicly_verifiable`: "a judgement, a causal statement no study isolates, or a statement about the future".
+    assert own_figures.judge("partly supported").correct is True
+    assert own_figures.judge("supported").correct is False
+    assert causal.judge("not publicly verifiable").correct is True
+    assert causal.judge("not found in the sources we hold").correct is False
+
+
+def fenced_solutions() -> list[tuple[int, str]]:
+    """(cell index, code) of every fenced python block in a folded solution of notebook 00."""
+    found = []
+    for index, cell in enumerate(cells()):
+        if cell["cell_type"] == "markdown":
+            for details in re.findall(r"<details><summary>Solution</summary>(.*?)</details>", text(cell), flags=re.S):
+                found += [(index, code) for code in re.findall(r"```python\n(.*?)```", details, flags=re.S)]
+    return found
+
+
+def test_the_counting_exercise_runs_on_the_cells_above_and_finds_factual_claims_most_common():
+    solution = next((index, code) for index, code in fenced_solutions() if "claim_type" in code)
+    index, code = solution
+    namespace = namespace_above(index)
+    with display_options_restored():
+        counts = eval(compile(code.strip(), "exercise 3 solution", "eval"), namespace)
+    # data/claims.csv, column claim_type: evaluative C02 C07 C09 C13 C16 C25 (6), forward-looking C26-C28 (3),
+    # factual the other 28 - 6 - 3 = 19.
+    assert counts.to_dict() == {"factual": 19, "evaluative": 6, "forward-looking": 3}
