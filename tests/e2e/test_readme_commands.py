@@ -126,8 +126,10 @@ def open_in_chromium(browser, server: Server) -> None:
         first.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
         prompt = first.locator(".jp-InputArea-prompt")
+        # The first run in a fresh venv imports pandas and matplotlib for the first time (bytecode, font cache):
+        # once, under the whole suite's load on 2 cores, that took over 240 s, so it gets 600 s here.
         page.wait_for_function("(el) => /\\[\\d+\\]/.test(el.textContent) || document.querySelector('.jp-Dialog')",
-                               arg=prompt.element_handle(), polling=200)
+                               arg=prompt.element_handle(), polling=200, timeout=600_000)
         dialogs = page.locator(".jp-Dialog")
         assert dialogs.count() == 0, f"a dialog instead of a run: {dialogs.first.inner_text()}"
         assert prompt.inner_text().strip() == "[1]:", prompt.inner_text()
