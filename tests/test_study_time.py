@@ -27,9 +27,9 @@ def test_a_small_notebook_worked_by_hand():
         md("## A\n\n" + WORDS_180),  # 180 words / 90 per minute = 2.0 min reading
         # 0.4 to run + 5 code lines x 0.05 = 0.65 (the comment line is not counted); 250 output words / 250 = 1.0
         code("# a comment\n" + "x = 1\n" * 5, [{"output_type": "stream", "text": " ".join(["n"] * 250)}]),
-        # hidden input: 0.4 to run, its lines not read; one chart 2.0
+        # hidden input: 0.4 to run, its lines not read; one chart 3.0
         code("y = 2\n" * 10, [{"output_type": "display_data", "data": {"image/png": "..."}}], hidden=True),
-        # a widget (4.0) and a table (1.0)
+        # a widget (8.0) and a table (3.0)
         code("w", [{"output_type": "display_data", "data": {study_time.WIDGET: {}}},
                    {"output_type": "execute_result", "data": {"text/html": "<table></table>"}}]),
         # one core exercise (12.0) and one stretch (18.0, optional); two Questions (2 x 3.0)
@@ -38,7 +38,7 @@ def test_a_small_notebook_worked_by_hand():
         code("quiz(NumericAnswer(1), MultipleChoice(2))",
              [{"output_type": "display_data", "data": {study_time.WIDGET: {}}}]),
         md("## Going further (optional)\n\n" + WORDS_180),  # 182 words / 90 = 2.022 optional reading
-        code("z = 3", [{"output_type": "display_data", "data": {"image/png": "..."}}]),  # optional 0.45 + 2.0
+        code("z = 3", [{"output_type": "display_data", "data": {"image/png": "..."}}]),  # optional 0.45 + 3.0
     ]}
     t = study_time.estimate(notebook)
     p = t.parts
@@ -48,15 +48,15 @@ def test_a_small_notebook_worked_by_hand():
     assert p["core code"] == pytest.approx(0.65 + 0.4 + 0.45 + 0.45)
     assert p["optional code"] == pytest.approx(0.45)
     assert p["core output"] == pytest.approx(1.0)
-    assert p["core charts"] == pytest.approx(2.0)
-    assert p["core widgets"] == pytest.approx(4.0)
-    assert p["core tables"] == pytest.approx(1.0)
+    assert p["core charts"] == pytest.approx(3.0)
+    assert p["core widgets"] == pytest.approx(8.0)
+    assert p["core tables"] == pytest.approx(3.0)
     assert p["core exercises"] == pytest.approx(12.0)
     assert p["optional exercises"] == pytest.approx(18.0)
     assert p["core questions"] == pytest.approx(6.0)
     assert p["core self-check"] == pytest.approx(4.0)
     assert p["optional reading"] == pytest.approx(182 / 90)
-    assert p["optional charts"] == pytest.approx(2.0)
+    assert p["optional charts"] == pytest.approx(3.0)
     assert t.core == pytest.approx(sum(v for k, v in p.items() if k.startswith("core")))
     assert study_time.rounded(t.core) % 5 == 0 and study_time.rounded(t.core) >= t.core
 
