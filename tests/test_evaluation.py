@@ -422,3 +422,35 @@ def test_notebook_03_flags_working_paper_figures():
     cells = nbformat.read(ROOT / "notebooks" / "03_industrial_policy.ipynb", as_version=4).cells
     showing = [c.source for c in cells if c.cell_type == "code" and "wang2013_fdi" in c.source]
     assert showing and all("effects_table" in s and '"status"' in s for s in showing)
+
+
+def test_event_study_text_says_what_the_bars_before_1970_show(wide):
+    """Notebook 07's event-study text must match its chart: the pre-1970 gap moves both ways, not one way
+    'through the 1960s' (a student walkthrough found the old wording confusing)."""
+    import nbformat
+    from conftest import ROOT
+
+    from qianhai.evaluation import event_study_gaps
+
+    # Rows of data/basque_panel.csv (GDP per capita, thousand 1986 USD), Basque Country minus Cataluna:
+    #   1955: 3.853185 - 3.546630 = +0.306555     1961: 4.574336 - 4.575335 = -0.000999
+    #   1965: 5.465153 - 5.223651 = +0.241502     1969: 6.081405 - 5.915524 = +0.165881
+    #   1978: 6.786704 - 7.019352 = -0.232648, against 1969: -0.232648 - 0.165881 = -0.398529
+    # Changes: 1955-61: -0.000999 - 0.306555 = -0.307554 (fell); 1961-65: 0.241502 + 0.000999 = +0.242501 (rose);
+    #          1965-69: 0.165881 - 0.241502 = -0.075621 (fell a little).
+    gaps = event_study_gaps(wide, "Cataluna", 1970)["gap vs base year"]
+    for (start, end), change in {(1955, 1961): -0.307554, (1961, 1965): 0.242501, (1965, 1969): -0.075621}.items():
+        assert gaps.loc[end] - gaps.loc[start] == pytest.approx(change, abs=2e-6)
+    assert gaps.loc[1978] == pytest.approx(-0.398529, abs=2e-6)
+    # Pre-1970 low: 1961, -0.000999 - 0.165881 = -0.166880; 1978 is more than twice as far below zero.
+    assert gaps.loc[1978] < 2 * gaps.loc[:1969].min()
+
+    cells = {cell.id: cell for cell in nbformat.read(ROOT / "notebooks" / "07_evaluation.ipynb", as_version=4).cells}
+    text = cells["substance-07-5"].source
+    for phrase in ["From 1955 to 1961 the gap fell", "From 1961 to 1965 it rose", "From 1965 to 1969 it eased back",
+                   "From 1978 the gap falls far below"]:
+        assert phrase in text
+    assert "through the 1960s" not in text
+    printed = "".join(out.get("text", "") for out in cells["substance-07-2"].outputs)
+    assert "1955-1961 -0.308, 1961-1965 +0.243, 1965-1969 -0.076" in printed
+    assert "1978-1997 between -0.399" in printed
