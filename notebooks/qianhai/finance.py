@@ -275,7 +275,7 @@ def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
     return chosen.set_index("item_id")[["date", "item", "what", "source_id", "confidence"]]
 
 
-# Plain words for the code names in the finance tables (issue 13: no code names in what a student reads).
+# Plain words for the code names in the finance tables: a student reads words, not code names.
 TERRITORY_WORDS = {
     "qianhai_coop_zone_2010": "original cooperation zone", "cooperation_zone_14_92": "original cooperation zone",
     "qianhai_shekou_ftz_area": "FTZ area (Qianhai & Shekou)", "ftz_area_28_2": "FTZ area (Qianhai & Shekou)",
