@@ -133,8 +133,8 @@ def test_charts_and_widgets_show_words_not_codes(gdp, hk, fx):
     legend = [t.get_text() for t in vintages_chart(gdp).figure.axes[0].get_legend().get_texts()]
     assert legend and not any("_" in label for label in legend)
     ex = OvertakeExplorer(gdp, hk, fx, "first_release")
-    assert "first release (announced that year): Shenzhen overtakes Hong Kong in 2018" in ex.result.value
-    assert "first_release" not in ex.result.value and ex.vintage.label == "first release (announced that year)"
+    assert "first release (announced at the time): Shenzhen overtakes Hong Kong in 2018" in ex.result.value
+    assert "first_release" not in ex.result.value and ex.vintage.label == "first release (announced at the time)"
     assert vintage_label("not_a_code") == "not_a_code"
 
 

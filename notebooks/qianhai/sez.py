@@ -23,7 +23,7 @@ GDP_UNIT = "100 million CNY, current prices"
 # What each code in the `vintage` column means, in the words charts and results use (data/datapackage.json,
 # field `vintage` of shenzhen_gdp, gives the full definitions).
 VINTAGE_LABELS = {
-    "first_release": "first release (announced that year)",
+    "first_release": "first release (announced at the time)",
     "first_release_contemporaneous": "as published in 1998-99 (1995-1998)",
     "nbs_city_database": "national statistics city database, as published",
     "yearbook_older_vintage": "older yearbook series (before 2018 revisions)",
