@@ -219,6 +219,13 @@ def test_loan_table_keeps_both_rule_dates(loans):
     assert batch.loc["named_lender_hsbc", "what"] == "HSBC"
 
 
+def test_loan_table_says_one_year_not_one_years(loans):
+    # crossborder_rmb_loans.csv: first_batch_tenor_min is 1 "years", first_batch_tenor_max is 4 "years".
+    batch = loan_table(loans, ["first_batch"])
+    assert batch.loc["first_batch_tenor_min", "what"] == "1 year"
+    assert batch.loc["first_batch_tenor_max", "what"] == "4 years"
+
+
 def test_simplifications_are_stated():
     note = simplifications()
     assert "Simple annual interest" in note.markdown and "| simplification |" in note.markdown

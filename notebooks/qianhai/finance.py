@@ -267,7 +267,7 @@ def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
     chosen["what"] = chosen["value_text"].fillna("")
     numbers = chosen["value"].notna()
     chosen.loc[numbers, "what"] = [
-        f"{'about ' if q == 'about' else ''}{v:g} {u}" for v, u, q in
+        f"{'about ' if q == 'about' else ''}{v:g} {'year' if (u, v) == ('years', 1) else u}" for v, u, q in
         zip(chosen.loc[numbers, "value"], chosen.loc[numbers, "unit"], chosen.loc[numbers, "value_qualifier"])
     ]
     chosen["item"] = [in_words(item, LOAN_ITEM_WORDS) for item in chosen["item"]]
