@@ -37,7 +37,7 @@ LESSONS = [
            "How fast did Shenzhen grow, and how sure are the numbers?"),
     Lesson("02_blank_sheet", "A blank sheet of paper: Qianhai 2010–2021", 70, "2",
            "What was built in Qianhai, when, and on which territory?"),
-    Lesson("03_industrial_policy", "Industrial policy: three bright spots", 70, "3",
+    Lesson("03_industrial_policy", "Industrial policy: three bright spots", 75, "3",
            "What do the tax incentives actually give a firm or a worker?"),
     Lesson("04_system_innovation", "System innovation: negative lists and 'replicable' reform", 70, "4",
            "What does 'replicable and extendable' reform look like in numbers?"),
