@@ -107,7 +107,10 @@ def test_inspection_worked_by_hand():
     assert "find 2 violations" in result.sentence() and "Model output" in result.sentence()
     assert "1 violation is missed" in result.sentence()      # 3 violators - 2 found = 1: singular
     # Budget 1, targeted: firm 3 (lowest score), a violator -> 1 found, 3 - 1 = 2 missed: plural.
-    assert "2 violations are missed" in inspect(pop, 1, 100).sentence()
+    one = inspect(pop, 1, 100).sentence()
+    assert "2 violations are missed" in one
+    assert "1 inspection, 1 targeted by credit score and 0 at random, finds 1 violation (33% of the 3 violators)" in one
+    assert "0 inspections fall on compliant firms" in one
     # All targeted (budget 4): firms 3, 5, 0, 8 -> violators 3 and 0 -> 2 found.
     assert inspect(pop, 4, 100).found == 2
     # All random (budget 4): firms 7, 2, 3, 9 -> violators 7 and 3 -> 2 found.

@@ -385,15 +385,21 @@ class InspectionResult:
 
     def sentence(self) -> str:
         detection = ("" if self.detection_rate is None
-                     else f" ({self.detection_rate:.0%} of the {self.violators:,} violators)")
+                     else f" ({self.detection_rate:.0%} of the {_count(self.violators, 'violator')})")
         burden = ("" if self.compliant_share_inspected is None
                   else f", {self.compliant_share_inspected:.1%} of all compliant firms")
-        return (f"Model output: {self.budget:,} inspections, {self.targeted:,} targeted by credit score and "
-                f"{self.random:,} at random, find {self.found:,} violations{detection}; "
-                f"{self.missed:,} violation{' is' if self.missed == 1 else 's are'} missed. "
-                f"{self.compliant_inspected:,} inspections fall on "
-                f"compliant firms{burden}. Purely random inspection would find "
-                f"{self.random_benchmark:.1f} on average.")
+        one = self.budget == 1
+        return (f"Model output: {_count(self.budget, 'inspection')}, {self.targeted:,} targeted by credit score and "
+                f"{self.random:,} at random, find{'s' if one else ''} {_count(self.found, 'violation')}{detection}; "
+                f"{_count(self.missed, 'violation')} {'is' if self.missed == 1 else 'are'} missed. "
+                f"{_count(self.compliant_inspected, 'inspection')} "
+                f"{'falls' if self.compliant_inspected == 1 else 'fall'} on compliant firms{burden}. "
+                f"Purely random inspection would find {self.random_benchmark:.1f} on average.")
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 violation', '2 violations'."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -> InspectionResult:
