@@ -105,6 +105,12 @@ def test_inspection_worked_by_hand():
     assert result.random_benchmark == pytest.approx(1.2)     # 4 x 3 / 10
     assert result.compliant_share_inspected == pytest.approx(2 / 7)  # 2 of 7 compliant firms
     assert "find 2 violations" in result.sentence() and "Model output" in result.sentence()
+    assert "1 violation is missed" in result.sentence()      # 3 violators - 2 found = 1: singular
+    # Budget 1, targeted: firm 3 (lowest score), a violator -> 1 found, 3 - 1 = 2 missed: plural.
+    one = inspect(pop, 1, 100).sentence()
+    assert "2 violations are missed" in one
+    assert "1 inspection, 1 targeted by credit score and 0 at random, finds 1 violation (33% of the 3 violators)" in one
+    assert "0 inspections fall on compliant firms" in one
     # All targeted (budget 4): firms 3, 5, 0, 8 -> violators 3 and 0 -> 2 found.
     assert inspect(pop, 4, 100).found == 2
     # All random (budget 4): firms 7, 2, 3, 9 -> violators 7 and 3 -> 2 found.
@@ -466,4 +472,14 @@ def test_budget_chart_says_how_many_inspections_find_half_the_violators(capsys):
     population = FirmPopulation(np.array([True, False, True, False]), score, np.argsort(score, kind="stable"),
                                 np.array([1, 3, 0, 2]), separation=1.0, seed=0)
     budget_chart(population, 2)
-    assert "To find half the violators (1): 1 targeted inspections, 3 random ones." in capsys.readouterr().out
+    # On average B random inspections find B x 2 / 4 violators, so finding 1 takes B = 1 x 4 / 2 = 2.
+    assert ("To find half the violators (1): 1 targeted inspections, 3 random ones for this seed (on average, "
+            "2 random inspections find 1: the benchmark formula).") in capsys.readouterr().out
+
+
+def test_full_table_shows_every_cell_whole():
+    from qianhai.governance import full_table
+    long_text = "A public body set up and empowered by a specific law or regulation, " * 2  # 138 characters
+    table = full_table(pd.DataFrame({"definition": [long_text]}, index=["statutory body"]))
+    assert long_text.strip() in table._repr_html_() and "..." not in table._repr_html_()
+    assert long_text.strip() in repr(table)

@@ -43,7 +43,7 @@ LESSONS = [
            "What does 'replicable and extendable' reform look like in numbers?"),
     Lesson("05_finance", "Finance: one-third of firms, two-thirds of value added?", 75, "6",
            "What would the finance claim imply, and can we check it?"),
-    Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 70, "5",
+    Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 75, "5",
            "How might a statutory body and credit-based supervision change outcomes?"),
     Lesson("07_evaluation", "Does it work? How economists evaluate zones", 65, "4, 6",
            "How do economists tell a zone's effect from what would have happened anyway?"),

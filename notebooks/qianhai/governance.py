@@ -164,6 +164,24 @@ def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None) -> Not
     return Note("\n".join([head, rule, *body]), " | ".join(columns) + "\n" + plain)
 
 
+class FullTextTable:
+    """A table shown whole: no cell cut off with "..." (long text wraps in the notebook)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        return self.frame.to_html()
+
+    def __repr__(self) -> str:
+        return self.frame.to_string()
+
+
+def full_table(frame: pd.DataFrame) -> FullTextTable:
+    """``frame`` displayed with every cell's full text (pandas' display cuts long cells to 60 characters)."""
+    return FullTextTable(frame)
+
+
 def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descriptor: dict):
     """Notebook 06's timeline: the Qianhai Authority's legal milestones beside the national credit-system
     measures, with the article's date. ``body`` is statutory_body_facts, ``governance`` governance_facts
@@ -367,14 +385,21 @@ class InspectionResult:
 
     def sentence(self) -> str:
         detection = ("" if self.detection_rate is None
-                     else f" ({self.detection_rate:.0%} of the {self.violators:,} violators)")
+                     else f" ({self.detection_rate:.0%} of the {_count(self.violators, 'violator')})")
         burden = ("" if self.compliant_share_inspected is None
                   else f", {self.compliant_share_inspected:.1%} of all compliant firms")
-        return (f"Model output: {self.budget:,} inspections, {self.targeted:,} targeted by credit score and "
-                f"{self.random:,} at random, find {self.found:,} violations{detection}; "
-                f"{self.missed:,} violations are missed. {self.compliant_inspected:,} inspections fall on "
-                f"compliant firms{burden}. Purely random inspection would find "
-                f"{self.random_benchmark:.1f} on average.")
+        one = self.budget == 1
+        return (f"Model output: {_count(self.budget, 'inspection')}, {self.targeted:,} targeted by credit score and "
+                f"{self.random:,} at random, find{'s' if one else ''} {_count(self.found, 'violation')}{detection}; "
+                f"{_count(self.missed, 'violation')} {'is' if self.missed == 1 else 'are'} missed. "
+                f"{_count(self.compliant_inspected, 'inspection')} "
+                f"{'falls' if self.compliant_inspected == 1 else 'fall'} on compliant firms{burden}. "
+                f"Purely random inspection would find {self.random_benchmark:.1f} on average.")
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 violation', '2 violations'."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -> InspectionResult:
@@ -484,7 +509,9 @@ def budget_chart(population: FirmPopulation, budget: int):
             f"Targeting needs {need_targeted} inspections to find half the violators, random inspection "
             f"{need_random}. A perfect list would find all {population.violators} with {population.violators} "
             f"inspections. All lines meet at {population.violators} when every firm is inspected.")
-    print(f"To find half the violators ({half}): {need_targeted} targeted inspections, {need_random} random ones.")
+    on_average = half * population.firms / population.violators  # the benchmark formula, solved for the budget
+    print(f"To find half the violators ({half}): {need_targeted} targeted inspections, {need_random} random ones "
+          f"for this seed (on average, {on_average:,.0f} random inspections find {half}: the benchmark formula).")
     return chart
 
 
