@@ -502,8 +502,8 @@ def half_sentence(run: "Diffusion") -> str:
                 else f"in this run, not within {run.years} year{'s' if run.years != 1 else ''}")
     if average is None:
         return (f"Half the reforms replicated ({half:g} of {run.pilots}): the average never gets there, because on "
-                f"average at most a share a = {run.adoption_rate:.0%} of them is ever copied; one run can by chance: "
-                f"{this_run}.")
+                f"average only a share a = {run.adoption_rate:.0%} of them is ever copied; a single run can reach half "
+                f"by chance ({this_run}).")
     return (f"Half the reforms replicated ({half:g} of {run.pilots}): on average after {average:.1f} years "
             f"(T = ln(1 − 1/(2a)) / ln(1 − e)); {this_run}.")
 
