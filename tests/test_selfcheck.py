@@ -84,3 +84,18 @@ def test_percent_a_year_answers_get_the_same_hints():
     q = numeric(10.3, 0.3, "% a year")
     assert "looks like a fraction" in q.judge("0.103").text  # 0.103 × 100 = 10.3
     assert q.judge("10.3").correct is True
+
+
+@pytest.mark.parametrize("answer, typed", [
+    (21.6, "-21.6"),  # a fall of 21.6% a year typed as the change, -21.6: |-21.6| = 21.6
+    (-21.6, "21.6"),  # the change asked for, the size of the fall typed
+])
+def test_the_right_size_with_the_wrong_sign_gets_a_sign_hint(answer, typed):
+    result = numeric(answer, 0.5, "%").judge(typed)
+    assert result.correct is None and "opposite sign" in result.text
+    assert "too low" not in result.text and "too high" not in result.text
+
+
+def test_a_wrong_number_of_either_sign_is_still_wrong():
+    assert numeric(21.6, 0.5, "%").judge("-30").correct is False  # |-30| = 30, not within 0.5 of 21.6
+    assert numeric(21.6, 0.5, "%").judge("21.4").correct is True  # |21.4 - 21.6| = 0.2 <= 0.5

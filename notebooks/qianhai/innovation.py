@@ -406,7 +406,7 @@ def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 raise InputProblem(f"{resource_name} has no row {row_id!r}; the evidence table needs it.")
             r = hit.iloc[0]
             rows.append({"field": field, "evidence": _evidence_text(resource_name, r),
-                         "date": _text(r[DATE_COLUMN[resource_name]]),
+                         "date": _text(r[DATE_COLUMN[resource_name]]) or "date not stated",
                          "kind": "aim in a plan" if resource_name == "pilot_reform_concepts" else "rule or institution in place",
                          "data": f"{resource_name}: {row_id}", "source_id": r["source_id"]})
     return pd.DataFrame(rows)
@@ -501,8 +501,9 @@ def half_sentence(run: "Diffusion") -> str:
     this_run = (f"in this run, by the end of year {int(reached[0])}" if reached.size
                 else f"in this run, not within {run.years} year{'s' if run.years != 1 else ''}")
     if average is None:
-        return (f"Half the reforms replicated ({half:g} of {run.pilots}): never on average, because at most a share "
-                f"a = {run.adoption_rate:.0%} of them is ever copied; {this_run}.")
+        return (f"Half the reforms replicated ({half:g} of {run.pilots}): the average never gets there, because on "
+                f"average only a share a = {run.adoption_rate:.0%} of them is ever copied; a single run can reach half "
+                f"by chance ({this_run}).")
     return (f"Half the reforms replicated ({half:g} of {run.pilots}): on average after {average:.1f} years "
             f"(T = ln(1 − 1/(2a)) / ln(1 − e)); {this_run}.")
 

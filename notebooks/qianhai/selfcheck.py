@@ -79,7 +79,8 @@ class NumericAnswer(_Checked):
 
     ``count=True`` accepts whole numbers only (for an answer that is a count). A fraction such as ``1/3`` is
     accepted (in a question whose unit is '%' it is read as 33.3%). A typed value that would be right in
-    another scale (4,195,000 for 4.195 million, 0.33 for 33%) gets a hint about the unit, not a verdict."""
+    another scale (4,195,000 for 4.195 million, 0.33 for 33%) gets a hint about the unit, and a value of the right size
+    but the wrong sign (−21.6 for a fall of 21.6%) a hint about the sign, not a verdict."""
 
     question: str
     answer: float
@@ -125,6 +126,10 @@ class NumericAnswer(_Checked):
         """A hint when ``value`` is right in another scale; empty otherwise."""
         if value == 0:
             return ""
+        if self._close(-value):
+            return (f"You typed {_show(value)}: the right size, but the opposite sign. Read what the question asks "
+                    f"for (a fall as a positive number, or a change that is negative for a fall) and type "
+                    f"{_show(-value)}.")
         if percent and self._close(value * 100):
             return (f"You typed {_show(value)}, which looks like a fraction; this answer is in percent. As a percent, "
                     f"{_show(value)} is {_show(value * 100)}%. Type {_show(value * 100)}.")
