@@ -356,7 +356,10 @@ class Snapshot:
 
 
 def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, when) -> Snapshot:
-    """Answer "what existed on this date?" for a DateQuery or typed text (YYYY-MM or YYYY-MM-DD)."""
+    """Answer "what existed on this date?" for a DateQuery or typed text (YYYY-MM or YYYY-MM-DD; a month
+    means its last day). The answer's `.sentence()` says it in words; `.layers` is a table with one row per
+    layer around Qianhai (special_status, name, area_km2, valid_from, valid_to, status); `.happened` lists
+    the milestones that had happened; `.ftzs` is the number of China's pilot FTZs."""
     _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
     first, last = timeline_bounds(timeline)
     query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
