@@ -11,7 +11,7 @@ import pytest
 
 from qianhai.data import load
 from qianhai.inputs import InputProblem
-from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, in_words,
+from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, in_words, in_words_whole,
                               indicator_value, stacked_between, count_statuses, layers_chart, statuses_by_month,
                               ftz_total, output_rows, parse_date, period_last, qianhai_layers, scope_breaks,
                               scope_table, snapshot, timeline_bounds, zone_status)
@@ -317,7 +317,7 @@ def test_date_explorer_filter(timeline, zones, ftz):
     ex = DateExplorer(timeline, zones, ftz, "2025-06")
     # finance rows: pboc_loan_rules_2012_12, pboc_loan_rules_2013_01_07, first_rmb_loans_2013,
     # ifc_construction_2021, fstb_joint_package_2022 = 5
-    ex.categories.value = ("finance",)
+    ex.categories.value = ("finance",)  # the options are the words a student reads
     assert len(ex.shown) == 5 and "5 milestones (finance 5)" in ex.chart.alt
     assert [t.get_text() for t in ex.ax.get_yticklabels()] == ["finance"]
     assert "[finance]" in ex.details.value and "[tax]" not in ex.details.value
@@ -332,7 +332,7 @@ def test_date_explorer_filter(timeline, zones, ftz):
     assert "Special statuses around Qianhai" in ex.details.value  # the date answer still shows
     ex.date.slider.value = "2020-08"  # a new date does not hide the missing choice
     assert "Pick at least one policy area" in ex.messages.last
-    ex.categories.value = ("tax", "zone_area")
+    ex.categories.value = ("tax", "zone / area")
     assert ex.messages.last == "" and len(ex.shown) == 22  # 12 tax + 10 zone_area
     assert "22 milestones" in ex.chart.alt
 
@@ -479,13 +479,30 @@ def test_in_words_replaces_codes_with_labels(timeline, indicators, zones):
     assert list(three["valid to (exclusive)"].astype(str)) == ["2021-09-06", "still valid"]
 
 
+def test_in_words_whole_wraps_long_text_instead_of_cutting(timeline):
+    # qianhai_timeline.csv, plan_approved_2010: the event text is 191 characters, longer than the course's
+    # 60-character display cut; shown whole it ends with "planning period to 2020", with no "...".
+    rows = timeline[timeline["event_id"] == "plan_approved_2010"][["date", "category", "event"]]
+    html = in_words_whole(rows)._repr_html_()
+    assert "planning period to 2020</td>" in html and "..." not in html
+    assert "zone / area" in html and "white-space: normal" in html
+
+
+def test_date_explorer_saved_view_shows_words_not_codes(timeline, zones, ftz):
+    ex = DateExplorer(timeline, zones, ftz, "2020-08")
+    saved = ex.panel.snapshot_html()
+    assert "zone / area" in saved and "trade &amp; investment" in saved
+    assert "zone_area" not in saved and "trade_investment" not in saved
+
+
 def test_stacked_between_by_hand(zones):
     # qianhai_zones: end of 2010-08 -> bonded port (2008) and cooperation zone (2010-08-26) in force; the city-wide
     # SEZ (2010, year only) is uncertain, so not counted. 2020-08-24: + SEZ, pilot FTZ (2015-04-21), GBA
     # (2019-02-18) = 5. Days: 2010-08-31 -> 2020-08-24 = 3,646 (10 years incl. 3 leap days = 3,653, minus 7).
     said = stacked_between(zones, D(2010, 8, 31), D(2020, 8, 24))
     assert said.startswith("From 2010-08-31 to 2020-08-24 (3,646 days): 2 → 5 special statuses")
-    assert "added: Greater Bay Area, Special Economic Zone, pilot free trade zone; gone: none" in said
+    # listed by start, earliest first: SEZ (2010), pilot FTZ (2015-04-21), GBA (2019-02-18)
+    assert "added, earliest first: Special Economic Zone, pilot free trade zone, Greater Bay Area; gone: none" in said
     assert stacked_between(zones, D(2020, 8, 24), D(2010, 8, 31)) == said  # the order does not matter
     with pytest.raises(InputProblem):
         stacked_between(zones, "2010-02-30", D(2020, 1, 1))
@@ -496,7 +513,7 @@ def test_date_explorer_compares_and_marks_a_refused_date_stale(timeline, zones, 
     # end of 2010-08: 2 statuses (above); end of 2015-04: + SEZ (certain from 2010-12) + pilot FTZ = 4.
     assert "2 → 4 special statuses" in ex.comparison.value
     ex.since.text.value = "2014-12-02"  # the court's approval; 2015-04-30 - 2014-12-02 = 29 + 31 + 28 + 31 + 30 = 149
-    assert "(149 days)" in ex.comparison.value and "added: pilot free trade zone" in ex.comparison.value
+    assert "(149 days)" in ex.comparison.value and "first: pilot free trade zone;" in ex.comparison.value
     ex.date.text.value = "2015-02-30"
     assert "Not updated" in ex.summary.value and "Not updated" in ex.details.value
     ex.date.text.value = "2015-01-28"

@@ -285,15 +285,17 @@ def count_statuses(layers: pd.DataFrame) -> tuple[int, int]:
 
 def stacked_between(zones: pd.DataFrame, earlier, later) -> str:
     """One sentence: the special statuses certainly in force around Qianhai on `later` but not on `earlier`
-    (added) and the reverse (gone), and the days between the two dates (in either order)."""
+    (added) and the reverse (gone), each listed by the date it began, and the days between the two dates
+    (given in either order)."""
     first, second = sorted([as_day(earlier, "first date"), as_day(later, "second date")])
     sure = {day: set(layers.loc[layers["status"] == "in force", "special_status"])
             for day, layers in ((d, qianhai_layers(zones, d)) for d in (first, second))}
-    added = sorted(sure[second] - sure[first])
-    gone = sorted(sure[first] - sure[second])
+    starts = _related_layers(zones).groupby("special_status")["valid_from"].min()
+    added = sorted(sure[second] - sure[first], key=lambda status: (starts[status], status))
+    gone = sorted(sure[first] - sure[second], key=lambda status: (starts[status], status))
     return (f"From {first.isoformat()} to {second.isoformat()} ({(second - first).days:,} days): "
-            f"{len(sure[first])} → {len(sure[second])} special statuses; added: {', '.join(added) or 'none'}; "
-            f"gone: {', '.join(gone) or 'none'}.")
+            f"{len(sure[first])} → {len(sure[second])} special statuses; added, earliest first: "
+            f"{', '.join(added) or 'none'}; gone: {', '.join(gone) or 'none'}.")
 
 
 def statuses_by_month(zones: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
@@ -354,7 +356,10 @@ class Snapshot:
 
 
 def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, when) -> Snapshot:
-    """Answer "what existed on this date?" for a DateQuery or typed text (YYYY-MM or YYYY-MM-DD)."""
+    """Answer "what existed on this date?" for a DateQuery or typed text (YYYY-MM or YYYY-MM-DD; a month
+    means its last day). The answer's `.sentence()` says it in words; `.layers` is a table with one row per
+    layer around Qianhai (special_status, name, area_km2, valid_from, valid_to, status); `.happened` lists
+    the milestones that had happened; `.ftzs` is the number of China's pilot FTZs."""
     _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
     first, last = timeline_bounds(timeline)
     query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
@@ -636,7 +641,9 @@ class DateExplorer(Explorer):
         self.comparison = w.HTML()
         present = [c for c in CATEGORY_LABELS if c in set(timeline["category"])]
         chosen = tuple(categories) if categories is not None else tuple(present)
-        self.categories = w.SelectMultiple(options=[(CATEGORY_LABELS[c], c) for c in present], value=chosen,
+        # the values are the words a student sees: a saved (static) view of the widget shows them, not codes
+        self.categories = w.SelectMultiple(options=[CATEGORY_LABELS[c] for c in present],
+                                           value=tuple(CATEGORY_LABELS.get(c, c) for c in chosen),
                                            rows=len(present), description="Policy areas (Ctrl/Cmd-click)",
                                            style=LABEL_STYLE, layout=w.Layout(width="330px"))
         self.rejected = w.Checkbox(value=True, description="show rejected dates", style=LABEL_STYLE, indent=False)
@@ -692,7 +699,7 @@ class DateExplorer(Explorer):
         self.last_snapshot = snap
         self.summary.value = f"<b>{escape(snap.sentence())}</b>"
         self.comparison.value = escape(stacked_between(self.zones, self.since.value.day, snap.query.day))
-        self.chosen = [c for c in CATEGORY_LABELS if c in self.categories.value]
+        self.chosen = [c for c, label in CATEGORY_LABELS.items() if label in self.categories.value]
         if not self.chosen:
             raise InputProblem("Pick at least one policy area (Ctrl-click or Cmd-click to pick several).")
         data = self.timeline if self.rejected.value else self.timeline[self.timeline["date_status"] != "rejected"]
@@ -805,6 +812,15 @@ def in_words(rows: pd.DataFrame) -> pd.DataFrame:
                                  "source_id": "source", "area_km2": "area (km²)", "value_qualifier": "qualifier",
                                  "valid_from": "valid from", "valid_to": "valid to (exclusive)",
                                  "from_year": "from", "to_year": "to", "naive_change_pct": "naive change (%)"})
+
+
+def in_words_whole(rows: pd.DataFrame, name: str = "qianhai-table"):
+    """`in_words(rows)` to look at, with long texts wrapped inside their cells instead of cut with "..."
+    (the course's display settings cut a cell at 60 characters). A pandas Styler: show it, compute with
+    `in_words` or the original table."""
+    styler = (in_words(rows).style.set_uuid(name).format(escape="html", na_rep="", precision=2)
+              .set_properties(**{"white-space": "normal", "text-align": "left"}))
+    return styler.hide(axis="index") if isinstance(rows.index, pd.RangeIndex) else styler
 
 
 def indicator_value(indicators: pd.DataFrame, code: str, year: int, period: str | None = None) -> pd.Series:
