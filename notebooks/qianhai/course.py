@@ -31,7 +31,7 @@ class Lesson:
 
 
 LESSONS = [
-    Lesson("00_start_here", "Start here: how this course works, and the claims we will test", 70, "1",
+    Lesson("00_start_here", "Start here: how this course works, and the claims we will test", 75, "1",
            "What does the article claim, and how will we test it?"),
     Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 70, "1",
            "How fast did Shenzhen grow, and how sure are the numbers?"),
