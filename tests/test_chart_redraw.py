@@ -3,6 +3,7 @@ contents on it. The picture must be the one a full draw of the same figure gives
 
 from __future__ import annotations
 
+import matplotlib.pyplot
 import numpy as np
 import pytest
 
@@ -107,5 +108,8 @@ def test_a_legend_beside_the_axes_that_grows_is_laid_out_again():
     line.set_label("a much, much longer name for the same line")
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
     chart.draw()
-    assert ax.get_position().width < width  # the axes made room: the legend is not cut off at the edge
-    assert differing(blitted(chart), full_draw(chart)) == 0
+    try:
+        assert ax.get_position().width < width  # the axes made room: the legend is not cut off at the edge
+        assert differing(blitted(chart), full_draw(chart)) == 0
+    finally:
+        matplotlib.pyplot.close(fig)  # a figure left open would show up in the next test that counts open figures

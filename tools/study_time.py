@@ -1,10 +1,12 @@
 """How long a notebook takes a non-programmer: the rule CONTRIBUTING.md ("How a time is estimated") states,
 computed from the notebook itself so that a stated time cannot drift from the content it describes.
 
-The rates are calibrated on timed walkthroughs by students new to the course. The latest (commit 772dec5 and the
-cuts merged after it): notebooks 01, 02, 03, 04, 05 and 08 took about 72, 83, 78, 93, 85 and 77 minutes for their
-core paths (488 in all); these rates give 82, 83, 81, 77, 85 and 75 (483). Tables, charts and widgets took
-students longer than the earlier rates allowed (a widget with its question 8-22 minutes, a 15-row table 8).
+The rates are calibrated on timed walkthroughs by students new to the course, the latest round weighing most.
+At commit 376e543, notebooks 02, 03, 04, 05, 06 and 07 took about 92, 91, 78, 84, 79 and 82 minutes for their core
+paths; these rates give 84, 90, 79, 84, 84 and 85 (the rates before gave 72, 73, 63, 71, 71 and 70). Students read
+printed lines of figures as slowly as prose (tables turned into printed lines saved them no time), and every
+notebook costs a few minutes to open, start and find one's way back in. At commit 0ee01ea (longer notebooks), 01-06
+and 08 took 72-93 minutes and these rates overestimate them by 14 on average: the estimate errs on the long side.
 
     python tools/study_time.py notebooks/05_finance.ipynb   # prints core and optional minutes, with the parts
     python tools/study_time.py --sync notebooks/0*.ipynb    # writes them into each notebook and course.py
@@ -19,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Minutes per unit (CONTRIBUTING.md, "How a time is estimated").
-PROSE_WORDS_PER_MINUTE = 90  # dense text in a second language, read to be understood
-OUTPUT_WORDS_PER_MINUTE = 250  # printed results, read to find the number that matters
+PROSE_WORDS_PER_MINUTE = 80  # dense text in a second language, read to be understood
+OUTPUT_WORDS_PER_MINUTE = 90  # printed facts and figures, read line by line like prose
+MINUTES_PER_NOTEBOOK = 8.0  # open it, start the kernel, scroll back to find an earlier result
 MINUTES_PER_CODE_LINE = 0.05  # a visible line of code, read before running it
 MINUTES_PER_CODE_CELL = 0.4  # run it, look at what changed
 MINUTES_PER_TABLE = 3.0  # read row by row to find what the text points at
@@ -79,6 +82,7 @@ def _exercises(markdown: str) -> list[str]:
 
 def estimate(notebook: dict) -> StudyTime:
     time = StudyTime()
+    time.add("getting started", MINUTES_PER_NOTEBOOK, optional=False)
     optional = False
     for cell in notebook["cells"]:
         text = _text(cell)
