@@ -408,3 +408,11 @@ def test_indicator_rows_show_the_territory_in_words():
     shown = rows_in_words(rows, ["year", "scope"])
     assert list(shown.columns) == ["year", "territory"]
     assert list(shown["territory"]) == ["FTZ area (Qianhai & Shekou)", "expanded cooperation zone"]
+
+
+def test_calculator_sliders_name_their_units():
+    # a student read a slider's readout ("76.0", "4") without a unit: each slider's label now states it, the same
+    # unit as its typed box ("or type (million CNY)" and so on)
+    calc = LoanSavingCalculator()
+    for twin in (calc.amount, calc.years, calc.offshore, calc.onshore):
+        assert f"({twin.unit})" in twin.slider.description, twin.slider.description

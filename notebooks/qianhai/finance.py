@@ -414,15 +414,15 @@ class LoanSavingCalculator(Explorer):
         super().__init__()
         self.inputs = self.messages  # problems with what was typed (from the twins); the slider keeps its value
         self.problem = ""  # a warning about the result itself (equal rates, offshore dearer), shown above it
-        self.amount = TwinSlider("Loan amount", minimum=1, maximum=10_000, value=round(amount_m),
+        self.amount = TwinSlider("Loan amount (million CNY)", minimum=1, maximum=10_000, value=round(amount_m),
                                  step=0.1, integer=False, unit="million CNY", messages=self.inputs,
                                  readout_format=",.1f")  # starts at a whole million; a typed 76.9 is kept
-        self.years = TwinSlider("Term", minimum=1, maximum=max_years, value=years, unit="years",
+        self.years = TwinSlider("Term (years)", minimum=1, maximum=max_years, value=years, unit="years",
                                 messages=self.inputs)
-        self.offshore = TwinSlider("Offshore rate (Hong Kong bank)", minimum=0, maximum=15, value=offshore_pct,
+        self.offshore = TwinSlider("Offshore rate, Hong Kong bank (% a year)", minimum=0, maximum=15, value=offshore_pct,
                                    step=0.05, integer=False, unit="% a year", messages=self.inputs,
                                    readout_format=".2f")
-        self.onshore = TwinSlider("Onshore rate (mainland comparison)", minimum=0, maximum=15, value=onshore_pct,
+        self.onshore = TwinSlider("Onshore rate, mainland (% a year)", minimum=0, maximum=15, value=onshore_pct,
                                   step=0.05, integer=False, unit="% a year", messages=self.inputs,
                                   readout_format=".2f")
         self.max_years = max_years
