@@ -277,6 +277,7 @@ def test_inspection_explorer_callbacks():
     assert ex.last.budget == 100 and ex.last.targeted == 50
     assert ex.last == simulate_inspections(100, 50)
     assert len(ex.output.outputs) == 2  # chart and its text alternative
+    assert "correlation" not in ex.chart.alt  # never explained to the student (walkthrough)
     assert ex.output.outputs[1]["data"]["text/plain"].startswith("Text alternative: " + MODEL_TAG)
     assert MODEL_TAG in ex.ax.get_title(loc="left")
     assert " ".join(ex.fig.get_supxlabel().split()) == MODEL_SOURCE_LINE  # wrapped to the width
@@ -384,6 +385,20 @@ def test_service_assumptions_table():
     table = ServiceSetup().assumptions()
     assert {"steps to open a business", "wait at a counter", "service time per step", "hand-off between counters",
             "random seed"} <= set(table.index)
+
+
+def test_service_assumptions_state_only_the_back_office_in_use():
+    """A student walkthrough: the default table brought in "in parallel", which the core never uses."""
+    default = ServiceSetup().assumptions().to_string()
+    assert "in parallel" not in default and "first wait + steps × service" in default
+    parallel = ServiceSetup(back_office="in parallel").assumptions().to_string()
+    assert "in sequence" not in parallel and "first wait + one service time" in parallel
+
+
+def test_inspection_assumptions_speak_plainly():
+    """A policy student stumbled on "standard normal" and "standard deviations" in the assumptions table."""
+    table = InspectionSetup().assumptions().to_string()
+    assert "standard normal" not in table and "standard deviations" not in table
 
 
 def test_service_explorer_callbacks():
