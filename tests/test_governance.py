@@ -49,6 +49,15 @@ def test_side_by_side_says_no_source_found_and_never_fills_in(facts):
     assert table.loc["leadership_director_responsibility", "dimension"] == "leadership"
 
 
+def test_side_by_side_tells_apart_a_dimension_sourced_in_two_years(facts):
+    """A student read "legal basis" twice in the table. In the CSV, legal_basis has two rows dated 2011-06-27
+    and 2020-10; the two functions rows share 2011-09-05, so their years tell nothing apart."""
+    table = side_by_side(facts)
+    assert table.loc["basis_regulations_2011", "dimension"] == "legal basis (2011)"
+    assert table.loc["basis_regulations_revised_2020", "dimension"] == "legal basis (2020)"
+    assert table.loc["functions_duties", "dimension"] == "functions"
+
+
 def test_side_by_side_rejects_other_tables():
     with pytest.raises(InputProblem, match="statutory_body_facts"):
         side_by_side(pd.DataFrame({"a": [1]}))

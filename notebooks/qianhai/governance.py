@@ -132,13 +132,18 @@ def side_by_side(facts: pd.DataFrame, not_found: list[str] | None = None) -> pd.
               "second_source_id", "confidence"}
     if not isinstance(facts, pd.DataFrame) or not needed <= set(facts.columns):
         raise InputProblem("side_by_side needs the statutory_body_facts table (load('statutory_body_facts')).")
+    # A dimension sourced in different years (the 2011 regulation and its 2020 revision) gets the year in its
+    # label, so that two rows never read as the same thing said twice.
+    years = facts["date"].map(lambda d: _text(d)[:4])
+    dated = years.groupby(facts["dimension"]).nunique() > 1
     rows = []
-    for r in facts.itertuples(index=False):
+    for r, year in zip(facts.itertuples(index=False), years):
         ids = [x.strip() for part in (_text(r.source_id), _text(r.second_source_id)) for x in part.split(";")]
         sources = "; ".join(x for x in ids if x)
+        label = DIMENSION_LABELS.get(r.dimension, str(r.dimension).replace("_", " "))
         rows.append({
             "fact_id": r.fact_id,
-            "dimension": DIMENSION_LABELS.get(r.dimension, str(r.dimension).replace("_", " ")),
+            "dimension": f"{label} ({year})" if dated.get(r.dimension, False) and year else label,
             "Qianhai Authority": _text(r.qianhai_authority) or NO_SOURCE,
             "ordinary government bureau": _text(r.ordinary_bureau) or NO_SOURCE,
             "date": _text(r.date),
