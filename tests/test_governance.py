@@ -49,6 +49,15 @@ def test_side_by_side_says_no_source_found_and_never_fills_in(facts):
     assert table.loc["leadership_director_responsibility", "dimension"] == "leadership"
 
 
+def test_side_by_side_tells_apart_a_dimension_sourced_in_two_years(facts):
+    """A student read "legal basis" twice in the table. In the CSV, legal_basis has two rows dated 2011-06-27
+    and 2020-10; the two functions rows share 2011-09-05, so their years tell nothing apart."""
+    table = side_by_side(facts)
+    assert table.loc["basis_regulations_2011", "dimension"] == "legal basis (2011)"
+    assert table.loc["basis_regulations_revised_2020", "dimension"] == "legal basis (2020)"
+    assert table.loc["functions_duties", "dimension"] == "functions"
+
+
 def test_side_by_side_rejects_other_tables():
     with pytest.raises(InputProblem, match="statutory_body_facts"):
         side_by_side(pd.DataFrame({"a": [1]}))
@@ -277,6 +286,7 @@ def test_inspection_explorer_callbacks():
     assert ex.last.budget == 100 and ex.last.targeted == 50
     assert ex.last == simulate_inspections(100, 50)
     assert len(ex.output.outputs) == 2  # chart and its text alternative
+    assert "correlation" not in ex.chart.alt  # never explained to the student (walkthrough)
     assert ex.output.outputs[1]["data"]["text/plain"].startswith("Text alternative: " + MODEL_TAG)
     assert MODEL_TAG in ex.ax.get_title(loc="left")
     assert " ".join(ex.fig.get_supxlabel().split()) == MODEL_SOURCE_LINE  # wrapped to the width
@@ -384,6 +394,20 @@ def test_service_assumptions_table():
     table = ServiceSetup().assumptions()
     assert {"steps to open a business", "wait at a counter", "service time per step", "hand-off between counters",
             "random seed"} <= set(table.index)
+
+
+def test_service_assumptions_state_only_the_back_office_in_use():
+    """A student walkthrough: the default table brought in "in parallel", which the core never uses."""
+    default = ServiceSetup().assumptions().to_string()
+    assert "in parallel" not in default and "first wait + steps × service" in default
+    parallel = ServiceSetup(back_office="in parallel").assumptions().to_string()
+    assert "in sequence" not in parallel and "first wait + one service time" in parallel
+
+
+def test_inspection_assumptions_speak_plainly():
+    """A policy student stumbled on "standard normal" and "standard deviations" in the assumptions table."""
+    table = InspectionSetup().assumptions().to_string()
+    assert "standard normal" not in table and "standard deviations" not in table
 
 
 def test_service_explorer_callbacks():

@@ -132,13 +132,18 @@ def side_by_side(facts: pd.DataFrame, not_found: list[str] | None = None) -> pd.
               "second_source_id", "confidence"}
     if not isinstance(facts, pd.DataFrame) or not needed <= set(facts.columns):
         raise InputProblem("side_by_side needs the statutory_body_facts table (load('statutory_body_facts')).")
+    # A dimension sourced in different years (the 2011 regulation and its 2020 revision) gets the year in its
+    # label, so that two rows never read as the same thing said twice.
+    years = facts["date"].map(lambda d: _text(d)[:4])
+    dated = years.groupby(facts["dimension"]).nunique() > 1
     rows = []
-    for r in facts.itertuples(index=False):
+    for r, year in zip(facts.itertuples(index=False), years):
         ids = [x.strip() for part in (_text(r.source_id), _text(r.second_source_id)) for x in part.split(";")]
         sources = "; ".join(x for x in ids if x)
+        label = DIMENSION_LABELS.get(r.dimension, str(r.dimension).replace("_", " "))
         rows.append({
             "fact_id": r.fact_id,
-            "dimension": DIMENSION_LABELS.get(r.dimension, str(r.dimension).replace("_", " ")),
+            "dimension": f"{label} ({year})" if dated.get(r.dimension, False) and year else label,
             "Qianhai Authority": _text(r.qianhai_authority) or NO_SOURCE,
             "ordinary government bureau": _text(r.ordinary_bureau) or NO_SOURCE,
             "date": _text(r.date),
@@ -243,9 +248,10 @@ class InspectionSetup:
             ("firms in the zone", f"{self.firms:,}", "firms", "A synthetic population, not Qianhai's firms."),
             ("firms that violate the rules", f"{self.violator_pct:g}", "% of firms",
              "Exactly this share (rounded to whole firms), chosen at random."),
-            ("credit score", "noise − separation × (1 if violator)", "standard units",
-             "Noise is standard normal; a higher score means a better record."),
-            ("score separation", f"{self.separation:g}", "standard deviations",
+            ("credit score", "luck − separation × (1 if violator)", "score points",
+             "Luck: a random number for each firm, most often between −1 and +1; a higher score means a better "
+             "record."),
+            ("score separation", f"{self.separation:g}", "score points (SD)",
              "How far violators' scores sit below compliant firms' on average; 0 = the score is pure noise."),
             ("inspection budget", f"{self.budget:,}", "inspections per period",
              "Slider; each firm is inspected at most once."),
@@ -586,15 +592,13 @@ class InspectionExplorer(Explorer):
     def describe(self, result: InspectionResult) -> None:
         curve, average = self.curve, self.average
         self.result.value = f"<b>{escape(result.sentence())}</b>"
-        corr = self.population.correlation()
-        corr_text = "" if corr is None else f" The score's correlation with violating is {corr:.2f} in these firms."
         self.chart.alt = (
             f"{MODEL_TAG}. Line chart against the share of {result.budget:,} inspections targeted by credit score, "
             f"0 to 100%. Violations found for this seed go from {int(curve['found'].iloc[0])} (all random) to "
             f"{int(curve['found'].iloc[-1])} (all targeted); averaged over {self.average_over} seeds from "
             f"{average.iloc[0]:.1f} to {average.iloc[-1]:.1f}. Inspections of compliant firms go from "
             f"{int(curve['compliant_inspected'].iloc[0])} to {int(curve['compliant_inspected'].iloc[-1])}. "
-            f"At your setting ({result.targeting_pct:g}% targeted): {result.found} found.{corr_text}")
+            f"At your setting ({result.targeting_pct:g}% targeted): {result.found} found.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -629,7 +633,8 @@ class ServiceSetup:
             ("sequential counters", "wait + service at each step; a hand-off between steps", "",
              "time = Σ waits + steps × service + (steps − 1) × hand-off"),
             ("one window", f"one wait; back office works {self.back_office}", "",
-             "time = first wait + steps × service (in sequence) or + one service time (in parallel)"),
+             "time = first wait + steps × service" if self.back_office == "in sequence"
+             else "time = first wait + one service time (the back office's steps overlap)"),
             ("applicants simulated", f"{self.applicants:,}", "applicants", "Each gets fresh random waits."),
             ("random seed", f"{self.seed}", "", "numpy.random.default_rng(seed); the one-window applicant's wait "
                                                 "is the same draw as the first counter's."),
