@@ -103,3 +103,27 @@ def test_the_stated_time_is_the_computed_time_and_the_core_fits_a_session(lesson
     assert t.core <= 75, f"{lesson.slug}: the core path takes {t.core:.0f} minutes; move parts to Going further"
     if t.optional >= 2.5:
         assert optional == study_time.rounded(t.optional), f"{lesson.slug}: state the optional time ({t.optional:.0f} min)"
+
+
+def test_the_command_line_says_how_to_use_it_instead_of_a_traceback(tmp_path):
+    import subprocess
+
+    tool = Path(study_time.__file__)
+    shown = subprocess.run([sys.executable, str(tool), "--help"], capture_output=True, text=True)
+    assert shown.returncode == 0 and "usage:" in shown.stdout
+    missing = subprocess.run([sys.executable, str(tool), str(tmp_path / "nope.ipynb")], capture_output=True, text=True)
+    assert missing.returncode == 2 and "no such notebook" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_sync_keeps_the_top_cell_as_lines(tmp_path):
+    """nbformat stores a cell's source as a list of lines; --sync writes the same, so its diff is one line."""
+    folder = tmp_path / "notebooks"
+    (folder / "qianhai").mkdir(parents=True)
+    (folder / "qianhai" / "course.py").write_text('Lesson("09_x", "X", 5)\n', encoding="utf-8")
+    path = folder / "09_x.ipynb"
+    path.write_text(json.dumps({"cells": [md("# X\n\n**Time to learn:** 5 minutes\n")], "metadata": {},
+                                "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    study_time.sync(path)
+    top = json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"]
+    assert top == ["# X\n", "\n", "**Time to learn:** 10 minutes\n"]  # 8 getting started + 4 words / 80 -> 10
+    assert 'Lesson("09_x", "X", 10)' in (folder / "qianhai" / "course.py").read_text(encoding="utf-8")

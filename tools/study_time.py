@@ -153,8 +153,8 @@ def sync(path: Path) -> tuple[int, int]:
     top = _text(notebook["cells"][0])
     top = STATED.sub(lambda m: m.group(0).replace(m.group(1), str(core)), top)
     top = STATED_OPTIONAL.sub(lambda m: m.group(0).replace(m.group(1), str(optional)), top)
-    notebook["cells"][0]["source"] = top
-    path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    notebook["cells"][0]["source"] = top.splitlines(keepends=True)  # as nbformat stores it: a small diff
+    path.write_text(json.dumps(notebook, sort_keys=True, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     course = path.parent / "qianhai" / "course.py"
     code = course.read_text(encoding="utf-8")
     code = re.sub(rf'(Lesson\("{path.stem}", "[^"]*", )\d+', rf"\g<1>{core}", code)
@@ -162,7 +162,17 @@ def sync(path: Path) -> tuple[int, int]:
     return core, optional
 
 
+USAGE = """usage: python tools/study_time.py NOTEBOOK.ipynb ...         print core and optional minutes, with the parts
+       python tools/study_time.py --sync NOTEBOOK.ipynb ...  write them into each notebook and course.py"""
+
+
 if __name__ == "__main__":
+    names = [a for a in sys.argv[1:] if not a.startswith("-")]
+    missing = [n for n in names if not Path(n).is_file()]
+    if not names or {"-h", "--help"} & set(sys.argv[1:]) or missing:
+        print(USAGE if not missing else f"study_time: no such notebook: {', '.join(missing)}\n{USAGE}",
+              file=sys.stderr if missing else sys.stdout)
+        sys.exit(0 if {"-h", "--help"} & set(sys.argv[1:]) and not missing else 2)
     if sys.argv[1:2] == ["--sync"]:
         for name in sys.argv[2:]:
             print(name, "core %d, optional %d minutes" % sync(Path(name)))
