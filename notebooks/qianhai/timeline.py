@@ -488,7 +488,7 @@ def _year_axis(ax, first: dt.date, last: dt.date, step: int = 2) -> None:
 def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.date, day_label: str) -> Chart:
     """Horizontal bars: when each layer of special status around Qianhai existed (valid_from to valid_to;
     open ends run to the right edge). The part of a bar whose start is known only to the year is hatched.
-    A red line marks `day`."""
+    An orange-red line marks `day`."""
     _need_frame(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "area_km2"])
     first, last, day = as_day(first, "first date"), as_day(last, "last date"), as_day(day)
     day_label = str(day_label)[:40]
@@ -528,7 +528,7 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
     return finish(fig, ax, title="Layers of special status around Qianhai",
                   xlabel="year (hatched: start known only to the year)", ylabel="",
                   resources=["qianhai_zones"],
-                  alt=f"Bars showing when each layer existed. {bars}. The red line marks {day_label} "
+                  alt=f"Bars showing when each layer existed. {bars}. The orange-red line marks {day_label} "
                       f"({day.isoformat()}) and crosses: {crossed}.")
 
 
@@ -542,7 +542,7 @@ MARKERS = [  # (legend label, date_status values, marker, filled, colour)
 
 @dataclass
 class TimelineArtists:
-    """What draw_timeline drew: the red line, each marker group's points (with their dates and colours,
+    """What draw_timeline drew: the orange-red line, each marker group's points (with their dates and colours,
     to fade those after the date), every artist, the legend and the row labels, so that a widget can
     hide this drawing and show it again without drawing it anew."""
 
@@ -553,7 +553,7 @@ class TimelineArtists:
     rows: dict = field(default_factory=dict)  # row position → label
 
     def move_to(self, day: dt.date) -> None:
-        """Mark ``day``: move the red line there and fade the milestones after it."""
+        """Mark ``day``: move the orange-red line there and fade the milestones after it."""
         x = _num(day)
         self.day_line.set_xdata([x, x])
         for points, dates, face, edge in self.groups:
@@ -575,7 +575,7 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
                   day: dt.date, keep_others: bool = False) -> TimelineArtists:
     """Milestones as points on one row per policy area; a pale bar spans a date known only to the month
     or year; rows of one conflict group are joined by a dotted line; milestones after `day` are faded
-    and a red line marks `day`. Returns the artists that ``move_to`` moves to another date. The axes'
+    and an orange-red line marks `day`. Returns the artists that ``move_to`` moves to another date. The axes'
     earlier artists are removed, unless ``keep_others`` (a widget hides them instead, to show them again)."""
     if not keep_others:  # remove the previous drawing but keep the axes (clearing would rebuild every tick)
         for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:
@@ -716,7 +716,7 @@ class DateExplorer(Explorer):
         day = snap.query.day
         self.draw_milestones(self.shown, self.chosen, day)
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
-        self.ax.set_xlabel("year (red line: the chosen date; later milestones faded;\n"
+        self.ax.set_xlabel("year (orange-red line: the chosen date; later milestones faded;\n"
                            "pale bar: date known only to the month or year)")
 
     def describe(self, snap: Snapshot) -> None:
@@ -728,7 +728,7 @@ class DateExplorer(Explorer):
         conflicts = int(shown["date_status"].isin(["disputed", "rejected"]).sum())
         steps = int((shown["date_status"] == "reconciled").sum())
         self.chart.alt = (f"Timeline chart, one row per policy area, {len(shown)} milestones ({per_area}); "
-                          f"{before} of them dated on or before {day.isoformat()}, which a red line marks. "
+                          f"{before} of them dated on or before {day.isoformat()}, which an orange-red line marks. "
                           f"Disputed and rejected dates ({conflicts} rows shown) are red, reconciled steps of one "
                           f"event ({steps} rows shown) are open blue squares; rows of one disagreement or event "
                           "are joined by dotted lines.")
