@@ -298,7 +298,7 @@ def test_date_explorer_callbacks(timeline, zones, ftz):
     assert "reconciled steps of one event (5 rows shown)" in ex.chart.alt
     ex.date.text.value = "2021-09-06"
     assert "120.56 km²" in ex.summary.value and ex.date.slider.value == "2021-09"
-    line = [a for a in ex.ax.lines if a.get_linewidth() == 2][0]  # the red date line
+    line = [a for a in ex.ax.lines if a.get_linewidth() == 2][0]  # the orange-red date line
     assert line.get_xdata()[0] == pytest.approx(mdates.date2num(dt.datetime(2021, 9, 6)))
     assert "2021-09-06" in ex.ax.get_title(loc="left") and "2021-09-06" in ex.chart.alt
     ex.date.slider.value = "2013-01"
