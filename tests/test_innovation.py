@@ -77,6 +77,8 @@ def test_editions_by_year_side_by_side(table):
         == [45, -50, 48, -15]
     assert pd.isna(wide.loc[2024, "FTZ list"]) and wide.loc[2024, "nationwide list"] == 29
     assert wide.loc[2024, "nationwide list gap (years)"] == 3 and wide.loc[2017, "FTZ list gap (years)"] == 2
+    # nationwide 2017 is the 2017 Catalogue's 63 restrictive measures, a baseline and not a list: marked in the cell
+    assert wide.loc[2017, "nationwide list"] == "63 (Catalogue)" and wide.loc[2018, "nationwide list"] == 48
 
 
 def test_disagreeing_previous_count_is_flagged(lists):
@@ -253,6 +255,8 @@ def test_assumptions_table_is_complete():
     table = assumptions_table()
     assert {"Evaluation", "Adoption", "Randomness", "Units"} <= set(table.index)
     assert "Nothing here is data" in table.loc["Units", "what it leaves out"]
+    # plain words for a non-programmer: no library call names in the table
+    assert not table.apply(lambda column: column.str.contains("numpy|default_rng|seed\\)")).any().any()
 
 
 def test_diffusion_explorer_callbacks():
@@ -358,6 +362,7 @@ def test_diffusion_explorer_says_when_half_is_reached():
     assert "the average never gets there" in ex.result.value and "by chance (in this run, by the end of year" in ex.result.value
     ex.adoption.slider.value = 60
     assert "on average after 5.0 years" in ex.result.value  # T = 5.024, worked above
+    assert "ln(" not in ex.result.value  # the widget says in words where the years come from
     run = ex.last
     first = next(year for year, count in enumerate(run.replicated) if count >= 50)
     assert f"by the end of year {first}" in ex.result.value

@@ -39,7 +39,7 @@ LESSONS = [
            "What was built in Qianhai, when, and on which territory?"),
     Lesson("03_industrial_policy", "Industrial policy: three bright spots", 75, "3",
            "What do the tax incentives actually give a firm or a worker?"),
-    Lesson("04_system_innovation", "System innovation: negative lists and 'replicable' reform", 65, "4",
+    Lesson("04_system_innovation", "System innovation: negative lists and 'replicable' reform", 75, "4",
            "What does 'replicable and extendable' reform look like in numbers?"),
     Lesson("05_finance", "Finance: one-third of firms, two-thirds of value added?", 75, "6",
            "What would the finance claim imply, and can we check it?"),

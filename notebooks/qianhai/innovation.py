@@ -116,6 +116,11 @@ def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
         if list_type == "ftz_pilot":
             columns["pilot FTZs covered"] = part["pilot_ftzs_covered"]
     out = pd.DataFrame(columns).sort_index().astype("Int64")
+    # A count that is not a list (the 2017 Catalogue baseline) is marked in its cell, not only in the prose.
+    baselines = table[(table["list_type"] == "nationwide") & ~table["counts_special_measures"]]
+    out["nationwide list"] = out["nationwide list"].astype(object)
+    for r in baselines.itertuples():
+        out.loc[r.edition_year, "nationwide list"] = f"{r.measures} (Catalogue)"
     out.index.name = "edition"
     return out
 
@@ -505,7 +510,7 @@ def half_sentence(run: "Diffusion") -> str:
                 f"average only a share a = {run.adoption_rate:.0%} of them is ever copied; a single run can reach half "
                 f"by chance ({this_run}).")
     return (f"Half the reforms replicated ({half:g} of {run.pilots}): on average after {average:.1f} years "
-            f"(T = ln(1 − 1/(2a)) / ln(1 − e)); {this_run}.")
+            f"(the year T at which the formula a × (1 − (1 − e)ᵀ) reaches one half); {this_run}.")
 
 
 def simulate_diffusion(pilots=100, years=6, evaluation_share=0.3, adoption_rate=0.3, seed=2020) -> Diffusion:
@@ -543,8 +548,9 @@ def assumptions_table() -> pd.DataFrame:
          "No second chances, no province-wide stage."),
         ("Independence", "Reforms do not affect one another.", "Real reforms come in packages."),
         ("Same for all", "e and a are the same for every reform and year.", "Some reforms are riskier to copy."),
-        ("Randomness", f"numpy.random.default_rng(seed) draws every number once per seed ({MAX_YEARS} years × "
-         f"{MAX_PILOTS} reforms).", "Same seed, same run; a slider changes only what it controls."),
+        ("Randomness", "Chance decides which reforms are evaluated in a year and which are adopted; the seed fixes "
+         "those chance draws, so the same seed always gives the same run.",
+         "Real decisions have reasons (cost, politics, who asks); the model treats them as luck."),
         ("Units", "Counts are model reforms.", "Nothing here is data."),
     ]
     return pd.DataFrame(rows, columns=["assumption", "in the model", "what it leaves out"]).set_index("assumption")
