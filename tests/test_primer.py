@@ -65,7 +65,7 @@ def test_skill_lines_use_only_taught_tags(path):
 def test_every_exercise_in_00_states_its_level_and_skills():
     md = "\n".join(text(c) for c in cells() if c["cell_type"] == "markdown")
     headings = re.findall(r"^### Exercise.*\n+(.*)$", md, flags=re.M)
-    assert len(headings) >= 4  # the primer's exercise, Exercise 1 and the two in Going further
+    assert len(headings) >= 4  # the primer's exercise and Exercises 1-3 in Going further
     for line in headings:
         assert SKILL_LINE.match(line), f"an exercise of notebook 00 lacks its level and skills line: {line!r}"
 
