@@ -99,3 +99,20 @@ def test_the_right_size_with_the_wrong_sign_gets_a_sign_hint(answer, typed):
 def test_a_wrong_number_of_either_sign_is_still_wrong():
     assert numeric(21.6, 0.5, "%").judge("-30").correct is False  # |-30| = 30, not within 0.5 of 21.6
     assert numeric(21.6, 0.5, "%").judge("21.4").correct is True  # |21.4 - 21.6| = 0.2 <= 0.5
+
+
+@pytest.mark.parametrize("typed", ["-0,144", "−0,144"])
+def test_decimal_comma_gets_a_hint_when_the_point_reading_is_right(typed):
+    # '-0,144' reads as -144 (comma before three digits = thousands); read with a point it is -0.144,
+    # within 0.005 of the answer -0.144: a decimal-comma slip, not "a thousand times as much".
+    result = numeric(-0.144, 0.005, "thousand USD").judge(typed)
+    assert result.correct is None
+    assert "-0.144" in result.text.replace("−", "-") and "point for decimals" in result.text
+    assert "thousand times" not in result.text
+
+
+def test_thousands_comma_still_read_as_thousands():
+    # '1,500' = 1500 (thousands separator), the answer itself: right, no decimal-comma hint.
+    assert numeric(1500, 1, "people").judge("1,500").correct is True
+    # '1,500' = 1500, but 1.5 is not within 0.01 of 2: an ordinary wrong answer, not a decimal-comma hint.
+    assert "point for decimals" not in numeric(2, 0.01, "times").judge("1,500").text

@@ -259,7 +259,8 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
     """The 2×2 difference-in-differences of the outcome, with a pre-period trend check.
 
     Before = the ``years_before`` years up to treatment_year − 1; after = ``years_after`` years from
-    treatment_year on."""
+    treatment_year on. The result's ``.estimate`` is the number; ``.sentence()`` states the estimate,
+    ``.trend_sentence()`` the pre-period trends and ``.verdict()`` the parallel-trends check, each as text to print."""
     control = _region(wide, control, "Control region")
     treated = _region(wide, treated, "Treated region")
     if control == treated:

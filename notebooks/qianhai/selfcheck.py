@@ -107,13 +107,13 @@ class NumericAnswer(_Checked):
         try:
             value = parse_number(typed, label="Your answer", unit=PERCENT if percent else "")
         except InputProblem as problem:
-            return Result(None, str(problem))
+            return Result(None, self._decimal_comma(typed) or str(problem))
         if self.count and not float(value).is_integer():
             return Result(None, f"This answer is a count, so it is a whole number; {_show(value)} is not. "
                                 "Type a whole number.")
         if self._close(value):
             return Result(True, f"Right. {self.why}")
-        slip = self._slip(value, percent)
+        slip = self._decimal_comma(typed) or self._slip(value, percent)
         if slip:
             return Result(None, slip)
         direction = "too high" if value > self.answer else "too low"
@@ -121,6 +121,20 @@ class NumericAnswer(_Checked):
 
     def _close(self, value: float) -> bool:
         return abs(value - self.answer) <= self.tolerance
+
+    def _decimal_comma(self, typed: object) -> str:
+        """A hint when the typed comma, read as a decimal point, gives the answer ('-0,144' reads as -144)."""
+        text = str(typed).strip()
+        if text.count(",") != 1:
+            return ""
+        try:
+            value = parse_number(text.replace(",", ".").replace("\u2212", "-"), label="Your answer")
+        except InputProblem:
+            return ""
+        if not self._close(value):
+            return ""
+        return (f"Did you mean {_show(value)}? You typed {text}: use a point for decimals (a comma is read only as "
+                f"a thousands separator, so {text} is not {_show(value)}).")
 
     def _slip(self, value: float, percent: bool) -> str:
         """A hint when ``value`` is right in another scale; empty otherwise."""
