@@ -209,3 +209,37 @@ def test_the_explorers_titles_fit_the_figure_for_every_vintage(gdp, hk, fx, vint
         fig = ex.ax.figure
         extent = ex.ax.get_tightbbox(fig.canvas.get_renderer())  # the axes with their titles and labels
         assert extent.x0 >= -1 and extent.x1 <= fig.bbox.width + 1, f"{type(ex).__name__}, {vintage}: cut off"
+
+
+def _self_check_questions(notebook_path, before_self_check: str) -> list[str]:
+    """Run notebook 01's code cells in order, then `before_self_check` (a student's own cell), then the self-check;
+    return the self-check's question texts."""
+    import contextlib
+    import io
+
+    import nbformat
+
+    ns: dict = {}
+    for cell in nbformat.read(notebook_path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        if "quiz(" in cell.source:
+            exec(before_self_check, ns)
+            ns["quiz"] = lambda *questions, **_: ns.__setitem__("asked", questions)
+            exec(cell.source, ns)
+            return [question.question for question in ns["asked"]]
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(cell.source, ns)
+    raise AssertionError("no self-check cell")
+
+
+def test_notebook_01_self_check_keeps_section_3s_rate_after_exercise_1():
+    # A student walkthrough of Exercise 1 copies section 3's line `rate = ...` with 1980 and 2019, which redefined
+    # `rate`; the self-check then said "Section 3 found 26.63% a year for 2000-2020". Section 3's rate, by hand from
+    # the revised yearbook: (27,670.24 / 2,219.20) ** (1/20) - 1 = 12.4686 ** 0.05 - 1 = 13.45% a year.
+    from conftest import ROOT
+
+    student = "rate = (revised[2019] / revised[1980]) ** (1 / 39) - 1"
+    questions = _self_check_questions(ROOT / "notebooks" / "01_shenzhen_sez.ipynb", student)
+    asked = next(question for question in questions if question.startswith("Section 3 found"))
+    assert asked.startswith("Section 3 found 13.45% a year for 2000-2020"), asked
