@@ -98,3 +98,15 @@ def test_fractions_are_read_as_their_value(raw, unit, expected):
 def test_bad_fractions_give_a_message(raw, words):
     with pytest.raises(InputProblem, match=words):
         parse_number(raw, label="Share")
+
+
+@pytest.mark.parametrize("typed", ["328%", "328 %", " 328% "])
+def test_a_percent_sign_is_accepted_in_a_percent_box(typed):
+    """A student answering "how much larger, in %?" types 328% (student walkthrough of 02): it is 328, not an error."""
+    assert parse_number(typed, label="Your answer", unit="%") == 328
+    assert parse_number(typed, label="Rate", unit="% a year") == 328
+
+
+def test_a_percent_sign_is_still_refused_where_the_box_is_not_in_percent():
+    with pytest.raises(InputProblem, match="not a number"):
+        parse_number("328%", label="Loan amount", unit="million CNY")

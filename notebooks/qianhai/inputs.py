@@ -28,7 +28,8 @@ def parse_number(
 
     Commas are read only as thousands separators between groups of three digits ('4,195,000'); any
     other comma ('2,5', '0,5', '1,0,0') is refused with a hint to use a point for decimals. A fraction
-    ('1/3', '2 / 3') is its value; in a box whose unit is '%' it is a share of the whole ('1/3' is 33.33%). Raises
+    ('1/3', '2 / 3') is its value; in a box whose unit is '%' it is a share of the whole ('1/3' is 33.33%), and a
+    trailing '%' is accepted ('328%' is 328). Raises
     InputProblem with a message that says what was wrong and what to type instead.
     """
     span = _span(minimum, maximum, unit)
@@ -36,6 +37,8 @@ def parse_number(
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise InputProblem(f"{label}: expected a number, not {type(raw).__name__}. {hint}")
     text = raw.strip().replace("_", "") if isinstance(raw, str) else raw
+    if isinstance(text, str) and unit.startswith(PERCENT) and text.endswith(PERCENT):
+        text = text[:-1].rstrip()  # '328%' in a box already in percent: the sign the student would write anyway
     if text == "":
         raise InputProblem(f"{label}: the box is empty. {hint}")
     if isinstance(text, str) and "," in text:
