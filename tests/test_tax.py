@@ -10,6 +10,7 @@ Two kinds of expected values:
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import pandas as pd
@@ -310,6 +311,17 @@ def test_subsidy_rules_by_year(rules):
     # 0.30 x 20,000,000 - 181,920 = 5,818,080 -> capped at 5,000,000.
     rule = subsidy_rule(rules, 2024)
     assert gba_subsidy(0.45 * 20_000_000 - 181_920, 20_000_000, rule) == 5_000_000
+
+
+def test_subsidy_rule_help_example_runs_on_its_own(rules):
+    # A student reads help(subsidy_rule) in notebook 03 with only `rules` and `subsidy_rule` defined; the example
+    # must run there (it once used a `taxable` the student does not have). Expected: the 2019 GBA ceiling is 15%
+    # of taxable income (tax_rules, gba_iit_subsidy_ceiling_2019, value 0.15), so on 100,000 CNY: 15,000.
+    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for test in finder.find(subsidy_rule, globs={"rules": rules, "subsidy_rule": subsidy_rule}):
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted > 0 and result.failed == 0
 
 
 def test_cap_binds_from_salary(rules, tables):

@@ -225,9 +225,15 @@ def subsidy_years(rules: pd.DataFrame) -> list[int]:
 
 def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     """The GBA ceiling (and cap, if any) in force at the end of a tax year, as a ``SubsidyRule``: use
-    ``.ceiling`` for the rate (a float, e.g. ``subsidy_rule(rules, 2019).ceiling * taxable``) and ``.cap`` for the
-    yearly cap in CNY (None before 2023). The research applies the 5,000,000-yuan cap to tax years from the 2023
-    notice on (an inference, stated in the notebook)."""
+    ``.ceiling`` for the rate (a float) and ``.cap`` for the yearly cap in CNY (None before 2023). The research
+    applies the 5,000,000-yuan cap to tax years from the 2023 notice on (an inference, stated in the notebook).
+
+    Example: the 2019 ceiling on a taxable income of 100,000 CNY
+
+    >>> rate = subsidy_rule(rules, 2019).ceiling
+    >>> print(f"{rate:.0%} x 100,000 = {rate * 100_000:,.0f} CNY")
+    15% x 100,000 = 15,000 CNY
+    """
     year = _year(tax_year, "Tax year", subsidy_years(rules))
     day = dt.date(year, 12, 31)
     ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", day), f"the 15% ceiling in {year}")
