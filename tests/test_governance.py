@@ -410,6 +410,20 @@ def test_inspection_assumptions_speak_plainly():
     assert "standard normal" not in table and "standard deviations" not in table
 
 
+def test_budget_slider_stops_on_round_budgets():
+    """A student could not drag the budget to the 100 and 900 the Question asks for: a slider from 1 in steps
+    of 10 stops on 1, 11, ..., 91, 101, ..., 891, 901."""
+    slider = InspectionExplorer(average_over=2).budget.slider
+    stops = range(slider.min, slider.max + 1, slider.step)
+    assert 100 in stops and 900 in stops and slider.value in stops
+
+
+def test_service_assumptions_speak_plainly():
+    """A student stumbled on "exponential" for the waits: say what it means for an applicant."""
+    table = ServiceSetup().assumptions().to_string()
+    assert "exponential" not in table and "most waits short, a few very long" in table
+
+
 def test_service_explorer_callbacks():
     ex = ServiceExplorer()
     assert ex.last.steps == 6 and ex.last.handoff == 1.0

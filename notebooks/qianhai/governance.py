@@ -529,7 +529,8 @@ class InspectionExplorer(Explorer):
         super().__init__()
         self.setup = setup
         self.average_over = average_over
-        self.budget = TwinSlider("Inspection budget", minimum=1, maximum=setup.firms, value=setup.budget, step=10,
+        # from 10 in steps of 10 the slider stops on round budgets (100, 900); from 1 it stopped on 91, 101, ...
+        self.budget = TwinSlider("Inspection budget", minimum=10, maximum=setup.firms, value=setup.budget, step=10,
                                  unit="inspections", messages=self.messages)
         self.targeting = TwinSlider("Share targeted by credit score", minimum=0, maximum=100,
                                     value=int(setup.targeting_pct), step=5, unit="% of budget",
@@ -626,7 +627,7 @@ class ServiceSetup:
             ("steps to open a business", f"{self.steps}", "steps", f"Slider (1 to {MAX_STEPS}); generic steps, "
                                                                   "not a list of Qianhai's procedures."),
             ("wait at a counter", f"{self.mean_wait:g} on average", "working days",
-             "Random, exponential, drawn afresh at every counter for every applicant."),
+             "Random (most waits short, a few very long), drawn afresh at every counter for every applicant."),
             ("service time per step", f"{self.service:g}", "working days", "The same at a counter or in the back office."),
             ("hand-off between counters", f"{self.handoff:g}", "working days",
              "Slider; sequential counters only (carrying papers to the next office, re-submitting)."),
