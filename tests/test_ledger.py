@@ -165,7 +165,7 @@ def test_ledger_problems_names_each_break():
 def test_issue_14_verdicts():
     # Issue 14 audit. C04: the phrase is the speaker's echo of the 7 Dec 2012 instruction (E21); the land was
     # near-empty tidal flats (E19) but the zone had institutional predecessors -> partly supported, 'qualified'.
-    # C13 and C17 rest on the same self-reported replication counts (E15, E19, S25) -> the same verdict and rule.
+    # C13 and C17 rest on the same self-reported replication counts (C13: E15, E19, S25; C17: E19, S09, S25, E23) -> the same verdict and rule.
     # C01: the 26 Aug 1980 regulations covered three cities, Xiamen came in Oct 1980 (FX05-FX07).
     c = load("claims").set_index("claim_id")
     assert (c.loc["C04", "verdict"], c.loc["C04", "rubric_rule"]) == ("partly supported", "qualified")
