@@ -416,3 +416,41 @@ def test_calculator_sliders_name_their_units():
     calc = LoanSavingCalculator()
     for twin in (calc.amount, calc.years, calc.offshore, calc.onshore):
         assert f"({twin.unit})" in twin.slider.description, twin.slider.description
+
+
+def test_facts_in_words_shows_full_names_under_the_course_display_settings():
+    """Issue 13: `facts_in_words(facts)` cut long names ("...share of r...") at the course's 60 characters."""
+    import pandas as pd
+
+    from qianhai.data import load
+    from qianhai.finance import facts_in_words
+    facts = load("qianhai_finance_facts").set_index("fact_id")
+    # data/qianhai_finance_facts.csv, fin_2023_ifc_institutions: the longest indicator, 108 characters
+    longest = ("financial institutions settled in or signed with the Qianhai Shenzhen-Hong Kong International "
+               "Financial City")
+    # as qianhai.display.setup() sets them
+    with pd.option_context("display.max_colwidth", 60, "display.max_columns", 12, "display.width", 110):
+        table = facts_in_words(facts)
+        html, text = table._repr_html_(), repr(table)
+    assert longest in html and "..." not in html
+    assert longest in " ".join(text.split()) and "..." not in text
+    # still a table to compute with, as section 3.2 and Exercise 1 do
+    assert table.loc["fin_2016_share_financial", "value"] == 47  # SCMP: 47% of registered companies
+
+
+def test_indicator_rows_in_words_show_units_blanks_and_whole_numbers():
+    """Issue 13: the Going-further tables showed "cny_bn", "None" and "63366.0"."""
+    import pandas as pd
+
+    from qianhai.finance import rows_in_words
+    # rows as in data/qianhai_indicators.csv: operating enterprises 63366 (count, no qualifier, E26), the 2017
+    # registered-enterprise value added "about" 150 bn yuan (E16) and the 2013 one, 4.99 bn yuan (E16)
+    rows = pd.DataFrame({"value": [63366.0, 150.0, 4.99], "unit": ["count", "cny_bn", "cny_bn"],
+                         "value_qualifier": [None, "about", None], "source_id": ["E26", "E16", "E16"]})
+    shown = rows_in_words(rows, ["value", "unit", "value_qualifier", "source_id"])
+    assert list(shown.columns) == ["value", "unit", "qualifier", "source"]
+    assert list(shown["value"]) == ["63,366", "150", "4.99"]
+    assert list(shown["unit"]) == ["", "bn yuan", "bn yuan"]
+    assert list(shown["qualifier"]) == ["", "about", ""]
+    text = repr(shown)
+    assert "63366.0" not in text and "None" not in text and "cny_bn" not in text and "NaN" not in text

@@ -26,6 +26,7 @@ from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.display import Note, escape, message_html
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
                             refuse_fraction_lookalikes)
+from qianhai.scenarios import UNIT_WORDS
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MAX_AMOUNT_M = 1_000_000  # million CNY (1 trillion yuan): larger typed amounts are refused as typos
@@ -313,22 +314,46 @@ def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
     return table.rename(columns={"area_km2": "area, km²", "valid_from": "from", "valid_to": "until"})
 
 
+def _blank_or(value: object, shown: str) -> str:
+    return "" if pd.isna(value) else shown
+
+
 def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Rows of ``qianhai_indicators`` in the given columns, with the ``scope`` code as a territory in words."""
+    """Rows of ``qianhai_indicators`` in the given columns, to read: the ``scope`` code as a territory, units in
+    words, numbers as text without a trailing ".0" and a blank where the data have none."""
     table = rows[columns].copy()
     if "scope" in table.columns:
         table["scope"] = [in_words(code, TERRITORY_WORDS) for code in table["scope"]]
-        table = table.rename(columns={"scope": "territory"})
-    return table
+    if "unit" in table.columns:
+        table["unit"] = [_blank_or(u, UNIT_WORDS.get(u, str(u))) for u in table["unit"]]
+    if "value" in table.columns:
+        table["value"] = [_blank_or(v, f"{v:,g}") for v in table["value"]]
+    for column in table.columns.intersection(["value_qualifier", "note"]):
+        table[column] = [_blank_or(text, str(text)) for text in table[column]]
+    return table.rename(columns={"scope": "territory", "value_qualifier": "qualifier", "source_id": "source"})
 
 
-def facts_in_words(facts: pd.DataFrame) -> pd.DataFrame:
-    """The finance facts (indexed by fact_id) with their territory and what was counted in plain words."""
+class WholeTextFrame(pd.DataFrame):
+    """A table that shows every cell's full text (the course's display settings cut a cell at 60 characters);
+    anything computed from it is an ordinary DataFrame."""
+
+    def _repr_html_(self) -> str | None:
+        with pd.option_context("display.max_colwidth", None):
+            return super()._repr_html_()
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None):
+            return super().__repr__()
+
+
+def facts_in_words(facts: pd.DataFrame) -> WholeTextFrame:
+    """The finance facts (indexed by fact_id) with their territory and what was counted in plain words, shown
+    with their names in full."""
     table = facts[["year", "indicator", "value", "unit"]].copy()
     table["territory"] = [in_words(c, TERRITORY_WORDS) for c in facts["scope_code"]]
     table["what was counted"] = [in_words(c, COUNTED_WORDS) for c in facts["basis"]]
     table["confidence"] = facts["confidence"]
-    return table
+    return WholeTextFrame(table)
 
 
 # ------------------------------------------------------------------------------------------ widgets
