@@ -67,10 +67,12 @@ class CourseMap:
         self.frame = frame
 
     def _repr_html_(self) -> str:
-        return self.frame.to_html()
+        with pd.option_context("display.max_colwidth", None):
+            return self.frame._repr_html_()
 
     def __repr__(self) -> str:
-        return self.frame.to_string()
+        with pd.option_context("display.max_colwidth", None):
+            return repr(self.frame)
 
 
 def course_map() -> CourseMap:
