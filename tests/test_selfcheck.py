@@ -116,3 +116,12 @@ def test_thousands_comma_still_read_as_thousands():
     assert numeric(1500, 1, "people").judge("1,500").correct is True
     # '1,500' = 1500, but 1.5 is not within 0.01 of 2: an ordinary wrong answer, not a decimal-comma hint.
     assert "point for decimals" not in numeric(2, 0.01, "times").judge("1,500").text
+
+
+def test_the_static_view_labels_each_answer_box_with_one_colon():
+    """The static view writes "label: value"; a label ending in ':' showed "Your answer::" in every notebook."""
+    panel = quiz(NumericAnswer("How much?", answer=1, tolerance=0, unit="%", why="w"),
+                 MultipleChoice("Which?", ["a", "b"], answer="a", why="w"))
+    static = panel.snapshot_html()
+    assert "Your answer (%): <b>" in static and "Your answer: <b>" in static
+    assert "::" not in static

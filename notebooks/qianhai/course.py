@@ -59,15 +59,31 @@ def lesson(slug: str) -> Lesson:
     raise KeyError(f"No notebook with slug {slug!r}; known: {', '.join(x.slug for x in LESSONS)}")
 
 
-def course_map() -> pd.DataFrame:
-    """The nine notebooks as a table."""
-    return pd.DataFrame(
+class CourseMap:
+    """The course map shown whole: pandas' display would cut titles and questions at 60 characters.
+    ``frame`` is the table itself."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        with pd.option_context("display.max_colwidth", None):
+            return self.frame._repr_html_()
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None):
+            return repr(self.frame)
+
+
+def course_map() -> CourseMap:
+    """The nine notebooks as a table, every cell in full."""
+    return CourseMap(pd.DataFrame(
         [
             {"notebook": x.file, "title": x.title, "time to learn (min)": x.minutes,
              "article sections": x.sections, "question": x.question}
             for x in LESSONS
         ]
-    )
+    ))
 
 
 # Where the course is published: the one place every launch link (Binder, nbgitpuller) is built from. The links

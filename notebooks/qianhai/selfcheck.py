@@ -47,7 +47,7 @@ class MultipleChoice(_Checked):
         if self.answer not in self.options:
             raise ValueError(f"The answer {self.answer!r} is not among the options.")
         self._start()
-        self.choice = w.RadioButtons(options=self.options, value=None, description="Your answer:",
+        self.choice = w.RadioButtons(options=self.options, value=None, description="Your answer",
                                      style=LABEL_STYLE, layout=w.Layout(width="auto"))
         self.button = w.Button(description="Check", tooltip="Check your answer", button_style="primary")
         self.feedback = w.HTML(value="")
@@ -93,7 +93,7 @@ class NumericAnswer(_Checked):
         if not (math.isfinite(self.answer) and self.tolerance >= 0):
             raise ValueError("A numeric self-check needs a finite answer and a non-negative tolerance.")
         self._start()
-        self.entry = w.Text(value="", description=f"Your answer ({self.unit}):", style=LABEL_STYLE,
+        self.entry = w.Text(value="", description=f"Your answer ({self.unit})", style=LABEL_STYLE,
                             placeholder="type a whole number" if self.count else "type a number",
                             continuous_update=False)
         self.button = w.Button(description="Check", tooltip="Check your answer", button_style="primary")
