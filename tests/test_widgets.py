@@ -148,3 +148,15 @@ def test_every_explorer_follows_the_pattern():
                  evaluation.SynthExplorer]
     for cls in explorers:
         assert issubclass(cls, Explorer) and "update" not in vars(cls), cls.__name__
+
+
+def test_the_static_view_of_an_unanswered_question_does_not_say_none():
+    """A static page (no kernel) showed 'Your answer: None' for a multiple-choice item nobody had answered."""
+    import ipywidgets as w
+
+    from qianhai.widgets import Panel
+
+    html = Panel([w.RadioButtons(options=["a", "b"], value=None, description="Your answer"),
+                  w.Text(value="", description="Typed")], summary="a question").snapshot_html()
+    assert "None" not in html
+    assert "Your answer: <b>(not answered)</b>" in html and "Typed: <b>(empty)</b>" in html

@@ -67,6 +67,8 @@ def _snapshot(widget, parts: list[str]) -> None:
     elif isinstance(widget, w.ValueWidget) and getattr(widget, "description", ""):
         value = widget.value
         shown = "–".join(_plain(v) for v in value) if isinstance(value, tuple) else _plain(value)
+        if value is None or shown == "":
+            shown = "(not answered)" if value is None else "(empty)"  # not the word None in a static page
         parts.append(f"<p>{escape(widget.description)}: <b>{escape(shown)}</b></p>")
 
 
