@@ -246,10 +246,11 @@ class DidResult:
             return ("Parallel-trends check: passes the rule of thumb — the pre-period trend gap would produce less "
                     "than half of the estimate. Still an assumption, not a proof.")
         if against:
-            return (f"Parallel-trends check: the trend runs the other way — before treatment the gap was moving "
-                    f"in the opposite direction ({self.trend_implied:+.3f}), so the trend cannot explain the estimate. "
-                    f"If it would have continued, the plain DiD understates the effect: net of the trend it is "
-                    f"{self.adjusted:+.3f}. The regions were not parallel, so trust the sign more than the size.")
+            return (f"Parallel-trends check: does not pass, but the trend runs the other way — before treatment the "
+                    f"gap was moving in the opposite direction ({self.trend_implied:+.3f}), so the trend cannot "
+                    "explain the estimate. If it would have continued, the plain DiD understates the effect: net "
+                    f"of the trend it is {self.adjusted:+.3f}. The regions were not parallel, so trust the sign more "
+                    "than the size.")
         return ("Parallel-trends check: FAILS the rule of thumb — the pre-period trend gap alone would produce "
                 "at least half of the estimate. Do not read the estimate as an effect.")
 
