@@ -176,6 +176,19 @@ def test_layers_on_dates(zones):
     assert "gba" in set(later["zone_id"]) and "qianhai_coop_zone_2021" in set(later["zone_id"])
 
 
+def test_layers_show_dates_only_as_precisely_as_known(zones, timeline, ftz):
+    # qianhai_zones: the city-wide SEZ starts "2010-01-01" with precision year, the bonded port "2008-01-01"
+    # (year); showing those as a day would put them on the 1st. The original cooperation zone is known to the
+    # day (2010-08-26 to 2021-09-06). On Xi Jinping's first visit (2012-12-07) all three are layers.
+    layers = snapshot(timeline, zones, ftz, "2012-12-07").layers.set_index("zone_id")
+    assert layers.loc["shenzhen_sez_2010", "valid_from"] == "2010 (year only)"
+    assert layers.loc["qianhai_bay_bonded_port", "valid_from"] == "2008 (year only)"
+    assert layers.loc["qianhai_coop_zone_2010", "valid_from"] == "2010-08-26"
+    assert layers.loc["qianhai_coop_zone_2010", "valid_to"] == "2021-09-06"
+    assert layers.loc["shenzhen_sez_2010", "valid_to"] == "still valid"
+    assert list(in_words(layers)["valid from"]) == list(layers["valid_from"])  # shown in words as they are
+
+
 def test_ftz_total(ftz):
     # ftz_count: 2013-09-29 -> 1; 2015-04-21 -> 4; 2019-08-26 -> 18; 2020-09-21 -> 21.
     assert ftz_total(ftz, D(2013, 9, 28)) == 0

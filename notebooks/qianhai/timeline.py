@@ -267,13 +267,28 @@ _RELATED: dict[bytes, pd.DataFrame] = {}
 
 def qianhai_layers(zones: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """The territories called Qianhai and the layers they lie within, with their status on `day`;
-    only rows in force or uncertain, outermost layer first."""
+    only rows in force or uncertain, outermost layer first; valid_from and valid_to as text (`as_known`)."""
     _need_frame(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
     day = as_day(day)
     related = _related_layers(zones)
     related["status"] = [zone_status(r, day) for r in related.to_dict("records")]
-    related = related[related["status"].isin(["in force", "uncertain"])]
+    related = related[related["status"].isin(["in force", "uncertain"])].copy()
+    for column in ("valid_from", "valid_to"):  # as text: a year-only start is not the 1st of January
+        related[column] = [as_known(d, p) for d, p in zip(related[column], related[f"{column}_precision"])]
     return related[LAYER_COLUMNS].reset_index(drop=True)
+
+
+def as_known(value, precision: str) -> str:
+    """A date only as precisely as it is known: '2010 (year only)', '2015-04 (month only)', '2010-08-26';
+    'still valid' for an open end."""
+    if pd.isna(value):
+        return "still valid"
+    day = as_date(value)
+    if precision == "year":
+        return f"{day.year} (year only)"
+    if precision == "month":
+        return f"{day:%Y-%m} (month only)"
+    return day.isoformat()
 
 
 def count_statuses(layers: pd.DataFrame) -> tuple[int, int]:
@@ -358,8 +373,9 @@ class Snapshot:
 def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, when) -> Snapshot:
     """Answer "what existed on this date?" for a DateQuery or typed text (YYYY-MM or YYYY-MM-DD; a month
     means its last day). The answer's `.sentence()` says it in words; `.layers` is a table with one row per
-    layer around Qianhai (special_status, name, area_km2, valid_from, valid_to, status); `.happened` lists
-    the milestones that had happened; `.ftzs` is the number of China's pilot FTZs."""
+    layer around Qianhai (special_status, name, area_km2, valid_from, valid_to, status; the dates as text
+    only as precise as known, e.g. "2010 (year only)"); `.happened` lists the milestones that had happened;
+    `.ftzs` is the number of China's pilot FTZs."""
     _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
     first, last = timeline_bounds(timeline)
     query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
@@ -805,8 +821,8 @@ def in_words(rows: pd.DataFrame) -> pd.DataFrame:
             shown[column] = shown[column].map(lambda code, labels=labels: labels.get(code, code))
             shown = shown.rename(columns={column: name})
     if "valid_to" in shown.columns:  # an open end: the zone still exists
-        shown["valid_to"] = [("still valid" if pd.isna(d) else pd.Timestamp(d).date().isoformat())
-                             for d in shown["valid_to"]]
+        shown["valid_to"] = [("still valid" if pd.isna(d) else d if isinstance(d, str)  # already in words
+                              else pd.Timestamp(d).date().isoformat()) for d in shown["valid_to"]]
     shown.index = [SCOPE_LABELS.get(code, code) if isinstance(code, str) else code for code in shown.index]
     return shown.rename(columns={"date_status": "date status", "date_precision": "known to the",
                                  "source_id": "source", "area_km2": "area (km²)", "value_qualifier": "qualifier",
