@@ -4,6 +4,7 @@ rows are 2022 H1 = 82.11 (+2.6 %) and 2024 Q1-Q3 = 186.4 (+8.2 %); 2023 has no r
 
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
@@ -130,7 +131,7 @@ def test_scenario_from_2021_at_8_6_percent(gdp):
     assert s.comparisons[1].gap == pytest.approx(0.35866, abs=1e-4)
     assert s.at(2030) == pytest.approx(368.908, abs=1e-2)
     assert list(s.path.index) == list(range(2021, HORIZONS[-1] + 1))
-    assert "33.8% above this path" in " ".join(s.lines())
+    assert "33.80% above this path" in " ".join(s.lines())
     assert s.fits[2024] == pytest.approx(0.196688, abs=1e-5)
 
 
@@ -143,7 +144,7 @@ def test_scenario_from_2024_and_a_path_that_passes_through(gdp):
     exact = scenario(gdp, 2024, 10.2798)
     assert "on this path" in exact.comparisons[0].sentence()
     # at 0 % the 2025 figure is above the flat path: 331.81 / 300.88 − 1 = +10.28 %
-    assert "10.3% above" in scenario(gdp, 2024, 0).comparisons[0].sentence()
+    assert "10.28% above" in scenario(gdp, 2024, 0).comparisons[0].sentence()
 
 
 def test_scenario_from_the_last_year_has_nothing_to_check(gdp):
@@ -203,7 +204,7 @@ def test_base_year_options_show_gaps(gdp):
 def test_explorer_callbacks(gdp, targets):
     ex = ScenarioExplorer(gdp, targets, base_year=2021, rate_pct=8.6)
     assert ex.last.comparisons[0].gap == pytest.approx(0.33800, abs=1e-4)
-    assert "33.8% above this path" in ex.result.value and "No numeric GDP target" in ex.result.value
+    assert "33.80% above this path" in ex.result.value and "No numeric GDP target" in ex.result.value
     assert len(ex.output.outputs) == 2 and "Text alternative" in ex.output.outputs[1]["data"]["text/plain"]
     assert len(ex.line.get_xdata()) == HORIZONS[-1] - 2021 + 1
 
@@ -212,7 +213,7 @@ def test_explorer_callbacks(gdp, targets):
     ex.rate.slider.value = 30.0  # the steepest path stays inside the chart: 175.57 × 1.3¹⁴ ≈ 6,913 bn yuan in 2035
     assert ex.ax.get_ylim()[1] > ex.last.at(2035) > 6900
     ex.rate.slider.value = 0.0  # slider: a flat path, 2024 is +71.4 % above it
-    assert ex.rate.text.value == "0" and "71.4% above" in ex.result.value
+    assert ex.rate.text.value == "0" and "71.37% above" in ex.result.value
 
     ex.base.value = 2024  # base 2024 at 0 %: 2030 = 300.88
     assert ex.last.base_year == 2024 and ex.last.at(2030) == pytest.approx(300.88)
@@ -305,10 +306,33 @@ def test_the_widget_lets_the_student_find_the_fitting_rates(gdp, targets):
     # 175.57 × 1.197³ = 175.57 × 1.715150 = 301.129; 300.88 / 301.129 − 1 = −0.08 %: on the path at 19.7
     ex.rate.text.value = "19.7"
     assert "reported 2024 figure (300.88) is on this path" in ex.result.value
-    # 175.57 × 1.197⁴ = 301.129 × 1.197 = 360.45; 331.81 / 360.45 − 1 = −7.9 %: 2025 falls below
-    assert "7.9% below this path" in ex.result.value
+    # 175.57 × 1.197⁴ = 301.129 × 1.197 = 360.451; 331.81 / 360.451 − 1 = −7.94 %: 2025 falls below
+    assert "7.94% below this path" in ex.result.value
     # 175.57 × 1.172⁴ = 175.57 × 1.886748 = 331.256; 331.81 / 331.256 − 1 = +0.17 %: 2025 on the path at 17.2;
-    # 175.57 × 1.172³ = 282.642; 300.88 / 282.642 − 1 = +6.5 %: 2024 above it
+    # 175.57 × 1.172³ = 282.642; 300.88 / 282.642 − 1 = +6.45 %: 2024 above it
     ex.rate.text.value = "17.2"
     assert "reported 2025 figure (331.81) is on this path" in ex.result.value
-    assert "6.5% above this path" in ex.result.value
+    assert "6.45% above this path" in ex.result.value
+
+
+def test_gaps_near_the_on_path_edge_are_not_rounded_onto_it(gdp, targets):
+    """At 17.1% and 17.4% the 2025 figure used to read "0.5% above/below this path" yet was not "on this path"
+    (within 0.5%): gaps are given to two decimals, so the edge is visible."""
+    ex = ScenarioExplorer(gdp, targets, base_year=2021, rate_pct=8.6)
+    # 175.57 × 1.171³ = 281.917; × 1.171 = 330.124; 331.81 / 330.124 − 1 = +0.51 %
+    ex.rate.text.value = "17.1"
+    assert "reported 2025 figure (331.81) is 0.51% above this path" in ex.result.value
+    # 1.174² = 1.378276; 1.174⁴ = 1.899645; × 175.57 = 333.521; 331.81 / 333.521 − 1 = −0.51 %
+    ex.rate.text.value = "17.4"
+    assert "reported 2025 figure (331.81) is 0.51% below this path" in ex.result.value
+    assert "less than 0.5%" in scenario(gdp, 2021, 17.2).comparisons[1].sentence()
+
+
+def test_a_fraction_typed_in_the_rate_box_gets_a_warning(gdp, targets):
+    """0.1725 typed for 17.25% drew a path at 0.1725% a year (331.81 × 1.001725¹⁰ ≈ 337.6 in 2035) with no word."""
+    ex = ScenarioExplorer(gdp, targets, base_year=2025, rate_pct=8.6)
+    ex.rate.text.value = "0.1725"
+    assert ex.last.rate_pct == pytest.approx(0.1725)  # kept: a small rate is a possible rate
+    assert "If you meant the fraction 0.1725, that is 17.25%: type 17.25" in html.unescape(ex.result.value)
+    ex.rate.text.value = "17.25"
+    assert "If you meant" not in html.unescape(ex.result.value)

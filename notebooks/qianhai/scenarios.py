@@ -16,9 +16,9 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
-from qianhai.display import Note, escape, markdown_text
+from qianhai.display import Note, escape, markdown_text, message_html
 from qianhai.growth import cagr
-from qianhai.inputs import InputProblem, parse_number
+from qianhai.inputs import InputProblem, fraction_slip_note, parse_number
 from qianhai.ledger import VERDICTS
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
@@ -29,7 +29,7 @@ PERIOD_WORDS = {"full_year": "full year", "H1": "first half only (Jan–Jun)",
                 "Q1_Q3": "first three quarters only (Jan–Sep)"}
 PARTIAL_WORDS = {"H1": "first-half (Jan–Jun)", "Q1_Q3": "first-three-quarters (Jan–Sep)"}
 RATE_RANGE = (-10.0, 30.0)  # the widget's slider, % a year
-ON_PATH = 0.005  # a reported figure within 0.5% of the path counts as on it (the slider moves in 0.1-point steps)
+ON_PATH = 0.005  # a reported figure less than 0.5% from the path counts as on it (the slider moves in 0.1-point steps)
 EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km² zone
 GDP_COLUMNS = {"year", "period", "value", "growth_pct"}
 
@@ -167,9 +167,9 @@ class Comparison:
 
     def sentence(self) -> str:
         if abs(self.gap) < ON_PATH:
-            where = f"on this path (within {ON_PATH:.1%})"
-        else:
-            where = f"{abs(self.gap):.1%} {'above' if self.gap > 0 else 'below'} this path"
+            where = f"on this path (less than {ON_PATH:.1%} from it)"
+        else:  # two decimals: a gap of 0.51% must not read as the "0.5%" that counts as on the path
+            where = f"{abs(self.gap):.2%} {'above' if self.gap > 0 else 'below'} this path"
         return (f"The reported {self.year} figure ({self.reported:,.2f}) is {where} "
                 f"(path: {self.path:,.2f} bn yuan).")
 
@@ -324,7 +324,9 @@ class ScenarioExplorer(Explorer):
     def describe(self, result: Scenario) -> None:
         self.messages.clear()
         lines = result.lines() + [target_note(self.targets)]
-        self.result.value = "<br>".join(escape(line) for line in lines)
+        slip = fraction_slip_note({"The growth rate": result.rate_pct}, per=" a year")
+        self.result.value = ((message_html(slip, "info") if slip else "")
+                             + "<br>".join(escape(line) for line in lines))
         self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported()}) as dots, and a "
                           f"line growing at a constant {result.rate_pct:g}% a year from {result.base_year} to "
                           f"{HORIZONS[-1]}. " + " ".join(result.lines()[:1 + len(result.comparisons)]))
