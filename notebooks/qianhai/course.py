@@ -33,7 +33,7 @@ class Lesson:
 LESSONS = [
     Lesson("00_start_here", "Start here: how this course works, and the claims we will test", 75, "1",
            "What does the article claim, and how will we test it?"),
-    Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 70, "1",
+    Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 65, "1",
            "How fast did Shenzhen grow, and how sure are the numbers?"),
     Lesson("02_blank_sheet", "A blank sheet of paper: Qianhai 2010–2021", 75, "2",
            "What was built in Qianhai, when, and on which territory?"),
