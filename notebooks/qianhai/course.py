@@ -47,7 +47,7 @@ LESSONS = [
            "How might a statutory body and credit-based supervision change outcomes?"),
     Lesson("07_evaluation", "Does it work? How economists evaluate zones", 75, "4, 6",
            "How do economists tell a zone's effect from what would have happened anyway?"),
-    Lesson("08_golden_decade", "The golden decade: scenarios and judgement", 70, "7",
+    Lesson("08_golden_decade", "The golden decade: scenarios and judgement", 65, "7",
            "Is the 'golden decade' on track, and what is our verdict on each claim?"),
 ]
 
