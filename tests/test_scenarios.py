@@ -14,7 +14,7 @@ from qianhai.data import load
 from qianhai.inputs import InputProblem
 from qianhai.scenarios import (HORIZONS, ScenarioExplorer, base_year_options, comparability_table, evidence_map,
                                evidence_note, full_year_figure, full_year_series, gdp_targets, implied_growth,
-                               ledger_chart, ledger_table, project, scenario, scenario_table, target_note,
+                               ledger_chart, ledger_table, project, scenario, target_note,
                                verdict_counts, verdict_sentence)
 
 
@@ -158,14 +158,6 @@ def test_below_the_path(gdp):
     s = scenario(gdp, 2021, 19.6688)
     assert s.comparisons[1].gap == pytest.approx(-0.0785, abs=1e-3)
     assert "below this path" in s.comparisons[1].sentence()
-
-
-def test_scenario_table(gdp):
-    table = scenario_table(gdp, 2021, [0, 8.6])
-    # at 0 %: 2030 = 175.57; the 2024 figure is 300.88 / 175.57 − 1 = +71.4 % above
-    assert table.loc[0.0, "2030 (bn yuan)"] == pytest.approx(175.6)
-    assert table.loc[0.0, "reported 2024 vs path"] == "+71.4%"
-    assert table.loc[8.6, "reported 2025 vs path"] == "+35.9%"
 
 
 @pytest.mark.parametrize("base, words", [(2022, "only a first-half"), (2023, "no GDP figure at all"),

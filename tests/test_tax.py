@@ -20,9 +20,9 @@ from qianhai.data import load
 from qianhai.inputs import InputProblem
 from qianhai.tax import (NOT_IN_CATALOGUE, cap_binds_from, CITChecker, TalentTaxCalculator, TaxTables, amount, boundary_table,
                          cit_check, cit_rules, cit_sectors, cit_years, compare_talent, derived_quick_deductions,
-                         effective_rates, fx_for_year, gba_subsidy, hk_parameters, hk_profits_tax, hk_salaries_tax,
+                         effective_rates, fx_for_year, gba_subsidy, hk_profits_tax, hk_salaries_tax,
                          hk_standard_rate_crossover, hk_year, hk_years, iit_schedule, mainland_iit, share_passes,
-                         subsidy_rule, subsidy_threshold, tool_periods)
+                         subsidy_rule, subsidy_threshold)
 
 
 @pytest.fixture(scope="module")
@@ -367,17 +367,6 @@ def test_effective_rates_monotonic_and_capped(tables):
     # After the subsidy the IIT is at most 15% of taxable income, hence below 15% of the salary.
     assert (frame["mainland_after_subsidy_pct"] < 15).all()
     assert (frame["mainland_after_subsidy_pct"] <= frame["mainland_iit_pct"] + 1e-9).all()
-
-
-def test_tool_periods_and_hk_parameters(tables):
-    periods = tool_periods(tables.rules, ["qianhai_cit_rate_2014", "qianhai_cit_rate_2021"])
-    assert periods["valid_from"].dt.year.tolist() == [2014, 2021]
-    with pytest.raises(InputProblem, match="start and an end"):
-        tool_periods(tables.rules, ["cn_cit_standard_rate"])
-    params = hk_parameters(tables.hk)
-    assert params.loc["2015/16", "basic allowance (HKD)"] == 120_000
-    assert params.loc["2024/25", "one-off reduction cap (HKD)"] == 1_500  # news.gov.hk, 30 Apr 2025
-    assert params.loc["2024/25", "standard rate, tier 2"] == 0.16
 
 
 # --------------------------------------------------------------------------------------- bad input

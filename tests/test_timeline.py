@@ -12,8 +12,7 @@ import pytest
 from qianhai.data import load
 from qianhai.inputs import InputProblem
 from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, in_words, in_words_whole,
-                              indicator_value, stacked_between, count_statuses, layers_chart, statuses_by_month,
-                              ftz_total, output_rows, parse_date, period_last, qianhai_layers, scope_breaks,
+                              indicator_value, stacked_between, count_statuses, layers_chart, ftz_total, output_rows, parse_date, period_last, qianhai_layers, scope_breaks,
                               scope_table, snapshot, timeline_bounds, zone_status)
 
 D = dt.date
@@ -393,18 +392,6 @@ def test_scope_table(indicators):
             scope_table(indicators, bad)
 
 
-def test_statuses_by_month(zones):
-    # end of 2010-08: cooperation zone + bonded port certain, SEZ city-wide uncertain (2010, year precision);
-    # end of 2015-04: 4 (SEZ, FTZ, cooperation zone, bonded port); end of 2019-02: + GBA (2019-02-18) = 5.
-    table = statuses_by_month(zones, D(2008, 1, 1), D(2025, 6, 30)).set_index("month")
-    assert len(table) == 12 * 17 + 6
-    assert tuple(table.loc["2010-08", ["certain", "uncertain"]]) == (2, 1)
-    assert tuple(table.loc["2015-04", ["certain", "uncertain"]]) == (4, 0)
-    assert tuple(table.loc["2019-01", ["certain", "uncertain"]]) == (4, 0)
-    assert tuple(table.loc["2019-02", ["certain", "uncertain"]]) == (5, 0)
-    assert table["certain"].is_monotonic_increasing
-
-
 def test_indicator_value(indicators):
     # tax_revenue 2018, full year: 44.594 bn yuan, Qianhai & Shekou FTZ area (E13)
     row = indicator_value(indicators, "tax_revenue", 2018)
@@ -431,17 +418,8 @@ def test_functions_reject_bad_tables(indicators):
             output_rows(bad)
         with pytest.raises(InputProblem):
             scope_table(bad, "gdp")
-    with pytest.raises(InputProblem, match="must not come after"):
-        statuses_by_month(load("qianhai_zones"), D(2020, 1, 1), D(2010, 1, 1))
     with pytest.raises(InputProblem, match="Unknown date precision"):
         period_last(D(2013, 1, 7), "week")
-
-
-def test_statuses_by_month_agrees_with_the_layers_of_each_month(zones):
-    # statuses_by_month looks the layers up once; it must count as qianhai_layers does, month by month.
-    table = statuses_by_month(zones, D(2009, 1, 1), D(2025, 12, 31))
-    for row in table.itertuples():
-        assert (row.certain, row.uncertain) == count_statuses(qianhai_layers(zones, row.day)), row.month
 
 
 def test_layers_follow_the_zones_table_not_a_stale_copy(zones):

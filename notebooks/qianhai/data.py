@@ -78,10 +78,6 @@ def package() -> dict[str, Any]:
     return _parse_package(*_package_bytes(data_dir()))
 
 
-def resource_names() -> list[str]:
-    return [name for name in _resource_texts(*_package_bytes(data_dir())) if isinstance(name, str)]
-
-
 def _resource_text(name: str) -> str:
     if not isinstance(name, str):
         raise DataError(f"A resource name must be text, not {type(name).__name__}.")

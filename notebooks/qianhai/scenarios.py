@@ -210,18 +210,6 @@ def scenario(gdp: pd.DataFrame, base_year: object, rate_pct: object, to_year: in
     return Scenario(year0, base, rate, path, comparisons, fits)
 
 
-def scenario_table(gdp: pd.DataFrame, base_year: object, rates_pct: list) -> pd.DataFrame:
-    """A few precomputed scenarios side by side (the static view of the widget)."""
-    rows = []
-    for rate in rates_pct:
-        s = scenario(gdp, base_year, rate)
-        row = {"growth (% a year)": round(float(rate), 2)}
-        row.update({f"{y} (bn yuan)": round(s.at(y), 1) for y in HORIZONS})
-        row.update({f"reported {c.year} vs path": f"{c.gap:+.1%}" for c in s.comparisons})
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("growth (% a year)")
-
-
 # --- official targets ---------------------------------------------------------------------------------
 
 TARGET_COLUMNS = {"target_id", "kind", "target_year", "target_value", "unit", "scope_code", "target_text"}

@@ -313,25 +313,6 @@ def stacked_between(zones: pd.DataFrame, earlier, later) -> str:
             f"{', '.join(added) or 'none'}; gone: {', '.join(gone) or 'none'}.")
 
 
-def statuses_by_month(zones: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """For the end of every month from first to last: special statuses certainly in force around Qianhai
-    (`certain`) and those only possibly in force (`uncertain`, start known only to the year).
-    The same counts as count_statuses(qianhai_layers(zones, day)), with the layers looked up once."""
-    _need_frame(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
-    first, last = as_day(first, "first date"), as_day(last, "last date")
-    if first > last:
-        raise InputProblem(f"The first date ({first}) must not come after the last ({last}).")
-    records = _related_layers(zones).to_dict("records")
-    rows = []
-    for label in month_labels(first, last):
-        day = month_end(dt.date(int(label[:4]), int(label[5:]), 1))
-        status = [(r["special_status"], zone_status(r, day)) for r in records]
-        sure = {special for special, state in status if state == "in force"}
-        maybe = {special for special, state in status if state == "uncertain"} - sure
-        rows.append({"month": label, "day": day, "certain": len(sure), "uncertain": len(maybe)})
-    return pd.DataFrame(rows)
-
-
 def ftz_total(ftz_count: pd.DataFrame, day: dt.date) -> int:
     """Number of China's pilot FTZs on `day` (0 before the first)."""
     _need_frame(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
