@@ -115,3 +115,13 @@ def test_vintage_labels_are_escaped_in_results():
     overtaking = OvertakeExplorer(gdp, load("hongkong_gdp"), load("cny_usd"), SCRIPT)
     assert "<img" not in overtaking.result.value and "&lt;img" in overtaking.result.value
     assert SCRIPT not in overtaking.panel.snapshot_html()
+
+
+def test_markdown_text_leaves_no_dollar_sign_for_jupyterlab_to_typeset():
+    """A source's title 'HK$ ... million ... US$ ... bn' was typeset as maths in 01's and 08's Sources notes (the
+    browser test caught it): two dollar signs, escaped or not, open and close maths in JupyterLab."""
+    from qianhai.display import markdown_text
+
+    shown = markdown_text("C&SD table 030: HK$ 2,398,437 million / 7.7524 = US$ 309.38 bn")
+    assert "$" not in shown
+    assert "HK\uff04 2,398,437 million" in shown and "US\uff04 309.38 bn" in shown

@@ -44,6 +44,9 @@ def markdown_text(text: object) -> str:
     addresses broken so that no renderer turns them into links. It reads the same once rendered."""
     flat = " ".join(html.escape(str(text), quote=False).split())
     flat = _MARKDOWN_SYNTAX.sub(r"\\\1", flat)
+    # JupyterLab typesets text between two dollar signs as maths even when they are escaped ('HK$ ... US$' in a
+    # source's title): a full-width dollar sign reads the same and is no delimiter.
+    flat = flat.replace("\\$", "\uFF04")
     return _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + "\\", flat)
 
 
