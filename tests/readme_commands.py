@@ -125,13 +125,8 @@ class Server:
 
     def remember_processes(self) -> None:
         """Note every descendant (the server, its kernels: they run in sessions of their own)."""
-        if self.process is None:
-            return
-        try:
-            for child in psutil.Process(self.process.pid).children(recursive=True):
-                self.seen.setdefault(child.pid, child)
-        except psutil.Error:
-            pass
+        if self.process is not None:
+            remember_descendants(self.process.pid, self.seen)
 
     def listening(self) -> set[tuple[str, int]]:
         """Every (address, port) a process of this command listens on for TCP connections."""
@@ -170,6 +165,15 @@ class Server:
     def alive(self) -> list[int]:
         return [pid for pid, process in self.seen.items() if process.is_running()
                 and process.status() != psutil.STATUS_ZOMBIE]
+
+
+def remember_descendants(pid: int, seen: dict[int, psutil.Process]) -> None:
+    """Add every process below ``pid`` to ``seen`` (kept even after they leave the tree, so a stop can kill them)."""
+    try:
+        for child in psutil.Process(pid).children(recursive=True):
+            seen.setdefault(child.pid, child)
+    except psutil.Error:
+        pass
 
 
 def tree_bytes(folder: Path) -> int:

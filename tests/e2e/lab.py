@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import psutil  # a dependency of ipykernel
+from readme_commands import remember_descendants  # tests/, on pytest's path
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("QIANHAI_CHROMIUM", "/usr/bin/chromium"))  # override only to test the skip
@@ -170,13 +171,8 @@ class LabServer:
 
     def remember_kernels(self) -> None:
         """Note the kernel processes (children of the server) so that stop() can kill stragglers."""
-        if self.process is None:
-            return
-        try:
-            for child in psutil.Process(self.process.pid).children(recursive=True):
-                self.kernels.setdefault(child.pid, child)
-        except psutil.Error:
-            pass
+        if self.process is not None:
+            remember_descendants(self.process.pid, self.kernels)
 
     def shutdown_kernels(self) -> None:
         """Stop every kernel (one notebook's test is over)."""
