@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from qianhai.display import WholeText
+
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -59,25 +61,9 @@ def lesson(slug: str) -> Lesson:
     raise KeyError(f"No notebook with slug {slug!r}; known: {', '.join(x.slug for x in LESSONS)}")
 
 
-class CourseMap:
-    """The course map shown whole: pandas' display would cut titles and questions at 60 characters.
-    ``frame`` is the table itself."""
-
-    def __init__(self, frame: pd.DataFrame):
-        self.frame = frame
-
-    def _repr_html_(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return self.frame._repr_html_()
-
-    def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return repr(self.frame)
-
-
-def course_map() -> CourseMap:
+def course_map() -> WholeText:
     """The nine notebooks as a table, every cell in full."""
-    return CourseMap(pd.DataFrame(
+    return WholeText(pd.DataFrame(
         [
             {"notebook": x.file, "title": x.title, "time to learn (min)": x.minutes,
              "article sections": x.sections, "question": x.question}

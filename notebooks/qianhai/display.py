@@ -7,6 +7,8 @@ import html
 import re
 import urllib.parse
 
+import pandas as pd
+
 
 class Note:
     """Markdown for the notebook, with the same words as plain text for every other reader."""
@@ -20,6 +22,24 @@ class Note:
 
     def __repr__(self) -> str:
         return self.plain
+
+
+class WholeText(pd.DataFrame):
+    """A table shown with every cell's full text (``setup`` cuts cells at 60 characters to keep ordinary tables
+    narrow): for tables whose words are the point. Anything computed from it is an ordinary DataFrame."""
+
+    def _repr_html_(self) -> str | None:
+        with pd.option_context("display.max_colwidth", None):
+            return super()._repr_html_()
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None):
+            return super().__repr__()
+
+
+def whole_text(frame: pd.DataFrame) -> WholeText:
+    """``frame`` displayed with every cell's full text."""
+    return WholeText(frame)
 
 
 def escape_dollars(markdown: str) -> str:

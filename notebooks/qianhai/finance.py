@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
-from qianhai.display import Note, escape, message_html
+from qianhai.display import Note, WholeText, escape, message_html
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
                             refuse_fraction_lookalikes)
 from qianhai.scenarios import UNIT_WORDS
@@ -333,27 +333,14 @@ def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return table.rename(columns={"scope": "territory", "value_qualifier": "qualifier", "source_id": "source"})
 
 
-class WholeTextFrame(pd.DataFrame):
-    """A table that shows every cell's full text (the course's display settings cut a cell at 60 characters);
-    anything computed from it is an ordinary DataFrame."""
-
-    def _repr_html_(self) -> str | None:
-        with pd.option_context("display.max_colwidth", None):
-            return super()._repr_html_()
-
-    def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return super().__repr__()
-
-
-def facts_in_words(facts: pd.DataFrame) -> WholeTextFrame:
+def facts_in_words(facts: pd.DataFrame) -> WholeText:
     """The finance facts (indexed by fact_id) with their territory and what was counted in plain words, shown
     with their names in full."""
     table = facts[["year", "indicator", "value", "unit"]].copy()
     table["territory"] = [in_words(c, TERRITORY_WORDS) for c in facts["scope_code"]]
     table["what was counted"] = [in_words(c, COUNTED_WORDS) for c in facts["basis"]]
     table["confidence"] = facts["confidence"]
-    return WholeTextFrame(table)
+    return WholeText(table)
 
 
 # ------------------------------------------------------------------------------------------ widgets

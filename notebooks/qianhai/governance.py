@@ -169,24 +169,6 @@ def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None) -> Not
     return Note("\n".join([head, rule, *body]), " | ".join(columns) + "\n" + plain)
 
 
-class FullTextTable:
-    """A table shown whole: no cell cut off with "..." (long text wraps in the notebook)."""
-
-    def __init__(self, frame: pd.DataFrame):
-        self.frame = frame
-
-    def _repr_html_(self) -> str:
-        return self.frame.to_html()
-
-    def __repr__(self) -> str:
-        return self.frame.to_string()
-
-
-def full_table(frame: pd.DataFrame) -> FullTextTable:
-    """``frame`` displayed with every cell's full text (pandas' display cuts long cells to 60 characters)."""
-    return FullTextTable(frame)
-
-
 def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descriptor: dict):
     """Notebook 06's timeline: the Qianhai Authority's legal milestones beside the national credit-system
     measures, with the article's date. ``body`` is statutory_body_facts, ``governance`` governance_facts

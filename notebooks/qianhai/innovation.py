@@ -269,14 +269,6 @@ def print_rows(frame: pd.DataFrame, head: str, body: str) -> None:
         print("    " + body.format(**shown))
 
 
-def wide(frame: pd.DataFrame, colwidth: int = 240) -> None:
-    """Display a table whose text columns matter without cutting them at the course's default width."""
-    from IPython.display import display
-
-    with pd.option_context("display.max_colwidth", colwidth):
-        display(frame)
-
-
 # ---------------------------------------------------------------------------------------------
 # Qianhai's institutional-innovation counts, source by source
 # ---------------------------------------------------------------------------------------------
