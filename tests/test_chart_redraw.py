@@ -3,6 +3,7 @@ contents on it. The picture must be the one a full draw of the same figure gives
 
 from __future__ import annotations
 
+import io
 import matplotlib.pyplot
 import numpy as np
 import pytest
@@ -113,3 +114,28 @@ def test_a_legend_beside_the_axes_that_grows_is_laid_out_again():
         assert differing(blitted(chart), full_draw(chart)) == 0
     finally:
         matplotlib.pyplot.close(fig)  # a figure left open would show up in the next test that counts open figures
+
+
+def test_a_redraw_png_is_the_picture_in_the_course_palette(gdp):
+    # The first PNG of a chart (the one a saved notebook keeps) has a palette of its own; a redraw's PNG maps
+    # pixels to the fixed course palette: white plus 16 shades on white of each of the 8 Okabe-Ito colours
+    # and the source line's grey, 1 + 9 × 16 = 145 shades, of which one is there twice: grey (80, 80, 80) is
+    # shade 11 of black (255 - 11 × 255 / 16 = 79.7) and shade 15 of #444444 (255 - 15 × (255 - 68) / 16 = 79.7).
+    from PIL import Image
+
+    from qianhai.charts import course_palette, png_bytes
+
+    entries = course_palette().getpalette()
+    assert len(set(zip(entries[0::3], entries[1::3], entries[2::3]))) == 144
+    ex = GrowthExplorer(gdp, "yearbook_revised", (2000, 2020))  # shows its first PNG
+    ex.range.slider.value = (2003, 2018)
+    first, redraw = png_bytes(ex.chart.canvas), ex.chart.png()
+    assert redraw != first
+    picture = np.asarray(Image.open(io.BytesIO(redraw)).convert("RGB")).astype(int)
+    drawn = np.array(ex.chart.canvas.buffer_rgba())[..., :3].astype(int)
+    assert picture.shape == drawn.shape
+    white = (drawn == 255).all(axis=2)
+    assert (picture[white] == 255).all()  # the background stays pure white
+    error = np.abs(picture - drawn).max(axis=2)
+    assert np.percentile(error, 99) <= 16  # within a shade step (255 / 16) for all but antialiased edges
+    matplotlib.pyplot.close("all")

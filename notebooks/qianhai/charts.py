@@ -83,6 +83,7 @@ class Chart:
         self.alt = alt
         self.canvas = FigureCanvasAgg(figure)
         self.frames: dict[tuple, tuple] = {}  # frame → (saved picture, axes positions), oldest first
+        self.shown = False
 
     def draw(self) -> None:
         """Bring the canvas up to date: restore the frame's picture (or draw it) and draw the rest on it."""
@@ -116,8 +117,12 @@ class Chart:
                 [ax.get_position().frozen() for ax in self.figure.axes])
 
     def png(self) -> bytes:
+        """The chart as a PNG: the first one (the one a saved notebook keeps) small, later ones (a widget's
+        redraws, sent at once to the page and never stored) fast."""
         self.draw()
-        return png_bytes(self.canvas)
+        first = not self.shown
+        self.shown = True
+        return png_bytes(self.canvas) if first else redraw_png_bytes(self.canvas)
 
     def image(self):
         """The chart as an IPython Image: the PNG at twice the pixel density, shown at its size in points."""
@@ -132,17 +137,58 @@ class Chart:
         display(alt_text(self.alt))
 
 
-def png_bytes(canvas: FigureCanvasAgg, colours: int = 48) -> bytes:
-    """The canvas as a PNG with a reduced palette: a third of the size, same look (charts use few
-    colours); deterministic, so re-running a notebook stores identical bytes."""
+def canvas_rgb(canvas: FigureCanvasAgg):
+    """The canvas's pixels as a Pillow RGB image (the figure is opaque)."""
     from PIL import Image as PILImage
 
     rgba = PILImage.frombuffer("RGBA", canvas.get_width_height(physical=True), canvas.buffer_rgba(), "raw",
                                "RGBA", 0, 1)
-    small = rgba.convert("RGB").quantize(colors=colours, method=PILImage.Quantize.FASTOCTREE,
-                                         dither=PILImage.Dither.NONE)
+    return rgba.convert("RGB")
+
+
+def png_bytes(canvas: FigureCanvasAgg, colours: int = 48) -> bytes:
+    """The canvas as a PNG with a palette of its own ``colours`` most used: a third of the size, same look
+    (charts use few colours); deterministic, so re-running a notebook stores identical bytes."""
+    from PIL import Image as PILImage
+
+    small = canvas_rgb(canvas).quantize(colors=colours, method=PILImage.Quantize.FASTOCTREE,
+                                        dither=PILImage.Dither.NONE)
     out = io.BytesIO()
     small.save(out, format="PNG")
+    return out.getvalue()
+
+
+RAMP_STEPS = 16  # shades of each course colour on white: antialiased edges and light fills
+
+
+@lru_cache(maxsize=1)
+def course_palette():
+    """A palette image for Pillow's ``quantize(palette=...)``: white, and each course colour (and the grey of
+    the source line) blended with white in RAMP_STEPS shades. Mapping pixels to a fixed palette takes a
+    tenth of the time of choosing a palette per image."""
+    from matplotlib.colors import to_rgb
+    from PIL import Image as PILImage
+
+    shades = [(255, 255, 255)]
+    for colour in [*PALETTE.values(), "#444444"]:
+        rgb = [255 * v for v in to_rgb(colour)]
+        for step in range(1, RAMP_STEPS + 1):
+            share = step / RAMP_STEPS
+            shades.append(tuple(round(share * v + (1 - share) * 255) for v in rgb))
+    flat = [v for shade in dict.fromkeys(shades) for v in shade]
+    image = PILImage.new("P", (1, 1))
+    image.putpalette(flat + [0] * (768 - len(flat)))
+    return image
+
+
+def redraw_png_bytes(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas as a PNG for a widget's redraw: pixels mapped to the course palette, light compression.
+    About twice as fast as ``png_bytes`` and a third larger; a redraw goes straight to the page."""
+    from PIL import Image as PILImage
+
+    small = canvas_rgb(canvas).quantize(palette=course_palette(), dither=PILImage.Dither.NONE)
+    out = io.BytesIO()
+    small.save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 
