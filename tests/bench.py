@@ -13,8 +13,8 @@ Prints, with PASS/MISS against each budget:
     8 neighbouring values as a drag does, a dropdown or toggle through its options (up to 8), a check box
     flips (a self-check: its answer alternates, its Check button is clicked); the time of the assignment is the time from value
     change to finished output (observers run synchronously): wall-clock median and 95th percentile over
-    --reps changes, CPU median, and the part spent making PNGs (charts.png_bytes, which Chart.image and
-    so show_in call: the PNG cost is inside the callback); whether the display changed each time and
+    --reps changes, CPU median, and the part spent making PNGs (charts.png_bytes and redraw_png_bytes, which
+    Chart.image and so show_in call: the PNG cost is inside the callback); whether the display changed each time and
     whether the panel shows a PNG;
  4. each notebook's file size; 5. the size of the installed environment (.venv);
  6. what a student perceives, in headless Chromium through JupyterLab (tests/e2e/perceived.py): Run All per
@@ -380,26 +380,28 @@ def time_check(panel, question, number, reps, notebook) -> dict:
     return measure(panel, f"self-check {number}: Check", check, (0, 1), reps, notebook, prepare=prepare)
 
 
-PNG_SECONDS = [0.0]  # time spent in qianhai.charts.png_bytes (wrapped by count_png_time)
+PNG_SECONDS = [0.0]  # time spent in qianhai.charts' PNG makers (wrapped by count_png_time)
+PNG_MAKERS = ("png_bytes", "redraw_png_bytes")  # a chart's first PNG, and its redraws'
 
 
 def count_png_time() -> None:
-    """Wrap qianhai.charts.png_bytes (which Chart.image calls) to count the time spent making PNGs."""
+    """Wrap qianhai.charts' PNG makers (which Chart.png calls) to count the time spent making PNGs."""
     from qianhai import charts
 
-    if getattr(charts.png_bytes, "_counted", False):
-        return
-    original = charts.png_bytes
+    for name in PNG_MAKERS:
+        original = getattr(charts, name)
+        if getattr(original, "_counted", False):
+            continue
 
-    def counted(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            PNG_SECONDS[0] += time.perf_counter() - started
+        def counted(*args, original=original, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                PNG_SECONDS[0] += time.perf_counter() - started
 
-    counted._counted = True
-    charts.png_bytes = counted
+        counted._counted = True
+        setattr(charts, name, counted)
 
 
 def percentile(values: list[float], q: float) -> float:
