@@ -88,15 +88,17 @@ class Chart:
     def draw(self) -> None:
         """Bring the canvas up to date: restore the frame's picture (or draw it) and draw the rest on it."""
         moving = moving_artists(self.figure)
-        saved = self.frames.pop(frame_of(self.figure), None)
+        frame = frame_of(self.figure)
+        saved = self.frames.pop(frame, None)
         if saved is None:
             saved = self._draw_frame(moving)
+            frame = frame_of(self.figure)  # the layout may have changed the ticks
         else:
             picture, positions = saved
             for ax, position in zip(self.figure.axes, positions):
                 ax.set_position(position)
             self.canvas.restore_region(picture)
-        self.frames[frame_of(self.figure)] = saved
+        self.frames[frame] = saved
         while len(self.frames) > self.FRAMES_KEPT:
             del self.frames[next(iter(self.frames))]
         for artist in moving:
