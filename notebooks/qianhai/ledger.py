@@ -29,20 +29,21 @@ def claim_card(row: pd.Series, show_verdict: bool = True) -> str:
         f"<b>In plain words:</b> {escape(row['claim'])} <i>({escape(row['claim_type'])})</i>",
         f"<b>Tested in:</b> notebook {escape(row['notebook'])}",
     ]
-    if not show_verdict:
+    if show_verdict:
+        evidence = _text(row.get("evidence")) or "No evidence recorded yet: the notebook that tests it is still to come."
+        resource = _text(row.get("evidence_resource")) or "none yet"
+        parts += [f"<b>Verdict:</b> {escape(row['verdict'])}{_rule_text(row.get('rubric_rule'))}",
+                  f"<b>Evidence:</b> {escape(evidence)} <i>(data: {escape(resource)})</i>"]
+    else:
         parts.append(f"<b>Verdict:</b> <i>not shown: notebook {escape(row['notebook'])} weighs the evidence first. "
                      "Tick “Show verdicts” to look ahead.</i>")
-        return "<br>".join(parts)
-    evidence = _text(row.get("evidence")) or "No evidence recorded yet: the notebook that tests it is still to come."
-    resource = _text(row.get("evidence_resource")) or "none yet"
-    parts += [
-        f"<b>Verdict:</b> {escape(row['verdict'])}{_rule_text(row.get('rubric_rule'))}",
-        f"<b>Evidence:</b> {escape(evidence)} <i>(data: {escape(resource)})</i>",
-    ]
     return "<br>".join(parts)
 
 
 TYPE_COLOURS = {"factual": PALETTE["blue"], "evaluative": PALETTE["orange"], "forward-looking": PALETTE["green"]}
+# Each grouping of claim_types_chart: its title, and the bars as its text alternative names them.
+GROUPINGS = {"speaker": ("The kinds of claim each speaker makes", "one per speaker"),
+             "notebook": ("Which notebook tests each claim", "one per notebook, split by claim type")}
 
 
 def notebook_label(slug: str) -> str:
@@ -55,27 +56,23 @@ def notebook_label(slug: str) -> str:
 def claim_types_chart(claims: pd.DataFrame, by: str = "speaker") -> Chart:
     """Stacked bars: how many claims of each type (factual, evaluative, forward-looking) per speaker or per
     notebook that tests them. No verdicts: they come after each notebook's evidence."""
-    if by not in ("speaker", "notebook"):
+    if by not in GROUPINGS:
         raise ValueError(f"by must be 'speaker' or 'notebook', not {by!r}.")
     counts = pd.crosstab(claims[by], claims["claim_type"]).reindex(columns=list(CLAIM_TYPES), fill_value=0).sort_index()
     if by == "notebook":
         counts.index = [notebook_label(slug) for slug in counts.index]
     fig, ax = new_figure(7.2, 3.0 if by == "speaker" else 3.4)
-    left = pd.Series(0, index=counts.index)
+    starts = counts.cumsum(axis=1) - counts
     for kind in counts.columns:
-        ax.barh(counts.index, counts[kind], left=left, label=kind, color=TYPE_COLOURS[kind])
-        left = left + counts[kind]
+        ax.barh(counts.index, counts[kind], left=starts[kind], label=kind, color=TYPE_COLOURS[kind])
     ax.invert_yaxis()
     ax.legend(title="claim type", loc="upper left", bbox_to_anchor=(1.02, 1.0))
     ax.grid(axis="y", visible=False)
     rows = "; ".join(f"{name}: " + ", ".join(f"{int(n)} {kind}" for kind, n in row.items() if n)
                      for name, row in counts.iterrows())
-    if by == "speaker":
-        title, alt = "The kinds of claim each speaker makes", f"Horizontal stacked bars, one per speaker. {rows}."
-    else:
-        title = "Which notebook tests each claim"
-        alt = f"Horizontal stacked bars, one per notebook, split by claim type. {rows}."
-    return finish(fig, ax, title=title, xlabel="number of claims", ylabel="", resources=["claims"], alt=alt)
+    title, bars = GROUPINGS[by]
+    return finish(fig, ax, title=title, xlabel="number of claims", ylabel="", resources=["claims"],
+                  alt=f"Horizontal stacked bars, {bars}. {rows}.")
 
 
 def _rule_text(name: object) -> str:
@@ -89,12 +86,9 @@ def _text(value: object) -> str:
 
 
 def filter_claims(claims: pd.DataFrame, speaker: str = ALL, verdict: str = ALL) -> pd.DataFrame:
-    chosen = claims
-    if speaker != ALL:
-        chosen = chosen[chosen["speaker"] == speaker]
-    if verdict != ALL:
-        chosen = chosen[chosen["verdict"] == verdict]
-    return chosen
+    for column, value in (("speaker", speaker), ("verdict", verdict)):
+        claims = claims if value == ALL else claims[claims[column] == value]
+    return claims
 
 
 class ClaimExplorer:
