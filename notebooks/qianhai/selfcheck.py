@@ -29,11 +29,13 @@ class _Checked:
         self.button = w.Button(description="Check", tooltip="Check your answer", button_style="primary")
         self.feedback = w.HTML(value="")
         self.button.on_click(lambda _: self.check())
+        self.answer_widget = answer
         parts = [w.HBox([answer, self.button])] if beside else [answer, self.button]
         self.box = w.VBox([w.HTML(f"<b>{escape(self.question)}</b>"), *parts, self.feedback])
 
-    def _record(self, result: Result) -> Result:
-        self.last = result
+    def check(self) -> Result:
+        """Judge the answer in the widget, show the feedback and tell the listeners."""
+        result = self.last = self.judge(self.answer_widget.value)
         kind = {True: "ok", False: "error", None: "info"}[result.correct]
         self.feedback.value = message_html(result.text, kind)
         for listener in self.listeners:
@@ -67,9 +69,6 @@ class MultipleChoice(_Checked):
             return Result(True, f"Right. {self.why}")
         hint = self.hints.get(picked, "")
         return Result(False, f"Not quite. {hint + ' ' if hint else ''}{self.why}")
-
-    def check(self) -> Result:
-        return self._record(self.judge(self.choice.value))
 
 
 # Unit slips a typed answer is checked for: the same number written in full instead of in thousands, millions
@@ -158,9 +157,6 @@ class NumericAnswer(_Checked):
                         f"{name}s, but this answer is asked in {self.unit}.")
         return ""
 
-    def check(self) -> Result:
-        return self._record(self.judge(self.entry.value))
-
 
 def _show(value: float) -> str:
     """A typed or computed number as a student writes it: 4,195,000 or 4.195, never 4.195e+06."""
@@ -187,8 +183,7 @@ def quiz(*questions, title: str = "Self-check") -> Panel:
     update_score()
     parts = [header]
     for number, question in enumerate(questions, start=1):
-        parts.append(w.HTML(f"<i>Question {number} of {len(questions)}</i>"))
-        parts.append(question.box)
+        parts += [w.HTML(f"<i>Question {number} of {len(questions)}</i>"), question.box]
         question.listeners.append(update_score)
     panel = Panel(parts, summary=f"{title}: {len(questions)} questions with Check buttons and a total score")
     panel.questions = list(questions)
