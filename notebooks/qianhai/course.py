@@ -1,7 +1,5 @@
-"""The course map: one place for each notebook's file, title, time to learn and article sections.
-
-Notebook 00 shows it, the README's tables are checked against it, and tests use it to find notebooks.
-"""
+"""The course map: one place for each notebook's file, title, time to learn and article sections (notebook 00
+shows it, the README's tables are checked against it, tests use it to find notebooks)."""
 
 from __future__ import annotations
 

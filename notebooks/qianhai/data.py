@@ -1,8 +1,5 @@
-"""Load the course's data by resource name, checked against ``data/datapackage.json``.
-
-Every check names the file, the row (counting the header as row 1, as a spreadsheet does) and the
-column of the first problem, so that a student or teacher can open the CSV and fix it.
-"""
+"""Load the course's data by resource name, checked against ``data/datapackage.json``: every problem is named by
+file, row (the header is row 1, as in a spreadsheet) and column, so a student or teacher can open the CSV and fix it."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""The "Debates and readings" section of a notebook, drawn from data/readings.csv.
-
-Text from the data file is made inert with ``display.markdown_text`` before it goes into Markdown, and a link
-is live only for an http(s) address (``display.markdown_link``)."""
+"""The "Debates and readings" section of a notebook, from data/readings.csv: text made inert for Markdown
+(``display.markdown_text``), a link live only for an http(s) address (``display.markdown_link``)."""
 
 from __future__ import annotations
 
