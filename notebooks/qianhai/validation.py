@@ -151,6 +151,7 @@ def _describe(error, rows: list[list[str]], schema: dict[str, Any]) -> str:
     row = getattr(error, "row_number", None) or 1
     column = getattr(error, "field_name", None) or ""
     cells = rows[row - 1] if row <= len(rows) else []
+    by_name = dict(zip(names, cells))  # the text in the file, not frictionless's reading
     if error.type in ("missing-cell", "extra-cell"):
         column = column if error.type == "missing-cell" else names[-1]
         return (f"row {row}, column {column!r}: the row has {len(cells)} value{'' if len(cells) == 1 else 's'} but "
@@ -158,10 +159,9 @@ def _describe(error, rows: list[list[str]], schema: dict[str, Any]) -> str:
     if error.type == "blank-row":
         return f"row {row}: the row is empty (a blank line inside the file?)."
     if error.type in ("primary-key", "unique-error"):
-        return _duplicate(error, row, cells, schema)
+        return _duplicate(error, row, by_name, schema)
     field = next((f for f in fields if f["name"] == column), {})
-    position = names.index(column) if column in names else len(cells)
-    cell = cells[position] if position < len(cells) else ""  # the text in the file, not frictionless's reading
+    cell = by_name.get(column, "")
     where = f"row {row}, column {column!r}"
     if error.type == "type-error":
         kind = field.get("type", "string")
@@ -188,14 +188,13 @@ def _constraint(note: str, cons: dict[str, Any], cell: str) -> str:
     return f"{cell!r} breaks the constraint {name} = {cons.get(name)!r}."
 
 
-def _duplicate(error, row: int, cells: list[str], schema: dict[str, Any]) -> str:
-    names = [f["name"] for f in schema.get("fields", [])]
+def _duplicate(error, row: int, by_name: dict[str, str], schema: dict[str, Any]) -> str:
     if error.type == "primary-key":
         key = schema.get("primaryKey", [])
         group, label = ([key] if isinstance(key, str) else list(key)), "primary key"
     else:
         group, label = [error.field_name], "unique column"
-    value = ", ".join(f"{c}={cells[names.index(c)]!r}" for c in group if names.index(c) < len(cells))
+    value = ", ".join(f"{c}={by_name[c]!r}" for c in group if c in by_name)
     earlier = re.search(r"position (\d+)", error.note)
     where = f"the same key is already in row {earlier.group(1)}" if earlier else "the same key is in an earlier row"
     return f"row {row}, column {group[0]!r}: duplicate {label} ({value}); {where}."
