@@ -30,7 +30,8 @@ def claim_card(row: pd.Series, show_verdict: bool = True) -> str:
         f"<b>Tested in:</b> notebook {escape(row['notebook'])}",
     ]
     if show_verdict:
-        evidence = _text(row.get("evidence")) or "No evidence recorded yet: the notebook that tests it is still to come."
+        evidence = (_text(row.get("evidence"))
+                    or "No evidence recorded yet: the notebook that tests it is still to come.")
         resource = _text(row.get("evidence_resource")) or "none yet"
         parts += [f"<b>Verdict:</b> {escape(row['verdict'])}{_rule_text(row.get('rubric_rule'))}",
                   f"<b>Evidence:</b> {escape(evidence)} <i>(data: {escape(resource)})</i>"]
