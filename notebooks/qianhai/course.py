@@ -1,14 +1,11 @@
-"""The course map: one place for each notebook's file, title, time to learn and article sections.
-
-Notebook 00 shows it, the README's tables are checked against it, and tests use it to find notebooks.
-"""
+"""The course map: one place for each notebook's file, title, time to learn and article sections (notebook 00
+shows it, the README's tables are checked against it, tests use it to find notebooks)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from urllib.parse import quote, urlencode
 
 from qianhai.display import WholeText
 
@@ -63,13 +60,8 @@ def lesson(slug: str) -> Lesson:
 
 def course_map() -> WholeText:
     """The nine notebooks as a table, every cell in full."""
-    return WholeText(pd.DataFrame(
-        [
-            {"notebook": x.file, "title": x.title, "time to learn (min)": x.minutes,
-             "article sections": x.sections, "question": x.question}
-            for x in LESSONS
-        ]
-    ))
+    return WholeText([{"notebook": x.file, "title": x.title, "time to learn (min)": x.minutes,
+                       "article sections": x.sections, "question": x.question} for x in LESSONS])
 
 
 # Where the course is published: the one place every launch link (Binder, nbgitpuller) is built from. The links
@@ -88,8 +80,6 @@ def binder_link(lesson_file: str, repository: str | None = None, branch: str | N
 def nbgitpuller_link(hub: str, lesson_file: str, repository: str | None = None, branch: str | None = None) -> str:
     """An nbgitpuller link for an existing JupyterHub: clones (or updates) the course into the student's
     home folder, in a folder named after the repository, then opens the notebook in JupyterLab."""
-    from urllib.parse import quote, urlencode
-
     repository = repository or REPOSITORY
     hub = hub.rstrip("/")
     folder = repository.rstrip("/").rsplit("/", 1)[-1]

@@ -1,8 +1,5 @@
-"""Load the course's data by resource name, checked against ``data/datapackage.json``.
-
-Every check names the file, the row (counting the header as row 1, as a spreadsheet does) and the
-column of the first problem, so that a student or teacher can open the CSV and fix it.
-"""
+"""Load the course's data by resource name, checked against ``data/datapackage.json``: every problem is named by
+file, row (the header is row 1, as in a spreadsheet) and column, so a student or teacher can open the CSV and fix it."""
 
 from __future__ import annotations
 
@@ -36,14 +33,14 @@ def column_fingerprint(values: list[str]) -> str:
 
 
 def frame_fingerprint(frame: pd.DataFrame) -> bytes:
-    """A digest of a table's cells, index and column names: equal for equal content, whatever the object (for
-    caching work done on a table that a caller could also edit)."""
+    """A digest of a table's cells, index and column names: equal for equal content (a cache key for work done
+    on a table that a caller could also edit)."""
     cells = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
     return hashlib.sha256(cells + repr(list(frame.columns)).encode("utf-8")).digest()
 
 
-def _package_bytes(folder: Path) -> tuple[bytes, str]:
-    path = folder / PACKAGE_FILE
+def _package_bytes() -> tuple[bytes, str]:
+    path = data_dir() / PACKAGE_FILE
     try:
         return path.read_bytes(), _show(path)
     except FileNotFoundError:
@@ -60,13 +57,11 @@ def _parse_package(raw: bytes, shown: str) -> dict[str, Any]:
         raise DataError(f"{shown}: not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}.") from None
 
 
-# The descriptor is large (fingerprints of every row and column) and parsing it took longer than loading most
-# resources, once per load() and per chart's source line. It is still read from disk on every call, so an
-# edited file is seen at once, but parsed only when its bytes differ from a recent read.
 @lru_cache(maxsize=8)
 def _resource_texts(raw: bytes, shown: str) -> dict[str, str]:
-    """Each resource's descriptor as JSON text by name (the first of a repeated name): callers parse their own
-    copy, so no caller can change what the next one gets."""
+    """Each resource's descriptor as JSON text by name (the first of a repeated name). The descriptor is read on
+    every call, so an edit is seen at once, but parsed (slow: it is large) only when its bytes change; callers
+    parse their own copy of a resource, so none can change what the next one gets."""
     texts: dict[str, str] = {}
     for res in _parse_package(raw, shown).get("resources", []):
         texts.setdefault(res.get("name"), json.dumps(res, sort_keys=True))
@@ -75,17 +70,17 @@ def _resource_texts(raw: bytes, shown: str) -> dict[str, str]:
 
 def package() -> dict[str, Any]:
     """The data package descriptor (a dict), read fresh from disk."""
-    return _parse_package(*_package_bytes(data_dir()))
+    return _parse_package(*_package_bytes())
 
 
 def _resource_text(name: str) -> str:
     if not isinstance(name, str):
         raise DataError(f"A resource name must be text, not {type(name).__name__}.")
-    texts = _resource_texts(*_package_bytes(data_dir()))
-    if name in texts:
-        return texts[name]
-    known = ", ".join(sorted(str(n) if n is not None else "?" for n in texts))
-    raise DataError(f"No data resource called {name!r} in {PACKAGE_FILE}. Known resources: {known}.")
+    texts = _resource_texts(*_package_bytes())
+    if name not in texts:
+        known = ", ".join(sorted(str(n) if n is not None else "?" for n in texts))
+        raise DataError(f"No data resource called {name!r} in {PACKAGE_FILE}. Known resources: {known}.")
+    return texts[name]
 
 
 def resource(name: str) -> dict[str, Any]:
@@ -97,52 +92,37 @@ def load(name: str) -> pd.DataFrame:
     """Return the resource as a DataFrame typed by its schema, after checking its size and sha256.
 
     A file that differs from the recorded one is not read as data: ``validation.check_file`` names the
-    file, row and column of the first problem (a missing or extra column, a value of the wrong type or
-    breaking a constraint, a duplicate key, damaged bytes), or, for a valid edit, the first edited cell.
+    file, row and column of the first problem, or, for a valid edit, the first edited cell.
     """
     res_json = _resource_text(name)
-    res = json.loads(res_json)
-    path = _inside_data(res.get("path"), name)
+    relative = json.loads(res_json).get("path")
+    if not isinstance(relative, str) or not relative:
+        raise DataError(f"{PACKAGE_FILE}: resource {name!r} has no file path.")
+    path = data_dir() / relative
+    if not path.resolve().is_relative_to(data_dir().resolve()):
+        raise DataError(f"{_show(path)}: the path of resource {name!r} leads outside the data folder "
+                        "(a symlink or '..'); data files must be inside data/.")
     try:
         stat = path.stat()
     except FileNotFoundError:
         raise DataError(f"{_show(path)}: file is missing (resource {name!r} in {PACKAGE_FILE}).") from None
     if not path.is_file():
         raise DataError(f"{_show(path)}: a folder or other non-file is where this CSV file should be.")
-    frame = _load_checked(str(path), stat.st_mtime_ns, stat.st_size, res_json)
-    return frame.copy()
-
-
-def _inside_data(relative: object, name: str) -> Path:
-    """The resource's file, refused if its path (or a symlink on the way) leads out of the data folder."""
-    folder = data_dir().resolve()
-    if not isinstance(relative, str) or not relative:
-        raise DataError(f"{PACKAGE_FILE}: resource {name!r} has no file path.")
-    path = data_dir() / relative
-    if not path.resolve().is_relative_to(folder):
-        raise DataError(f"{_show(path)}: the path of resource {name!r} leads outside the data folder "
-                        "(a symlink or '..'); data files must be inside data/.")
-    return path
-
-
-def _diagnose_limit(recorded: int) -> int:
-    """Files larger than this are refused on their size alone, without being read (a 50 MB file is not an edit)."""
-    return 2 * recorded + 1_000_000
+    return _load_checked(str(path), stat.st_mtime_ns, stat.st_size, res_json).copy()
 
 
 @lru_cache(maxsize=64)
 def _load_checked(path_text: str, _mtime: int, size: int, res_json: str) -> pd.DataFrame:
     res = json.loads(res_json)
-    path = Path(path_text)
-    shown = _show(path)
+    shown = _show(Path(path_text))
     expected, recorded = str(res.get("hash", "")), res.get("bytes")
     if not expected.startswith("sha256:") or not isinstance(recorded, int):
         raise DataError(f"{shown}: {PACKAGE_FILE} records no size and sha256 for this file (run `make data`).")
-    if size > _diagnose_limit(recorded):
+    if size > 2 * recorded + 1_000_000:  # refused unread: a file this much larger is not an edit
         raise DataError(f"{shown}: the file has {size:,} bytes, but {PACKAGE_FILE} records {recorded:,}: it is not "
                         "the recorded file. Restore it with `git checkout`; if it is a new version on purpose, "
                         "`make data` checks it and records it.")
-    raw = path.read_bytes()
+    raw = Path(path_text).read_bytes()
     recorded_file = size == recorded and "sha256:" + hashlib.sha256(raw).hexdigest() == expected
     if recorded_file:
         try:
@@ -166,9 +146,8 @@ _DTYPES = {"integer": "Int64", "year": "Int64", "number": "float64", "boolean": 
 def _typed_frame(raw: bytes, schema: dict[str, Any]) -> pd.DataFrame:
     """A recorded (already checked) file read by pandas with the schema's types; empty text cells are None."""
     fields = schema["fields"]
-    missing = list(schema.get("missingValues", [""]))
     frame = pd.read_csv(
-        io.BytesIO(raw), encoding="utf-8", keep_default_na=False, na_values=missing,
+        io.BytesIO(raw), encoding="utf-8", keep_default_na=False, na_values=list(schema.get("missingValues", [""])),
         dtype={f["name"]: _DTYPES.get(f.get("type"), object) for f in fields},
     )
     if list(frame.columns) != [f["name"] for f in fields]:
@@ -185,8 +164,7 @@ def _typed_frame(raw: bytes, schema: dict[str, Any]) -> pd.DataFrame:
 def _locate_edit(fingerprint: dict[str, Any], header: list[str], body: list[list[str]]) -> tuple[int | None, str]:
     """The first row and column that differ from the fingerprints recorded by `make data` (frictionless
     cannot tell: the edited file is valid, only different)."""
-    rows = fingerprint.get("rows", [])
-    cols = fingerprint.get("columns", {})
+    rows, cols = fingerprint.get("rows", []), fingerprint.get("columns", {})
     row = next((index + 2 for index, cells in enumerate(body)
                 if index >= len(rows) or row_fingerprint(cells) != rows[index]), None)
     if row is None and len(body) < len(rows):
@@ -204,8 +182,8 @@ def _show(path: Path) -> str:
         return str(path)
 
 
-# What kind of publication each source is (the `kind` of a source entry in a descriptor). A row whose every source
-# is a copy elsewhere, a code or data file in a repository, or an encyclopedia rests only on weak sources.
+# What kind of publication each source is (the `kind` of a source entry). A row whose every source is a copy
+# elsewhere, a code or data file in a repository, or an encyclopedia rests only on weak sources.
 SOURCE_KINDS = ("official", "press", "academic", "mirror", "code", "reference", "other")
 WEAK_KINDS = ("mirror", "code", "reference")
 # The columns whose ids support a row's values; other `*_source_id` columns back one field only (e.g. a growth rate).
@@ -226,8 +204,7 @@ def source_ids(cell: Any) -> list[str]:
 
 def rows_on_weak_sources(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS) -> pd.DataFrame:
     """The rows of a resource whose every source id (in ``columns``) is of a weak kind (mirror, code, reference)."""
-    frame = load(name)
-    kinds = source_kinds(name)
+    frame, kinds = load(name), source_kinds(name)
     if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
         raise DataError(f"columns must be a tuple of column names, such as {VALUE_SOURCE_COLUMNS}.")
     id_columns = [c for c in frame.columns if c.endswith("source_id")]
@@ -236,10 +213,6 @@ def rows_on_weak_sources(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLU
         raise DataError(f"{name} has no source-id column {unknown[0]!r}; its source-id columns are "
                         f"{', '.join(id_columns) or 'none'}.")
     present = [c for c in columns if c in frame.columns]
-
-    def weak(row) -> bool:
-        ids = [sid for column in present for sid in source_ids(row[column])]
-        return bool(ids) and all(kinds.get(sid) in WEAK_KINDS for sid in ids)
-
-    mask = frame.apply(weak, axis=1) if len(frame) else pd.Series([], dtype=bool)
-    return frame[mask.astype(bool)]
+    ids = [[sid for column in present for sid in source_ids(row[column])] for _, row in frame.iterrows()]
+    weak = [bool(row_ids) and all(kinds.get(sid) in WEAK_KINDS for sid in row_ids) for row_ids in ids]
+    return frame[pd.Series(weak, index=frame.index, dtype=bool)]

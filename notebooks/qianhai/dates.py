@@ -1,8 +1,5 @@
-"""Dates, read one way everywhere: the data write days as ``YYYY-MM-DD`` (ASCII digits) and a day must exist.
-
-The loader's checks, the timeline's typed boxes and its functions all read dates through here, so that
-"2020-02-30" is "not a real date" wherever it turns up, and "19800826" or "1980-W35-2" are not dates at all.
-"""
+"""Dates, read one way everywhere (the loader's checks, the timeline's boxes and functions): days are written
+``YYYY-MM-DD`` in ASCII digits and must exist, so "2020-02-30" is "not a real date" and "19800826" no date at all."""
 
 from __future__ import annotations
 

@@ -25,8 +25,8 @@ class Note:
 
 
 class WholeText(pd.DataFrame):
-    """A table shown with every cell's full text (``setup`` cuts cells at 60 characters to keep ordinary tables
-    narrow): for tables whose words are the point. Anything computed from it is an ordinary DataFrame."""
+    """A table shown with every cell's full text (``setup`` cuts cells at 60 characters): for tables whose words
+    are the point. Anything computed from it is an ordinary DataFrame."""
 
     def _repr_html_(self) -> str | None:
         with pd.option_context("display.max_colwidth", None):
@@ -37,9 +37,7 @@ class WholeText(pd.DataFrame):
             return super().__repr__()
 
 
-def whole_text(frame: pd.DataFrame) -> WholeText:
-    """``frame`` displayed with every cell's full text."""
-    return WholeText(frame)
+whole_text = WholeText  # ``whole_text(frame)``: the table displayed with every cell's full text
 
 
 def escape_dollars(markdown: str) -> str:
@@ -82,15 +80,13 @@ def markdown_link(title: object, url: object) -> str:
 
 def message_html(text: str, kind: str = "info") -> str:
     """A short coloured message; ``text`` is escaped here, so callers pass plain text."""
-    colours = {"info": "#0072B2", "error": "#D55E00", "ok": "#009E73"}
-    icon = {"info": "ℹ️", "error": "⚠️", "ok": "✅"}[kind]
-    return f'<div role="status" style="color:{colours[kind]}">{icon} {escape(text)}</div>'
+    colour, icon = {"info": ("#0072B2", "ℹ️"), "error": ("#D55E00", "⚠️"), "ok": ("#009E73", "✅")}[kind]
+    return f'<div role="status" style="color:{colour}">{icon} {escape(text)}</div>'
 
 
 def setup() -> None:
     """Fixed display options and the course chart style, so every run shows the same thing."""
     import numpy as np
-    import pandas as pd
 
     from qianhai.charts import apply_style
 

@@ -26,41 +26,40 @@ def parse_number(
 ) -> float | int:
     """Turn typed text (or a number) into a finite number within [minimum, maximum].
 
-    Commas are read only as thousands separators between groups of three digits ('4,195,000'); any
-    other comma ('2,5', '0,5', '1,0,0') is refused with a hint to use a point for decimals. A fraction
-    ('1/3', '2 / 3') is its value; in a box whose unit is '%' it is a share of the whole ('1/3' is 33.33%), and a
-    trailing '%' is accepted ('328%' is 328). Raises
-    InputProblem with a message that says what was wrong and what to type instead.
+    Commas are read only as thousands separators ('4,195,000'); any other comma ('2,5') is refused with a hint
+    to use a point for decimals. A fraction ('1/3') is its value; in a box whose unit is '%' it is a share of
+    the whole ('1/3' is 33.33%), and a trailing '%' is accepted ('328%' is 328). Raises InputProblem with a
+    message that says what was wrong and what to type instead.
     """
     span = _span(minimum, maximum, unit)
     hint = f"Type {'a whole number' if integer else 'a number'}{span}."
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise InputProblem(f"{label}: expected a number, not {type(raw).__name__}. {hint}")
-    text = raw.strip().replace("_", "") if isinstance(raw, str) else raw
-    if isinstance(text, str) and unit.startswith(PERCENT) and text.endswith(PERCENT):
-        text = text[:-1].rstrip()  # '328%' in a box already in percent: the sign the student would write anyway
-    if text == "":
-        raise InputProblem(f"{label}: the box is empty. {hint}")
-    if isinstance(text, str) and "," in text:
-        if not THOUSANDS.fullmatch(text):  # '2,5' is two and a half to much of the world, not 25
+    text = raw
+    if isinstance(raw, str):
+        text = raw.strip().replace("_", "")
+        if unit.startswith(PERCENT) and text.endswith(PERCENT):
+            text = text[:-1].rstrip()  # '328%' in a box already in percent: the sign the student would write anyway
+        if text == "":
+            raise InputProblem(f"{label}: the box is empty. {hint}")
+        if "," in text and not THOUSANDS.fullmatch(text):  # '2,5' is two and a half to much of the world, not 25
             raise InputProblem(f"{label}: in {_short(raw)!r}, use a point for decimals (2.5); a comma may only "
                                f"separate groups of three digits (4,195,000). {hint}")
         text = text.replace(",", "")
-    fraction = FRACTION.fullmatch(text) if isinstance(text, str) else None
-    if fraction:  # '1/3': a share typed as a fraction; in a percent box it is read as a share of 100%
-        numerator, denominator = (float(part) for part in fraction.groups())
-        if denominator == 0:
-            raise InputProblem(f"{label}: {_short(raw)!r} divides by zero. {hint}")
-        text = numerator / denominator * (100 if unit == PERCENT else 1)
+        fraction = FRACTION.fullmatch(text)
+        if fraction:  # '1/3': a share typed as a fraction; in a percent box it is read as a share of 100%
+            numerator, denominator = (float(part) for part in fraction.groups())
+            if denominator == 0:
+                raise InputProblem(f"{label}: {_short(raw)!r} divides by zero. {hint}")
+            text = numerator / denominator * (100 if unit == PERCENT else 1)
     try:
         value = float(text)
     except (TypeError, ValueError, OverflowError):
         raise InputProblem(f"{label}: {_short(raw)!r} is not a number. {hint}") from None
     if not math.isfinite(value):
         raise InputProblem(f"{label}: {_short(raw)!r} is not a finite number. {hint}")
-    if integer:
-        if value != int(value):
-            raise InputProblem(f"{label}: {_short(raw)!r} is not a whole number. {hint}")
+    if integer and value != int(value):
+        raise InputProblem(f"{label}: {_short(raw)!r} is not a whole number. {hint}")
     if minimum is not None and value < minimum:
         raise InputProblem(f"{label}: {_fmt(value)} is below {_fmt(minimum)}{_unit(unit)}. {hint}")
     if maximum is not None and value > maximum:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -28,57 +29,51 @@ def claim_card(row: pd.Series, show_verdict: bool = True) -> str:
         f"<b>In plain words:</b> {escape(row['claim'])} <i>({escape(row['claim_type'])})</i>",
         f"<b>Tested in:</b> notebook {escape(row['notebook'])}",
     ]
-    if not show_verdict:
+    if show_verdict:
+        evidence = (_text(row.get("evidence"))
+                    or "No evidence recorded yet: the notebook that tests it is still to come.")
+        resource = _text(row.get("evidence_resource")) or "none yet"
+        parts += [f"<b>Verdict:</b> {escape(row['verdict'])}{_rule_text(row.get('rubric_rule'))}",
+                  f"<b>Evidence:</b> {escape(evidence)} <i>(data: {escape(resource)})</i>"]
+    else:
         parts.append(f"<b>Verdict:</b> <i>not shown: notebook {escape(row['notebook'])} weighs the evidence first. "
                      "Tick “Show verdicts” to look ahead.</i>")
-        return "<br>".join(parts)
-    evidence = _text(row.get("evidence")) or "No evidence recorded yet: the notebook that tests it is still to come."
-    resource = _text(row.get("evidence_resource")) or "none yet"
-    parts += [
-        f"<b>Verdict:</b> {escape(row['verdict'])}{_rule_text(row.get('rubric_rule'))}",
-        f"<b>Evidence:</b> {escape(evidence)} <i>(data: {escape(resource)})</i>",
-    ]
     return "<br>".join(parts)
 
 
 TYPE_COLOURS = {"factual": PALETTE["blue"], "evaluative": PALETTE["orange"], "forward-looking": PALETTE["green"]}
+# Each grouping of claim_types_chart: its title, and the bars as its text alternative names them.
+GROUPINGS = {"speaker": ("The kinds of claim each speaker makes", "one per speaker"),
+             "notebook": ("Which notebook tests each claim", "one per notebook, split by claim type")}
 
 
 def notebook_label(slug: str) -> str:
     """A notebook as a reader names it: '05_finance' -> '05 · Finance' (its title up to a colon or a question
     mark)."""
-    for lesson in LESSONS:
-        if lesson.slug == slug:
-            short = lesson.title.split(":")[0].split("?")[0] + ("?" if "?" in lesson.title.split(":")[0] else "")
-            return f"{slug[:2]} · {short}"
-    return str(slug)
+    titles = {lesson.slug: lesson.title for lesson in LESSONS}
+    return f"{slug[:2]} · {re.match(r'[^:?]*[?]?', titles[slug]).group()}" if slug in titles else str(slug)
 
 
 def claim_types_chart(claims: pd.DataFrame, by: str = "speaker") -> Chart:
     """Stacked bars: how many claims of each type (factual, evaluative, forward-looking) per speaker or per
     notebook that tests them. No verdicts: they come after each notebook's evidence."""
-    if by not in ("speaker", "notebook"):
+    if by not in GROUPINGS:
         raise ValueError(f"by must be 'speaker' or 'notebook', not {by!r}.")
-    counts = pd.crosstab(claims[by], claims["claim_type"]).reindex(columns=list(CLAIM_TYPES), fill_value=0)
-    counts = counts.sort_index()
+    counts = pd.crosstab(claims[by], claims["claim_type"]).reindex(columns=list(CLAIM_TYPES), fill_value=0).sort_index()
     if by == "notebook":
         counts.index = [notebook_label(slug) for slug in counts.index]
     fig, ax = new_figure(7.2, 3.0 if by == "speaker" else 3.4)
-    left = pd.Series(0, index=counts.index)
+    starts = counts.cumsum(axis=1) - counts
     for kind in counts.columns:
-        ax.barh(counts.index, counts[kind], left=left, label=kind, color=TYPE_COLOURS[kind])
-        left = left + counts[kind]
+        ax.barh(counts.index, counts[kind], left=starts[kind], label=kind, color=TYPE_COLOURS[kind])
     ax.invert_yaxis()
     ax.legend(title="claim type", loc="upper left", bbox_to_anchor=(1.02, 1.0))
     ax.grid(axis="y", visible=False)
     rows = "; ".join(f"{name}: " + ", ".join(f"{int(n)} {kind}" for kind, n in row.items() if n)
                      for name, row in counts.iterrows())
-    if by == "speaker":
-        title, alt = "The kinds of claim each speaker makes", f"Horizontal stacked bars, one per speaker. {rows}."
-    else:
-        title = "Which notebook tests each claim"
-        alt = f"Horizontal stacked bars, one per notebook, split by claim type. {rows}."
-    return finish(fig, ax, title=title, xlabel="number of claims", ylabel="", resources=["claims"], alt=alt)
+    title, bars = GROUPINGS[by]
+    return finish(fig, ax, title=title, xlabel="number of claims", ylabel="", resources=["claims"],
+                  alt=f"Horizontal stacked bars, {bars}. {rows}.")
 
 
 def _rule_text(name: object) -> str:
@@ -92,12 +87,9 @@ def _text(value: object) -> str:
 
 
 def filter_claims(claims: pd.DataFrame, speaker: str = ALL, verdict: str = ALL) -> pd.DataFrame:
-    chosen = claims
-    if speaker != ALL:
-        chosen = chosen[chosen["speaker"] == speaker]
-    if verdict != ALL:
-        chosen = chosen[chosen["verdict"] == verdict]
-    return chosen
+    for column, value in (("speaker", speaker), ("verdict", verdict)):
+        claims = claims if value == ALL else claims[claims[column] == value]
+    return claims
 
 
 class ClaimExplorer:
@@ -108,17 +100,15 @@ class ClaimExplorer:
         self.claims = claims.reset_index(drop=True)
         self.speaker = w.Dropdown(options=[ALL, *sorted(self.claims["speaker"].unique())], value=ALL,
                                   description="Speaker", style=LABEL_STYLE)
-        present = [v for v in VERDICTS if v in set(self.claims["verdict"])]
-        self.verdict = w.Dropdown(options=[ALL, *present], value=ALL, description="Verdict", style=LABEL_STYLE,
-                                  disabled=not show_verdicts)
+        self.verdict = w.Dropdown(options=[ALL, *(v for v in VERDICTS if v in set(self.claims["verdict"]))],
+                                  value=ALL, description="Verdict", style=LABEL_STYLE, disabled=not show_verdicts)
         self.reveal = w.Checkbox(value=show_verdicts, description="Show verdicts (a look-ahead: each notebook "
                                  "weighs the evidence before its verdicts)", indent=False,
                                  layout=w.Layout(width="auto"))
         self.claim = w.Dropdown(description="Claim", style=LABEL_STYLE, layout=w.Layout(width="95%"))
-        self.card = w.HTML()
-        self.count = w.HTML()
-        self.speaker.observe(self._refilter, names="value")
-        self.verdict.observe(self._refilter, names="value")
+        self.card, self.count = w.HTML(), w.HTML()
+        for control in (self.speaker, self.verdict):
+            control.observe(self._refilter, names="value")
         self.reveal.observe(self._reveal, names="value")
         self.claim.observe(self._show, names="value")
         self._refilter()
@@ -160,11 +150,9 @@ def search_glossary(glossary: pd.DataFrame, query: object, limit: int = 8) -> pd
     text = query.strip() if isinstance(query, str) else ""
     if not text:
         return glossary.iloc[0:0]
-    needle = fold(text)
-    columns = ["term", "chinese", "pinyin", "definition"]
     hit = pd.Series(False, index=glossary.index)
-    for column in columns:
-        hit |= glossary[column].fillna("").map(fold).str.contains(needle, regex=False)
+    for column in ("term", "chinese", "pinyin", "definition"):
+        hit |= glossary[column].fillna("").map(fold).str.contains(fold(text), regex=False)
     return glossary[hit].head(limit)
 
 
@@ -183,12 +171,11 @@ class GlossaryLookup:
 
     def update(self, change=None) -> None:
         query = self.query.value
-        if not query.strip():
-            self.results.value = message_html(f"Type a word to search {len(self.glossary)} terms.", "info")
-            return
         found = search_glossary(self.glossary, query)
         if found.empty:
-            self.results.value = message_html(f"No term contains “{query[:60]}”. Try a shorter word.", "info")
+            hint = (f"No term contains “{query[:60]}”. Try a shorter word." if query.strip()
+                    else f"Type a word to search {len(self.glossary)} terms.")
+            self.results.value = message_html(hint, "info")
             return
         rows = "".join(
             f"<tr><td>{escape(r.term)}</td><td>{escape(r.chinese)}</td><td>{escape(r.pinyin)}</td>"
@@ -217,13 +204,13 @@ def verdicts_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
     """The same rows after the evidence: each claim with its verdict, the rubric rule that gives it, and the
     evidence behind it."""
     chosen = _rows_for(claims, notebook)
-    table = pd.DataFrame({
+    rules = chosen.get("rubric_rule", pd.Series("", index=chosen.index))  # a ledger from before the rubric has none
+    return pd.DataFrame({
         "claim": chosen["claim"],
         "verdict": chosen["verdict"],
-        "rubric rule": chosen.get("rubric_rule", pd.Series("", index=chosen.index)).map(lambda name: _text(name).replace("_", " ")),
+        "rubric rule": rules.map(lambda name: _text(name).replace("_", " ")),
         "evidence": chosen["evidence"].map(lambda text: _text(text) or "none recorded yet"),
     })
-    return table
 
 
 def verdicts_note(claims: pd.DataFrame, notebook: str) -> Note:
@@ -237,8 +224,7 @@ def _note(table: pd.DataFrame, plain_title: str, plain_line) -> Note:
     """A table indexed by claim_id as inert Markdown, with a short plain-text form (one line a claim)."""
     table = table.reset_index()
     columns = list(table.columns)
-    names = {"claim_id": "id"}  # the heading a student reads
-    head = "| " + " | ".join(names.get(c, c) for c in columns) + " |\n|" + "|".join("---" for _ in columns) + "|"
+    head = "| " + " | ".join(columns).replace("claim_id", "id") + " |\n|" + "|".join("---" for _ in columns) + "|"
     rows = ["| " + " | ".join(markdown_text(_text(row[c])) for c in columns) + " |" for _, row in table.iterrows()]
     return Note("\n".join([head, *rows]), "\n".join([plain_title, *(plain_line(row) for _, row in table.iterrows())]))
 
@@ -262,8 +248,7 @@ class Rule:
     needs_sources: bool = True  # needs evidence besides the article: a source id or a course data resource
 
 
-# The rubric, defined here only: data/README.md, notebook 00 and the claims descriptor's `rubric_rule` enum
-# repeat these names, and tests check that they agree.
+# The rubric, defined here only (data/README.md, notebook 00 and the claims descriptor repeat the names; tests check).
 RUBRIC = {
     "confirmed": Rule(
         "supported", "Every part of the claim is confirmed by sources in the package that do not depend on the "

@@ -1,14 +1,11 @@
-"""The "Debates and readings" section of a notebook, drawn from data/readings.csv.
-
-Every text that comes from the data file is made inert with ``display.markdown_text`` before it goes into
-Markdown (a title with ``<``, ``&``, ``[`` or ``*`` in it is shown as written), and a link is live only for an
-http(s) address (``display.markdown_link``)."""
+"""The "Debates and readings" section of a notebook, from data/readings.csv: text made inert for Markdown
+(``display.markdown_text``), a link live only for an http(s) address (``display.markdown_link``)."""
 
 from __future__ import annotations
 
-from qianhai.data import load
 import urllib.parse
 
+from qianhai.data import load
 from qianhai.display import Note, markdown_link, markdown_text
 
 
@@ -23,40 +20,28 @@ def readings_for(slug: str) -> Note:
     if not isinstance(slug, str) or slug not in known:
         raise ValueError(f"No readings for notebook {slug!r}; notebooks with readings: {', '.join(known)}.")
     rows = frame[served.apply(lambda nbs: slug in nbs)]
-    debates = list(dict.fromkeys(rows["debate"]))
     md_lines, plain_lines = [], [f"Debates and readings for {slug}: {len(rows)} works from data/readings.csv."]
-    for debate in debates:
+    for debate in dict.fromkeys(rows["debate"]):
         md_lines += [f"**{markdown_text(debate)}**", ""]
         plain_lines.append(debate)
         for _, row in rows[rows["debate"] == debate].iterrows():
-            md_lines.append(f"- {_citation_markdown(row)}  \n  {markdown_text(row['annotation'])}")
-            plain_lines += [f"  - {_citation_plain(row)}", f"    {row['annotation']}"]
+            md_lines.append(f"- {_citation(row, markdown=True)}  \n  {markdown_text(row['annotation'])}")
+            plain_lines += [f"  - {_citation(row, markdown=False)}", f"    {row['annotation']}"]
         md_lines.append("")
     return Note("\n".join(md_lines).rstrip("\n"), "\n".join(plain_lines))
 
 
-def _present(value) -> bool:
-    return isinstance(value, str) and value != ""
-
-
-def _citation_markdown(row) -> str:
-    text = (f"{markdown_text(row['author'])} ({row['year']}). *{markdown_text(row['title'])}*. "
-            f"{markdown_text(row['venue'])}.")
-    if _present(row["doi"]):
-        text += " " + markdown_link(f"doi:{row['doi']}", "https://doi.org/" + urllib.parse.quote(row["doi"], safe="/"))
-    if _present(row["isbn"]):
-        text += f" ISBN {markdown_text(row['isbn'])}."
-    if _present(row["url"]) and not _present(row["doi"]):
-        text += " " + markdown_link("web page", row["url"])
-    return text
-
-
-def _citation_plain(row) -> str:
-    text = f"{row['author']} ({row['year']}). {row['title']}. {row['venue']}."
-    if _present(row["doi"]):
-        text += f" doi:{row['doi']}"
-    if _present(row["isbn"]):
-        text += f" ISBN {row['isbn']}."
-    if _present(row["url"]) and not _present(row["doi"]):
-        text += f" {row['url']}"
-    return text
+def _citation(row, markdown: bool) -> str:
+    """Author (year). Title. Venue., then a DOI, an ISBN, or (without a DOI) the web page."""
+    text = markdown_text if markdown else str
+    title = f"*{markdown_text(row['title'])}*" if markdown else row["title"]
+    cited = f"{text(row['author'])} ({row['year']}). {title}. {text(row['venue'])}."
+    doi, isbn, url = (row[key] if isinstance(row[key], str) and row[key] else "" for key in ("doi", "isbn", "url"))
+    if doi:
+        link = "https://doi.org/" + urllib.parse.quote(doi, safe="/")
+        cited += " " + (markdown_link(f"doi:{doi}", link) if markdown else f"doi:{doi}")
+    if isbn:
+        cited += f" ISBN {text(isbn)}."
+    if url and not doi:
+        cited += " " + (markdown_link("web page", url) if markdown else url)
+    return cited

@@ -19,15 +19,25 @@ class Result:
 
 
 class _Checked:
-    """What both kinds of question share: the last result, and listeners told after each check (the score)."""
+    """What both kinds of question share: a Check button and its feedback, the last result, and listeners told
+    after each check (the score)."""
 
-    def _start(self) -> None:
+    def _build(self, answer: w.Widget, beside: bool = False) -> None:
+        """The question's box: its text, the ``answer`` widget with the button below (or ``beside``) it, feedback."""
         self.last: Result | None = None
         self.listeners: list = []
+        self.button = w.Button(description="Check", tooltip="Check your answer", button_style="primary")
+        self.feedback = w.HTML(value="")
+        self.button.on_click(lambda _: self.check())
+        self.answer_widget = answer
+        parts = [w.HBox([answer, self.button])] if beside else [answer, self.button]
+        self.box = w.VBox([w.HTML(f"<b>{escape(self.question)}</b>"), *parts, self.feedback])
 
-    def _record(self, result: Result) -> Result:
-        self.last = result
-        self.feedback.value = _html(result)
+    def check(self) -> Result:
+        """Judge the answer in the widget, show the feedback and tell the listeners."""
+        result = self.last = self.judge(self.answer_widget.value)
+        kind = {True: "ok", False: "error", None: "info"}[result.correct]
+        self.feedback.value = message_html(result.text, kind)
         for listener in self.listeners:
             listener()
         return result
@@ -46,13 +56,9 @@ class MultipleChoice(_Checked):
     def __post_init__(self):
         if self.answer not in self.options:
             raise ValueError(f"The answer {self.answer!r} is not among the options.")
-        self._start()
         self.choice = w.RadioButtons(options=self.options, value=None, description="Your answer",
                                      style=LABEL_STYLE, layout=w.Layout(width="auto"))
-        self.button = w.Button(description="Check", tooltip="Check your answer", button_style="primary")
-        self.feedback = w.HTML(value="")
-        self.button.on_click(lambda _: self.check())
-        self.box = w.VBox([w.HTML(f"<b>{escape(self.question)}</b>"), self.choice, self.button, self.feedback])
+        self._build(self.choice)
 
     def judge(self, picked: object) -> Result:
         if picked is None or picked == "":
@@ -63,9 +69,6 @@ class MultipleChoice(_Checked):
             return Result(True, f"Right. {self.why}")
         hint = self.hints.get(picked, "")
         return Result(False, f"Not quite. {hint + ' ' if hint else ''}{self.why}")
-
-    def check(self) -> Result:
-        return self._record(self.judge(self.choice.value))
 
 
 # Unit slips a typed answer is checked for: the same number written in full instead of in thousands, millions
@@ -92,15 +95,10 @@ class NumericAnswer(_Checked):
     def __post_init__(self):
         if not (math.isfinite(self.answer) and self.tolerance >= 0):
             raise ValueError("A numeric self-check needs a finite answer and a non-negative tolerance.")
-        self._start()
         self.entry = w.Text(value="", description=f"Your answer ({self.unit})", style=LABEL_STYLE,
                             placeholder="type a whole number" if self.count else "type a number",
                             continuous_update=False)
-        self.button = w.Button(description="Check", tooltip="Check your answer", button_style="primary")
-        self.feedback = w.HTML(value="")
-        self.button.on_click(lambda _: self.check())
-        self.box = w.VBox([w.HTML(f"<b>{escape(self.question)}</b>"), w.HBox([self.entry, self.button]),
-                           self.feedback])
+        self._build(self.entry, beside=True)
 
     def judge(self, typed: object) -> Result:
         percent = self.unit.strip().startswith(PERCENT)  # "%" or "% a year"
@@ -159,14 +157,6 @@ class NumericAnswer(_Checked):
                         f"{name}s, but this answer is asked in {self.unit}.")
         return ""
 
-    def check(self) -> Result:
-        return self._record(self.judge(self.entry.value))
-
-
-def _html(result: Result) -> str:
-    kind = {True: "ok", False: "error", None: "info"}[result.correct]
-    return message_html(result.text, kind)
-
 
 def _show(value: float) -> str:
     """A typed or computed number as a student writes it: 4,195,000 or 4.195, never 4.195e+06."""
@@ -193,8 +183,7 @@ def quiz(*questions, title: str = "Self-check") -> Panel:
     update_score()
     parts = [header]
     for number, question in enumerate(questions, start=1):
-        parts.append(w.HTML(f"<i>Question {number} of {len(questions)}</i>"))
-        parts.append(question.box)
+        parts += [w.HTML(f"<i>Question {number} of {len(questions)}</i>"), question.box]
         question.listeners.append(update_score)
     panel = Panel(parts, summary=f"{title}: {len(questions)} questions with Check buttons and a total score")
     panel.questions = list(questions)

@@ -15,8 +15,7 @@ def sources_for(names: list[str]) -> list[dict]:
     seen: dict[str, dict] = {}
     for name in names:
         for src in resource(name).get("sources", []):
-            key = src.get("id") or src.get("title")
-            seen.setdefault(key, src)
+            seen.setdefault(src.get("id") or src.get("title"), src)
     return list(seen.values())
 
 
@@ -125,23 +124,20 @@ def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
     if weak.empty:
         text = f"No row of `{name}`{span} rests only on weak sources{what}."
         return Note(text, text.replace("`", ""))
-    by_id = {str(s.get("id")): s for s in resource(name).get("sources", [])}
-    keys = [k for k in _primary_key(name) if k in weak.columns]
+    res = resource(name)
+    by_id = {str(s.get("id")): s for s in res.get("sources", [])}
+    keys = res.get("schema", {}).get("primaryKey", [])
+    keys = [k for k in ([keys] if isinstance(keys, str) else keys) if k in weak.columns]
     lines = []
     for _, row in weak.iterrows():
-        label = ", ".join(str(row[k]) for k in keys) or "a row"
-        ids = [sid for c in columns if c in weak.columns for sid in source_ids(row[c])]
-        named = "; ".join(f"{sid} ({by_id.get(sid, {}).get('kind', '?')}: "
-                          f"{_clip(by_id.get(sid, {}).get('publisher') or by_id.get(sid, {}).get('title', ''), 50)})"
-                          for sid in dict.fromkeys(ids))
-        lines.append(f"{label}: {named}")
+        ids = dict.fromkeys(sid for c in columns if c in weak.columns for sid in source_ids(row[c]))
+        sources = [by_id.get(sid, {}) for sid in ids]
+        named = "; ".join(f"{sid} ({src.get('kind', '?')}: {_clip(src.get('publisher') or src.get('title', ''), 50)})"
+                          for sid, src in zip(ids, sources))
+        lines.append(f"{', '.join(str(row[k]) for k in keys) or 'a row'}: {named}")
     one = len(weak) == 1
     head = (f"Weak sources only — {len(weak)} row{'' if one else 's'} of `{name}`{span} rest{'s' if one else ''} only on a copy, "
             f"a code file or an encyclopedia{what}; treat {'it' if one else 'them'} as unconfirmed:")
     markdown = f"**{head}**\n\n" + "\n".join(f"- {line}" for line in lines)
     return Note(markdown, head.replace("`", "") + " " + "; ".join(lines) + ".")
 
-
-def _primary_key(name: str) -> list[str]:
-    keys = resource(name).get("schema", {}).get("primaryKey", [])
-    return [keys] if isinstance(keys, str) else list(keys)

@@ -1,10 +1,9 @@
 """Why a data file does not match its descriptor, as one message naming file, row and column.
 
-The loader asks only when a file's size or sha256 differs from ``data/datapackage.json``; `make data` asks
-before it records a file. The frictionless library checks types, constraints and keys. This module adds
-what it leaves out or reads leniently: the bytes (UTF-8 without a byte-order mark, LF line endings, quotes
-closed, cells of a sane length), the header by column name, and strict text for numbers, booleans and
-dates (``strict_problem``: the one place where the course is stricter than frictionless).
+Asked by the loader when a file's size or sha256 differs from ``data/datapackage.json``, and by `make data`
+before it records a file. frictionless checks types, constraints and keys; this module adds what it leaves
+out or reads leniently: the bytes (UTF-8, no byte-order mark, LF line endings, closed quotes, sane cell
+lengths), the header by column name, and strict text for numbers, booleans and dates (``strict_problem``).
 """
 
 from __future__ import annotations
@@ -41,43 +40,49 @@ class DataError(Exception):
 
 def strict_problem(kind: str, cell: str) -> str | None:
     """What is wrong with a cell's text for its type (None if nothing): the course's strict reading."""
+    found = f"found {cell[:40]!r}."
     if kind == "date":
         try:
             iso_day(cell)
         except ValueError as err:
-            if str(err).startswith("not a real date"):
-                return f"{cell[:40]!r} is {err}."
-            return f"expected {KIND_WORDS[kind]}, found {cell[:40]!r}."
+            real = str(err).startswith("not a real date")
+            return f"{cell[:40]!r} is {err}." if real else f"expected {KIND_WORDS[kind]}, {found}"
         return None
     pattern = STRICT_TEXT.get(kind)
     if pattern is None or pattern.fullmatch(cell):
         return None
-    return f"expected {KIND_WORDS[kind]}{_how(kind, cell)}, found {cell[:40]!r}."
-
-
-def _how(kind: str, cell: str) -> str:
-    """What the strict reading asks for, when Python itself would have read the cell."""
-    if kind == "boolean":
-        return " (in lower case)" if cell.strip().lower() in ("true", "false") else ""
-    try:
-        float(cell)
-    except ValueError:
-        return ""
-    return " written with the digits 0-9 only (no spaces, '_' or other scripts' digits)"
+    how = ""  # what the strict reading asks for, when Python itself would have read the cell
+    if kind == "boolean" and cell.strip().lower() in ("true", "false"):
+        how = " (in lower case)"
+    elif kind != "boolean":
+        try:
+            float(cell)
+            how = " written with the digits 0-9 only (no spaces, '_' or other scripts' digits)"
+        except ValueError:
+            pass
+    return f"expected {KIND_WORDS[kind]}{how}, {found}"
 
 
 def check_file(raw: bytes, res: dict[str, Any], shown: str) -> list[list[str]]:
     """The file's rows (header first) if it matches the resource's schema; DataError for the first problem."""
-    rows = _rows(_text(raw, shown), shown)
-    fields = res.get("schema", {}).get("fields", [])
-    _check_header(rows[0], [f["name"] for f in fields], shown)
-    problem = _first_schema_problem(rows, res)
+    rows = _rows(raw, shown)
+    names = [f["name"] for f in res.get("schema", {}).get("fields", [])]
+    for col in names:
+        if col not in rows[0]:
+            raise DataError(f"{shown}, row 1, column {col!r}: column is missing from the header.")
+    for col in rows[0]:
+        if col not in names:
+            raise DataError(f"{shown}, row 1, column {col!r}: column is not in the schema ({PACKAGE_FILE}).")
+    if rows[0] != names:
+        raise DataError(f"{shown}, row 1: columns are in the order {rows[0]}, the schema expects {names}.")
+    problem = _first_schema_problem(rows, res.get("schema", {}))
     if problem:
         raise DataError(f"{shown}, {problem}")
     return rows
 
 
-def _text(raw: bytes, shown: str) -> str:
+def _rows(raw: bytes, shown: str) -> list[list[str]]:
+    """The CSV rows of bytes that are UTF-8 text with LF line endings; DataError for anything else."""
     if not raw:
         raise DataError(f"{shown}, row 1: the file is empty; expected a header row.")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
@@ -94,10 +99,6 @@ def _text(raw: bytes, shown: str) -> str:
         raise DataError(f"{shown}: line endings differ — Git converted them to Windows line endings (CRLF); "
                         "see .gitattributes. Restore the file with `git checkout`; do not run `make data`, "
                         "which would record the converted file.")
-    return text
-
-
-def _rows(text: str, shown: str) -> list[list[str]]:
     rows: list[list[str]] = []
     try:
         for cells in csv.reader(io.StringIO(text, newline=""), strict=True):
@@ -105,50 +106,23 @@ def _rows(text: str, shown: str) -> list[list[str]]:
                 raise csv.Error("field larger than field limit")
             rows.append(cells)
     except csv.Error as err:
-        row = len(rows) + 1
         if "field limit" in str(err):
-            raise DataError(f"{shown}, row {row}: a cell is longer than {MAX_CELL:,} characters "
+            raise DataError(f"{shown}, row {len(rows) + 1}: a cell is longer than {MAX_CELL:,} characters "
                             "(a damaged file?).") from None
         if "end of data" in str(err):
-            raise DataError(f"{shown}, row {row}: the file ends inside a quoted cell (was it cut short?).") from None
-        raise DataError(f"{shown}, row {row}: the row is not well-formed CSV ({err}).") from None
-    if not rows:
-        raise DataError(f"{shown}, row 1: the file is empty; expected a header row.")
+            raise DataError(f"{shown}, row {len(rows) + 1}: the file ends inside a quoted cell "
+                            "(was it cut short?).") from None
+        raise DataError(f"{shown}, row {len(rows) + 1}: the row is not well-formed CSV ({err}).") from None
     return rows
 
 
-def _check_header(header: list[str], names: list[str], shown: str) -> None:
-    for col in names:
-        if col not in header:
-            raise DataError(f"{shown}, row 1, column {col!r}: column is missing from the header.")
-    for col in header:
-        if col not in names:
-            raise DataError(f"{shown}, row 1, column {col!r}: column is not in the schema ({PACKAGE_FILE}).")
-    if header != names:
-        raise DataError(f"{shown}, row 1: columns are in the order {header}, the schema expects {names}.")
-
-
-# --------------------------------------------------------------------------- frictionless and its report
-
-def _first_schema_problem(rows: list[list[str]], res: dict[str, Any]) -> str | None:
-    from frictionless import Checklist, Resource, Schema
-
-    schema = res.get("schema", {})
-    resource = Resource(data=rows, schema=Schema.from_descriptor(schema))
-    report = resource.validate(checklist=Checklist(checks=[_strict_check()]))
-    errors = [e for task in report.tasks for e in task.errors] + list(report.errors)
-    if not errors:
-        return None
-    first = min(errors, key=lambda e: (getattr(e, "row_number", None) or 1, _PRIORITY.get(e.type, 9)))
-    return _describe(first, rows, schema)
-
-
+# The first error of a row wins; within a row, the one a reader should fix first.
 _PRIORITY = {"blank-row": 0, "missing-cell": 1, "extra-cell": 1, "type-error": 2, "constraint-error": 3,
              "primary-key": 4, "unique-error": 5}
 
 
-def _strict_check():
-    from frictionless import Check, errors
+def _first_schema_problem(rows: list[list[str]], schema: dict[str, Any]) -> str | None:
+    from frictionless import Check, Checklist, Resource, Schema, errors
 
     class StrictText(Check):
         """Cells frictionless reads leniently (see ``strict_problem``)."""
@@ -162,7 +136,13 @@ def _strict_check():
                 if isinstance(cell, str) and cell not in missing and strict_problem(field.type, cell):
                     yield errors.TypeError.from_row(row, note="strict", field_name=field.name)
 
-    return StrictText()
+    resource = Resource(data=rows, schema=Schema.from_descriptor(schema))
+    report = resource.validate(checklist=Checklist(checks=[StrictText()]))
+    found = [e for task in report.tasks for e in task.errors] + list(report.errors)
+    if not found:
+        return None
+    return _describe(min(found, key=lambda e: (getattr(e, "row_number", None) or 1, _PRIORITY.get(e.type, 9))),
+                     rows, schema)
 
 
 def _describe(error, rows: list[list[str]], schema: dict[str, Any]) -> str:
@@ -171,53 +151,50 @@ def _describe(error, rows: list[list[str]], schema: dict[str, Any]) -> str:
     row = getattr(error, "row_number", None) or 1
     column = getattr(error, "field_name", None) or ""
     cells = rows[row - 1] if row <= len(rows) else []
-    where = f"row {row}, column {column!r}"
+    by_name = dict(zip(names, cells))  # the text in the file, not frictionless's reading
     if error.type in ("missing-cell", "extra-cell"):
         column = column if error.type == "missing-cell" else names[-1]
-        count = len(cells)
-        return (f"row {row}, column {column!r}: the row has {count} value{'' if count == 1 else 's'} but the header "
-                f"has {len(names)} columns (a truncated or badly quoted row?).")
+        return (f"row {row}, column {column!r}: the row has {len(cells)} value{'' if len(cells) == 1 else 's'} but "
+                f"the header has {len(names)} columns (a truncated or badly quoted row?).")
     if error.type == "blank-row":
         return f"row {row}: the row is empty (a blank line inside the file?)."
     if error.type in ("primary-key", "unique-error"):
-        return _duplicate(error, row, cells, schema)
+        return _duplicate(error, row, by_name, schema)
     field = next((f for f in fields if f["name"] == column), {})
-    position = names.index(column) if column in names else len(cells)
-    cell = cells[position] if position < len(cells) else ""  # the text in the file, not frictionless's reading
+    cell = by_name.get(column, "")
+    where = f"row {row}, column {column!r}"
     if error.type == "type-error":
         kind = field.get("type", "string")
         plain = f"expected {KIND_WORDS.get(kind, kind)}, found {cell[:40]!r}."
         return f"{where}: {strict_problem(kind, cell) or plain}"
     if error.type == "constraint-error":
-        return f"{where}: {_constraint(error.note, field, cell)}"
+        return f"{where}: {_constraint(error.note, field.get('constraints', {}), cell[:40])}"
     return f"{where}: {error.title.lower()}: {error.note}."
 
 
-def _constraint(note: str, field: dict[str, Any], cell: str) -> str:
+def _constraint(note: str, cons: dict[str, Any], cell: str) -> str:
     match = re.match(r'constraint "(\w+)" is', note)
     name = match.group(1) if match else "?"
-    cons = field.get("constraints", {})
     if name == "required":
         return "a value is required but the cell is empty."
     if name == "enum":
-        return f"{cell[:40]!r} is not one of the allowed values {cons['enum']}."
+        return f"{cell!r} is not one of the allowed values {cons['enum']}."
     if name in ("minimum", "exclusiveMinimum"):
-        return f"{cell[:40]!r} is below the minimum {cons[name]}."
+        return f"{cell!r} is below the minimum {cons[name]}."
     if name in ("maximum", "exclusiveMaximum"):
-        return f"{cell[:40]!r} is above the maximum {cons[name]}."
+        return f"{cell!r} is above the maximum {cons[name]}."
     if name == "pattern":
-        return f"{cell[:40]!r} does not match the pattern {cons['pattern']!r}."
-    return f"{cell[:40]!r} breaks the constraint {name} = {cons.get(name)!r}."
+        return f"{cell!r} does not match the pattern {cons['pattern']!r}."
+    return f"{cell!r} breaks the constraint {name} = {cons.get(name)!r}."
 
 
-def _duplicate(error, row: int, cells: list[str], schema: dict[str, Any]) -> str:
-    names = [f["name"] for f in schema.get("fields", [])]
+def _duplicate(error, row: int, by_name: dict[str, str], schema: dict[str, Any]) -> str:
     if error.type == "primary-key":
-        group = schema.get("primaryKey", [])
-        group, label = ([group] if isinstance(group, str) else list(group)), "primary key"
+        key = schema.get("primaryKey", [])
+        group, label = ([key] if isinstance(key, str) else list(key)), "primary key"
     else:
         group, label = [error.field_name], "unique column"
-    value = ", ".join(f"{c}={cells[names.index(c)]!r}" for c in group if names.index(c) < len(cells))
+    value = ", ".join(f"{c}={by_name[c]!r}" for c in group if c in by_name)
     earlier = re.search(r"position (\d+)", error.note)
     where = f"the same key is already in row {earlier.group(1)}" if earlier else "the same key is in an earlier row"
     return f"row {row}, column {group[0]!r}: duplicate {label} ({value}); {where}."
