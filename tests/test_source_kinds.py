@@ -105,7 +105,8 @@ def _weak_share() -> tuple[int, int]:
 # (25.3%); after the second search for primary sources (Federal Reserve pages for the yuan rate, NBS figures on
 # gov.cn and in press reports of the communiques, a C&SD release, China Daily): 475 of 1987 rows (23.9%); after the
 # third (C&SD HKD GDP and Federal Reserve HKD rates behind three Hong Kong rows, resource hkd_usd): 473 of 2031; in the
-# fourth (press and official pages for Shenzhen, Guangzhou and trade rows, ids PZ..): see the value below. It may only fall.
+# fourth (press, official and academic pages for Shenzhen GDP, population, trade and facts and Guangzhou GDP, ids PZ01-PZ11):
+# 460 of 2031. It may only fall.
 WEAK_ROWS_CEILING = 460
 
 
