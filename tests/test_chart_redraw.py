@@ -139,3 +139,38 @@ def test_a_redraw_png_is_the_picture_in_the_course_palette(gdp):
     error = np.abs(picture - drawn).max(axis=2)
     assert np.percentile(error, 99) <= 16  # within a shade step (255 / 16) for all but antialiased edges
     matplotlib.pyplot.close("all")
+
+
+def test_a_legend_beside_the_axes_is_drawn_with_the_frame_only():
+    from qianhai.charts import finish, new_figure
+
+    fig, ax = new_figure()
+    (line,) = ax.plot([0, 1, 2], [0, 1, 0], label="moving line")
+    ax.plot([0, 2], [0.5, 0.5], label="still line")
+    legend = fig.legend(loc="outside right upper")
+    ax.set(xlim=(0, 2), ylim=(0, 2))
+    chart = finish(fig, ax, title="t", xlabel="x", ylabel="y", alt="a", model=True)
+    chart.draw()
+    drawn = []
+    legend.draw = lambda renderer, original=legend.draw: (drawn.append(1), original(renderer))
+    line.set_data([0, 1, 2], [1, 0, 1])
+    assert differing(blitted(chart), full_draw(chart)) == 0
+    assert len(drawn) == 1, "drawn by the full draw only, not by the redraw"
+    matplotlib.pyplot.close(fig)
+
+
+def test_a_legend_that_turns_out_to_cover_the_axes_is_redrawn_with_the_data():
+    from qianhai.charts import finish, new_figure
+
+    fig, ax = new_figure()
+    (line,) = ax.plot([0, 1, 2], [0, 1, 0], label="moving line")
+    legend = ax.legend(loc="center", bbox_to_anchor=(0.5, 0.5, 0, 0))  # anchored to a point inside the axes
+    ax.set(xlim=(0, 2), ylim=(0, 2))
+    chart = finish(fig, ax, title="t", xlabel="x", ylabel="y", alt="a", model=True)
+    chart.draw()
+    drawn = []
+    legend.draw = lambda renderer, original=legend.draw: (drawn.append(1), original(renderer))
+    line.set_data([0, 1, 2], [0.9, 1.1, 0.9])  # through the legend: the legend stays on top, as in a full draw
+    assert differing(blitted(chart), full_draw(chart)) == 0
+    assert len(drawn) == 2, "drawn by the redraw and by the full draw"
+    matplotlib.pyplot.close(fig)

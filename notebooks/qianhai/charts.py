@@ -71,7 +71,8 @@ class Chart:
     A widget redraws the same figure after changing its artists (``set_data``, ``set_text``). The figure
     is laid out once with constrained layout and then frozen; what lies under and around the data (axes
     frame, ticks, grid, axis labels, source line) is drawn once and saved, and a redraw restores that
-    picture and draws only the axes' contents on it (matplotlib's "faster rendering by using blitting").
+    picture and draws only the axes' contents on it (matplotlib's "faster rendering by using blitting"); a
+    legend beside the axes is part of the saved picture.
     The picture is laid out and drawn again only when the frame changes (new limits, scales, tick labels,
     axis labels, figure texts, or entries of a legend beside the axes); the last few frames are kept, so a toggle back and forth (linear and log
     scale) finds its frame, and the axes' place in it, ready."""
@@ -82,41 +83,53 @@ class Chart:
         self.figure = figure
         self.alt = alt
         self.canvas = FigureCanvasAgg(figure)
-        self.frames: dict[tuple, tuple] = {}  # frame → (saved picture, axes positions), oldest first
+        self.frames: dict[tuple, tuple] = {}  # frame → (picture, axes positions, legends in it), oldest first
         self.shown = False
 
     def draw(self) -> None:
         """Bring the canvas up to date: restore the frame's picture (or draw it) and draw the rest on it."""
-        moving = moving_artists(self.figure)
         frame = frame_of(self.figure)
         saved = self.frames.pop(frame, None)
         if saved is None:
-            saved = self._draw_frame(moving)
+            saved = self._draw_frame()
             frame = frame_of(self.figure)  # the layout may have changed the ticks
         else:
-            picture, positions = saved
+            picture, positions, _ = saved
             for ax, position in zip(self.figure.axes, positions):
                 ax.set_position(position)
             self.canvas.restore_region(picture)
         self.frames[frame] = saved
         while len(self.frames) > self.FRAMES_KEPT:
             del self.frames[next(iter(self.frames))]
-        for artist in moving:
-            self.figure.draw_artist(artist)
+        in_frame = saved[2]
+        for artist in moving_artists(self.figure):
+            if not any(artist is legend for legend in in_frame):
+                self.figure.draw_artist(artist)
 
-    def _draw_frame(self, moving: list) -> tuple:
-        """Lay out with constrained layout, draw everything but ``moving``, then freeze the layout."""
-        self.figure.set_layout_engine("constrained")
-        for artist in moving:
-            artist.set_animated(True)  # a full draw leaves animated artists out
-        try:
-            self.canvas.draw()
-        finally:
+    def _draw_frame(self) -> tuple:
+        """Lay out with constrained layout, draw the frame, then freeze the layout. The frame holds legends beside
+        the axes (their entries are part of the frame's key; nothing in the axes can cover them), so they are
+        drawn once; a legend found to overlap an axes after all is drawn with the moving artists instead."""
+        beside = beside_legends(self.figure)
+        while True:
+            moving = [a for a in moving_artists(self.figure) if not any(a is legend for legend in beside)]
+            self.figure.set_layout_engine("constrained")
             for artist in moving:
-                artist.set_animated(False)
-            self.figure.set_layout_engine("none")
+                artist.set_animated(True)  # a full draw leaves animated artists out
+            try:
+                self.canvas.draw()
+            finally:
+                for artist in moving:
+                    artist.set_animated(False)
+                self.figure.set_layout_engine("none")
+            renderer = self.canvas.get_renderer()
+            covering = [legend for legend in beside if any(
+                legend.get_window_extent(renderer).overlaps(ax.bbox) for ax in self.figure.axes if ax.get_visible())]
+            if not covering:
+                break
+            beside = [legend for legend in beside if not any(legend is c for c in covering)]
         return (self.canvas.copy_from_bbox(self.figure.bbox),
-                [ax.get_position().frozen() for ax in self.figure.axes])
+                [ax.get_position().frozen() for ax in self.figure.axes], beside)
 
     def png(self) -> bytes:
         """The chart as a PNG: the first one (the one a saved notebook keeps) small, later ones (a widget's
@@ -206,21 +219,30 @@ def moving_artists(fig: Figure) -> list:
     return found + [legend for legend in fig.legends if legend.get_visible()]
 
 
+def beside_legends(fig: Figure) -> list:
+    """Legends placed beside the axes: figure legends, and axes legends anchored outside their axes."""
+    found = list(fig.legends)
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None and legend.get_bbox_to_anchor() is not ax.bbox:
+            found.append(legend)
+    return found
+
+
 def frame_of(fig: Figure) -> tuple:
     """What the saved picture and the layout depend on, as a comparable value: the figure's size and texts
     (the source line), each axes' limits, scales, tick labels and axis labels, and the entries of legends
-    placed beside the axes."""
+    placed beside the axes (and which legends they are)."""
     parts: list = [tuple(fig.get_size_inches()), fig.dpi, *(text.get_text() for text in fig.texts)]
-    beside = list(fig.legends)  # legends outside the axes take room in the layout
     for ax in fig.axes:
         parts += [ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
                   ax.get_xlabel(), ax.get_ylabel()]
         for axis in (ax.xaxis, ax.yaxis):
             parts.append(tuple(axis.get_major_formatter().format_ticks(axis.get_major_locator()())))
-        legend = ax.get_legend()
-        if legend is not None and legend.get_bbox_to_anchor() is not ax.bbox:  # anchored outside its axes
-            beside.append(legend)
-    parts += [(legend.get_visible(), *(text.get_text() for text in legend.get_texts())) for legend in beside]
+    # A legend beside the axes is drawn with the frame: the legend itself (a new legend is a new frame) and its
+    # entries are part of the key.
+    parts += [(legend, legend.get_visible(), *(text.get_text() for text in legend.get_texts()))
+              for legend in beside_legends(fig)]
     return tuple(parts)
 
 
