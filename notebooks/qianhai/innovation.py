@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import ipywidgets as w
 import numpy as np
@@ -21,9 +22,7 @@ from qianhai.display import escape
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
-# ---------------------------------------------------------------------------------------------
-# Negative lists by edition
-# ---------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------- Negative lists by edition
 
 LIST_ORDER = ["ftz_pilot", "nationwide", "hainan_ftp"]
 LIST_LABELS = {"ftz_pilot": "Pilot FTZ list", "nationwide": "Nationwide list", "hainan_ftp": "Hainan Free Trade Port list"}
@@ -87,28 +86,9 @@ def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@dataclass(frozen=True)
-class EditionSummary:
-    """One row of ``edition_table`` (missing values are None), and what it says in words."""
-
-    key: str
-    label: str
-    list_type: str
-    edition_year: int
-    measures: int
-    counts_special_measures: bool
-    previous_edition_year: int | None
-    previous_measures: int | None
-    previous_in_data: int | None
-    sources_agree_on_previous: bool | None
-    change: int | None
-    change_pct: float | None
-    years_since_previous: int | None
-    pilot_ftzs_covered: int | None
-    issued: str
-    effective: str
-    source_id: str
-    second_source_id: str
+class EditionSummary(SimpleNamespace):
+    """One row of ``edition_table`` as attributes named after its columns (a missing value is None), plus ``key``
+    and what the row says in words."""
 
     def sentence(self) -> str:
         dates = ", ".join(x for x in (f"issued {self.issued}" if self.issued else "",
@@ -168,6 +148,7 @@ class EditionPicker(Explorer):
     def __init__(self, lists: pd.DataFrame, start: str = "ftz_pilot 2018"):
         super().__init__()
         self.table = edition_table(lists)
+        self.summaries = {key: edition_summary(self.table, key) for key in self.table.index}
         self.edition = w.Dropdown(options=[(r.label, key) for key, r in self.table.iterrows()], value=start,
                                   description="Edition", style=LABEL_STYLE, layout=w.Layout(width="420px"))
         self.fig, self.ax = new_figure(5.8, 3.3)
@@ -194,7 +175,7 @@ class EditionPicker(Explorer):
                            summary="negative-list edition picker: count, change from the previous edition, chart")
 
     def compute(self) -> EditionSummary:
-        return edition_summary(self.table, self.edition.value)
+        return self.summaries[self.edition.value]
 
     def draw(self, summary: EditionSummary) -> None:
         self.ring.set_data([summary.edition_year], [summary.measures])
@@ -217,9 +198,7 @@ def print_rows(frame: pd.DataFrame, head: str, body: str) -> None:
         print("    " + body.format(**shown))
 
 
-# ---------------------------------------------------------------------------------------------
-# Qianhai's institutional-innovation counts, source by source
-# ---------------------------------------------------------------------------------------------
+# ------------------------------------- Qianhai's institutional-innovation counts, source by source
 
 QIANHAI_SCOPES = ["qianhai_shekou_ftz_area", "qianhai_unstated", "qianhai_coop_zone_2021"]
 SCOPE_WORDS = {"qianhai_shekou_ftz_area": "Qianhai & Shekou FTZ area", "qianhai_unstated": "territory not stated",
@@ -299,9 +278,7 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
     return labels
 
 
-# ---------------------------------------------------------------------------------------------
-# The cooperation-zone fields named in the article, and the evidence in the data for each
-# ---------------------------------------------------------------------------------------------
+# --------- The cooperation-zone fields named in the article, and the evidence in the data for each
 
 COOPERATION_FIELDS = {
     # field named by Mao Yanhua → (resource, row id) pairs chosen by the course from the data
@@ -354,9 +331,7 @@ def fields_in_place(evidence: pd.DataFrame) -> list[str]:
     return [f for f in COOPERATION_FIELDS if f in done]
 
 
-# ---------------------------------------------------------------------------------------------
-# Teaching model: pilot → evaluate → replicate elsewhere. NOT DATA.
-# ---------------------------------------------------------------------------------------------
+# ------------------------------- Teaching model: pilot → evaluate → replicate elsewhere. NOT DATA.
 
 MAX_PILOTS = 1000
 MAX_YEARS = 20

@@ -1,18 +1,12 @@
-"""Notebook 03: Qianhai's tax tools as calculators, driven only by tax_iit_brackets, tax_hk_salaries, tax_rules
-and cny_hkd.
+"""Notebook 03: Qianhai's tax tools as calculators, from tax_iit_brackets, tax_hk_salaries, tax_rules and cny_hkd.
 
-* A corporate-income-tax (CIT) checker: catalogue sector, main-business share and income earned inside the zone ->
-  15 % or 25 %, tax and saving. "70%以上" includes 70 %: Civil Code Art. 1259 defines 以上 as inclusive, and
-  tax_rules records the comparison as ">=".
-* A talent tax calculator: salary -> mainland IIT on the 2019 annual table, the part above 15 % of taxable income
-  that the Guangdong subsidy refunds, and Hong Kong salaries tax on the same salary.
-
-Public functions turn bad input into an ``InputProblem`` whose text can be shown to a student.
+A corporate-income-tax checker (sector, main-business share, income earned in the zone -> 15 % or 25 %) and a talent
+tax calculator (salary -> mainland IIT, the Guangdong 15 % subsidy, Hong Kong salaries tax). Public functions turn
+bad input into an ``InputProblem`` whose text can be shown to a student.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import ipywidgets as w
@@ -130,7 +124,6 @@ class MainlandIIT:
     bracket: int
     marginal_rate: float
     iit: float
-    period_unit: str
 
     @property
     def rate_on_income(self) -> float:
@@ -149,14 +142,15 @@ def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object
     taxable = max(0.0, value - schedule.basic_deduction - other)
     tax, bracket = _progressive(taxable, schedule.brackets)
     return MainlandIIT(value, schedule.basic_deduction, other, taxable, bracket.number,
-                       bracket.rate if taxable > 0 else 0.0, tax, schedule.period_unit)
+                       bracket.rate if taxable > 0 else 0.0, tax)
 
 
 # ----------------------------------------------------------------------------------------- tax_rules
 
-def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, on: dt.date) -> pd.DataFrame:
-    """Rows of ``tax_rules`` for a parameter and jurisdiction in force on a day (an empty date is open-ended)."""
-    day = pd.Timestamp(on)
+def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, year: int) -> pd.DataFrame:
+    """Rows of ``tax_rules`` for a parameter and jurisdiction in force at the end of a calendar year (an empty
+    date is open-ended)."""
+    day = pd.Timestamp(year, 12, 31)
     started = rules["valid_from"].isna() | (rules["valid_from"] <= day)
     not_ended = rules["valid_to"].isna() | (day <= rules["valid_to"])
     mask = (rules["parameter"] == parameter) & (rules["jurisdiction"] == jurisdiction) & started & not_ended
@@ -196,8 +190,8 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     15% x 100,000 = 15,000 CNY
     """
     year = _year(tax_year, "Tax year", subsidy_years(rules))
-    ceiling = rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", dt.date(year, 12, 31)).iloc[0]
-    caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", dt.date(year, 12, 31))
+    ceiling = rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year).iloc[0]
+    caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", year)
     return SubsidyRule(year, float(ceiling["value"]), None if caps.empty else float(caps.iloc[0]["value"]),
                        ceiling["rule_id"], ceiling["instrument"])
 
@@ -362,7 +356,6 @@ class TalentComparison:
     subsidy: float
     fx: FxRate
     hk: HKSalariesTax
-    exemption_rule: str | None
     exemption: float | None  # illustration of Caishui [2024] No. 12, not the official method
 
     @property
@@ -434,23 +427,21 @@ class TalentComparison:
 @dataclass(frozen=True)
 class YearContext:
     """What a comparison in one year of assessment needs besides the salary: Hong Kong's parameters, the mainland
-    table, the subsidy rule, the exchange rate and the Hong Kong-resident exemption rule (if in force)."""
+    table, the subsidy rule, the exchange rate and whether the Hong Kong-resident exemption is in force."""
 
     hk: HKYear
     schedule: IITSchedule
     rule: SubsidyRule
     fx: FxRate
-    exemption_rule: str | None
+    exemption_in_force: bool
 
     def compare(self, salary: float, other_deductions: object = 0) -> TalentComparison:
         mainland = mainland_iit(salary, self.schedule, other_deductions)
         hk = hk_salaries_tax(salary / self.fx.cny_per_hkd, self.hk)
-        exemption = None
-        if self.exemption_rule is not None:
-            exemption = max(0.0, mainland.iit - hk.before_reduction * self.fx.cny_per_hkd)
+        exemption = max(0.0, mainland.iit - hk.before_reduction * self.fx.cny_per_hkd)
         return TalentComparison(salary, self.hk.year_of_assessment, mainland, self.rule,
                                 gba_subsidy(mainland.iit, mainland.taxable, self.rule), self.fx, hk,
-                                self.exemption_rule, exemption)
+                                exemption if self.exemption_in_force else None)
 
 
 def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
@@ -460,10 +451,9 @@ def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
     if year_of_assessment not in allowed:
         raise InputProblem(f"{year_of_assessment}: no mainland subsidy rule for its first calendar year. "
                            f"Pick one of {', '.join(allowed)}.")
-    exemption = rules_in_force(tables.rules, "iit_exemption_above_hk_burden", "CN-Qianhai",
-                               dt.date(year.year_start, 12, 31))
+    exemption = rules_in_force(tables.rules, "iit_exemption_above_hk_burden", "CN-Qianhai", year.year_start)
     return YearContext(year, tables.annual(), subsidy_rule(tables.rules, year.year_start),
-                       fx_for_year(tables.fx, year.year_start), None if exemption.empty else exemption.iloc[0]["rule_id"])
+                       fx_for_year(tables.fx, year.year_start), not exemption.empty)
 
 
 def compare_talent(salary: object, year_of_assessment: object, tables: TaxTables,
@@ -517,11 +507,10 @@ def cit_sectors(rules: pd.DataFrame) -> list[str]:
 def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
     """The standard rate and the Qianhai rule (rate, share test, sectors) in force in a year."""
     value = _year(year, "Tax year", cit_years(rules))
-    day = dt.date(value, 12, 31)
-    standard = rules_in_force(rules, "cit_rate_standard", "CN", day).iloc[0]
-    rate = rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", day).iloc[0]
-    share = rules_in_force(rules, "cit_main_business_share_min", "CN-Qianhai", day).iloc[0]
-    sectors = rules_in_force(rules, "cit_catalogue_sector", "CN-Qianhai", day)
+    standard = rules_in_force(rules, "cit_rate_standard", "CN", value).iloc[0]
+    rate = rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", value).iloc[0]
+    share = rules_in_force(rules, "cit_main_business_share_min", "CN-Qianhai", value).iloc[0]
+    sectors = rules_in_force(rules, "cit_catalogue_sector", "CN-Qianhai", value)
     return CITRules(value, float(standard["value"]), float(rate["value"]), float(share["value"]),
                     tuple(sectors["text"]), rate["instrument"])
 
@@ -562,9 +551,10 @@ class CITCheck:
     def saving(self) -> float:
         return self.tax_standard - self.tax
 
-    def tests(self) -> pd.DataFrame:
+    def tests(self) -> list[tuple[str, str, str, str]]:
+        """Each test of the rule: (test, rule, this firm, passes?)."""
         r = self.rules
-        rows = [
+        return [
             ("sector in the catalogue", f"one of the {len(r.sectors)} sectors of the {r.year} catalogue",
              self.sector, "yes" if self.in_catalogue else "no"),
             ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue, i.e. {r.threshold_pct:g}% or "
@@ -572,7 +562,6 @@ class CITCheck:
             ("income earned inside the zone", "only in-zone establishments' income gets the lower rate",
              f"{self.in_zone:g}% of the profit", "yes" if self.in_zone > 0 else "no"),
         ]
-        return pd.DataFrame(rows, columns=["test", "rule", "this firm", "passes?"])
 
     def sentence(self) -> str:
         r = self.rules
@@ -610,15 +599,22 @@ def boundary_table(rules: pd.DataFrame, year: int, offsets=(-0.1, 0.0, 0.1)) -> 
 
 # ------------------------------------------------------------------------------------------ widgets
 
-def _table_html(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th style='text-align:left'>{escape(c)}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{escape(v)}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
-    return f"<table><tr>{head}</tr>{body}</table>"
+def _table_html(rows: list[tuple]) -> str:
+    cells = [[f"<th style='text-align:left'>{escape(c)}</th>" for c in ("test", "rule", "this firm", "passes?")]]
+    cells += [[f"<td style='text-align:left'>{escape(v)}</td>" for v in row] for row in rows]
+    return "<table>" + "".join("<tr>" + "".join(row) + "</tr>" for row in cells) + "</table>"
 
 
 def _list_html(title: str, items: list[str]) -> str:
     return f"<b>{escape(title)}</b><ul>" + "".join(f"<li>{escape(x)}</li>" for x in items) + "</ul>"
+
+
+CIT_SIMPLIFICATIONS = [
+    "The catalogue is known here only at sector level; the real catalogue lists items within sectors.",
+    "'Inside the zone' is entered as a share of the profit; the rules define it by establishment "
+    "(in-zone headquarters and branches).",
+    "Taxable profit is taken as given: no other incentives, losses carried forward or Hong Kong tax.",
+]
 
 
 class CITChecker(Explorer):
@@ -650,15 +646,8 @@ class CITChecker(Explorer):
 
     def describe(self, check: CITCheck) -> None:
         self.messages.clear()
-        self.result.value = (
-            _table_html(check.tests()) + f"<p><b>{escape(check.sentence())}</b></p>"
-            + _list_html("Simplifications", [
-                "The catalogue is known here only at sector level; the real catalogue lists items within sectors.",
-                "'Inside the zone' is entered as a share of the profit; the rules define it by establishment "
-                "(in-zone headquarters and branches).",
-                "Taxable profit is taken as given: no other incentives, losses carried forward or Hong Kong tax.",
-            ])
-        )
+        self.result.value = (_table_html(check.tests()) + f"<p><b>{escape(check.sentence())}</b></p>"
+                             + _list_html("Simplifications", CIT_SIMPLIFICATIONS))
 
 
 class TalentTaxCalculator(Explorer):
@@ -668,10 +657,10 @@ class TalentTaxCalculator(Explorer):
     def __init__(self, tables: TaxTables, salary: int = 1_000_000, year_of_assessment: str = "2023/24",
                  maximum: int = 5_000_000):
         super().__init__()
-        self.tables = tables
+        self.contexts = {year: year_context(year, tables) for year in tables.comparison_years()}
         self.salary = TwinSlider("Annual salary", minimum=10_000, maximum=maximum, value=salary, step=10_000,
                                  unit="CNY a year", messages=self.messages)
-        self.year = w.Dropdown(options=tables.comparison_years(), value=year_of_assessment,
+        self.year = w.Dropdown(options=list(self.contexts), value=year_of_assessment,
                                description="Hong Kong year of assessment", style=LABEL_STYLE)
         self.watch(self.year, self.salary)
         self.update()
@@ -680,7 +669,7 @@ class TalentTaxCalculator(Explorer):
                                    "15% subsidy, Hong Kong salaries tax")
 
     def compute(self) -> TalentComparison:
-        return compare_talent(self.salary.value, self.year.value, self.tables)
+        return self.contexts[self.year.value].compare(self.salary.value)
 
     def describe(self, comparison: TalentComparison) -> None:
         self.messages.clear()
