@@ -25,7 +25,8 @@ from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 # ----------------------------------------------------------------------- Negative lists by edition
 
 LIST_ORDER = ["ftz_pilot", "nationwide", "hainan_ftp"]
-LIST_LABELS = {"ftz_pilot": "Pilot FTZ list", "nationwide": "Nationwide list", "hainan_ftp": "Hainan Free Trade Port list"}
+LIST_LABELS = {"ftz_pilot": "Pilot FTZ list", "nationwide": "Nationwide list",
+               "hainan_ftp": "Hainan Free Trade Port list"}
 LIST_COLOURS = {"ftz_pilot": PALETTE["blue"], "nationwide": PALETTE["orange"], "hainan_ftp": PALETTE["green"]}
 COUNTED = "special administrative measures"
 
@@ -214,8 +215,8 @@ def qianhai_counts(innov: pd.DataFrame) -> pd.DataFrame:
 
 
 MEASURE_WORDS = {"cumulative_achievements": "cumulative results", "national_firsts_or_leading": "national firsts",
-                 "replicated_nationwide": "replicated nationwide", "replicated_provincewide": "replicated province-wide",
-                 "replicated_citywide": "replicated city-wide"}
+                 "replicated_nationwide": "replicated nationwide",
+                 "replicated_provincewide": "replicated province-wide", "replicated_citywide": "replicated city-wide"}
 
 
 def counts_by_source(innov: pd.DataFrame) -> pd.DataFrame:
@@ -251,8 +252,9 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
     counts = qianhai_counts(innov)
     keys = counts[counts["measure"].isin(["cumulative_achievements", "replicated_nationwide"])]
     groups = list(keys.groupby(["as_of", "source_id"], sort=False))
+    ypos = np.arange(len(groups))[::-1]  # the first report at the top
     labels, tops = [], []
-    for y, ((as_of, source), group) in zip(range(len(groups) - 1, -1, -1), groups):
+    for y, ((as_of, source), group) in zip(ypos, groups):
         values = dict(zip(group["measure"], group["value"]))
         total, rep = values.get("cumulative_achievements"), values.get("replicated_nationwide")
         approx = "about " if "about" in set(group["value_qualifier"].dropna()) else ""
@@ -270,7 +272,7 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
         else:
             words, end = f"{rep} nationwide (no total in this source)", rep
         ax.text(end + 10, y, words, va="center")
-    ax.set_yticks(np.arange(len(labels))[::-1], labels)
+    ax.set_yticks(ypos, labels)
     ax.set_xlim(0, max(tops) * 1.6)
     ax.legend(handles=[Patch(color=PALETTE["sky"], label="cumulative results reported"),
                        Patch(color=PALETTE["vermillion"], label="of which replicated nationwide")],
@@ -290,7 +292,8 @@ COOPERATION_FIELDS = {
                     ("qianhai_legal_facts", "professional_categories_2025")],
     "legal cooperation": [("qianhai_legal_facts", "court_established"), ("qianhai_legal_facts", "hk_law_choice")],
 }
-ID_COLUMN = {"qianhai_legal_facts": "fact_id", "crossborder_rmb_loans": "item_id", "pilot_reform_concepts": "concept_id"}
+ID_COLUMN = {"qianhai_legal_facts": "fact_id", "crossborder_rmb_loans": "item_id",
+             "pilot_reform_concepts": "concept_id"}
 
 
 def _evidence_text(resource_name: str, row: pd.Series) -> str:
@@ -300,7 +303,8 @@ def _evidence_text(resource_name: str, row: pd.Series) -> str:
         words = "" if pd.isna(row["value_text"]) else row["value_text"]
         if pd.isna(row["value"]):
             return words
-        return f"first batch, {row['item'].replace('_', ' ')}: {row['value']:g} {row['unit']}" + (f" ({words})" if words else "")
+        first = f"first batch, {row['item'].replace('_', ' ')}: {row['value']:g} {row['unit']}"
+        return first + (f" ({words})" if words else "")
     return row["statement"]
 
 
@@ -318,9 +322,10 @@ def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             if hit.empty:
                 raise InputProblem(f"{resource_name} has no row {row_id!r}; the evidence table needs it.")
             r = hit.iloc[0]
+            aim = resource_name == "pilot_reform_concepts"
             rows.append({"field": field, "evidence": _evidence_text(resource_name, r),
                          "date": "date not stated" if pd.isna(r["date"]) or not r["date"] else r["date"],
-                         "kind": "aim in a plan" if resource_name == "pilot_reform_concepts" else "rule or institution in place",
+                         "kind": "aim in a plan" if aim else "rule or institution in place",
                          "data": f"{resource_name}: {row_id}", "source_id": r["source_id"]})
     return pd.DataFrame(rows)
 

@@ -215,8 +215,10 @@ def subsidy_threshold(schedule: IITSchedule, ceiling: float) -> float:
     """Taxable income T where tax(T) = ceiling x T: above it the subsidy is positive. In the bracket that
     holds T: rate x T - QD = ceiling x T, so T = QD / (rate - ceiling)."""
     for bracket in schedule.brackets:
-        if bracket.rate > ceiling and bracket.holds(bracket.quick_deduction / (bracket.rate - ceiling)):
-            return bracket.quick_deduction / (bracket.rate - ceiling)
+        if bracket.rate > ceiling:
+            t = bracket.quick_deduction / (bracket.rate - ceiling)
+            if bracket.holds(t):
+                return t
     raise InputProblem(f"The tax never reaches {ceiling:.0%} of taxable income on this table.")
 
 
@@ -244,7 +246,8 @@ def hk_years(hk: pd.DataFrame) -> list[str]:
 def hk_year(hk: pd.DataFrame, year_of_assessment: object) -> HKYear:
     """Parameters of one year of assessment; a clear message when the research left a gap."""
     if not isinstance(year_of_assessment, str):
-        raise InputProblem(f"Year of assessment: expected text like '2023/24', not {type(year_of_assessment).__name__}.")
+        raise InputProblem(f"Year of assessment: expected text like '2023/24', "
+                           f"not {type(year_of_assessment).__name__}.")
     rows = hk[hk["year_of_assessment"] == year_of_assessment]
     complete = hk_years(hk)
     if rows.empty:
@@ -256,8 +259,9 @@ def hk_year(hk: pd.DataFrame, year_of_assessment: object) -> HKYear:
                            f"research, not a zero), so the tax cannot be computed. Pick one of {', '.join(complete)}.")
     items = {item: part for item, part in rows.groupby("item")}
     reduction = items.get("one_off_reduction")
+    allowance = float(items["basic_allowance_single"]["amount"].iloc[0])
     return HKYear(year_of_assessment, int(rows["year_start"].iloc[0]), _brackets(items["progressive_band"], "tier"),
-                  _brackets(items["standard_rate_tier"], "tier"), float(items["basic_allowance_single"]["amount"].iloc[0]),
+                  _brackets(items["standard_rate_tier"], "tier"), allowance,
                   None if reduction is None else float(reduction["rate"].iloc[0]),
                   None if reduction is None else float(reduction["amount"].iloc[0]))
 
@@ -319,11 +323,8 @@ class FxRate:
 
 def fx_for_year(fx: pd.DataFrame, year: int) -> FxRate:
     """CNY per HKD (FRED cross rate) for a calendar year; the latest earlier year if that one is missing."""
-    rows = fx[fx["basis"] == "fred_cross_via_usd"].sort_values("year")
-    earlier = rows[rows["year"] <= year]
-    if earlier.empty:
-        raise InputProblem(f"No CNY/HKD rate in the data for {year} or earlier (first year: {int(rows['year'].min())}).")
-    row = earlier.iloc[-1]
+    rows = fx[(fx["basis"] == "fred_cross_via_usd") & (fx["year"] <= year)].sort_values("year")
+    row = rows.iloc[-1]
     return FxRate(float(row["cny_per_hkd"]), int(row["year"]), int(year), row["source_id"])
 
 
@@ -397,13 +398,15 @@ class TalentComparison:
             out.append(f"One-off reduction for {h.year_of_assessment}: -HK${h.reduction:,.0f} -> HK${h.payable:,.0f} "
                        f"payable = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the salary).")
         else:
-            out.append(f"No one-off reduction for {h.year_of_assessment} in the data, so none is applied: HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY "
-                       f"({self.hk_payable_cny / s:.1%} of the salary).")
+            out.append(f"No one-off reduction for {h.year_of_assessment} in the data, so none is applied: "
+                       f"HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the "
+                       "salary).")
         if self.exemption is not None:
             out.append(f"Illustration only (not the official method): the Hong Kong-resident exemption (Caishui "
-                       f"[2024] No. 12) removes IIT above the Hong Kong burden. On our HK figure before the one-off reduction "
-                       f"({self.hk_before_reduction_cny:,.0f} CNY) that is {self.exemption:,.0f} CNY, leaving "
-                       f"{self.mainland.iit - self.exemption:,.0f}; the taxpayer uses this or the subsidy, not both.")
+                       f"[2024] No. 12) removes IIT above the Hong Kong burden. On our HK figure before the one-off "
+                       f"reduction ({self.hk_before_reduction_cny:,.0f} CNY) that is {self.exemption:,.0f} CNY, "
+                       f"leaving {self.mainland.iit - self.exemption:,.0f}; the taxpayer uses this or the subsidy, "
+                       "not both.")
         return out
 
     def assumptions(self) -> list[str]:
