@@ -96,13 +96,6 @@ def test_unknown_edition_gives_a_message(table, key):
         edition_summary(table, key)
 
 
-def test_unknown_list_type(lists):
-    edited = lists.copy()
-    edited.loc[0, "list_type"] = "mystery"
-    with pytest.raises(InputProblem, match="Unknown list type"):
-        edition_table(edited)
-
-
 def test_edition_picker_callback(lists):
     picker = EditionPicker(lists)
     assert picker.last.key == "ftz_pilot 2018"

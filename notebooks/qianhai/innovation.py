@@ -1,107 +1,69 @@
-"""Notebook 04 plumbing: negative-list editions, Qianhai's innovation counts source by source, the
-evidence behind the cooperation-zone fields, and a teaching model of policy diffusion
-(pilot → replicate → nationwide).
+"""Notebook 04: negative-list editions, Qianhai's innovation counts source by source, the evidence behind the
+cooperation-zone fields, and a teaching model of policy diffusion (pilot → replicate → nationwide).
 
-The arithmetic students should read (a change between editions, a replicated share) is written out
-in the notebook; these functions repeat it for the widgets and are unit-tested against values worked
-by hand from the CSV rows.
+The arithmetic students read is written out in the notebook; these functions repeat it for the widgets and are
+tested against values worked by hand from the CSV rows.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import ipywidgets as w
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from qianhai.charts import PALETTE, Chart, finish, new_figure
+from qianhai.charts import PALETTE, finish, new_figure
 from qianhai.display import escape
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
-# ---------------------------------------------------------------------------------------------
-# Negative lists by edition
-# ---------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------- Negative lists by edition
 
 LIST_ORDER = ["ftz_pilot", "nationwide", "hainan_ftp"]
-LIST_LABELS = {
-    "ftz_pilot": "Pilot FTZ list",
-    "nationwide": "Nationwide list",
-    "hainan_ftp": "Hainan Free Trade Port list",
-}
+LIST_LABELS = {"ftz_pilot": "Pilot FTZ list", "nationwide": "Nationwide list",
+               "hainan_ftp": "Hainan Free Trade Port list"}
 LIST_COLOURS = {"ftz_pilot": PALETTE["blue"], "nationwide": PALETTE["orange"], "hainan_ftp": PALETTE["green"]}
 COUNTED = "special administrative measures"
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
-def _int_or_none(value: object) -> int | None:
-    return None if _missing(value) else int(value)
-
-
-def _text(value: object) -> str:
-    return "" if _missing(value) else str(value)
-
-
-def edition_key(list_type: str, edition_year: int) -> str:
-    return f"{list_type} {int(edition_year)}"
+def _plain(value: object):
+    """A table cell as a plain Python value: None for a missing one."""
+    return None if pd.isna(value) else value.item() if isinstance(value, np.generic) else value
 
 
 def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
-    """One row per edition (list types in a fixed order, then by year) with the change from the
-    previous edition of the same list.
-
-    ``previous_measures`` is the count the sources report for the previous edition; the table also
-    looks up the previous row of the same list in the data and flags any disagreement. Editions are
-    not yearly, so ``years_since_previous`` says how long each change took."""
-    unknown = sorted(set(lists["list_type"]) - set(LIST_ORDER))
-    if unknown:
-        raise InputProblem(f"Unknown list type(s) {unknown}; expected {LIST_ORDER}.")
-    rows = []
-    for list_type in LIST_ORDER:
-        group = lists[lists["list_type"] == list_type].sort_values("edition_year")
-        before = None
-        for r in group.itertuples(index=False):
-            count = int(r.special_measures)
-            reported = _int_or_none(r.previous_edition_measures)
-            in_data = None if before is None else int(before.special_measures)
-            previous = reported if reported is not None else None
-            change = None if previous is None else count - previous
-            rows.append({
-                "key": edition_key(list_type, r.edition_year),
-                "label": f"{LIST_LABELS[list_type]}, {int(r.edition_year)} edition",
-                "list_type": list_type,
-                "edition_year": int(r.edition_year),
-                "measures": count,
-                "counts_special_measures": r.measure_definition == COUNTED,
-                "previous_edition_year": None if before is None else int(before.edition_year),
-                "previous_measures": previous,
-                "previous_in_data": in_data,
-                "sources_agree_on_previous": None if (reported is None or in_data is None) else reported == in_data,
-                "change": change,
-                "change_pct": None if change is None else 100 * change / previous,
-                "years_since_previous": None if before is None else int(r.edition_year) - int(before.edition_year),
-                "pilot_ftzs_covered": _int_or_none(r.pilot_ftzs_covered_at_issue),
-                "issued": _text(r.issued),
-                "effective": _text(r.effective),
-                "source_id": r.source_id,
-                "second_source_id": _text(r.second_source_id),
-            })
-            before = r
-    table = pd.DataFrame(rows).set_index("key")
-    for column in ("previous_edition_year", "previous_measures", "previous_in_data", "change", "years_since_previous",
-                   "pilot_ftzs_covered"):
-        table[column] = table[column].astype("Int64")
-    table["sources_agree_on_previous"] = table["sources_agree_on_previous"].astype("boolean")
-    table["change_pct"] = table["change_pct"].astype("float64")
-    return table
+    """One row per edition (list types in a fixed order, then by year) with the change from the previous edition
+    of the same list. ``previous_measures`` is the count the sources report for the previous edition, checked
+    against the previous row of the same list in the data. Editions are not yearly: ``years_since_previous``."""
+    rows = lists.assign(order=lists["list_type"].map(LIST_ORDER.index)).sort_values(["order", "edition_year"])
+    before = rows.groupby("list_type")[["edition_year", "special_measures"]].shift()
+    year = rows["edition_year"].astype(int).astype(str)
+    table = pd.DataFrame({
+        "key": rows["list_type"] + " " + year,
+        "label": rows["list_type"].map(LIST_LABELS) + ", " + year + " edition",
+        "list_type": rows["list_type"],
+        "edition_year": rows["edition_year"].astype(int),
+        "measures": rows["special_measures"].astype(int),
+        "counts_special_measures": rows["measure_definition"] == COUNTED,
+        "previous_edition_year": before["edition_year"].astype("Int64"),
+        "previous_measures": rows["previous_edition_measures"].astype("Int64"),
+        "previous_in_data": before["special_measures"].astype("Int64"),
+    })
+    table["sources_agree_on_previous"] = (table["previous_measures"] == table["previous_in_data"]).astype("boolean")
+    table["change"] = table["measures"] - table["previous_measures"]
+    table["change_pct"] = (100 * table["change"] / table["previous_measures"]).astype("float64")
+    table["years_since_previous"] = table["edition_year"] - table["previous_edition_year"]
+    table["pilot_ftzs_covered"] = rows["pilot_ftzs_covered_at_issue"].astype("Int64")
+    table["issued"] = rows["issued"].fillna("")
+    table["effective"] = rows["effective"].fillna("")
+    table["source_id"] = rows["source_id"]
+    table["second_source_id"] = rows["second_source_id"].fillna("")
+    return table.set_index("key")
 
 
 def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
@@ -125,23 +87,9 @@ def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@dataclass(frozen=True)
-class EditionSummary:
-    key: str
-    label: str
-    measures: int
-    previous_edition_year: int | None
-    previous_measures: int | None
-    change: int | None
-    change_pct: float | None
-    years_since_previous: int | None
-    counts_special_measures: bool
-    sources_agree_on_previous: bool | None
-    previous_in_data: int | None
-    pilot_ftzs_covered: int | None
-    issued: str
-    effective: str
-    sources: str
+class EditionSummary(SimpleNamespace):
+    """One row of ``edition_table`` as attributes named after its columns (a missing value is None), plus ``key``
+    and what the row says in words."""
 
     def sentence(self) -> str:
         dates = ", ".join(x for x in (f"issued {self.issued}" if self.issued else "",
@@ -167,28 +115,15 @@ class EditionSummary:
                          f"{self.previous_measures}.")
         if self.pilot_ftzs_covered is not None:
             head += f" It applied to {self.pilot_ftzs_covered} pilot FTZ{'s' if self.pilot_ftzs_covered != 1 else ''}."
-        return head + f" Sources: {self.sources}."
+        sources = self.source_id + (f"; also {self.second_source_id}" if self.second_source_id else "")
+        return head + f" Sources: {sources}."
 
 
 def edition_summary(table: pd.DataFrame, key: object) -> EditionSummary:
     """The edition called ``key`` (e.g. 'ftz_pilot 2018') from ``edition_table``; a clear message otherwise."""
     if not isinstance(key, str) or key not in table.index:
-        shown = str(key)[:40]
-        raise InputProblem(f"No edition called {shown!r}. Pick one of: {', '.join(table.index)}.")
-    r = table.loc[key]
-    sources = r["source_id"] + (f"; also {r['second_source_id']}" if r["second_source_id"] else "")
-    return EditionSummary(
-        key=key, label=r["label"], measures=int(r["measures"]),
-        previous_edition_year=_int_or_none(r["previous_edition_year"]),
-        previous_measures=_int_or_none(r["previous_measures"]), change=_int_or_none(r["change"]),
-        change_pct=None if _missing(r["change_pct"]) else float(r["change_pct"]),
-        years_since_previous=_int_or_none(r["years_since_previous"]),
-        counts_special_measures=bool(r["counts_special_measures"]),
-        sources_agree_on_previous=None if _missing(r["sources_agree_on_previous"]) else bool(r["sources_agree_on_previous"]),
-        previous_in_data=_int_or_none(r["previous_in_data"]),
-        pilot_ftzs_covered=_int_or_none(r["pilot_ftzs_covered"]),
-        issued=r["issued"], effective=r["effective"], sources=sources,
-    )
+        raise InputProblem(f"No edition called {str(key)[:40]!r}. Pick one of: {', '.join(table.index)}.")
+    return EditionSummary(key=key, **{name: _plain(value) for name, value in table.loc[key].items()})
 
 
 def draw_lists(ax, table: pd.DataFrame) -> None:
@@ -196,21 +131,16 @@ def draw_lists(ax, table: pd.DataFrame) -> None:
     not a negative list of its own; a lone diamond for the Hainan list."""
     for list_type in LIST_ORDER:
         part = table[table["list_type"] == list_type]
-        if part.empty:
-            continue
-        colour = LIST_COLOURS[list_type]
+        colour, lone = LIST_COLOURS[list_type], list_type == "hainan_ftp"
         proper = part[part["counts_special_measures"]]
-        marker = "D" if list_type == "hainan_ftp" else "o"
-        linestyle = "none" if list_type == "hainan_ftp" else "-"
-        ax.plot(proper["edition_year"], proper["measures"], marker=marker, markersize=5, linestyle=linestyle,
-                color=colour, label=LIST_LABELS[list_type])
+        ax.plot(proper["edition_year"], proper["measures"], marker="D" if lone else "o", markersize=5,
+                linestyle="none" if lone else "-", color=colour, label=LIST_LABELS[list_type])
         baseline = part[~part["counts_special_measures"]]
         if not baseline.empty:
             ax.plot(baseline["edition_year"], baseline["measures"], "o", markersize=7, markerfacecolor="white",
                     color=colour, label="2017 Catalogue baseline (not a list)")
-            first_proper = proper.iloc[0]
-            ax.plot([baseline["edition_year"].iloc[-1], first_proper["edition_year"]],
-                    [baseline["measures"].iloc[-1], first_proper["measures"]], linestyle=":", color=colour)
+            ax.plot([baseline["edition_year"].iloc[-1], proper["edition_year"].iloc[0]],
+                    [baseline["measures"].iloc[-1], proper["measures"].iloc[0]], linestyle=":", color=colour)
 
 
 class EditionPicker(Explorer):
@@ -219,6 +149,7 @@ class EditionPicker(Explorer):
     def __init__(self, lists: pd.DataFrame, start: str = "ftz_pilot 2018"):
         super().__init__()
         self.table = edition_table(lists)
+        self.summaries = {key: edition_summary(self.table, key) for key in self.table.index}
         self.edition = w.Dropdown(options=[(r.label, key) for key, r in self.table.iterrows()], value=start,
                                   description="Edition", style=LABEL_STYLE, layout=w.Layout(width="420px"))
         self.fig, self.ax = new_figure(5.8, 3.3)
@@ -229,6 +160,13 @@ class EditionPicker(Explorer):
                                       color=PALETTE["black"], fontweight="bold")
         self.ax.set_ylim(0, self.table["measures"].max() * 1.12)
         self.ax.legend(loc="upper right")
+        ftz = self.table[self.table["list_type"] == "ftz_pilot"]
+        nat = self.table[(self.table["list_type"] == "nationwide") & self.table["counts_special_measures"]]
+        self.alt_start = (  # the part of the text alternative that does not depend on the choice
+            f"Line chart of foreign-investment negative lists by edition. The pilot FTZ list falls from "
+            f"{ftz['measures'].iloc[0]} measures ({ftz['edition_year'].iloc[0]}) to {ftz['measures'].iloc[-1]} "
+            f"({ftz['edition_year'].iloc[-1]}); the nationwide list falls from {nat['measures'].iloc[0]} "
+            f"({nat['edition_year'].iloc[0]}) to {nat['measures'].iloc[-1]} ({nat['edition_year'].iloc[-1]}). ")
         self.chart = finish(self.fig, self.ax, title="Foreign-investment negative lists", xlabel="Edition (year)",
                             ylabel="special measures (count)", resources=["ftz_negative_list"],
                             alt="(set on update)")
@@ -238,46 +176,34 @@ class EditionPicker(Explorer):
                            summary="negative-list edition picker: count, change from the previous edition, chart")
 
     def compute(self) -> EditionSummary:
-        return edition_summary(self.table, self.edition.value)
+        return self.summaries[self.edition.value]
 
     def draw(self, summary: EditionSummary) -> None:
-        year = self.table.loc[summary.key, "edition_year"]
-        self.ring.set_data([year], [summary.measures])
-        self.label.xy = (year, summary.measures)
+        self.ring.set_data([summary.edition_year], [summary.measures])
+        self.label.xy = (summary.edition_year, summary.measures)
         self.label.set_text(str(summary.measures))
         self.ax.set_title(f"Negative lists: {summary.label}", loc="left")
 
     def describe(self, summary: EditionSummary) -> None:
         self.messages.clear()
         self.result.value = f"<b>{escape(summary.sentence())}</b>"
-        ftz = self.table[self.table["list_type"] == "ftz_pilot"]
-        nat = self.table[(self.table["list_type"] == "nationwide") & self.table["counts_special_measures"]]
-        self.chart.alt = (
-            f"Line chart of foreign-investment negative lists by edition. The pilot FTZ list falls from "
-            f"{ftz['measures'].iloc[0]} measures ({ftz['edition_year'].iloc[0]}) to {ftz['measures'].iloc[-1]} "
-            f"({ftz['edition_year'].iloc[-1]}); the nationwide list falls from {nat['measures'].iloc[0]} "
-            f"({nat['edition_year'].iloc[0]}) to {nat['measures'].iloc[-1]} ({nat['edition_year'].iloc[-1]}). "
-            f"Highlighted: {summary.sentence()}")
+        self.chart.alt = f"{self.alt_start}Highlighted: {summary.sentence()}"
 
 
 def print_rows(frame: pd.DataFrame, head: str, body: str) -> None:
     """Print one short paragraph per row: ``head`` and ``body`` are format strings over the row's columns
     (missing values shown as '-'). Text-heavy tables read better this way than as wide tables."""
     for row in frame.reset_index().to_dict("records"):
-        shown = {k: ("-" if _missing(v) else (f"{v:g}" if isinstance(v, float) else v)) for k, v in row.items()}
+        shown = {k: ("-" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else v)) for k, v in row.items()}
         print(head.format(**shown))
         print("    " + body.format(**shown))
 
 
-# ---------------------------------------------------------------------------------------------
-# Qianhai's institutional-innovation counts, source by source
-# ---------------------------------------------------------------------------------------------
+# ------------------------------------- Qianhai's institutional-innovation counts, source by source
 
 QIANHAI_SCOPES = ["qianhai_shekou_ftz_area", "qianhai_unstated", "qianhai_coop_zone_2021"]
 SCOPE_WORDS = {"qianhai_shekou_ftz_area": "Qianhai & Shekou FTZ area", "qianhai_unstated": "territory not stated",
                "qianhai_coop_zone_2021": "expanded cooperation zone (2021)", "all_pilot_ftzs": "all pilot FTZs"}
-
-
 def qianhai_counts(innov: pd.DataFrame) -> pd.DataFrame:
     """Qianhai's reported counts, one row per (date, source, measure), sorted by date then source;
     each row keeps its counting basis and territory. Counts are never averaged across sources."""
@@ -289,8 +215,8 @@ def qianhai_counts(innov: pd.DataFrame) -> pd.DataFrame:
 
 
 MEASURE_WORDS = {"cumulative_achievements": "cumulative results", "national_firsts_or_leading": "national firsts",
-                 "replicated_nationwide": "replicated nationwide", "replicated_provincewide": "replicated province-wide",
-                 "replicated_citywide": "replicated city-wide"}
+                 "replicated_nationwide": "replicated nationwide",
+                 "replicated_provincewide": "replicated province-wide", "replicated_citywide": "replicated city-wide"}
 
 
 def counts_by_source(innov: pd.DataFrame) -> pd.DataFrame:
@@ -325,20 +251,18 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
     count drawn over it; returns the bar labels (top to bottom)."""
     counts = qianhai_counts(innov)
     keys = counts[counts["measure"].isin(["cumulative_achievements", "replicated_nationwide"])]
-    order = keys.drop_duplicates(["as_of", "source_id"])[["as_of", "source_id", "territory", "counting_basis"]]
-    labels, totals, replicated, about = [], [], [], []
-    for r in order.itertuples(index=False):
-        mine = keys[(keys["as_of"] == r.as_of) & (keys["source_id"] == r.source_id)]
-        values = dict(zip(mine["measure"], mine["value"]))
-        about.append("about " if "about" in set(mine["value_qualifier"].dropna()) else "")
-        basis = textwrap.fill(f"basis: {r.counting_basis}", 34, subsequent_indent="  ")
-        labels.append(f"{r.as_of} · {r.source_id} · {r.territory}\n{basis}")
-        totals.append(values.get("cumulative_achievements"))
-        replicated.append(values.get("replicated_nationwide"))
-    ypos = np.arange(len(labels))[::-1]
-    for y, total, rep, approx in zip(ypos, totals, replicated, about):
+    groups = list(keys.groupby(["as_of", "source_id"], sort=False))
+    ypos = np.arange(len(groups))[::-1]  # the first report at the top
+    labels, tops = [], []
+    for y, ((as_of, source), group) in zip(ypos, groups):
+        values = dict(zip(group["measure"], group["value"]))
+        total, rep = values.get("cumulative_achievements"), values.get("replicated_nationwide")
+        approx = "about " if "about" in set(group["value_qualifier"].dropna()) else ""
+        basis = textwrap.fill(f"basis: {group['counting_basis'].iloc[0]}", 34, subsequent_indent="  ")
+        labels.append(f"{as_of} · {source} · {group['territory'].iloc[0]}\n{basis}")
         if total is not None:
             ax.barh(y, total, color=PALETTE["sky"], height=0.6)
+            tops.append(total)
         if rep is not None:
             ax.barh(y, rep, color=PALETTE["vermillion"], height=0.6)
         if total is not None and rep is not None:
@@ -349,18 +273,14 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
             words, end = f"{rep} nationwide (no total in this source)", rep
         ax.text(end + 10, y, words, va="center")
     ax.set_yticks(ypos, labels)
-    ax.set_xlim(0, max(t for t in totals if t is not None) * 1.6)
-    from matplotlib.patches import Patch
-
+    ax.set_xlim(0, max(tops) * 1.6)
     ax.legend(handles=[Patch(color=PALETTE["sky"], label="cumulative results reported"),
                        Patch(color=PALETTE["vermillion"], label="of which replicated nationwide")],
               loc="upper right")
     return labels
 
 
-# ---------------------------------------------------------------------------------------------
-# The cooperation-zone fields named in the article, and the evidence in the data for each
-# ---------------------------------------------------------------------------------------------
+# --------- The cooperation-zone fields named in the article, and the evidence in the data for each
 
 COOPERATION_FIELDS = {
     # field named by Mao Yanhua → (resource, row id) pairs chosen by the course from the data
@@ -372,19 +292,19 @@ COOPERATION_FIELDS = {
                     ("qianhai_legal_facts", "professional_categories_2025")],
     "legal cooperation": [("qianhai_legal_facts", "court_established"), ("qianhai_legal_facts", "hk_law_choice")],
 }
-ID_COLUMN = {"qianhai_legal_facts": "fact_id", "crossborder_rmb_loans": "item_id", "pilot_reform_concepts": "concept_id"}
-DATE_COLUMN = {"qianhai_legal_facts": "date", "crossborder_rmb_loans": "date", "pilot_reform_concepts": "date"}
+ID_COLUMN = {"qianhai_legal_facts": "fact_id", "crossborder_rmb_loans": "item_id",
+             "pilot_reform_concepts": "concept_id"}
 
 
 def _evidence_text(resource_name: str, row: pd.Series) -> str:
     if resource_name == "qianhai_legal_facts":
-        amount = "" if _missing(row["value"]) else f" ({row['value']:g} {row['unit']})"
-        return f"{row['fact']}{amount}"
+        return row["fact"] + ("" if pd.isna(row["value"]) else f" ({row['value']:g} {row['unit']})")
     if resource_name == "crossborder_rmb_loans":
-        words = _text(row["value_text"])
-        if _missing(row["value"]):
+        words = "" if pd.isna(row["value_text"]) else row["value_text"]
+        if pd.isna(row["value"]):
             return words
-        return f"first batch, {row['item'].replace('_', ' ')}: {row['value']:g} {row['unit']}" + (f" ({words})" if words else "")
+        first = f"first batch, {row['item'].replace('_', ' ')}: {row['value']:g} {row['unit']}"
+        return first + (f" ({words})" if words else "")
     return row["statement"]
 
 
@@ -402,9 +322,10 @@ def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             if hit.empty:
                 raise InputProblem(f"{resource_name} has no row {row_id!r}; the evidence table needs it.")
             r = hit.iloc[0]
+            aim = resource_name == "pilot_reform_concepts"
             rows.append({"field": field, "evidence": _evidence_text(resource_name, r),
-                         "date": _text(r[DATE_COLUMN[resource_name]]) or "date not stated",
-                         "kind": "aim in a plan" if resource_name == "pilot_reform_concepts" else "rule or institution in place",
+                         "date": "date not stated" if pd.isna(r["date"]) or not r["date"] else r["date"],
+                         "kind": "aim in a plan" if aim else "rule or institution in place",
                          "data": f"{resource_name}: {row_id}", "source_id": r["source_id"]})
     return pd.DataFrame(rows)
 
@@ -415,9 +336,7 @@ def fields_in_place(evidence: pd.DataFrame) -> list[str]:
     return [f for f in COOPERATION_FIELDS if f in done]
 
 
-# ---------------------------------------------------------------------------------------------
-# Teaching model: pilot → evaluate → replicate elsewhere. NOT DATA.
-# ---------------------------------------------------------------------------------------------
+# ------------------------------- Teaching model: pilot → evaluate → replicate elsewhere. NOT DATA.
 
 MAX_PILOTS = 1000
 MAX_YEARS = 20
@@ -548,11 +467,6 @@ def assumptions_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["assumption", "in the model", "what it leaves out"]).set_index("assumption")
 
 
-def finish_model(fig: Figure, ax, *, title: str, xlabel: str, ylabel: str, alt: str) -> Chart:
-    """``charts.finish`` for a teaching-model chart: its source line says it is model output, not data."""
-    return finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, alt=alt, model=True)
-
-
 class DiffusionExplorer(Explorer):
     """Adoption rate, evaluation share and years (each a slider with a typed twin) plus a typed seed, for a
     fixed number of pilots → the model's path and its final share. Labelled as model output throughout."""
@@ -582,9 +496,9 @@ class DiffusionExplorer(Explorer):
         (self.half_line,) = self.ax.plot([], [], linestyle=":", color=PALETTE["purple"], linewidth=1,
                                          label="half the\nreforms")
         self.fig.legend(loc="outside right upper")
-        self.chart = finish_model(self.fig, self.ax, title="Model output, not data: piloted reforms",
-                                  xlabel="Years after the reforms were piloted", ylabel="reforms (model units)",
-                                  alt="(set on update)")
+        self.chart = finish(self.fig, self.ax, title="Model output, not data: piloted reforms",
+                            xlabel="Years after the reforms were piloted", ylabel="reforms (model units)",
+                            alt="(set on update)", model=True)
         self.watch(self.adoption, self.evaluation, self.years)
         self.seed.observe(self._from_seed, names="value")
         self.update()

@@ -1,23 +1,12 @@
-"""Notebook 03 plumbing: Qianhai's tax tools as calculators.
+"""Notebook 03: Qianhai's tax tools as calculators, from tax_iit_brackets, tax_hk_salaries, tax_rules and cny_hkd.
 
-Two calculators, both driven only by the course data (``tax_iit_brackets``, ``tax_hk_salaries``,
-``tax_rules``, ``cny_hkd``):
-
-* a corporate-income-tax (CIT) eligibility checker: catalogue sector, share of main-business revenue,
-  income earned inside the zone -> 15 % or 25 %, tax due and saving. The threshold "70%以上" /
-  "60%以上" includes the number itself: Civil Code Art. 1259 defines 以上 as inclusive, so tax_rules
-  records the comparison as ">=" and a firm exactly at the threshold qualifies;
-* a talent tax calculator: annual salary -> mainland IIT on the 2019 annual table, the part above 15 % of
-  taxable income that the Guangdong subsidy refunds, and Hong Kong salaries tax on the same salary.
-
-The arithmetic students should learn is written out in the notebook; these functions repeat it for the
-widgets and are unit-tested against hand-worked values. Every public function turns bad input into an
-``InputProblem`` whose text can be shown to a student.
+A corporate-income-tax checker (sector, main-business share, income earned in the zone -> 15 % or 25 %) and a talent
+tax calculator (salary -> mainland IIT, the Guangdong 15 % subsidy, Hong Kong salaries tax). Public functions turn
+bad input into an ``InputProblem`` whose text can be shown to a student.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import ipywidgets as w
@@ -31,10 +20,7 @@ MAX_SALARY = 1_000_000_000  # CNY a year; larger typed amounts are refused as ty
 MAX_PROFIT = 10_000_000_000_000  # CNY; same purpose
 NOT_IN_CATALOGUE = "another sector (not in the catalogue)"
 ANNUAL_TABLE = "cn_iit_annual_2019"
-FX_BASIS = "fred_cross_via_usd"
 
-
-# --------------------------------------------------------------------------------------------- inputs
 
 def amount(raw: object, label: str, unit: str = "CNY", maximum: float = MAX_SALARY) -> float:
     """A money amount a student typed: a finite number from 1 to ``maximum``."""
@@ -49,11 +35,6 @@ def amount(raw: object, label: str, unit: str = "CNY", maximum: float = MAX_SALA
     if value > maximum:
         raise InputProblem(f"{label}: {value:,.3g} is above this calculator's limit. {hint}")
     return float(value)
-
-
-def share_pct(raw: object, label: str) -> float:
-    """A percentage a student typed, from 0 to 100."""
-    return float(parse_number(raw, label=label, minimum=0, maximum=100, unit="%"))
 
 
 def _deduction(raw: object, label: str) -> float:
@@ -88,33 +69,29 @@ class Bracket:
         return x > self.lower and (self.upper is None or x <= self.upper)
 
 
+def _brackets(rows: pd.DataFrame, number: str) -> tuple[Bracket, ...]:
+    """The rows of a rate table as Brackets, numbered by column ``number`` (an empty quick deduction is 0)."""
+    return tuple(Bracket(int(getattr(r, number)), float(r.lower), None if pd.isna(r.upper) else float(r.upper),
+                         float(r.rate), 0.0 if pd.isna(r.quick_deduction) else float(r.quick_deduction))
+                 for r in rows.sort_values(number).itertuples())
+
+
 def _progressive(x: float, brackets: tuple[Bracket, ...]) -> tuple[float, Bracket]:
     """Tax = x * rate - quick deduction of the bracket that holds x (0 and bracket 1 for x <= 0)."""
     if x <= 0:
         return 0.0, brackets[0]
-    for bracket in brackets:
-        if bracket.holds(x):
-            return x * bracket.rate - bracket.quick_deduction, bracket
-    raise InputProblem(f"{x:,.0f} lies outside the rate table.")  # unreachable with a top bracket
+    bracket = next(b for b in brackets if b.holds(x))
+    return x * bracket.rate - bracket.quick_deduction, bracket
 
 
 def _bands(x: float, brackets: tuple[Bracket, ...]) -> list[tuple[Bracket, float, float]]:
     """The band-by-band method: (bracket, part of x inside it, tax on that part)."""
     rows = []
     for bracket in brackets:
-        top = x if bracket.upper is None else min(x, bracket.upper)
-        part = max(0.0, top - bracket.lower)
+        part = (x if bracket.upper is None else min(x, bracket.upper)) - bracket.lower
         if part > 0:
             rows.append((bracket, part, part * bracket.rate))
     return rows
-
-
-def derived_quick_deductions(brackets: tuple[Bracket, ...]) -> list[float]:
-    """QD_1 = 0, QD_k = QD_k-1 + (r_k - r_k-1) * lower_k: what makes x * r_k - QD_k equal the band sum."""
-    out = [0.0]
-    for before, this in zip(brackets, brackets[1:]):
-        out.append(out[-1] + (this.rate - before.rate) * this.lower)
-    return out
 
 
 @dataclass(frozen=True)
@@ -123,13 +100,9 @@ class IITSchedule:
     period_unit: str
     basic_deduction: float
     brackets: tuple[Bracket, ...]
-    source_id: str
 
     def tax(self, taxable: float) -> float:
         return _progressive(taxable, self.brackets)[0]
-
-    def bracket_for(self, taxable: float) -> Bracket:
-        return _progressive(taxable, self.brackets)[1]
 
     def bands(self, taxable: float) -> list[tuple[Bracket, float, float]]:
         return _bands(taxable, self.brackets)
@@ -137,18 +110,9 @@ class IITSchedule:
 
 def iit_schedule(brackets: pd.DataFrame, schedule_id: str = ANNUAL_TABLE) -> IITSchedule:
     """One mainland IIT table from ``tax_iit_brackets``."""
-    known = sorted(brackets["schedule_id"].unique())
-    if schedule_id not in known:
-        raise InputProblem(f"Unknown IIT table {str(schedule_id)[:40]!r}. Pick one of: {', '.join(known)}.")
-    rows = brackets[brackets["schedule_id"] == schedule_id].sort_values("bracket")
-    table = tuple(
-        Bracket(int(r.bracket), float(r.lower), None if pd.isna(r.upper) else float(r.upper), float(r.rate),
-                float(r.quick_deduction))
-        for r in rows.itertuples()
-    )
+    rows = brackets[brackets["schedule_id"] == schedule_id]
     first = rows.iloc[0]
-    sources = sorted({s for ids in rows["source_id"] for s in ids.split(";")})
-    return IITSchedule(schedule_id, first["period_unit"], float(first["basic_deduction"]), table, ";".join(sources))
+    return IITSchedule(schedule_id, first["period_unit"], float(first["basic_deduction"]), _brackets(rows, "bracket"))
 
 
 @dataclass(frozen=True)
@@ -160,7 +124,6 @@ class MainlandIIT:
     bracket: int
     marginal_rate: float
     iit: float
-    period_unit: str
 
     @property
     def rate_on_income(self) -> float:
@@ -174,32 +137,29 @@ class MainlandIIT:
 def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object = 0) -> MainlandIIT:
     """IIT on income for one period of ``schedule``: taxable = income - basic - other deductions (not below 0);
     tax = taxable x rate - quick deduction."""
-    label = "Annual salary" if schedule.period_unit == "year" else "Monthly salary"
-    value = amount(income, label)
+    value = amount(income, "Annual salary" if schedule.period_unit == "year" else "Monthly salary")
     other = _deduction(other_deductions, "Other deductions")
     taxable = max(0.0, value - schedule.basic_deduction - other)
     tax, bracket = _progressive(taxable, schedule.brackets)
     return MainlandIIT(value, schedule.basic_deduction, other, taxable, bracket.number,
-                       bracket.rate if taxable > 0 else 0.0, tax, schedule.period_unit)
+                       bracket.rate if taxable > 0 else 0.0, tax)
 
 
 # ----------------------------------------------------------------------------------------- tax_rules
 
-def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, on: dt.date) -> pd.DataFrame:
-    """Rows of ``tax_rules`` for a parameter and jurisdiction whose validity period contains ``on``
-    (an empty start or end date means open-ended)."""
-    day = pd.Timestamp(on)
-    start, end = pd.to_datetime(rules["valid_from"]), pd.to_datetime(rules["valid_to"])
-    started = start.isna() | (start <= day)
-    not_ended = end.isna() | (day <= end)
+def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, year: int) -> pd.DataFrame:
+    """Rows of ``tax_rules`` for a parameter and jurisdiction in force at the end of a calendar year (an empty
+    date is open-ended)."""
+    day = pd.Timestamp(year, 12, 31)
+    started = rules["valid_from"].isna() | (rules["valid_from"] <= day)
+    not_ended = rules["valid_to"].isna() | (day <= rules["valid_to"])
     mask = (rules["parameter"] == parameter) & (rules["jurisdiction"] == jurisdiction) & started & not_ended
     return rules[mask].sort_values("rule_id")
 
 
-def _one(rows: pd.DataFrame, what: str) -> pd.Series:
-    if rows.empty:
-        raise InputProblem(f"No rule in the data for {what}.")
-    return rows.iloc[0]
+def _years_covered(rows: pd.DataFrame) -> list[int]:
+    """Calendar years that some row's validity period touches."""
+    return sorted({year for r in rows.itertuples() for year in range(r.valid_from.year, r.valid_to.year + 1)})
 
 
 # ---------------------------------------------------------------------------- the 15 % talent subsidy
@@ -210,17 +170,12 @@ class SubsidyRule:
     ceiling: float
     cap: float | None
     ceiling_rule: str
-    cap_rule: str | None
     instrument: str
 
 
 def subsidy_years(rules: pd.DataFrame) -> list[int]:
     """Mainland tax years (calendar) for which the data hold a GBA 15 % ceiling rule."""
-    rows = rules[(rules["parameter"] == "iit_burden_ceiling") & (rules["jurisdiction"] == "CN-GBA")]
-    years = set()
-    for r in rows.itertuples():
-        years.update(range(r.valid_from.year, r.valid_to.year + 1))
-    return sorted(years)
+    return _years_covered(rules[(rules["parameter"] == "iit_burden_ceiling") & (rules["jurisdiction"] == "CN-GBA")])
 
 
 def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
@@ -235,12 +190,10 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     15% x 100,000 = 15,000 CNY
     """
     year = _year(tax_year, "Tax year", subsidy_years(rules))
-    day = dt.date(year, 12, 31)
-    ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", day), f"the 15% ceiling in {year}")
-    caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", day)
-    cap = caps.iloc[0] if not caps.empty else None
-    return SubsidyRule(year, float(ceiling["value"]), None if cap is None else float(cap["value"]),
-                       ceiling["rule_id"], None if cap is None else cap["rule_id"], ceiling["instrument"])
+    ceiling = rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year).iloc[0]
+    caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", year)
+    return SubsidyRule(year, float(ceiling["value"]), None if caps.empty else float(caps.iloc[0]["value"]),
+                       ceiling["rule_id"], ceiling["instrument"])
 
 
 def cap_binds_from(schedule: IITSchedule, rule: SubsidyRule) -> float | None:
@@ -249,10 +202,7 @@ def cap_binds_from(schedule: IITSchedule, rule: SubsidyRule) -> float | None:
     if rule.cap is None:
         return None
     top = schedule.brackets[-1]
-    taxable = (rule.cap + top.quick_deduction) / (top.rate - rule.ceiling)
-    if taxable < top.lower:
-        raise InputProblem("The subsidy cap binds below the top bracket; this shortcut does not apply.")
-    return taxable + schedule.basic_deduction
+    return (rule.cap + top.quick_deduction) / (top.rate - rule.ceiling) + schedule.basic_deduction
 
 
 def gba_subsidy(iit: float, taxable: float, rule: SubsidyRule) -> float:
@@ -274,12 +224,15 @@ def subsidy_threshold(schedule: IITSchedule, ceiling: float) -> float:
 
 # ------------------------------------------------------------------------------ Hong Kong salaries tax
 
+HK_NEEDS = {"progressive_band", "standard_rate_tier", "basic_allowance_single"}  # items the lower-of rule needs
+
+
 @dataclass(frozen=True)
 class HKYear:
     year_of_assessment: str
     year_start: int
     bands: tuple[Bracket, ...]
-    standard_tiers: tuple[Bracket, ...]  # quick_deduction unused
+    standard_tiers: tuple[Bracket, ...]
     basic_allowance: float
     reduction_rate: float | None
     reduction_cap: float | None
@@ -287,39 +240,30 @@ class HKYear:
 
 def hk_years(hk: pd.DataFrame) -> list[str]:
     """Years of assessment with everything the lower-of rule needs (bands, standard rate, allowance)."""
-    out = []
-    for year, group in hk.groupby("year_of_assessment"):
-        items = set(group["item"])
-        if {"progressive_band", "standard_rate_tier", "basic_allowance_single"} <= items:
-            out.append(year)
-    return sorted(out)
+    return sorted(year for year, group in hk.groupby("year_of_assessment") if HK_NEEDS <= set(group["item"]))
 
 
 def hk_year(hk: pd.DataFrame, year_of_assessment: object) -> HKYear:
     """Parameters of one year of assessment; a clear message when the research left a gap."""
     if not isinstance(year_of_assessment, str):
-        raise InputProblem(f"Year of assessment: expected text like '2023/24', not {type(year_of_assessment).__name__}.")
+        raise InputProblem(f"Year of assessment: expected text like '2023/24', "
+                           f"not {type(year_of_assessment).__name__}.")
     rows = hk[hk["year_of_assessment"] == year_of_assessment]
     complete = hk_years(hk)
     if rows.empty:
         raise InputProblem(f"Year of assessment {year_of_assessment[:20]!r} is not in the data. "
                            f"Pick one of {', '.join(complete)}.")
     if year_of_assessment not in complete:
-        missing = sorted({"progressive_band", "standard_rate_tier", "basic_allowance_single"} - set(rows["item"]))
+        missing = sorted(HK_NEEDS - set(rows["item"]))
         raise InputProblem(f"{year_of_assessment}: the data lack {', '.join(missing)} for this year (a gap in the "
                            f"research, not a zero), so the tax cannot be computed. Pick one of {', '.join(complete)}.")
-
-    def table(item: str) -> tuple[Bracket, ...]:
-        part = rows[rows["item"] == item].sort_values("tier")
-        return tuple(Bracket(int(r.tier), float(r.lower), None if pd.isna(r.upper) else float(r.upper), float(r.rate),
-                             0.0 if pd.isna(r.quick_deduction) else float(r.quick_deduction)) for r in part.itertuples())
-
-    allowance = rows[rows["item"] == "basic_allowance_single"].iloc[0]
-    reduction = rows[rows["item"] == "one_off_reduction"]
-    return HKYear(year_of_assessment, int(rows["year_start"].iloc[0]), table("progressive_band"),
-                  table("standard_rate_tier"), float(allowance["amount"]),
-                  None if reduction.empty else float(reduction.iloc[0]["rate"]),
-                  None if reduction.empty else float(reduction.iloc[0]["amount"]))
+    items = {item: part for item, part in rows.groupby("item")}
+    reduction = items.get("one_off_reduction")
+    allowance = float(items["basic_allowance_single"]["amount"].iloc[0])
+    return HKYear(year_of_assessment, int(rows["year_start"].iloc[0]), _brackets(items["progressive_band"], "tier"),
+                  _brackets(items["standard_rate_tier"], "tier"), allowance,
+                  None if reduction is None else float(reduction["rate"].iloc[0]),
+                  None if reduction is None else float(reduction["amount"].iloc[0]))
 
 
 @dataclass(frozen=True)
@@ -351,28 +295,13 @@ def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
                          method, reduction, before - reduction, year.reduction_rate is not None)
 
 
-def hk_standard_rate_crossover(year: HKYear) -> float:
-    """Net income N above which the standard rate is the lower: in the band holding N - allowance,
-    rate x (N - A) - QD = s x N, so N = (rate x A + QD) / (rate - s), with s the first standard tier."""
-    s = year.standard_tiers[0].rate
-    for band in year.bands:
-        if band.rate > s:
-            n = (band.rate * year.basic_allowance + band.quick_deduction) / (band.rate - s)
-            if band.holds(n - year.basic_allowance) and year.standard_tiers[0].holds(n):
-                return n
-    raise InputProblem(f"{year.year_of_assessment}: the standard rate never takes over.")
-
-
 def hk_profits_tax(profits: object, rules: pd.DataFrame) -> float:
     """Two-tiered profits tax for a corporation (from 2018/19): tier-1 rate on the first tranche, tier-2 above."""
     value = amount(profits, "Assessable profits", unit="HKD", maximum=MAX_PROFIT)
-
-    def param(name: str) -> float:
-        return float(_one(rules[rules["parameter"] == name], name)["value"])
-
-    limit = param("hk_profits_tax_tier1_limit")
-    return (param("hk_profits_tax_rate_corporation_tier1") * min(value, limit)
-            + param("hk_profits_tax_rate_corporation_tier2") * max(0.0, value - limit))
+    param = rules.set_index("parameter")["value"]
+    limit = param["hk_profits_tax_tier1_limit"]
+    return (param["hk_profits_tax_rate_corporation_tier1"] * min(value, limit)
+            + param["hk_profits_tax_rate_corporation_tier2"] * max(0.0, value - limit))
 
 
 # ------------------------------------------------------------------------------------------ exchange
@@ -382,7 +311,6 @@ class FxRate:
     cny_per_hkd: float
     year: int
     requested_year: int
-    basis: str
     source_id: str
 
     def note(self) -> str:
@@ -393,14 +321,11 @@ class FxRate:
         return text
 
 
-def fx_for_year(fx: pd.DataFrame, year: int, basis: str = FX_BASIS) -> FxRate:
-    """CNY per HKD for a calendar year; the latest earlier year if that year is missing (said in ``note``)."""
-    rows = fx[fx["basis"] == basis].sort_values("year")
-    earlier = rows[rows["year"] <= year]
-    if earlier.empty:
-        raise InputProblem(f"No CNY/HKD rate in the data for {year} or earlier (first year: {int(rows['year'].min())}).")
-    row = earlier.iloc[-1]
-    return FxRate(float(row["cny_per_hkd"]), int(row["year"]), int(year), basis, row["source_id"])
+def fx_for_year(fx: pd.DataFrame, year: int) -> FxRate:
+    """CNY per HKD (FRED cross rate) for a calendar year; the latest earlier year if that one is missing."""
+    rows = fx[(fx["basis"] == "fred_cross_via_usd") & (fx["year"] <= year)].sort_values("year")
+    row = rows.iloc[-1]
+    return FxRate(float(row["cny_per_hkd"]), int(row["year"]), int(year), row["source_id"])
 
 
 # ------------------------------------------------------------------------------- talent comparison
@@ -432,7 +357,6 @@ class TalentComparison:
     subsidy: float
     fx: FxRate
     hk: HKSalariesTax
-    exemption_rule: str | None
     exemption: float | None  # illustration of Caishui [2024] No. 12, not the official method
 
     @property
@@ -474,13 +398,15 @@ class TalentComparison:
             out.append(f"One-off reduction for {h.year_of_assessment}: -HK${h.reduction:,.0f} -> HK${h.payable:,.0f} "
                        f"payable = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the salary).")
         else:
-            out.append(f"No one-off reduction for {h.year_of_assessment} in the data, so none is applied: HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY "
-                       f"({self.hk_payable_cny / s:.1%} of the salary).")
+            out.append(f"No one-off reduction for {h.year_of_assessment} in the data, so none is applied: "
+                       f"HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the "
+                       "salary).")
         if self.exemption is not None:
             out.append(f"Illustration only (not the official method): the Hong Kong-resident exemption (Caishui "
-                       f"[2024] No. 12) removes IIT above the Hong Kong burden. On our HK figure before the one-off reduction "
-                       f"({self.hk_before_reduction_cny:,.0f} CNY) that is {self.exemption:,.0f} CNY, leaving "
-                       f"{self.mainland.iit - self.exemption:,.0f}; the taxpayer uses this or the subsidy, not both.")
+                       f"[2024] No. 12) removes IIT above the Hong Kong burden. On our HK figure before the one-off "
+                       f"reduction ({self.hk_before_reduction_cny:,.0f} CNY) that is {self.exemption:,.0f} CNY, "
+                       f"leaving {self.mainland.iit - self.exemption:,.0f}; the taxpayer uses this or the subsidy, "
+                       "not both.")
         return out
 
     def assumptions(self) -> list[str]:
@@ -502,54 +428,51 @@ class TalentComparison:
 
 
 @dataclass(frozen=True)
-class _Context:
-    year_of_assessment: str
+class YearContext:
+    """What a comparison in one year of assessment needs besides the salary: Hong Kong's parameters, the mainland
+    table, the subsidy rule, the exchange rate and whether the Hong Kong-resident exemption is in force."""
+
     hk: HKYear
     schedule: IITSchedule
     rule: SubsidyRule
     fx: FxRate
-    exemption_rule: str | None
+    exemption_in_force: bool
+
+    def compare(self, salary: float, other_deductions: object = 0) -> TalentComparison:
+        mainland = mainland_iit(salary, self.schedule, other_deductions)
+        hk = hk_salaries_tax(salary / self.fx.cny_per_hkd, self.hk)
+        exemption = max(0.0, mainland.iit - hk.before_reduction * self.fx.cny_per_hkd)
+        return TalentComparison(salary, self.hk.year_of_assessment, mainland, self.rule,
+                                gba_subsidy(mainland.iit, mainland.taxable, self.rule), self.fx, hk,
+                                exemption if self.exemption_in_force else None)
 
 
-def _context(year_of_assessment: object, tables: TaxTables) -> _Context:
+def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
+    """Everything one Hong Kong year of assessment (and its first calendar year on the mainland) needs."""
     allowed = tables.comparison_years()
+    year = hk_year(tables.hk, year_of_assessment)  # a specific message for gaps and unknown years
     if year_of_assessment not in allowed:
-        hk_year(tables.hk, year_of_assessment)  # a specific message for gaps and unknown years
-        raise InputProblem(f"{str(year_of_assessment)[:20]}: no mainland subsidy rule for its first calendar year. "
+        raise InputProblem(f"{year_of_assessment}: no mainland subsidy rule for its first calendar year. "
                            f"Pick one of {', '.join(allowed)}.")
-    year = hk_year(tables.hk, year_of_assessment)
-    exemption = rules_in_force(tables.rules, "iit_exemption_above_hk_burden", "CN-Qianhai",
-                               dt.date(year.year_start, 12, 31))
-    return _Context(str(year_of_assessment), year, tables.annual(), subsidy_rule(tables.rules, year.year_start),
-                    fx_for_year(tables.fx, year.year_start),
-                    None if exemption.empty else exemption.iloc[0]["rule_id"])
-
-
-def _compare(value: float, ctx: _Context, other_deductions: object = 0) -> TalentComparison:
-    mainland = mainland_iit(value, ctx.schedule, other_deductions)
-    subsidy = gba_subsidy(mainland.iit, mainland.taxable, ctx.rule)
-    hk = hk_salaries_tax(value / ctx.fx.cny_per_hkd, ctx.hk)
-    exemption = None
-    if ctx.exemption_rule is not None:
-        exemption = max(0.0, mainland.iit - hk.before_reduction * ctx.fx.cny_per_hkd)
-    return TalentComparison(value, ctx.year_of_assessment, mainland, ctx.rule, subsidy, ctx.fx, hk,
-                            ctx.exemption_rule, exemption)
+    exemption = rules_in_force(tables.rules, "iit_exemption_above_hk_burden", "CN-Qianhai", year.year_start)
+    return YearContext(year, tables.annual(), subsidy_rule(tables.rules, year.year_start),
+                       fx_for_year(tables.fx, year.year_start), not exemption.empty)
 
 
 def compare_talent(salary: object, year_of_assessment: object, tables: TaxTables,
                    other_deductions: object = 0) -> TalentComparison:
     """Mainland IIT, the 15 % subsidy and Hong Kong salaries tax for one annual salary in CNY."""
     value = amount(salary, "Annual salary")
-    return _compare(value, _context(year_of_assessment, tables), other_deductions)
+    return year_context(year_of_assessment, tables).compare(value, other_deductions)
 
 
 def effective_rates(tables: TaxTables, year_of_assessment: str, salaries) -> pd.DataFrame:
     """For each annual salary (CNY): mainland IIT, IIT after the subsidy, and Hong Kong tax payable, each as
     a percentage of the salary."""
-    ctx = _context(year_of_assessment, tables)
+    context = year_context(year_of_assessment, tables)
     rows = []
     for salary in salaries:
-        c = _compare(amount(float(salary), "Annual salary"), ctx)
+        c = context.compare(amount(float(salary), "Annual salary"))
         rows.append({"salary_cny": float(salary), "mainland_iit_pct": 100 * c.mainland.iit / c.salary,
                      "mainland_after_subsidy_pct": 100 * c.net_iit / c.salary,
                      "hong_kong_pct": 100 * c.hk_payable_cny / c.salary})
@@ -564,11 +487,8 @@ class CITRules:
     standard_rate: float
     preferential_rate: float
     share_min: float
-    comparison: str  # '>=': '以上' includes the number (Civil Code Art. 1259)
     sectors: tuple[str, ...]
     instrument: str
-    income_scope: str
-    rule_ids: tuple[str, ...]
 
     @property
     def threshold_pct(self) -> float:
@@ -578,47 +498,30 @@ class CITRules:
 
 def cit_years(rules: pd.DataFrame) -> list[int]:
     """Calendar years covered by a Qianhai preferential-rate rule in the data."""
-    rows = rules[rules["parameter"] == "cit_rate_qianhai_preferential"]
-    years = set()
-    for r in rows.itertuples():
-        years.update(range(r.valid_from.year, r.valid_to.year + 1))
-    return sorted(years)
+    return _years_covered(rules[rules["parameter"] == "cit_rate_qianhai_preferential"])
 
 
 def cit_sectors(rules: pd.DataFrame) -> list[str]:
     """Every catalogue sector named in the data (any edition), in the data's order, then 'another sector'."""
     rows = rules[rules["parameter"] == "cit_catalogue_sector"].sort_values("rule_id")
-    seen: list[str] = []
-    for text in rows["text"]:
-        if text not in seen:
-            seen.append(text)
-    return [*seen, NOT_IN_CATALOGUE]
+    return [*dict.fromkeys(rows["text"]), NOT_IN_CATALOGUE]
 
 
 def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
-    """The standard rate and the Qianhai rule (rate, share test, sectors, income scope) in force in a year."""
+    """The standard rate and the Qianhai rule (rate, share test, sectors) in force in a year."""
     value = _year(year, "Tax year", cit_years(rules))
-    day = dt.date(value, 12, 31)
-    standard = _one(rules_in_force(rules, "cit_rate_standard", "CN", day), f"the standard CIT rate in {value}")
-    rate = _one(rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", day), f"the Qianhai rate in {value}")
-    share = _one(rules_in_force(rules, "cit_main_business_share_min", "CN-Qianhai", day), f"the share test in {value}")
-    scope = _one(rules_in_force(rules, "cit_income_scope", "CN-Qianhai", day), f"the income scope in {value}")
-    sectors = rules_in_force(rules, "cit_catalogue_sector", "CN-Qianhai", day)
-    ids = tuple(sorted([standard["rule_id"], rate["rule_id"], share["rule_id"], scope["rule_id"],
-                        *sectors["rule_id"]]))
+    standard = rules_in_force(rules, "cit_rate_standard", "CN", value).iloc[0]
+    rate = rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", value).iloc[0]
+    share = rules_in_force(rules, "cit_main_business_share_min", "CN-Qianhai", value).iloc[0]
+    sectors = rules_in_force(rules, "cit_catalogue_sector", "CN-Qianhai", value)
     return CITRules(value, float(standard["value"]), float(rate["value"]), float(share["value"]),
-                    share["comparison"], tuple(sectors["text"]), rate["instrument"], scope["text"], ids)
+                    tuple(sectors["text"]), rate["instrument"])
 
 
 def share_passes(share: float, rules: CITRules) -> bool:
-    """Whether a main-business share (in %) meets the year's test. '以上' includes the number (Civil Code
-    Art. 1259), recorded as '>=' in tax_rules; '>' is kept for a rule worded 超过 ('exceeding')."""
-    threshold = rules.threshold_pct
-    if rules.comparison == ">=":
-        return share >= threshold
-    if rules.comparison == ">":
-        return share > threshold
-    raise InputProblem(f"The {rules.year} share test has comparison {rules.comparison!r}; expected '>=' or '>'.")
+    """Whether a main-business share (in %) meets the year's test: '以上' includes the number (Civil Code
+    Art. 1259), recorded as '>=' in tax_rules."""
+    return share >= rules.threshold_pct
 
 
 @dataclass(frozen=True)
@@ -651,9 +554,10 @@ class CITCheck:
     def saving(self) -> float:
         return self.tax_standard - self.tax
 
-    def tests(self) -> pd.DataFrame:
+    def tests(self) -> list[tuple[str, str, str, str]]:
+        """Each test of the rule: (test, rule, this firm, passes?)."""
         r = self.rules
-        rows = [
+        return [
             ("sector in the catalogue", f"one of the {len(r.sectors)} sectors of the {r.year} catalogue",
              self.sector, "yes" if self.in_catalogue else "no"),
             ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue, i.e. {r.threshold_pct:g}% or "
@@ -661,7 +565,6 @@ class CITCheck:
             ("income earned inside the zone", "only in-zone establishments' income gets the lower rate",
              f"{self.in_zone:g}% of the profit", "yes" if self.in_zone > 0 else "no"),
         ]
-        return pd.DataFrame(rows, columns=["test", "rule", "this firm", "passes?"])
 
     def sentence(self) -> str:
         r = self.rules
@@ -679,8 +582,8 @@ def cit_check(rules: pd.DataFrame, year: object, sector: object, share: object, 
     known = cit_sectors(rules)
     if sector not in known:
         raise InputProblem(f"Sector {str(sector)[:40]!r} is not one of the choices: {', '.join(known)}.")
-    share_value = share_pct(share, "Main-business share")
-    zone_value = share_pct(in_zone, "Profit earned inside the zone")
+    share_value = parse_number(share, label="Main-business share", minimum=0, maximum=100, unit="%")
+    zone_value = parse_number(in_zone, label="Profit earned inside the zone", minimum=0, maximum=100, unit="%")
     profit_value = amount(profit, "Taxable profit", maximum=MAX_PROFIT)
     return CITCheck(year_rules, str(sector), sector in year_rules.sectors, share_value,
                     share_passes(share_value, year_rules), zone_value, profit_value)
@@ -699,15 +602,22 @@ def boundary_table(rules: pd.DataFrame, year: int, offsets=(-0.1, 0.0, 0.1)) -> 
 
 # ------------------------------------------------------------------------------------------ widgets
 
-def _table_html(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th style='text-align:left'>{escape(c)}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{escape(v)}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
-    return f"<table><tr>{head}</tr>{body}</table>"
+def _table_html(rows: list[tuple]) -> str:
+    cells = [[f"<th style='text-align:left'>{escape(c)}</th>" for c in ("test", "rule", "this firm", "passes?")]]
+    cells += [[f"<td style='text-align:left'>{escape(v)}</td>" for v in row] for row in rows]
+    return "<table>" + "".join("<tr>" + "".join(row) + "</tr>" for row in cells) + "</table>"
 
 
 def _list_html(title: str, items: list[str]) -> str:
     return f"<b>{escape(title)}</b><ul>" + "".join(f"<li>{escape(x)}</li>" for x in items) + "</ul>"
+
+
+CIT_SIMPLIFICATIONS = [
+    "The catalogue is known here only at sector level; the real catalogue lists items within sectors.",
+    "'Inside the zone' is entered as a share of the profit; the rules define it by establishment "
+    "(in-zone headquarters and branches).",
+    "Taxable profit is taken as given: no other incentives, losses carried forward or Hong Kong tax.",
+]
 
 
 class CITChecker(Explorer):
@@ -739,15 +649,8 @@ class CITChecker(Explorer):
 
     def describe(self, check: CITCheck) -> None:
         self.messages.clear()
-        self.result.value = (
-            _table_html(check.tests()) + f"<p><b>{escape(check.sentence())}</b></p>"
-            + _list_html("Simplifications", [
-                "The catalogue is known here only at sector level; the real catalogue lists items within sectors.",
-                "'Inside the zone' is entered as a share of the profit; the rules define it by establishment "
-                "(in-zone headquarters and branches).",
-                "Taxable profit is taken as given: no other incentives, losses carried forward or Hong Kong tax.",
-            ])
-        )
+        self.result.value = (_table_html(check.tests()) + f"<p><b>{escape(check.sentence())}</b></p>"
+                             + _list_html("Simplifications", CIT_SIMPLIFICATIONS))
 
 
 class TalentTaxCalculator(Explorer):
@@ -757,10 +660,10 @@ class TalentTaxCalculator(Explorer):
     def __init__(self, tables: TaxTables, salary: int = 1_000_000, year_of_assessment: str = "2023/24",
                  maximum: int = 5_000_000):
         super().__init__()
-        self.tables = tables
+        self.contexts = {year: year_context(year, tables) for year in tables.comparison_years()}
         self.salary = TwinSlider("Annual salary", minimum=10_000, maximum=maximum, value=salary, step=10_000,
                                  unit="CNY a year", messages=self.messages)
-        self.year = w.Dropdown(options=tables.comparison_years(), value=year_of_assessment,
+        self.year = w.Dropdown(options=list(self.contexts), value=year_of_assessment,
                                description="Hong Kong year of assessment", style=LABEL_STYLE)
         self.watch(self.year, self.salary)
         self.update()
@@ -769,14 +672,11 @@ class TalentTaxCalculator(Explorer):
                                    "15% subsidy, Hong Kong salaries tax")
 
     def compute(self) -> TalentComparison:
-        return compare_talent(self.salary.value, self.year.value, self.tables)
+        return self.contexts[self.year.value].compare(self.salary.value)
 
     def describe(self, comparison: TalentComparison) -> None:
         self.messages.clear()
         self.result.value = (f"<p><b>{escape(comparison.headline())}</b></p>"
                              + _list_html("How it is worked out", comparison.lines())
                              + _list_html("Simplifications (stated, not hidden)", comparison.assumptions()))
-
-
-# ---------------------------------------------------------------------------------- static helpers
 
