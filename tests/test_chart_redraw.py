@@ -174,3 +174,15 @@ def test_a_legend_that_turns_out_to_cover_the_axes_is_redrawn_with_the_data():
     assert differing(blitted(chart), full_draw(chart)) == 0
     assert len(drawn) == 2, "drawn by the redraw and by the full draw"
     matplotlib.pyplot.close(fig)
+
+
+def test_the_first_png_keeps_a_white_background(gdp):
+    # The tree quantizer averaged white with antialiased pixels into (254, 254, 254): a grey box on the page.
+    from PIL import Image
+
+    from qianhai.charts import png_bytes
+
+    ex = GrowthExplorer(gdp, "yearbook_revised", (2000, 2020))
+    picture = Image.open(io.BytesIO(png_bytes(ex.chart.canvas))).convert("RGB")
+    assert picture.getpixel((2, 2)) == (255, 255, 255)
+    matplotlib.pyplot.close("all")

@@ -168,6 +168,13 @@ def png_bytes(canvas: FigureCanvasAgg, colours: int = 48) -> bytes:
 
     small = canvas_rgb(canvas).quantize(colors=colours, method=PILImage.Quantize.FASTOCTREE,
                                         dither=PILImage.Dither.NONE)
+    # The tree averages the background with the faintest antialiased pixels: (254, 254, 254), a grey box on a
+    # white page. Near-white palette entries become white again.
+    entries = small.getpalette()
+    for start in range(0, len(entries), 3):
+        if min(entries[start:start + 3]) >= 250:
+            entries[start:start + 3] = [255, 255, 255]
+    small.putpalette(entries)
     out = io.BytesIO()
     small.save(out, format="PNG")
     return out.getvalue()
