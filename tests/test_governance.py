@@ -14,12 +14,21 @@ import pandas as pd
 import pytest
 
 from qianhai.data import load, resource
-from qianhai.governance import (MAX_STEPS, MODEL_SOURCE_LINE, MODEL_TAG, NO_SOURCE, FirmPopulation, InspectionExplorer,
-                                InspectionSetup, ServiceExplorer, ServiceSetup, average_targeting_curve, budget_curve,
-                                expected_found, inspect, inspected_firms, make_firms, markdown_table,
-                                not_found_dimensions, side_by_side, simulate_inspections, simulate_service,
-                                targeted_count, targeting_curve)
+from qianhai.charts import MODEL_LINE
+from qianhai.governance import (MAX_STEPS, MODEL_TAG, NO_SOURCE, FirmPopulation, InspectionExplorer, InspectionSetup,
+                                ServiceExplorer, ServiceSetup, average_targeting_curve, inspect, inspected_firms,
+                                make_firms, markdown_table, not_found_dimensions, side_by_side, simulate_inspections,
+                                simulate_service, targeted_count, targeting_curve)
 from qianhai.inputs import InputProblem
+
+
+def expected_found(population: FirmPopulation, budget: int, targeted: int) -> float:
+    """Violations found on average over the random draws, worked out here: the H violators among the
+    ``targeted`` lowest scores, plus (budget − targeted) random picks from the firms left, a share
+    (violators − H) / (firms − targeted) of which violate."""
+    caught = sum(bool(population.violates[i]) for i in population.risk_order[:targeted])
+    left = population.firms - targeted
+    return float(caught) if left == 0 else caught + (budget - targeted) * (population.violators - caught) / left
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,7 +118,6 @@ def test_inspection_worked_by_hand():
     # Violators among {2, 3, 5, 7}: firms 3 and 7 -> 2 found; 2 compliant firms inspected; 3 - 2 = 1 missed.
     assert (result.targeted, result.random, result.found) == (2, 2, 2)
     assert (result.compliant_inspected, result.missed) == (2, 1)
-    assert result.hit_rate == pytest.approx(0.5)             # 2 / 4
     assert result.detection_rate == pytest.approx(2 / 3)     # 2 of 3 violators
     assert result.random_benchmark == pytest.approx(1.2)     # 4 x 3 / 10
     assert result.compliant_share_inspected == pytest.approx(2 / 7)  # 2 of 7 compliant firms
@@ -161,11 +169,6 @@ def test_seeded_population_matches_an_independent_rebuild():
     assert not np.array_equal(make_firms(seed=7).violates, pop.violates)
 
 
-def test_population_correlation_is_negative_for_an_informative_score():
-    assert make_firms(separation=1.5).correlation() < -0.2
-    assert make_firms(violator_pct=0).correlation() is None
-
-
 @pytest.mark.parametrize("seed", [0, 1, 6])
 @pytest.mark.parametrize("share", [0, 35, 50, 100])
 def test_more_budget_never_finds_fewer_same_seed(seed, share):
@@ -178,7 +181,6 @@ def test_more_budget_never_finds_fewer_same_seed(seed, share):
         found = inspect(pop, budget, share).found
         assert found >= found_before
         previous, found_before = chosen, found
-    assert budget_curve(pop, share).is_monotonic_increasing
 
 
 @pytest.mark.parametrize("seed", [0, 3, 6, 11])
@@ -289,7 +291,7 @@ def test_inspection_explorer_callbacks():
     assert "correlation" not in ex.chart.alt  # never explained to the student (walkthrough)
     assert ex.output.outputs[1]["data"]["text/plain"].startswith("Text alternative: " + MODEL_TAG)
     assert MODEL_TAG in ex.ax.get_title(loc="left")
-    assert " ".join(ex.fig.get_supxlabel().split()) == MODEL_SOURCE_LINE  # wrapped to the width
+    assert " ".join(ex.fig.get_supxlabel().split()) == MODEL_LINE  # wrapped to the width
     ex.budget.slider.value = 200
     assert ex.last.budget == 200 and ex.last.targeted == 100 and ex.budget.text.value == "200"
     ex.budget.text.value = "300"                       # typed twin
@@ -428,7 +430,7 @@ def test_service_explorer_callbacks():
     ex = ServiceExplorer()
     assert ex.last.steps == 6 and ex.last.handoff == 1.0
     assert len(ex.output.outputs) == 2 and MODEL_TAG in ex.ax.get_title(loc="left")
-    assert " ".join(ex.fig.get_supxlabel().split()) == MODEL_SOURCE_LINE  # wrapped to the width
+    assert " ".join(ex.fig.get_supxlabel().split()) == MODEL_LINE  # wrapped to the width
     ex.steps.slider.value = 1
     assert ex.last.steps == 1 and np.array_equal(ex.last.sequential, ex.last.one_window)
     ex.steps.text.value = "10"
