@@ -125,7 +125,7 @@ def test_thirds_typed_as_fractions():
     assert implied_ratio("1/3", "2/3").ratio == pytest.approx(4.0)
     ex = ShareExplorer(firms_pct=30, value_pct=60)
     ex.firms.text.value = "1/3"
-    assert ex.firms.value == pytest.approx(100 / 3) and ex.inputs.last in ("", None)
+    assert ex.firms.value == pytest.approx(100 / 3) and ex.messages.last in ("", None)
 
 
 def test_a_fraction_in_a_percent_box_gets_a_warning():
@@ -263,8 +263,8 @@ def test_share_explorer_bad_typing_keeps_slider(typed):
     before = ex.last.ratio
     ex.value.text.value = typed
     assert ex.value.value == 60 and ex.last.ratio == before
-    assert "Type a number from 0 to 100 %" in ex.inputs.last
-    assert "<script>" not in ex.inputs.widget.value
+    assert "Type a number from 0 to 100 %" in ex.messages.last
+    assert "<script>" not in ex.messages.widget.value
 
 
 def test_loan_calculator_callbacks():
@@ -296,12 +296,12 @@ def test_loan_calculator_bad_typing_keeps_result(box, typed, words):
     calc = LoanSavingCalculator(amount_m=100, years=2, offshore_pct=4.5, onshore_pct=6)
     twin: TwinSlider = getattr(calc, box)
     twin.text.value = typed
-    assert words in calc.inputs.last
+    assert words in calc.messages.last
     assert calc.last.total == pytest.approx(3.0)  # 100 × 1.5% × 2, unchanged
 
 
 def shown(calc):
-    return html.unescape(calc.inputs.widget.value)
+    return html.unescape(calc.messages.widget.value)
 
 
 def test_a_bad_box_keeps_its_message_and_says_which_value_is_used():
@@ -343,7 +343,7 @@ def test_loan_calculator_takes_the_average_loan_typed():
     whole number'."""
     calc = LoanSavingCalculator(amount_m=100, years=4, offshore_pct=4.5, onshore_pct=6)
     calc.amount.text.value = "76.9"
-    assert not calc.inputs.last
+    assert not calc.messages.last
     assert calc.last.amount_m == pytest.approx(76.9)
     assert calc.last.total == pytest.approx(4.614)  # 76.9 × 1.5% × 4 = 1.1535 × 4 = 4.614
 
