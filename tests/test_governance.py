@@ -116,12 +116,12 @@ def test_inspection_worked_by_hand():
     assert inspected_firms(pop, 4, 2).tolist() == [2, 3, 5, 7]
     result = inspect(pop, 4, 50)
     # Violators among {2, 3, 5, 7}: firms 3 and 7 -> 2 found; 2 compliant firms inspected; 3 - 2 = 1 missed.
-    assert (result.targeted, result.random, result.found) == (2, 2, 2)
-    assert (result.compliant_inspected, result.missed) == (2, 1)
-    assert result.detection_rate == pytest.approx(2 / 3)     # 2 of 3 violators
-    assert result.random_benchmark == pytest.approx(1.2)     # 4 x 3 / 10
-    assert result.compliant_share_inspected == pytest.approx(2 / 7)  # 2 of 7 compliant firms
-    assert "find 2 violations" in result.sentence() and "Model output" in result.sentence()
+    assert (result.targeted, result.found, result.compliant_inspected) == (2, 2, 2)
+    sentence = result.sentence()
+    assert sentence.startswith("Model output: 4 inspections, 2 targeted by credit score and 2 at random")
+    assert "find 2 violations (67% of the 3 violators)" in sentence    # 2 / 3 = 66.7%
+    assert "2 inspections fall on compliant firms, 28.6% of all compliant firms" in sentence  # 2 / 7 = 28.57%
+    assert "Purely random inspection would find 1.2 on average" in sentence  # 4 x 3 / 10
     assert "1 violation is missed" in result.sentence()      # 3 violators - 2 found = 1: singular
     # Budget 1, targeted: firm 3 (lowest score), a violator -> 1 found, 3 - 1 = 2 missed: plural.
     one = inspect(pop, 1, 100).sentence()
@@ -263,6 +263,14 @@ def test_bad_targeting_gives_a_message(bad):
 def test_bad_model_parameters_give_messages(kwargs, words):
     with pytest.raises(InputProblem, match=words):
         simulate_inspections(100, 50, **kwargs)
+
+
+def test_no_violators_no_shares_of_nobody():
+    # 0% of 1,000 firms violate: no "share of the 0 violators"; 100 inspections all fall on the 1,000 compliant
+    # firms, 100 / 1000 = 10.0%; the random benchmark is 100 x 0 / 1000 = 0.0.
+    sentence = simulate_inspections(100, 50, violator_pct=0).sentence()
+    assert "violators" not in sentence and "find 0 violations; 0 violations are missed" in sentence
+    assert "100 inspections fall on compliant firms, 10.0% of all compliant firms" in sentence
 
 
 def test_budget_above_the_number_of_firms_and_numpy_inputs():

@@ -42,9 +42,7 @@ def _text(value: object) -> str:
     return "" if value is None or value is pd.NA or value != value else str(value)
 
 
-# ---------------------------------------------------------------------------------------------
-# The statutory body, side by side with an ordinary bureau (sourced rows only)
-# ---------------------------------------------------------------------------------------------
+# --- The statutory body, side by side with an ordinary bureau (sourced rows only)
 
 DIMENSION_LABELS = {"cross_border_cooperation": "cross-border cooperation"}  # others: the code with spaces
 
@@ -166,9 +164,7 @@ def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descrip
                       f"system: {events}. A dotted line marks the article, {article_date:%d %B %Y}.")
 
 
-# ---------------------------------------------------------------------------------------------
-# Teaching model A: credit-based vs random inspection
-# ---------------------------------------------------------------------------------------------
+# --- Teaching model A: credit-based vs random inspection
 
 @dataclass(frozen=True)
 class InspectionSetup:
@@ -205,7 +201,7 @@ class InspectionSetup:
 
 @dataclass(frozen=True)
 class FirmPopulation:
-    """A seeded synthetic population. Arrays are read-only (populations are cached and shared)."""
+    """A seeded synthetic population."""
 
     violates: np.ndarray      # bool, one per firm
     score: np.ndarray         # credit score: higher = better record
@@ -226,7 +222,11 @@ class FirmPopulation:
 def make_firms(firms: object = 1000, violator_pct: object = 10, separation: object = 1.5,
                seed: object = 6) -> FirmPopulation:
     """Draw the firms: which violate, their credit scores, the credit ranking and one random order."""
-    return _make_firms(*_population_inputs(firms, violator_pct, separation), _seed(seed))
+    firms, violator_pct, separation = _population_inputs(firms, violator_pct, separation)
+    seed = _seed(seed)
+    violates, noise, random_order = _random_draws(firms, violator_pct, seed)
+    score = noise - separation * violates
+    return FirmPopulation(violates, score, np.argsort(score, kind="stable"), random_order, separation, seed)
 
 
 def _population_inputs(firms: object, violator_pct: object, separation: object) -> tuple[int, float, float]:
@@ -251,16 +251,6 @@ def _random_draws(firms: int, violator_pct: float, seed: int) -> tuple[np.ndarra
     for array in draws:
         array.setflags(write=False)
     return draws
-
-
-@lru_cache(maxsize=64)
-def _make_firms(firms: int, violator_pct: float, separation: float, seed: int) -> FirmPopulation:
-    violates, noise, random_order = _random_draws(firms, violator_pct, seed)
-    score = noise - separation * violates
-    risk_order = np.argsort(score, kind="stable")
-    for array in (score, risk_order):
-        array.setflags(write=False)
-    return FirmPopulation(violates, score, risk_order, random_order, separation, seed)
 
 
 def targeted_count(budget: int, targeting_pct: float) -> int:
@@ -290,44 +280,21 @@ class InspectionResult:
     seed: int
 
     @property
-    def random(self) -> int:
-        return self.budget - self.targeted
-
-    @property
     def compliant_inspected(self) -> int:
         """Inspections that found nothing: the burden on compliant firms."""
         return self.budget - self.found
 
-    @property
-    def missed(self) -> int:
-        return self.violators - self.found
-
-    @property
-    def detection_rate(self) -> float | None:
-        return None if self.violators == 0 else self.found / self.violators
-
-    @property
-    def random_benchmark(self) -> float:
-        """What purely random inspection finds on average: budget × violators / firms."""
-        return self.budget * self.violators / self.firms
-
-    @property
-    def compliant_share_inspected(self) -> float | None:
-        compliant = self.firms - self.violators
-        return None if compliant == 0 else self.compliant_inspected / compliant
-
     def sentence(self) -> str:
-        detection = ("" if self.detection_rate is None
-                     else f" ({self.detection_rate:.0%} of the {_count(self.violators, 'violator')})")
-        burden = ("" if self.compliant_share_inspected is None
-                  else f", {self.compliant_share_inspected:.1%} of all compliant firms")
-        one = self.budget == 1
+        missed, burden, compliant = self.violators - self.found, self.compliant_inspected, self.firms - self.violators
+        detection = (f" ({self.found / self.violators:.0%} of the {_count(self.violators, 'violator')})"
+                     if self.violators else "")
+        share = f", {burden / compliant:.1%} of all compliant firms" if compliant else ""
         return (f"Model output: {_count(self.budget, 'inspection')}, {self.targeted:,} targeted by credit score and "
-                f"{self.random:,} at random, find{'s' if one else ''} {_count(self.found, 'violation')}{detection}; "
-                f"{_count(self.missed, 'violation')} {'is' if self.missed == 1 else 'are'} missed. "
-                f"{_count(self.compliant_inspected, 'inspection')} "
-                f"{'falls' if self.compliant_inspected == 1 else 'fall'} on compliant firms{burden}. "
-                f"Purely random inspection would find {self.random_benchmark:.1f} on average.")
+                f"{self.budget - self.targeted:,} at random, find{'s' if self.budget == 1 else ''} "
+                f"{_count(self.found, 'violation')}{detection}; {_count(missed, 'violation')} "
+                f"{'is' if missed == 1 else 'are'} missed. {_count(burden, 'inspection')} "
+                f"{'falls' if burden == 1 else 'fall'} on compliant firms{share}. Purely random inspection would find "
+                f"{self.budget * self.violators / self.firms:.1f} on average.")
 
 
 def _count(number: int, noun: str) -> str:
@@ -478,8 +445,8 @@ class InspectionExplorer(Explorer):
 
     def compute(self) -> InspectionResult:
         s = self.setup
-        return inspect(_make_firms(s.firms, float(s.violator_pct), float(self.separation.value), s.seed),
-                       self.budget.value, self.targeting.value)
+        return simulate_inspections(self.budget.value, self.targeting.value, firms=s.firms,
+                                    violator_pct=s.violator_pct, separation=self.separation.value, seed=s.seed)
 
     def draw(self, result: InspectionResult) -> None:
         found, burden, average = _inspection_curves(self.setup, result.budget, result.separation, self.average_over)
@@ -502,9 +469,7 @@ class InspectionExplorer(Explorer):
             f"At your setting ({result.targeting_pct:g}% targeted): {result.found} found.")
 
 
-# ---------------------------------------------------------------------------------------------
-# Teaching model B: sequential counters vs one window
-# ---------------------------------------------------------------------------------------------
+# --- Teaching model B: sequential counters vs one window
 
 MAX_STEPS = 12
 BACK_OFFICE = ("in sequence", "in parallel")
@@ -567,10 +532,6 @@ class ServiceResult:
     seed: int
     sequential: np.ndarray  # working days, one per applicant
     one_window: np.ndarray
-
-    @property
-    def applicants(self) -> int:
-        return int(self.sequential.size)
 
     def summary(self) -> pd.DataFrame:
         rows = {"sequential counters": _stats(self.sequential), "one window": _stats(self.one_window)}
