@@ -161,12 +161,6 @@ class Saving:
         return self.amount_m * self.gap_pct / 100
 
     @property
-    def cumulative(self) -> pd.Series:
-        """Cumulative saving at the end of each year of the term."""
-        years = range(1, self.years + 1)
-        return pd.Series([self.annual * t for t in years], index=pd.Index(years, name="year"), name="saving")
-
-    @property
     def total(self) -> float:
         return self.annual * self.years
 
@@ -372,7 +366,7 @@ class LoanSavingCalculator(Explorer):
     with a bar chart of the cumulative saving by year."""
 
     def __init__(self, amount_m: float = 100, years: int = 4, offshore_pct: float = 4.5, onshore_pct: float = 6.0,
-                 max_years: int = 10, resources: tuple[str, ...] = ("crossborder_rmb_loans",)):
+                 max_years: int = 10):
         super().__init__()
         self.problem = ""  # a warning about the result itself (equal rates, offshore dearer), shown above it
         # the amount starts at a whole million; a typed 76.9 is kept
@@ -395,7 +389,7 @@ class LoanSavingCalculator(Explorer):
         self.ax.text(0.5, self.start_total, f"starting loan: {self.start_total:,.3g} in total", va="bottom",
                      ha="left")
         self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="end of loan year",
-                            ylabel="million CNY", resources=list(resources), alt="(set on update)")
+                            ylabel="million CNY", resources=["crossborder_rmb_loans"], alt="(set on update)")
         self.watch(self.amount, self.years, self.offshore, self.onshore)
         self.update()
         self.panel = Panel([self.amount.box, self.years.box, self.offshore.box, self.onshore.box,
