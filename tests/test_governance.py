@@ -531,3 +531,24 @@ def test_full_table_shows_every_cell_whole():
     table = full_table(pd.DataFrame({"definition": [long_text]}, index=["statutory body"]))
     assert long_text.strip() in table._repr_html_() and "..." not in table._repr_html_()
     assert long_text.strip() in repr(table)
+
+
+def test_explorer_lines_follow_the_controls_back_and_forth():
+    """The explorers keep the lines of each control value they have seen: going back to a value must draw
+    that value's lines, as the public functions compute them afresh."""
+    ex = InspectionExplorer(average_over=5)
+    for budget, separation in [(200, 1.5), (100, 0.5), (200, 1.5)]:
+        ex.budget.text.value, ex.separation.text.value = str(budget), str(separation)
+        fresh = targeting_curve(make_firms(separation=separation), budget, range(0, 101, 5))
+        assert list(ex.found_line.get_ydata()) == list(fresh["found"])
+        assert list(ex.burden_line.get_ydata()) == list(fresh["compliant_inspected"])
+        assert list(ex.average_line.get_ydata()) == pytest.approx(list(average_targeting_curve(
+            budget, range(0, 101, 5), separation=separation, seeds=range(5))))
+    service = ServiceExplorer()
+    for handoff in ("2.5", "0", "2.5"):
+        service.handoff.text.value = handoff
+        runs = [simulate_service(steps, float(handoff)) for steps in range(1, MAX_STEPS + 1)]
+        assert list(service.seq_line.get_ydata()) == pytest.approx([np.mean(r.sequential) for r in runs])
+        assert list(service.win_line.get_ydata()) == pytest.approx([np.mean(r.one_window) for r in runs])
+        top = service.seq_band.get_paths()[0].vertices[:, 1].max()  # the band's upper edge is the 90th percentile
+        assert top == pytest.approx(max(np.percentile(r.sequential, 90) for r in runs))
