@@ -250,13 +250,18 @@ def batch_value(loans: pd.DataFrame, item_id: str) -> float:
     return float(rows["value"].iloc[0])
 
 
+def _loan_value(value: float, unit: str, qualifier: object, text: str) -> str:
+    """A loan row's value as a student reads it ('about 2 bn yuan', '1 year'), or its text if it has no number."""
+    if pd.isna(value):
+        return text
+    return f"{'about ' if qualifier == 'about' else ''}{value:g} {'year' if (unit, value) == ('years', 1) else unit}"
+
+
 def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
     """Rows of the loan data for the given stages, in date order, in the columns a student reads."""
     chosen = loans[loans["stage"].isin(stages)].copy()
-    chosen["what"] = [text if pd.isna(v) else f"{'about ' if q == 'about' else ''}{v:g} "
-                                              f"{'year' if (u, v) == ('years', 1) else u}"
-                      for v, u, q, text in chosen[["value", "unit", "value_qualifier", "value_text"]].fillna(
-                          {"value_text": ""}).itertuples(index=False)]
+    what = chosen[["value", "unit", "value_qualifier", "value_text"]].fillna({"value_text": ""})
+    chosen["what"] = [_loan_value(*row) for row in what.itertuples(index=False)]
     chosen["item"] = [in_words(item, LOAN_ITEM_WORDS) for item in chosen["item"]]
     chosen = chosen.sort_values(["date", "item_id"], kind="stable")
     return chosen.set_index("item_id")[["date", "item", "what", "source_id", "confidence"]]
