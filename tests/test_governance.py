@@ -7,8 +7,6 @@ the module's own output."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest

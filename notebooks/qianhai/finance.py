@@ -94,10 +94,11 @@ class ShareRatio:
                 f"{self.others_vs_average:.3f} = {self.ratio:.2f}")
 
     def sentence(self) -> str:
+        compare = f"{self.ratio:.2f} times the value added of a non-financial firm"
         if abs(self.ratio - 1) < 5e-3:
             compare = "the same value added as a non-financial firm: no concentration"
-        else:
-            compare = f"{'' if self.ratio > 1 else 'only '}{self.ratio:.2f} times the value added of a non-financial firm"
+        elif self.ratio < 1:
+            compare = f"only {compare}"
         return (f"If {100 * self.firms:.1f}% of firms produce {100 * self.value:.1f}% of value added, the average "
                 f"financial firm produces {compare} (financial firms {self.finance_vs_average:.2f}× the average "
                 f"firm, others {self.others_vs_average:.2f}×).")
@@ -128,7 +129,8 @@ def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
 
     From R = [v / (1 - v)] / [f / (1 - f)]:  v = R * f / (1 - f + R * f)."""
     firms = _share(firms_pct, *FIRM_SHARE)
-    r = _positive(ratio, "Ratio of value added per firm", "times", 1e6, zero="would mean financial firms produce nothing")
+    r = _positive(ratio, "Ratio of value added per firm", "times", 1e6,
+                  zero="would mean financial firms produce nothing")
     return 100 * r * firms / (1 - firms + r * firms)
 
 
