@@ -223,7 +223,8 @@ TERRITORY_WORDS = {
     "ftz_area_28_2_probable": "probably the FTZ area", "qianhai_coop_zone_2021": "expanded cooperation zone",
     "expanded_zone_120_56": "expanded cooperation zone", "qianhai_ifc": "International Financial City",
     "financial_city_2_3": "International Financial City", "not_stated": "not stated",
-    "qianhai_unstated": "'Qianhai', territory not stated", "qianhai_unstated_likely_ftz": "not stated, probably the FTZ area",
+    "qianhai_unstated": "'Qianhai', territory not stated",
+    "qianhai_unstated_likely_ftz": "not stated, probably the FTZ area",
 }
 COUNTED_WORDS = {
     "enterprises_with_operations_as_printed": "firms with operations (as printed)",
@@ -437,8 +438,8 @@ class LoanSavingCalculator(Explorer):
                              f"{saving.interest_offshore:,.3f}, onshore {saving.interest_onshore:,.3f} million CNY."
                              f"<br>{escape(saving.arithmetic())}")
         steps = ", ".join(f"year {y}: {saving.annual * y:,.3f}" for y in range(1, saving.years + 1))
-        self.chart.alt = (f"Bar chart of the cumulative interest saving, in million CNY, at the end of each year of a "
-                          f"{saving.years}-year loan of {saving.amount_m:,.6g} million CNY at {saving.offshore_pct:.2f}% "
-                          f"instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow by the same amount each "
-                          f"year because interest is simple. A dashed line marks the starting loan's total saving, "
-                          f"{self.start_total:,.3f} million CNY.")
+        self.chart.alt = (f"Bar chart of the cumulative interest saving, in million CNY, at the end of each year of "
+                          f"a {saving.years}-year loan of {saving.amount_m:,.6g} million CNY at "
+                          f"{saving.offshore_pct:.2f}% instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow "
+                          f"by the same amount each year because interest is simple. A dashed line marks the "
+                          f"starting loan's total saving, {self.start_total:,.3f} million CNY.")
