@@ -1,29 +1,20 @@
-"""Notebook 05 plumbing: what a pair of shares implies, and what a cheaper loan saves.
+"""Notebook 05: what a pair of shares implies, what a cheaper loan saves, and the finance tables in words.
 
-* Share arithmetic. If financial firms are a share ``f`` of all firms and produce a share ``v`` of all
-  value added, value added per financial firm divided by value added per other firm is
-  ``R = (v / f) / ((1 - v) / (1 - f))`` (an odds ratio). ``implied_ratio`` computes it (with the two
-  per-firm factors relative to the average firm); ``value_share_for_ratio`` runs it backwards.
-* Interest saving. A loan of ``amount`` for ``years`` years at an offshore rate instead of an onshore rate
-  saves ``amount * (onshore - offshore)`` a year under *simple annual interest* (the whole principal
-  outstanding every year, no compounding, fees, taxes, hedging or discounting); ``interest_saving``
-  computes the yearly and cumulative saving.
-* Two widgets built on them: ``ShareExplorer`` and ``LoanSavingCalculator``.
-
-The arithmetic students should learn is written out in the notebook; these functions repeat it for the
-widgets and are unit-tested against hand-worked values. Every public function turns bad input into an
-``InputProblem`` whose text can be shown to a student.
+* Financial firms are a share ``f`` of all firms and produce a share ``v`` of value added: value added per
+  financial firm over value added per other firm is ``R = (v / f) / ((1 - v) / (1 - f))`` (``implied_ratio``;
+  ``value_share_for_ratio`` runs it backwards).
+* A loan of ``amount`` at an offshore instead of an onshore rate saves ``amount * (onshore - offshore)`` a year
+  under simple annual interest (``interest_saving``; the assumptions are in ``simplifications()``).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
-from qianhai.display import Note, WholeText, escape, message_html
+from qianhai.display import Note, escape, message_html, whole_text
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
                             refuse_fraction_lookalikes)
 from qianhai.scenarios import UNIT_WORDS
@@ -32,7 +23,6 @@ from qianhai.widgets import Explorer, Panel, TwinSlider
 MAX_AMOUNT_M = 1_000_000  # million CNY (1 trillion yuan): larger typed amounts are refused as typos
 MAX_YEARS = 50
 MAX_RATE_PCT = 100.0
-MAX_RATIO = 1e6
 
 SIMPLIFICATIONS = [
     ("Simple annual interest", "Interest each year = principal × rate; no compounding within or across years."),
@@ -42,29 +32,20 @@ SIMPLIFICATIONS = [
     ("No discounting", "A yuan saved in year 4 counts the same as a yuan saved in year 1."),
 ]
 
+# (label, why a share of 0%, why a share of 100% leaves the ratio undefined)
+FIRM_SHARE = ("Financial firms, share of all firms", "with no financial firms there is no value added per "
+              "financial firm", "with no other firms there is nothing to compare them with")
+VALUE_SHARE = ("Financial firms, share of value added", "financial firms producing nothing have no productivity "
+               "to compare", "the other firms would produce nothing, and the ratio divides by zero")
 
-# --------------------------------------------------------------------------------------------- inputs
 
-def _share(raw: object, label: str, zero: str, hundred: str) -> float:
+def _share(raw: object, label: str, at_zero: str, at_hundred: str) -> float:
     """A percentage strictly between 0 and 100, as a fraction; 0 and 100 explained, not computed."""
     pct = float(parse_number(raw, label=label, minimum=0, maximum=100, unit="%"))
     if pct in (0, 100):
-        reason = zero if pct == 0 else hundred
-        raise InputProblem(f"{label}: {pct:.0f}% makes the ratio undefined: {reason}. "
+        raise InputProblem(f"{label}: {pct:.0f}% makes the ratio undefined: {at_hundred if pct else at_zero}. "
                            "Type a share above 0 and below 100.")
     return pct / 100
-
-
-def _firm_share(raw: object) -> float:
-    return _share(raw, "Financial firms, share of all firms",
-                  zero="with no financial firms there is no value added per financial firm",
-                  hundred="with no other firms there is nothing to compare them with")
-
-
-def _value_share(raw: object) -> float:
-    return _share(raw, "Financial firms, share of value added",
-                  zero="financial firms producing nothing have no productivity to compare",
-                  hundred="the other firms would produce nothing, and the ratio divides by zero")
 
 
 def _positive(raw: object, label: str, unit: str, maximum: float, zero: str) -> float:
@@ -78,9 +59,9 @@ def _positive(raw: object, label: str, unit: str, maximum: float, zero: str) -> 
     return value
 
 
-def _rate(raw: object, label: str) -> float:
-    """An interest rate in % a year, from 0 to MAX_RATE_PCT (negative rates are out of this calculator's scope)."""
-    return float(parse_number(raw, label=label, minimum=0, maximum=MAX_RATE_PCT, unit="% a year"))
+def _check_unit(unit: str) -> None:
+    if unit not in ("percent", "fraction"):
+        raise InputProblem(f"unit must be 'percent' or 'fraction', not {str(unit)[:20]!r}.")
 
 
 # ------------------------------------------------------------------------------------ share arithmetic
@@ -113,16 +94,14 @@ class ShareRatio:
                 f"{self.others_vs_average:.3f} = {self.ratio:.2f}")
 
     def sentence(self) -> str:
-        f, v = 100 * self.firms, 100 * self.value
+        compare = f"{self.ratio:.2f} times the value added of a non-financial firm"
         if abs(self.ratio - 1) < 5e-3:
             compare = "the same value added as a non-financial firm: no concentration"
-        elif self.ratio > 1:
-            compare = f"{self.ratio:.2f} times the value added of a non-financial firm"
-        else:
-            compare = f"only {self.ratio:.2f} times the value added of a non-financial firm"
-        return (f"If {f:.1f}% of firms produce {v:.1f}% of value added, the average financial firm produces "
-                f"{compare} (financial firms {self.finance_vs_average:.2f}× the average firm, others "
-                f"{self.others_vs_average:.2f}×).")
+        elif self.ratio < 1:
+            compare = f"only {compare}"
+        return (f"If {100 * self.firms:.1f}% of firms produce {100 * self.value:.1f}% of value added, the average "
+                f"financial firm produces {compare} (financial firms {self.finance_vs_average:.2f}× the average "
+                f"firm, others {self.others_vs_average:.2f}×).")
 
 
 def implied_ratio(firms: object, value: object, *, unit: str = "percent") -> ShareRatio:
@@ -131,11 +110,10 @@ def implied_ratio(firms: object, value: object, *, unit: str = "percent") -> Sha
     ``unit="percent"`` (the default) reads 20 as 20%; ``unit="fraction"`` reads 0.2 as 20%. In percent, a pair
     of shares both below 1 (0.2 and 0.5) is refused: it almost always means fractions were typed, and would
     silently give the ratio of 0.2% and 0.5%."""
+    _check_unit(unit)
     if unit == "fraction":
-        return _shares_ratio(fraction_as_percent(firms, label="Financial firms, share of all firms (fraction)"),
-                             fraction_as_percent(value, label="Financial firms, share of value added (fraction)"))
-    if unit != "percent":
-        raise InputProblem(f"unit must be 'percent' or 'fraction', not {str(unit)[:20]!r}.")
+        return _shares_ratio(fraction_as_percent(firms, label=f"{FIRM_SHARE[0]} (fraction)"),
+                             fraction_as_percent(value, label=f"{VALUE_SHARE[0]} (fraction)"))
     ratio = _shares_ratio(firms, value)
     refuse_fraction_lookalikes((100 * ratio.firms, 100 * ratio.value), what="shares")
     return ratio
@@ -143,15 +121,15 @@ def implied_ratio(firms: object, value: object, *, unit: str = "percent") -> Sha
 
 def _shares_ratio(firms_pct: object, value_pct: object) -> ShareRatio:
     """Shares in percent -> ShareRatio, with no guess about fractions (a slider's 0.5% is 0.5%)."""
-    return ShareRatio(_firm_share(firms_pct), _value_share(value_pct))
+    return ShareRatio(_share(firms_pct, *FIRM_SHARE), _share(value_pct, *VALUE_SHARE))
 
 
 def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
     """The value-added share (percent) at which a firm share (percent) implies ``ratio``.
 
     From R = [v / (1 - v)] / [f / (1 - f)]:  v = R * f / (1 - f + R * f)."""
-    firms = _firm_share(firms_pct)
-    r = _positive(ratio, "Ratio of value added per firm", "times", MAX_RATIO,
+    firms = _share(firms_pct, *FIRM_SHARE)
+    r = _positive(ratio, "Ratio of value added per firm", "times", 1e6,
                   zero="would mean financial firms produce nothing")
     return 100 * r * firms / (1 - firms + r * firms)
 
@@ -160,9 +138,9 @@ def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
 
 @dataclass(frozen=True)
 class Saving:
-    """Interest on the same loan at two rates, simple annual interest."""
+    """Interest on the same loan at two rates, simple annual interest (amounts in million CNY)."""
 
-    amount_m: float  # million CNY
+    amount_m: float
     years: int
     offshore_pct: float
     onshore_pct: float
@@ -173,7 +151,6 @@ class Saving:
 
     @property
     def interest_offshore(self) -> float:
-        """Interest a year on the offshore loan, million CNY."""
         return self.amount_m * self.offshore_pct / 100
 
     @property
@@ -182,14 +159,8 @@ class Saving:
 
     @property
     def annual(self) -> float:
-        """Saving a year (negative when the offshore loan is dearer), million CNY."""
+        """Saving a year (negative when the offshore loan is dearer)."""
         return self.amount_m * self.gap_pct / 100
-
-    @property
-    def cumulative(self) -> pd.Series:
-        """Cumulative saving at the end of each year of the term, million CNY."""
-        years = range(1, self.years + 1)
-        return pd.Series([self.annual * t for t in years], index=pd.Index(years, name="year"), name="saving")
 
     @property
     def total(self) -> float:
@@ -207,9 +178,8 @@ class Saving:
         if self.gap_pct < 0:
             return (f"The offshore rate is higher: the offshore loan costs {-self.annual:,.3f} million CNY more a "
                     f"year, {-self.total:,.3f} million CNY more over {self.years} years.")
-        share = self.gap_pct / self.onshore_pct
         return (f"Borrowing offshore saves {self.annual:,.3f} million CNY a year and {self.total:,.3f} million CNY "
-                f"over {self.years} years: {share:.0%} of the onshore interest bill.")
+                f"over {self.years} years: {self.gap_pct / self.onshore_pct:.0%} of the onshore interest bill.")
 
 
 def interest_saving(amount_m: object, years: object, offshore_pct: object, onshore_pct: object, *,
@@ -222,24 +192,19 @@ def interest_saving(amount_m: object, years: object, offshore_pct: object, onsho
     Rates are in % a year (``unit="percent"``: 4.5 is 4.5%) or fractions (``unit="fraction"``: 0.045 is 4.5%).
     In percent, two positive rates both below 1 (0.045 and 0.06) are refused: they almost always mean fractions
     were typed, and would silently give the saving at 0.045% and 0.06%."""
+    _check_unit(unit)
     if unit == "fraction":
-        offshore_pct = fraction_as_percent(offshore_pct, label="Offshore rate (fraction a year)",
-                                           maximum=MAX_RATE_PCT / 100)
-        onshore_pct = fraction_as_percent(onshore_pct, label="Onshore rate (fraction a year)",
-                                          maximum=MAX_RATE_PCT / 100)
-    elif unit != "percent":
-        raise InputProblem(f"unit must be 'percent' or 'fraction', not {str(unit)[:20]!r}.")
-    saving = _saving(amount_m, years, offshore_pct, onshore_pct)
-    if unit == "percent":
-        refuse_fraction_lookalikes((saving.offshore_pct, saving.onshore_pct), what="rates", per=" a year")
-    return saving
-
-
-def _saving(amount_m: object, years: object, offshore_pct: object, onshore_pct: object) -> Saving:
-    """Rates in % a year -> Saving, with no guess about fractions (a slider's 0.5% is 0.5%)."""
+        offshore_pct, onshore_pct = (fraction_as_percent(rate, label=f"{name} rate (fraction a year)",
+                                                         maximum=MAX_RATE_PCT / 100)
+                                     for name, rate in (("Offshore", offshore_pct), ("Onshore", onshore_pct)))
     amount = _positive(amount_m, "Loan amount", "million CNY", MAX_AMOUNT_M, zero="borrowed saves nothing")
     term = parse_number(years, label="Term", minimum=1, maximum=MAX_YEARS, integer=True, unit="years")
-    return Saving(amount, int(term), _rate(offshore_pct, "Offshore rate"), _rate(onshore_pct, "Onshore rate"))
+    offshore, onshore = (float(parse_number(rate, label=f"{name} rate", minimum=0, maximum=MAX_RATE_PCT,
+                                            unit="% a year"))
+                         for name, rate in (("Offshore", offshore_pct), ("Onshore", onshore_pct)))
+    if unit == "percent":
+        refuse_fraction_lookalikes((offshore, onshore), what="rates", per=" a year")
+    return Saving(amount, int(term), offshore, onshore)
 
 
 def simplifications() -> Note:
@@ -249,32 +214,7 @@ def simplifications() -> Note:
     return Note(f"| simplification | what it means |\n|---|---|\n{rows}", f"Simplifications:\n{plain}")
 
 
-# ------------------------------------------------------------------------------------- data helpers
-
-def batch_value(loans: pd.DataFrame, item_id: str) -> float:
-    """The numeric value of one row of ``crossborder_rmb_loans``, by ``item_id``."""
-    rows = loans[loans["item_id"] == item_id]
-    if len(rows) != 1:
-        raise InputProblem(f"No single row {str(item_id)[:40]!r} in the loan data.")
-    value = rows["value"].iloc[0]
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise InputProblem(f"Row {item_id!r} has no number (it records text only).")
-    return float(value)
-
-
-def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
-    """Rows of the loan data for the given stages, in date order, in the columns a student reads."""
-    chosen = loans[loans["stage"].isin(stages)].copy()
-    chosen["what"] = chosen["value_text"].fillna("")
-    numbers = chosen["value"].notna()
-    chosen.loc[numbers, "what"] = [
-        f"{'about ' if q == 'about' else ''}{v:g} {'year' if (u, v) == ('years', 1) else u}" for v, u, q in
-        zip(chosen.loc[numbers, "value"], chosen.loc[numbers, "unit"], chosen.loc[numbers, "value_qualifier"])
-    ]
-    chosen["item"] = [in_words(item, LOAN_ITEM_WORDS) for item in chosen["item"]]
-    chosen = chosen.sort_values(["date", "item_id"], kind="stable")
-    return chosen.set_index("item_id")[["date", "item", "what", "source_id", "confidence"]]
-
+# ------------------------------------------------------------------------------------- data in words
 
 # Plain words for the code names in the finance tables: a student reads words, not code names.
 TERRITORY_WORDS = {
@@ -283,7 +223,8 @@ TERRITORY_WORDS = {
     "ftz_area_28_2_probable": "probably the FTZ area", "qianhai_coop_zone_2021": "expanded cooperation zone",
     "expanded_zone_120_56": "expanded cooperation zone", "qianhai_ifc": "International Financial City",
     "financial_city_2_3": "International Financial City", "not_stated": "not stated",
-    "qianhai_unstated": "'Qianhai', territory not stated", "qianhai_unstated_likely_ftz": "not stated, probably the FTZ area",
+    "qianhai_unstated": "'Qianhai', territory not stated",
+    "qianhai_unstated_likely_ftz": "not stated, probably the FTZ area",
 }
 COUNTED_WORDS = {
     "enterprises_with_operations_as_printed": "firms with operations (as printed)",
@@ -291,8 +232,6 @@ COUNTED_WORDS = {
     "institutions_attracted": "institutions attracted", "sector_value_added": "value added of the sector",
     "licensed_institutions": "licensed institutions",
 }
-
-
 LOAN_ITEM_WORDS = {
     "rate_max": "highest offshore rate", "rate_min": "lowest offshore rate", "tenor_max": "longest tenor",
     "tenor_min": "shortest tenor", "lenders_count": "lenders", "projects_count": "projects",
@@ -302,6 +241,33 @@ LOAN_ITEM_WORDS = {
 def in_words(code: object, words: dict[str, str]) -> str:
     """A code name in plain words; a code the table does not know yet is shown with spaces for underscores."""
     return words.get(str(code), str(code).replace("_", " "))
+
+
+def batch_value(loans: pd.DataFrame, item_id: str) -> float:
+    """The numeric value of one row of ``crossborder_rmb_loans``, by ``item_id``."""
+    rows = loans[loans["item_id"] == item_id]
+    if len(rows) != 1:
+        raise InputProblem(f"No single row {str(item_id)[:40]!r} in the loan data.")
+    if pd.isna(rows["value"].iloc[0]):
+        raise InputProblem(f"Row {item_id!r} has no number (it records text only).")
+    return float(rows["value"].iloc[0])
+
+
+def _loan_value(value: float, unit: str, qualifier: object, text: str) -> str:
+    """A loan row's value as a student reads it ('about 2 bn yuan', '1 year'), or its text if it has no number."""
+    if pd.isna(value):
+        return text
+    return f"{'about ' if qualifier == 'about' else ''}{value:g} {'year' if (unit, value) == ('years', 1) else unit}"
+
+
+def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
+    """Rows of the loan data for the given stages, in date order, in the columns a student reads."""
+    chosen = loans[loans["stage"].isin(stages)].copy()
+    what = chosen[["value", "unit", "value_qualifier", "value_text"]].fillna({"value_text": ""})
+    chosen["what"] = [_loan_value(*row) for row in what.itertuples(index=False)]
+    chosen["item"] = [in_words(item, LOAN_ITEM_WORDS) for item in chosen["item"]]
+    chosen = chosen.sort_values(["date", "item_id"], kind="stable")
+    return chosen.set_index("item_id")[["date", "item", "what", "source_id", "confidence"]]
 
 
 def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
@@ -314,33 +280,25 @@ def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
     return table.rename(columns={"area_km2": "area, km²", "valid_from": "from", "valid_to": "until"})
 
 
-def _blank_or(value: object, shown: str) -> str:
-    return "" if pd.isna(value) else shown
-
-
 def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Rows of ``qianhai_indicators`` in the given columns, to read: the ``scope`` code as a territory, units in
     words, numbers as text without a trailing ".0" and a blank where the data have none."""
+    shown = {"scope": lambda code: in_words(code, TERRITORY_WORDS), "unit": lambda u: UNIT_WORDS.get(u, str(u)),
+             "value": lambda v: f"{v:,g}", "value_qualifier": str, "note": str}
     table = rows[columns].copy()
-    if "scope" in table.columns:
-        table["scope"] = [in_words(code, TERRITORY_WORDS) for code in table["scope"]]
-    if "unit" in table.columns:
-        table["unit"] = [_blank_or(u, UNIT_WORDS.get(u, str(u))) for u in table["unit"]]
-    if "value" in table.columns:
-        table["value"] = [_blank_or(v, f"{v:,g}") for v in table["value"]]
-    for column in table.columns.intersection(["value_qualifier", "note"]):
-        table[column] = [_blank_or(text, str(text)) for text in table[column]]
+    for column in table.columns.intersection(list(shown)):
+        table[column] = ["" if pd.isna(x) and column != "scope" else shown[column](x) for x in table[column]]
     return table.rename(columns={"scope": "territory", "value_qualifier": "qualifier", "source_id": "source"})
 
 
-def facts_in_words(facts: pd.DataFrame) -> WholeText:
+def facts_in_words(facts: pd.DataFrame) -> pd.DataFrame:
     """The finance facts (indexed by fact_id) with their territory and what was counted in plain words, shown
     with their names in full."""
     table = facts[["year", "indicator", "value", "unit"]].copy()
     table["territory"] = [in_words(c, TERRITORY_WORDS) for c in facts["scope_code"]]
     table["what was counted"] = [in_words(c, COUNTED_WORDS) for c in facts["basis"]]
     table["confidence"] = facts["confidence"]
-    return WholeText(table)
+    return whole_text(table)
 
 
 # ------------------------------------------------------------------------------------------ widgets
@@ -351,52 +309,47 @@ class ShareExplorer(Explorer):
 
     def __init__(self, firms_pct: float = 100 / 3, value_pct: float = 200 / 3):
         super().__init__()
-        self.inputs = self.messages  # problems with what was typed (from the twins); the slider keeps its value
         self.problem = ""  # a problem with the shares themselves (0 or 100%), shown in place of the result
-        self.firms = TwinSlider("Financial firms, share of all firms", minimum=0, maximum=100, value=firms_pct,
-                                step=0.5, integer=False, unit="%", messages=self.inputs, readout_format=".1f")
-        self.value = TwinSlider("Financial firms, share of value added", minimum=0, maximum=100, value=value_pct,
-                                step=0.5, integer=False, unit="%", messages=self.inputs, readout_format=".1f")
+        self.firms, self.value = (TwinSlider(label, minimum=0, maximum=100, value=pct, step=0.5, integer=False,
+                                             unit="%", messages=self.messages, readout_format=".1f")
+                                  for label, pct in ((FIRM_SHARE[0], firms_pct), (VALUE_SHARE[0], value_pct)))
         self.fig, self.ax = new_figure(6.0, 2.4)
         rows = ["value added", "firms"]
         self.fin = self.ax.barh(rows, [0, 0], color=PALETTE["blue"], label="financial firms")
         self.other = self.ax.barh(rows, [0, 0], color=PALETTE["orange"], label="all other firms")
-        self.labels = [self.ax.text(0, i, "", va="center", ha="center", color="white",
-                                    fontweight="bold") for i in range(4)]
+        self.labels = [self.ax.text(0, i, "", va="center", ha="center", color="white", fontweight="bold")
+                       for i in range(4)]
         self.ax.set_xlim(0, 100)
         self.ax.grid(axis="y", visible=False)
         self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="share of the total, %",
                             ylabel="", resources=["claims"], alt="(set on update)")
         self.watch(self.firms, self.value)
         self.update()
-        self.panel = Panel([self.firms.box, self.value.box, self.inputs.widget, self.result, self.output],
+        self.panel = Panel([self.firms.box, self.value.box, self.messages.widget, self.result, self.output],
                            summary="share explorer: financial firms' share of firms and of value added -> "
                                    "implied ratio of value added per firm, with a stacked-bar picture")
 
-    def draw_bars(self) -> None:
+    def draw_bars(self, title: str) -> str:
+        """Set the bars, their labels and the title; return the picture in words."""
         firms, value = float(self.firms.value), float(self.value.value)
         for i, share in enumerate([value, firms]):  # bar 0 is value added, bar 1 is firms
             self.fin[i].set_width(share)
             self.other[i].set_x(share)
             self.other[i].set_width(100 - share)
-            for j, (name, x, width) in enumerate([("finance", share / 2, share),
-                                                  ("others", share + (100 - share) / 2, 100 - share)]):
-                label = self.labels[2 * i + j]
+            for label, name, x, width in [(self.labels[2 * i], "finance", share / 2, share),
+                                          (self.labels[2 * i + 1], "others", share + (100 - share) / 2, 100 - share)]:
                 label.set_text(f"{name} {width:.1f}%" if width >= 27 else f"{width:.1f}%" if width >= 9 else "")
                 label.set_position((x, i))
-
-    def picture(self) -> str:
-        firms, value = float(self.firms.value), float(self.value.value)
-        return (f"Two 100% bars (financial firms in blue, all others in orange). Firms: financial {firms:.1f}%, other {100 - firms:.1f}%. Value added: "
-                f"financial {value:.1f}%, other {100 - value:.1f}%.")
+        self.ax.set_title(title, loc="left")
+        return (f"Two 100% bars (financial firms in blue, all others in orange). Firms: financial {firms:.1f}%, "
+                f"other {100 - firms:.1f}%. Value added: financial {value:.1f}%, other {100 - value:.1f}%.")
 
     def compute(self) -> ShareRatio:
         # percents, as the boxes say; a pair that looks like fractions is kept, with a note in describe
         return _shares_ratio(float(self.firms.value), float(self.value.value))
 
     def draw(self, result: ShareRatio) -> None:
-        self.draw_bars()
-        self.ax.set_title(f"Value added per firm: finance {result.ratio:.2f} × others", loc="left")
+        self.picture = self.draw_bars(f"Value added per firm: finance {result.ratio:.2f} × others")
 
     def describe(self, result: ShareRatio) -> None:
         self.problem = ""
@@ -405,15 +358,14 @@ class ShareExplorer(Explorer):
                                   also=", or a fraction such as 1/3 (read as 33.3%)")
         self.result.value = ((message_html(slip, "info") if slip else "") + f"<b>{escape(result.sentence())}</b><br>"
                              f"R = (v ÷ f) ÷ ((1 − v) ÷ (1 − f)) = {escape(result.arithmetic())}")
-        self.chart.alt = f"{self.picture()} {result.sentence()}"
+        self.chart.alt = f"{self.picture} {result.sentence()}"
 
     def refuse(self, problem: InputProblem) -> None:
         """A share of 0 or 100%: the bars, and why there is no ratio, in place of the result."""
         self.problem = str(problem)
         self.result.value = message_html(f"Implied ratio undefined. {problem}", "error")
-        self.draw_bars()
-        self.ax.set_title("Ratio undefined at a share of 0 or 100%", loc="left")
-        self.chart.alt = f"{self.picture()} The implied ratio is undefined."
+        picture = self.draw_bars("Ratio undefined at a share of 0 or 100%")
+        self.chart.alt = f"{picture} The implied ratio is undefined."
         self.show()
 
 
@@ -422,61 +374,52 @@ class LoanSavingCalculator(Explorer):
     with a bar chart of the cumulative saving by year."""
 
     def __init__(self, amount_m: float = 100, years: int = 4, offshore_pct: float = 4.5, onshore_pct: float = 6.0,
-                 max_years: int = 10, resources: tuple[str, ...] = ("crossborder_rmb_loans",)):
+                 max_years: int = 10):
         super().__init__()
-        self.inputs = self.messages  # problems with what was typed (from the twins); the slider keeps its value
         self.problem = ""  # a warning about the result itself (equal rates, offshore dearer), shown above it
+        # the amount starts at a whole million; a typed 76.9 is kept
         self.amount = TwinSlider("Loan amount (million CNY)", minimum=1, maximum=10_000, value=round(amount_m),
-                                 step=0.1, integer=False, unit="million CNY", messages=self.inputs,
-                                 readout_format=",.1f")  # starts at a whole million; a typed 76.9 is kept
+                                 step=0.1, integer=False, unit="million CNY", messages=self.messages,
+                                 readout_format=",.1f")
         self.years = TwinSlider("Term (years)", minimum=1, maximum=max_years, value=years, unit="years",
-                                messages=self.inputs)
-        self.offshore = TwinSlider("Offshore rate, Hong Kong bank (% a year)", minimum=0, maximum=15, value=offshore_pct,
-                                   step=0.05, integer=False, unit="% a year", messages=self.inputs,
-                                   readout_format=".2f")
-        self.onshore = TwinSlider("Onshore rate, mainland (% a year)", minimum=0, maximum=15, value=onshore_pct,
-                                  step=0.05, integer=False, unit="% a year", messages=self.inputs,
-                                  readout_format=".2f")
-        self.max_years = max_years
+                                messages=self.messages)
+        self.offshore, self.onshore = (
+            TwinSlider(label, minimum=0, maximum=15, value=pct, step=0.05, integer=False, unit="% a year",
+                       messages=self.messages, readout_format=".2f")
+            for label, pct in (("Offshore rate, Hong Kong bank (% a year)", offshore_pct),
+                               ("Onshore rate, mainland (% a year)", onshore_pct)))
         self.fig, self.ax = new_figure(6.0, 2.8)
         self.bars = self.ax.bar(range(1, max_years + 1), [0] * max_years, color=PALETTE["green"], width=0.6)
         self.ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
         self.ax.grid(axis="x", visible=False)
-        start = _saving(round(amount_m), years, offshore_pct, onshore_pct)
-        self.start_total = start.total  # the starting loan's saving, kept on the chart as a yardstick
+        self.start_total = self.compute().total  # the starting loan's saving, kept on the chart as a yardstick
         self.yardstick = self.ax.axhline(self.start_total, color=PALETTE["black"], linestyle="--", linewidth=1)
-        self.yardstick_label = self.ax.text(0.5, self.start_total, "", va="bottom", ha="left")
+        self.ax.text(0.5, self.start_total, f"starting loan: {self.start_total:,.3g} in total", va="bottom",
+                     ha="left")
         self.chart = finish(self.fig, self.ax, title="(set on update)", xlabel="end of loan year",
-                            ylabel="million CNY", resources=list(resources),
-                            alt="(set on update)")
+                            ylabel="million CNY", resources=["crossborder_rmb_loans"], alt="(set on update)")
         self.watch(self.amount, self.years, self.offshore, self.onshore)
         self.update()
-        self.panel = Panel([self.amount.box, self.years.box, self.offshore.box, self.onshore.box, self.inputs.widget,
-                            self.result, self.output],
+        self.panel = Panel([self.amount.box, self.years.box, self.offshore.box, self.onshore.box,
+                            self.messages.widget, self.result, self.output],
                            summary="interest-saving calculator: loan amount, term, offshore and onshore rates -> "
                                    "saving a year and in total (simple annual interest), with a chart by year")
 
     def compute(self) -> Saving:
-        # percents, as the boxes say; two rates that look like fractions are kept, with a note in describe
-        return _saving(self.amount.value, self.years.value, self.offshore.value, self.onshore.value)
-
-    def refuse(self, problem: InputProblem) -> None:  # cannot happen from the sliders' own ranges; kept for safety
-        self.problem = str(problem)
-        self.result.value = message_html(self.problem, "error")
+        # the sliders keep every value in range; two rates that look like fractions are noted in describe
+        return Saving(float(self.amount.value), int(self.years.value), float(self.offshore.value),
+                      float(self.onshore.value))
 
     def draw(self, saving: Saving) -> None:
-        cumulative = saving.cumulative
         colour = PALETTE["green"] if saving.gap_pct >= 0 else PALETTE["vermillion"]
         for year, bar in enumerate(self.bars, start=1):
-            inside = year <= saving.years
-            bar.set_height(float(cumulative.get(year, 0.0)) if inside else 0.0)
-            bar.set_visible(inside)
+            bar.set_height(saving.annual * year if year <= saving.years else 0.0)
+            bar.set_visible(year <= saving.years)
             bar.set_color(colour)
         self.ax.set_xlim(0.4, saving.years + 0.6)  # the axis fits the term
         self.ax.set_xticks(range(1, saving.years + 1))
-        self.yardstick_label.set_text(f"starting loan: {self.start_total:,.3g} in total")
-        low = min(0.0, float(cumulative.min()), self.start_total)
-        high = max(0.0, float(cumulative.max()), self.start_total)
+        low = min(0.0, saving.annual, saving.total, self.start_total)
+        high = max(0.0, saving.annual, saving.total, self.start_total)
         if high == low:  # equal rates: nothing to draw, keep a visible axis
             self.ax.set_ylim(-1, 1)
         else:  # rounded-up limits: the scale stays put while a slider moves the bars a little
@@ -491,13 +434,12 @@ class LoanSavingCalculator(Explorer):
         self.problem = " ".join(filter(None, [fraction_slip_note(rates, per=" a year"),
                                               "" if saving.gap_pct > 0 else saving.sentence()]))
         warning = message_html(self.problem, "info") if self.problem else ""
-        cumulative = saving.cumulative
         self.result.value = (f"{warning}<b>{escape(saving.sentence())}</b><br>Interest a year: offshore "
                              f"{saving.interest_offshore:,.3f}, onshore {saving.interest_onshore:,.3f} million CNY."
                              f"<br>{escape(saving.arithmetic())}")
-        steps = ", ".join(f"year {y}: {v:,.3f}" for y, v in cumulative.items())
-        self.chart.alt = (f"Bar chart of the cumulative interest saving, in million CNY, at the end of each year of a "
-                          f"{saving.years}-year loan of {saving.amount_m:,.6g} million CNY at {saving.offshore_pct:.2f}% "
-                          f"instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow by the same amount each "
-                          f"year because interest is simple. A dashed line marks the starting loan's total saving, "
-                          f"{self.start_total:,.3f} million CNY.")
+        steps = ", ".join(f"year {y}: {saving.annual * y:,.3f}" for y in range(1, saving.years + 1))
+        self.chart.alt = (f"Bar chart of the cumulative interest saving, in million CNY, at the end of each year of "
+                          f"a {saving.years}-year loan of {saving.amount_m:,.6g} million CNY at "
+                          f"{saving.offshore_pct:.2f}% instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow "
+                          f"by the same amount each year because interest is simple. A dashed line marks the "
+                          f"starting loan's total saving, {self.start_total:,.3f} million CNY.")

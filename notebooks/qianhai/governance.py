@@ -1,29 +1,16 @@
-"""Notebook 06 plumbing: the statutory-body comparison table and two TEACHING MODELS (not data).
+"""Notebook 06: the statutory body beside an ordinary bureau, and two TEACHING MODELS (not data).
 
-A. Credit-based vs random inspection: a seeded synthetic population of firms, a share of them
-   violating the rules, a noisy credit score that is lower for violators, an inspection budget and a
-   share of that budget targeted at the worst credit scores (the rest drawn at random).
-B. A government-service process: an applicant goes through ``steps`` steps, either at sequential
-   counters (a wait at every counter and a hand-off between counters) or at one window (one wait, then
-   the back office does the same steps with no hand-offs).
+A. Credit-based vs random inspection: seeded synthetic firms, a share violating the rules, a noisy credit
+   score that is lower for violators, and an inspection budget of which a share goes to the worst scores.
+B. Opening a business: ``steps`` steps at sequential counters (a wait at each, hand-offs between them) or at
+   one window (one wait; the back office does the same steps with no hand-offs).
 
-Every parameter of each model is in its assumptions table; all randomness comes from
-``numpy.random.default_rng(seed)``. Public functions check their inputs with ``parse_number`` and raise
-``InputProblem`` with a short message a student can act on.
-
-Monotonic properties the tests check (and the notebook states):
-- Model A, for one seed and one targeting share: a bigger budget inspects a superset of the firms, so it
-  never finds fewer violations. Moving one inspection from "random" to "targeted" swaps one randomly
-  chosen firm for the next firm on the credit list (or changes nothing); that finds fewer violations
-  exactly when the next firm is compliant and the dropped firm was a violator. So for ONE seed more
-  targeting can find fewer violations; with a perfectly informative score it never does, and on average
-  over firm populations (informative score) it never does.
-- Model B: with the same seed the one-window time is never longer than the sequential time, for every
-  applicant; more steps or a longer hand-off never shortens the sequential time.
+Every parameter is in the model's assumptions table; all randomness comes from ``numpy.random.default_rng``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -33,59 +20,35 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from qianhai.charts import MODEL_LINE, PALETTE, finish, new_figure, nice_ceiling
+from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
+from qianhai.dates import month_end, real_day
 from qianhai.display import Note, escape, markdown_text
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MODEL_TAG = "Teaching model — not data"
-MODEL_SOURCE_LINE = MODEL_LINE
 NO_SOURCE = "no source found"
+MAX_SEED = 2**32 - 1
 
 
-def _number(raw: object, *, label: str, minimum=None, maximum=None, integer: bool = False, unit: str = ""):
-    """parse_number, also accepting numpy scalars (a student may pass one from a calculation)."""
+def _number(raw: object, *, label: str, **bounds):
+    """parse_number, also accepting a numpy scalar (a student may pass one from a calculation)."""
     if isinstance(raw, np.generic) and not isinstance(raw, np.bool_):
         raw = raw.item()
-    return parse_number(raw, label=label, minimum=minimum, maximum=maximum, integer=integer, unit=unit)
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return parse_number(raw, label=label, **bounds)
 
 
 def _text(value: object) -> str:
-    return "" if _missing(value) else str(value)
+    return "" if value is None or value is pd.NA or value != value else str(value)
 
 
-def finish_model(fig, ax, *, title: str, xlabel: str, ylabel: str, alt: str):
-    """``finish`` for a teaching-model chart: the same title, labels and text alternative, but the line
-    under the chart says that the numbers come from the model, not from any data source."""
-    return finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, alt=alt, model=True)
+# --- The statutory body, side by side with an ordinary bureau (sourced rows only)
 
-
-# ---------------------------------------------------------------------------------------------
-# The statutory body, side by side with an ordinary bureau (sourced rows only)
-# ---------------------------------------------------------------------------------------------
-
-DIMENSION_LABELS = {
-    "legal_status": "legal status",
-    "legal_basis": "legal basis",
-    "establishing_instrument": "establishing instrument",
-    "functions": "functions",
-    "guiding_principles": "guiding principles",
-    "leadership": "leadership",
-    "advisory_body": "advisory body",
-    "policy_instruments": "policy instruments",
-    "cross_border_cooperation": "cross-border cooperation",
-    "management_model": "management model",
-    "model_origin": "model origin",
-}
+DIMENSION_LABELS = {"cross_border_cooperation": "cross-border cooperation"}  # others: the code with spaces
 
 
 def not_found_dimensions(descriptor: dict) -> list[str]:
-    """The dimensions the data package says the research looked for and did not find
-    (the descriptor's ``vintage`` ends with 'Not found: a, b, c.')."""
+    """The dimensions a descriptor's ``vintage`` says were searched for and not found ('Not found: a, b, c.')."""
     match = re.search(r"Not found:\s*([^.]+)\.", _text(descriptor.get("vintage")))
     if not match:
         return []
@@ -97,27 +60,22 @@ def date_span(text: object) -> tuple[pd.Timestamp, pd.Timestamp]:
     """A date written YYYY, YYYY-MM or YYYY-MM-DD as the first and last day it may stand for
     (a year-only date is not silently placed on 1 January)."""
     raw = _text(text).strip()
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", raw)
+    match = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", raw)
     if not match:
         raise InputProblem(f"Date: {raw[:40]!r} is not written YYYY, YYYY-MM or YYYY-MM-DD.")
-    year, month, day = match.groups()
+    year, month, day = (int(part) if part else None for part in match.groups())
     try:
-        if day:
-            first = pd.Timestamp(int(year), int(month), int(day))
-            return first, first
-        if month:
-            first = pd.Timestamp(int(year), int(month), 1)
-            return first, first + pd.offsets.MonthEnd(0)
+        first = real_day(year, month or 1, day or 1)
     except ValueError:
         raise InputProblem(f"Date: {raw!r} is not a real calendar date.") from None
-    return pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year), 12, 31)
+    last = first if day else month_end(first) if month else dt.date(year, 12, 31)
+    return pd.Timestamp(first), pd.Timestamp(last)
 
 
 def weekdays_between(first: object, last: object) -> int:
     """Monday-to-Friday days from ``first`` to ``last``, both included (public holidays and make-up
     working days are not in the course data, so they are not counted either way)."""
-    start, _ = date_span(first)
-    end, _ = date_span(last)
+    start, end = date_span(first)[0], date_span(last)[0]
     if end < start:
         raise InputProblem(f"Dates: {last} comes before {first}.")
     return int(np.busday_count(start.date(), (end + pd.Timedelta(days=1)).date()))
@@ -132,41 +90,37 @@ def side_by_side(facts: pd.DataFrame, not_found: list[str] | None = None) -> pd.
               "second_source_id", "confidence"}
     if not isinstance(facts, pd.DataFrame) or not needed <= set(facts.columns):
         raise InputProblem("side_by_side needs the statutory_body_facts table (load('statutory_body_facts')).")
+    text = facts.astype(object).where(facts.notna(), "").astype(str)
     # A dimension sourced in different years (the 2011 regulation and its 2020 revision) gets the year in its
     # label, so that two rows never read as the same thing said twice.
-    years = facts["date"].map(lambda d: _text(d)[:4])
-    dated = years.groupby(facts["dimension"]).nunique() > 1
-    rows = []
-    for r, year in zip(facts.itertuples(index=False), years):
-        ids = [x.strip() for part in (_text(r.source_id), _text(r.second_source_id)) for x in part.split(";")]
-        sources = "; ".join(x for x in ids if x)
-        label = DIMENSION_LABELS.get(r.dimension, str(r.dimension).replace("_", " "))
-        rows.append({
-            "fact_id": r.fact_id,
-            "dimension": f"{label} ({year})" if dated.get(r.dimension, False) and year else label,
-            "Qianhai Authority": _text(r.qianhai_authority) or NO_SOURCE,
-            "ordinary government bureau": _text(r.ordinary_bureau) or NO_SOURCE,
-            "date": _text(r.date),
-            "sources": sources,
-            "confidence": _text(r.confidence),
-        })
-    for dimension in not_found or []:
-        rows.append({"fact_id": f"not_found_{dimension.replace(' ', '_')}", "dimension": dimension,
-                     "Qianhai Authority": NO_SOURCE, "ordinary government bureau": NO_SOURCE, "date": "",
-                     "sources": "none (searched, not found)", "confidence": ""})
-    return pd.DataFrame(rows).set_index("fact_id")
+    years = text["date"].str[:4]
+    dated = (years.groupby(text["dimension"]).transform("nunique") > 1) & (years != "")
+    labels = text["dimension"].map(lambda code: DIMENSION_LABELS.get(code, code.replace("_", " ")))
+    table = pd.DataFrame({
+        "fact_id": text["fact_id"],
+        "dimension": labels.where(~dated, labels + " (" + years + ")"),
+        "Qianhai Authority": text["qianhai_authority"].replace("", NO_SOURCE),
+        "ordinary government bureau": text["ordinary_bureau"].replace("", NO_SOURCE),
+        "date": text["date"],
+        "sources": (text["source_id"] + ";" + text["second_source_id"]).map(
+            lambda ids: "; ".join(x.strip() for x in ids.split(";") if x.strip())),
+        "confidence": text["confidence"],
+    })
+    gaps = [{"fact_id": f"not_found_{dimension.replace(' ', '_')}", "dimension": dimension,
+             "Qianhai Authority": NO_SOURCE, "ordinary government bureau": NO_SOURCE, "date": "",
+             "sources": "none (searched, not found)", "confidence": ""} for dimension in not_found or []]
+    return pd.DataFrame(table.to_dict("records") + gaps).set_index("fact_id")
 
 
 def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None) -> Note:
-    """A table whose long text wraps (markdown), with the same content as plain text for nbval and
-    screen readers. Every cell is data text, made inert (``markdown_text``): no markup, links or images."""
+    """A table whose long text wraps (Markdown), with the same content as plain text for nbval and screen
+    readers. Every cell is data text, made inert (``markdown_text``): no markup, links or images."""
     columns = columns or list(frame.columns)
-
-    head = "| " + " | ".join(markdown_text(_text(c)) for c in columns) + " |"
-    rule = "|" + "|".join("---" for _ in columns) + "|"
-    body = ["| " + " | ".join(markdown_text(_text(r[c])) for c in columns) + " |" for _, r in frame.iterrows()]
-    plain = "\n".join(" | ".join(_text(r[c]) for c in columns) for _, r in frame.iterrows())
-    return Note("\n".join([head, rule, *body]), " | ".join(columns) + "\n" + plain)
+    rows = [[_text(row[c]) for c in columns] for _, row in frame.iterrows()]
+    markdown = ["| " + " | ".join(markdown_text(cell) for cell in cells) + " |" for cells in [columns, *rows]]
+    markdown.insert(1, "|" + "|".join("---" for _ in columns) + "|")
+    plain = [" | ".join(cells) for cells in [columns, *rows]]
+    return Note("\n".join(markdown), "\n".join(plain))
 
 
 def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descriptor: dict):
@@ -210,9 +164,7 @@ def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descrip
                       f"system: {events}. A dotted line marks the article, {article_date:%d %B %Y}.")
 
 
-# ---------------------------------------------------------------------------------------------
-# Teaching model A: credit-based vs random inspection
-# ---------------------------------------------------------------------------------------------
+# --- Teaching model A: credit-based vs random inspection
 
 @dataclass(frozen=True)
 class InspectionSetup:
@@ -249,7 +201,7 @@ class InspectionSetup:
 
 @dataclass(frozen=True)
 class FirmPopulation:
-    """A seeded synthetic population. Arrays are read-only (populations are cached and shared)."""
+    """A seeded synthetic population."""
 
     violates: np.ndarray      # bool, one per firm
     score: np.ndarray         # credit score: higher = better record
@@ -266,52 +218,39 @@ class FirmPopulation:
     def violators(self) -> int:
         return int(self.violates.sum())
 
-    def correlation(self) -> float | None:
-        """Pearson correlation between the credit score and being a violator (negative: violators score lower)."""
-        if self.violators in (0, self.firms) or float(np.std(self.score)) == 0.0:
-            return None
-        return float(np.corrcoef(self.score, self.violates.astype(float))[0, 1])
-
 
 def make_firms(firms: object = 1000, violator_pct: object = 10, separation: object = 1.5,
                seed: object = 6) -> FirmPopulation:
     """Draw the firms: which violate, their credit scores, the credit ranking and one random order."""
     firms, violator_pct, separation = _population_inputs(firms, violator_pct, separation)
-    seed = _number(seed, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True)
-    return _make_firms(firms, violator_pct, separation, seed)
+    seed = _seed(seed)
+    violates, noise, random_order = _random_draws(firms, violator_pct, seed)
+    score = noise - separation * violates
+    return FirmPopulation(violates, score, np.argsort(score, kind="stable"), random_order, separation, seed)
 
 
 def _population_inputs(firms: object, violator_pct: object, separation: object) -> tuple[int, float, float]:
-    """The firms, violator share and score separation, checked (a message for a student if not)."""
     firms = _number(firms, label="Number of firms", minimum=10, maximum=100_000, integer=True, unit="firms")
     violator_pct = _number(violator_pct, label="Share of firms that violate", minimum=0, maximum=100, unit="%")
     separation = _number(separation, label="Score separation", minimum=0, maximum=10, unit="SD")
     return int(firms), float(violator_pct), float(separation)
 
 
+def _seed(raw: object) -> int:
+    return int(_number(raw, label="Random seed", minimum=0, maximum=MAX_SEED, integer=True))
+
+
 @lru_cache(maxsize=256)
 def _random_draws(firms: int, violator_pct: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The seeded draws (who violates, score noise, random order); the separation is applied after, so a
-    slider on the separation reuses them."""
+    change of separation reuses them."""
     rng = np.random.default_rng(seed)
-    violators = int(math.floor(violator_pct * firms / 100 + 0.5))
     violates = np.zeros(firms, dtype=bool)
-    violates[rng.permutation(firms)[:violators]] = True
-    noise = rng.standard_normal(firms)
-    random_order = rng.permutation(firms)
-    for array in (violates, noise, random_order):
+    violates[rng.permutation(firms)[:int(math.floor(violator_pct * firms / 100 + 0.5))]] = True
+    draws = violates, rng.standard_normal(firms), rng.permutation(firms)
+    for array in draws:
         array.setflags(write=False)
-    return violates, noise, random_order
-
-
-@lru_cache(maxsize=256)
-def _make_firms(firms: int, violator_pct: float, separation: float, seed: int) -> FirmPopulation:
-    violates, noise, random_order = _random_draws(firms, violator_pct, seed)
-    score = noise - separation * violates
-    risk_order = np.argsort(score, kind="stable")
-    for array in (score, risk_order):
-        array.setflags(write=False)
-    return FirmPopulation(violates, score, risk_order, random_order, separation, seed)
+    return draws
 
 
 def targeted_count(budget: int, targeting_pct: float) -> int:
@@ -341,48 +280,21 @@ class InspectionResult:
     seed: int
 
     @property
-    def random(self) -> int:
-        return self.budget - self.targeted
-
-    @property
     def compliant_inspected(self) -> int:
         """Inspections that found nothing: the burden on compliant firms."""
         return self.budget - self.found
 
-    @property
-    def missed(self) -> int:
-        return self.violators - self.found
-
-    @property
-    def hit_rate(self) -> float:
-        return self.found / self.budget
-
-    @property
-    def detection_rate(self) -> float | None:
-        return None if self.violators == 0 else self.found / self.violators
-
-    @property
-    def random_benchmark(self) -> float:
-        """What purely random inspection finds on average: budget × violators / firms."""
-        return self.budget * self.violators / self.firms
-
-    @property
-    def compliant_share_inspected(self) -> float | None:
-        compliant = self.firms - self.violators
-        return None if compliant == 0 else self.compliant_inspected / compliant
-
     def sentence(self) -> str:
-        detection = ("" if self.detection_rate is None
-                     else f" ({self.detection_rate:.0%} of the {_count(self.violators, 'violator')})")
-        burden = ("" if self.compliant_share_inspected is None
-                  else f", {self.compliant_share_inspected:.1%} of all compliant firms")
-        one = self.budget == 1
+        missed, burden, compliant = self.violators - self.found, self.compliant_inspected, self.firms - self.violators
+        detection = (f" ({self.found / self.violators:.0%} of the {_count(self.violators, 'violator')})"
+                     if self.violators else "")
+        share = f", {burden / compliant:.1%} of all compliant firms" if compliant else ""
         return (f"Model output: {_count(self.budget, 'inspection')}, {self.targeted:,} targeted by credit score and "
-                f"{self.random:,} at random, find{'s' if one else ''} {_count(self.found, 'violation')}{detection}; "
-                f"{_count(self.missed, 'violation')} {'is' if self.missed == 1 else 'are'} missed. "
-                f"{_count(self.compliant_inspected, 'inspection')} "
-                f"{'falls' if self.compliant_inspected == 1 else 'fall'} on compliant firms{burden}. "
-                f"Purely random inspection would find {self.random_benchmark:.1f} on average.")
+                f"{self.budget - self.targeted:,} at random, find{'s' if self.budget == 1 else ''} "
+                f"{_count(self.found, 'violation')}{detection}; {_count(missed, 'violation')} "
+                f"{'is' if missed == 1 else 'are'} missed. {_count(burden, 'inspection')} "
+                f"{'falls' if burden == 1 else 'fall'} on compliant firms{share}. Purely random inspection would find "
+                f"{self.budget * self.violators / self.firms:.1f} on average.")
 
 
 def _count(number: int, noun: str) -> str:
@@ -409,87 +321,61 @@ def simulate_inspections(budget: object = 100, targeting_pct: object = 50, *, fi
     return inspect(make_firms(firms, violator_pct, separation, seed), budget, targeting_pct)
 
 
-def expected_found(population: FirmPopulation, budget: int, targeted: int) -> float:
-    """Violations found on average over the random draws, for these firms (exact, no sampling):
-    H + (budget − targeted) × (violators − H) / (firms − targeted), H = violators among the targeted."""
-    caught = int(population.violates[population.risk_order[:targeted]].sum())
-    left = population.firms - targeted
-    return float(caught) if left == 0 else caught + (budget - targeted) * (population.violators - caught) / left
-
-
 def targeting_curve(population: FirmPopulation, budget: object, shares=range(0, 101, 10)) -> pd.DataFrame:
     """Found and compliant-inspected counts at each targeting share, for one population and budget."""
-    rows = []
-    for share in shares:
-        result = inspect(population, budget, share)
-        rows.append({"targeting_pct": float(share), "targeted": result.targeted, "found": result.found,
-                     "compliant_inspected": result.compliant_inspected})
-    return pd.DataFrame(rows).set_index("targeting_pct")
+    results = [inspect(population, budget, share) for share in shares]
+    return pd.DataFrame({"targeting_pct": [r.targeting_pct for r in results],
+                         "targeted": [r.targeted for r in results], "found": [r.found for r in results],
+                         "compliant_inspected": [r.compliant_inspected for r in results]}).set_index("targeting_pct")
 
 
 def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: object = 1000,
                             violator_pct: object = 10, separation: object = 1.5,
                             seeds=range(100)) -> pd.Series:
-    """Violations found at each targeting share, averaged over many seeded firm populations (each
-    population's random draws averaged exactly with ``expected_found``)."""
-    seeds, shares = list(seeds), list(shares)
+    """Violations found at each targeting share, averaged over many seeded firm populations. Each population's
+    random draws are averaged exactly: with H violators among the t targeted, the b − t random inspections
+    find (b − t) × (violators − H) / (firms − t) on average."""
+    seeds, shares = tuple(seeds), [float(s) for s in shares]
     if not seeds:
         raise InputProblem("Give at least one seed to average over.")
     firms, violator_pct, separation = _population_inputs(firms, violator_pct, separation)
-    seeds = _checked_seeds(tuple(seeds))
     b = _number(budget, label="Inspection budget", minimum=1, maximum=firms, integer=True, unit="inspections")
-    targeted = np.array([targeted_count(b, float(s)) for s in shares])
-    # All populations at once (one row per seed), each as make_firms draws it: expected_found for every share,
-    # i.e. the violators among the first k of each credit ranking, for each k.
-    violates, noise = _stacked_draws(firms, violator_pct, seeds)
-    risk_order = np.argsort(noise - separation * violates, axis=1, kind="stable")
-    ranked = np.take_along_axis(violates, risk_order, axis=1)
-    caught = np.concatenate([np.zeros((len(seeds), 1)), np.cumsum(ranked, axis=1)], axis=1)[:, targeted]
+    caught_by_rank, violators = _caught_by_rank(firms, violator_pct, separation, tuple(_seed(s) for s in seeds))
+    targeted = np.array([targeted_count(b, s) for s in shares])
+    caught = caught_by_rank[:, targeted]
     left = firms - targeted
-    violators = violates.sum(axis=1, keepdims=True)
     found = np.where(left == 0, caught, caught + (b - targeted) * (violators - caught) / np.maximum(left, 1))
-    return pd.Series(found.mean(axis=0), index=pd.Index([float(s) for s in shares], name="targeting_pct"),
-                     name="average found")
+    return pd.Series(found.mean(axis=0), index=pd.Index(shares, name="targeting_pct"), name="average found")
 
 
-@lru_cache(maxsize=16)
-def _checked_seeds(seeds: tuple) -> tuple[int, ...]:
-    return tuple(int(_number(seed, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True)) for seed in seeds)
-
-
-@lru_cache(maxsize=16)
-def _stacked_draws(firms: int, violator_pct: float, seeds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Who violates and the score noise for each seed (one row per seed): the draws of ``make_firms``."""
+@lru_cache(maxsize=32)
+def _caught_by_rank(firms: int, violator_pct: float, separation: float, seeds: tuple[int, ...]):
+    """For each seed's population (one row each): violators among the first k of its credit ranking, for every k
+    from 0 to all firms; and its number of violators."""
     draws = [_random_draws(firms, violator_pct, seed) for seed in seeds]
     violates, noise = np.stack([d[0] for d in draws]), np.stack([d[1] for d in draws])
-    for array in (violates, noise):
-        array.setflags(write=False)
-    return violates, noise
-
-
-def budget_curve(population: FirmPopulation, targeting_pct: object, budgets=None) -> pd.Series:
-    """Violations found for each budget at one targeting share (one seed)."""
-    budgets = range(1, population.firms + 1) if budgets is None else budgets
-    found = [inspect(population, b, targeting_pct).found for b in budgets]
-    return pd.Series(found, index=pd.Index(list(budgets), name="budget"), name=f"found at {targeting_pct}%")
+    ranked = np.take_along_axis(violates, np.argsort(noise - separation * violates, axis=1, kind="stable"), axis=1)
+    caught = np.concatenate([np.zeros((len(seeds), 1)), np.cumsum(ranked, axis=1)], axis=1)
+    return caught, violates.sum(axis=1, keepdims=True)
 
 
 def budget_chart(population: FirmPopulation, budget: int):
     """Violations found as the budget grows, all random vs all targeted, beside a perfect credit list;
     prints how many inspections each strategy needs to find half the violators."""
-    random_only = budget_curve(population, 0)
-    targeted_only = budget_curve(population, 100)
-    perfect = pd.Series([min(b, population.violators) for b in random_only.index], index=random_only.index)
+    budgets = pd.RangeIndex(1, population.firms + 1, name="budget")
+    # all random inspects the first b firms of the random order; all targeted the b lowest scores
+    random_only = pd.Series(np.cumsum(population.violates[population.random_order]), index=budgets)
+    targeted_only = pd.Series(np.cumsum(population.violates[population.risk_order]), index=budgets)
+    perfect = np.minimum(budgets, population.violators)
     fig, ax = new_figure()
-    ax.plot(perfect.index, perfect.values, linestyle=":", color=PALETTE["black"], linewidth=1.5,
-            label="perfect credit list")
-    ax.plot(targeted_only.index, targeted_only.values, color=PALETTE["green"], label="all targeted by credit score")
-    ax.plot(random_only.index, random_only.values, color=PALETTE["orange"], label="all at random")
+    ax.plot(budgets, perfect, linestyle=":", color=PALETTE["black"], linewidth=1.5, label="perfect credit list")
+    ax.plot(budgets, targeted_only.values, color=PALETTE["green"], label="all targeted by credit score")
+    ax.plot(budgets, random_only.values, color=PALETTE["orange"], label="all at random")
     ax.legend(loc="lower right")
     half = population.violators // 2
     need_targeted, need_random = int((targeted_only >= half).idxmax()), int((random_only >= half).idxmax())
-    chart = finish_model(
-        fig, ax, title=f"{MODEL_TAG}\nviolations found as the budget grows",
+    chart = finish(
+        fig, ax, title=f"{MODEL_TAG}\nviolations found as the budget grows", model=True,
         xlabel="inspection budget (inspections per period)", ylabel="violations found (count)",
         alt=f"{MODEL_TAG}. {population.firms:,} synthetic firms, {population.violators} violators. Violations "
             f"found rise with the budget for both strategies. Targeting by credit score finds "
@@ -501,6 +387,20 @@ def budget_chart(population: FirmPopulation, budget: int):
     print(f"To find half the violators ({half}): {need_targeted} targeted inspections, {need_random} random ones "
           f"for this seed (on average, {on_average:,.0f} random inspections find {half}: the benchmark formula).")
     return chart
+
+
+SHARES = tuple(range(0, 101, 5))  # the explorer's targeting shares, %
+
+
+@lru_cache(maxsize=64)
+def _inspection_curves(setup: InspectionSetup, budget: int, separation: float, average_over: int):
+    """The explorer's lines for one budget and separation: found and compliant firms inspected at each share
+    (this seed), and found averaged over ``average_over`` seeds."""
+    population = make_firms(setup.firms, setup.violator_pct, separation, setup.seed)
+    curve = targeting_curve(population, budget, SHARES)
+    average = average_targeting_curve(budget, SHARES, firms=setup.firms, violator_pct=setup.violator_pct,
+                                      separation=separation, seeds=range(average_over))
+    return curve["found"].to_numpy(), curve["compliant_inspected"].to_numpy(), average.to_numpy()
 
 
 class InspectionExplorer(Explorer):
@@ -519,10 +419,6 @@ class InspectionExplorer(Explorer):
                                     messages=self.messages)
         self.separation = TwinSlider("Score separation", minimum=0, maximum=4, value=setup.separation, step=0.25,
                                      integer=False, unit="SD", messages=self.messages)
-        self.curve: pd.DataFrame | None = None
-        self.average: pd.Series | None = None
-        self.curves_for: tuple | None = None  # (budget, separation) the curves were computed for
-        self.shares = list(range(0, 101, 5))
         self.fig, self.ax = new_figure(6.4, 3.6)
         (self.found_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["green"],
                                           label="violations found\n(this seed)")
@@ -534,9 +430,9 @@ class InspectionExplorer(Explorer):
                                    color=PALETTE["black"], label="your setting")
         self.ax.set_xlim(-3, 103)
         self.fig.legend(loc="outside right upper")  # beside the axes: inside, it would cover the lines
-        self.chart = finish_model(self.fig, self.ax, title=f"{MODEL_TAG}\ninspections",
-                                  xlabel="share of the budget targeted by credit score (%)",
-                                  ylabel="firms (count per period)", alt="(set on update)")
+        self.chart = finish(self.fig, self.ax, title=f"{MODEL_TAG}\ninspections", model=True,
+                            xlabel="share of the budget targeted by credit score (%)",
+                            ylabel="firms (count per period)", alt="(set on update)")
         self.watch(self.budget, self.targeting, self.separation)
         self.update()
         self.panel = Panel(
@@ -549,44 +445,31 @@ class InspectionExplorer(Explorer):
 
     def compute(self) -> InspectionResult:
         s = self.setup
-        population = make_firms(s.firms, s.violator_pct, self.separation.value, s.seed)
-        result = inspect(population, self.budget.value, self.targeting.value)
-        # The curves depend on the budget and separation only: moving the targeting share moves the marker.
-        self.new_curves = self.curve is None or self.curves_for != (result.budget, result.separation)
-        if self.new_curves:
-            curve = targeting_curve(population, self.budget.value, self.shares)
-            average = average_targeting_curve(self.budget.value, self.shares, firms=s.firms,
-                                              violator_pct=s.violator_pct, separation=self.separation.value,
-                                              seeds=range(self.average_over))
-            self.curve, self.average, self.curves_for = curve, average, (result.budget, result.separation)
-        self.population = population
-        return result
+        return simulate_inspections(self.budget.value, self.targeting.value, firms=s.firms,
+                                    violator_pct=s.violator_pct, separation=self.separation.value, seed=s.seed)
 
     def draw(self, result: InspectionResult) -> None:
-        if self.new_curves:
-            self.found_line.set_data(self.curve.index, self.curve["found"])
-            self.average_line.set_data(self.average.index, self.average.values)
-            self.burden_line.set_data(self.curve.index, self.curve["compliant_inspected"])
+        found, burden, average = _inspection_curves(self.setup, result.budget, result.separation, self.average_over)
+        self.found_line.set_data(SHARES, found)
+        self.average_line.set_data(SHARES, average)
+        self.burden_line.set_data(SHARES, burden)
         self.now.set_data([result.targeting_pct], [result.found])
         self.ax.set_ylim(0, nice_ceiling(max(result.budget, 1) * 1.4))  # rounded up: steady while dragging
         self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, separation {result.separation:g} SD",
                           loc="left")
 
     def describe(self, result: InspectionResult) -> None:
-        curve, average = self.curve, self.average
+        found, burden, average = _inspection_curves(self.setup, result.budget, result.separation, self.average_over)
         self.result.value = f"<b>{escape(result.sentence())}</b>"
         self.chart.alt = (
             f"{MODEL_TAG}. Line chart against the share of {result.budget:,} inspections targeted by credit score, "
-            f"0 to 100%. Violations found for this seed go from {int(curve['found'].iloc[0])} (all random) to "
-            f"{int(curve['found'].iloc[-1])} (all targeted); averaged over {self.average_over} seeds from "
-            f"{average.iloc[0]:.1f} to {average.iloc[-1]:.1f}. Inspections of compliant firms go from "
-            f"{int(curve['compliant_inspected'].iloc[0])} to {int(curve['compliant_inspected'].iloc[-1])}. "
+            f"0 to 100%. Violations found for this seed go from {found[0]} (all random) to {found[-1]} (all "
+            f"targeted); averaged over {self.average_over} seeds from {average[0]:.1f} to {average[-1]:.1f}. "
+            f"Inspections of compliant firms go from {burden[0]} to {burden[-1]}. "
             f"At your setting ({result.targeting_pct:g}% targeted): {result.found} found.")
 
 
-# ---------------------------------------------------------------------------------------------
-# Teaching model B: sequential counters vs one window
-# ---------------------------------------------------------------------------------------------
+# --- Teaching model B: sequential counters vs one window
 
 MAX_STEPS = 12
 BACK_OFFICE = ("in sequence", "in parallel")
@@ -610,7 +493,8 @@ class ServiceSetup:
                                                                   "not a list of Qianhai's procedures."),
             ("wait at a counter", f"{self.mean_wait:g} on average", "working days",
              "Random (most waits short, a few very long), drawn afresh at every counter for every applicant."),
-            ("service time per step", f"{self.service:g}", "working days", "The same at a counter or in the back office."),
+            ("service time per step", f"{self.service:g}", "working days",
+             "The same at a counter or in the back office."),
             ("hand-off between counters", f"{self.handoff:g}", "working days",
              "Slider; sequential counters only (carrying papers to the next office, re-submitting)."),
             ("sequential counters", "wait + service at each step; a hand-off between steps", "",
@@ -634,6 +518,11 @@ def _standard_waits(applicants: int, seed: int) -> np.ndarray:
     return waits
 
 
+def _stats(times: np.ndarray) -> dict[str, float]:
+    return {"mean": float(np.mean(times)), "median": float(np.median(times)),
+            "90th percentile": float(np.percentile(times, 90)), "slowest": float(np.max(times))}
+
+
 @dataclass(frozen=True)
 class ServiceResult:
     steps: int
@@ -645,20 +534,12 @@ class ServiceResult:
     sequential: np.ndarray  # working days, one per applicant
     one_window: np.ndarray
 
-    @property
-    def applicants(self) -> int:
-        return int(self.sequential.size)
-
     def summary(self) -> pd.DataFrame:
-        rows = {}
-        for name, times in (("sequential counters", self.sequential), ("one window", self.one_window)):
-            rows[name] = {"mean": float(np.mean(times)), "median": float(np.median(times)),
-                          "90th percentile": float(np.percentile(times, 90)), "slowest": float(np.max(times))}
+        rows = {"sequential counters": _stats(self.sequential), "one window": _stats(self.one_window)}
         return pd.DataFrame(rows).T.rename_axis("process (working days)")
 
     def sentence(self) -> str:
-        table = self.summary()
-        seq, one = table.loc["sequential counters"], table.loc["one window"]
+        seq, one = _stats(self.sequential), _stats(self.one_window)
         return (f"Model output for {self.steps} step{'s' if self.steps != 1 else ''}: sequential counters take "
                 f"{seq['mean']:.1f} working days on average (90% of applicants within {seq['90th percentile']:.1f}); "
                 f"one window takes {one['mean']:.1f} (90% within {one['90th percentile']:.1f}). "
@@ -674,33 +555,31 @@ def simulate_service(steps: object = 6, handoff: object = 1.0, *, mean_wait: obj
     service = _number(service, label="Service time per step", minimum=0, maximum=30, unit="working days")
     applicants = _number(applicants, label="Applicants simulated", minimum=1, maximum=100_000, integer=True,
                          unit="applicants")
-    seed = _number(seed, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True)
+    seed = _seed(seed)
     if back_office not in BACK_OFFICE:
         raise InputProblem(f"Back office: {str(back_office)[:40]!r} is not an option. Pick one of: "
                            f"{', '.join(BACK_OFFICE)}.")
+    return _service_times(steps, float(handoff), float(mean_wait), float(service), applicants, seed, back_office)
+
+
+def _service_times(steps: int, handoff: float, mean_wait: float, service: float, applicants: int, seed: int,
+                   back_office: str) -> ServiceResult:
     waits = _standard_waits(applicants, seed)[:, :steps] * mean_wait
     sequential = waits.sum(axis=1) + steps * service + (steps - 1) * handoff
-    work = steps * service if back_office == "in sequence" else service
-    one_window = waits[:, 0] + work
-    return ServiceResult(steps, float(handoff), float(mean_wait), float(service), back_office, seed,
-                         sequential, one_window)
+    one_window = waits[:, 0] + (steps * service if back_office == "in sequence" else service)
+    return ServiceResult(steps, handoff, mean_wait, service, back_office, seed, sequential, one_window)
 
 
-def service_curve(handoff: object = 1.0, *, mean_wait: object = 2.0, service: object = 0.5, applicants: object = 500,
-                  seed: object = 6, back_office: object = "in sequence") -> pd.DataFrame:
-    """Mean, 10th and 90th percentile of both processes for 1 to MAX_STEPS steps."""
-    rows = []
-    for steps in range(1, MAX_STEPS + 1):
-        r = simulate_service(steps, handoff, mean_wait=mean_wait, service=service, applicants=applicants, seed=seed,
-                             back_office=back_office)
-        rows.append({"steps": steps,
-                     "sequential_mean": float(np.mean(r.sequential)),
-                     "sequential_p10": float(np.percentile(r.sequential, 10)),
-                     "sequential_p90": float(np.percentile(r.sequential, 90)),
-                     "window_mean": float(np.mean(r.one_window)),
-                     "window_p10": float(np.percentile(r.one_window, 10)),
-                     "window_p90": float(np.percentile(r.one_window, 90))})
-    return pd.DataFrame(rows).set_index("steps")
+@lru_cache(maxsize=64)
+def _service_curve(setup: ServiceSetup, handoff: float) -> dict[str, np.ndarray]:
+    """Mean, 10th and 90th percentile of both processes for 1 to MAX_STEPS steps, at one hand-off time."""
+    results = [_service_times(steps, handoff, setup.mean_wait, setup.service, setup.applicants, setup.seed,
+                              setup.back_office) for steps in range(1, MAX_STEPS + 1)]
+    curve = {}
+    for name, times in (("sequential", [r.sequential for r in results]), ("window", [r.one_window for r in results])):
+        curve[name] = np.array([np.mean(t) for t in times])
+        curve[f"{name}_p10"], curve[f"{name}_p90"] = np.array([np.percentile(t, (10, 90)) for t in times]).T
+    return curve
 
 
 class ServiceExplorer(Explorer):
@@ -715,10 +594,6 @@ class ServiceExplorer(Explorer):
         self.handoff = TwinSlider("Hand-off time between counters", minimum=0, maximum=5, value=setup.handoff,
                                   step=0.5, integer=False, unit="working days", messages=self.messages)
         self.fig, self.ax = new_figure(6.4, 3.6)
-        self.seq_band = None
-        self.win_band = None
-        self.curve: pd.DataFrame | None = None
-        self.curve_handoff: float | None = None
         (self.seq_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["vermillion"],
                                         label="sequential counters (mean)")
         (self.win_line,) = self.ax.plot([], [], marker="s", markersize=3, color=PALETTE["blue"],
@@ -728,9 +603,15 @@ class ServiceExplorer(Explorer):
         self.ax.set_xlim(0.5, MAX_STEPS + 0.5)
         self.ax.fill_between([], [], [], color=PALETTE["black"], alpha=0.15, linewidth=0,
                              label="10th–90th percentile of applicants")
+        self.steps_axis = np.arange(1, MAX_STEPS + 1)
+        zeros = np.zeros(MAX_STEPS)  # the bands' data are set on update
+        self.seq_band = self.ax.fill_between(self.steps_axis, zeros, zeros, color=PALETTE["vermillion"], alpha=0.15,
+                                             linewidth=0)
+        self.win_band = self.ax.fill_between(self.steps_axis, zeros, zeros, color=PALETTE["blue"], alpha=0.15,
+                                             linewidth=0)
         self.ax.legend(loc="upper left")
-        self.chart = finish_model(self.fig, self.ax, title=f"{MODEL_TAG}\ntime to open a business",
-                                  xlabel="number of steps", ylabel="working days", alt="(set on update)")
+        self.chart = finish(self.fig, self.ax, title=f"{MODEL_TAG}\ntime to open a business", model=True,
+                            xlabel="number of steps", ylabel="working days", alt="(set on update)")
         self.watch(self.steps, self.handoff)
         self.update()
         self.panel = Panel(
@@ -742,41 +623,26 @@ class ServiceExplorer(Explorer):
 
     def compute(self) -> ServiceResult:
         s = self.setup
-        result = simulate_service(self.steps.value, self.handoff.value, mean_wait=s.mean_wait, service=s.service,
-                                  applicants=s.applicants, seed=s.seed, back_office=s.back_office)
-        self.new_curve = self.curve is None or self.curve_handoff != result.handoff
-        if self.new_curve:  # the curve depends on the hand-off only: moving the steps just moves the marker
-            self.curve = service_curve(self.handoff.value, mean_wait=s.mean_wait, service=s.service,
-                                       applicants=s.applicants, seed=s.seed, back_office=s.back_office)
-            self.curve_handoff = result.handoff
-        return result
+        return _service_times(self.steps.value, float(self.handoff.value), s.mean_wait, s.service, s.applicants,
+                              s.seed, s.back_office)
 
     def draw(self, result: ServiceResult) -> None:
-        curve = self.curve
-        if self.new_curve:
-            x = curve.index.to_numpy()
-            for band in (self.seq_band, self.win_band):
-                if band is not None:
-                    band.remove()
-            self.seq_band = self.ax.fill_between(x, curve["sequential_p10"], curve["sequential_p90"],
-                                                 color=PALETTE["vermillion"], alpha=0.15, linewidth=0)
-            self.win_band = self.ax.fill_between(x, curve["window_p10"], curve["window_p90"], color=PALETTE["blue"],
-                                                 alpha=0.15, linewidth=0)
-            self.seq_line.set_data(x, curve["sequential_mean"])
-            self.win_line.set_data(x, curve["window_mean"])
-        summary = result.summary()
-        self.now.set_data([result.steps, result.steps],
-                          [summary.loc["sequential counters", "mean"], summary.loc["one window", "mean"]])
+        curve = _service_curve(self.setup, result.handoff)
+        self.seq_band.set_data(self.steps_axis, curve["sequential_p10"], curve["sequential_p90"])
+        self.win_band.set_data(self.steps_axis, curve["window_p10"], curve["window_p90"])
+        self.seq_line.set_data(self.steps_axis, curve["sequential"])
+        self.win_line.set_data(self.steps_axis, curve["window"])
+        self.now.set_data([result.steps, result.steps], [np.mean(result.sequential), np.mean(result.one_window)])
         self.ax.set_ylim(0, nice_ceiling(float(curve["sequential_p90"].max()) * 1.08 + 0.5))  # steady while dragging
         days = "working day" if result.handoff == 1 else "working days"
         self.ax.set_title(f"{MODEL_TAG}\ntime to open a business (hand-off {result.handoff:g} {days})", loc="left")
 
     def describe(self, result: ServiceResult) -> None:
-        curve = self.curve
+        curve = _service_curve(self.setup, result.handoff)
         self.result.value = f"<b>{escape(result.sentence())}</b>"
         self.chart.alt = (
             f"{MODEL_TAG}. Line chart of the mean time to open a business against the number of steps, 1 to "
             f"{MAX_STEPS}, with a hand-off of {result.handoff:g} working days. Sequential counters rise from "
-            f"{curve['sequential_mean'].iloc[0]:.1f} to {curve['sequential_mean'].iloc[-1]:.1f} working days and "
-            f"their spread widens; one window rises from {curve['window_mean'].iloc[0]:.1f} to "
-            f"{curve['window_mean'].iloc[-1]:.1f}. {result.sentence()}")
+            f"{curve['sequential'][0]:.1f} to {curve['sequential'][-1]:.1f} working days and "
+            f"their spread widens; one window rises from {curve['window'][0]:.1f} to "
+            f"{curve['window'][-1]:.1f}. {result.sentence()}")
