@@ -29,15 +29,10 @@ MIN_PRE_YEARS = 3  # the trend check fits a line: with fewer than three years th
 
 DIRECTIONS = ["positive", "negative", "mixed", "null", "not_reported"]
 METHOD_LABELS = {
-    "did": "difference-in-differences",
-    "staggered_did": "staggered DiD",
-    "psm_did": "matching + DiD (PSM-DiD)",
-    "cross_section_regression": "cross-section regression",
-    "panel_data_hcw": "panel counterfactual (HCW)",
-    "panel_data_counterfactual": "panel counterfactual (other)",
-    "synthetic_control": "synthetic control",
-    "did_and_synthetic_control": "DiD + synthetic control",
-    "night_lights_panel": "night-lights panel",
+    "did": "difference-in-differences", "staggered_did": "staggered DiD", "psm_did": "matching + DiD (PSM-DiD)",
+    "cross_section_regression": "cross-section regression", "panel_data_hcw": "panel counterfactual (HCW)",
+    "panel_data_counterfactual": "panel counterfactual (other)", "synthetic_control": "synthetic control",
+    "did_and_synthetic_control": "DiD + synthetic control", "night_lights_panel": "night-lights panel",
     "other": "other",
 }
 
@@ -137,11 +132,9 @@ def trend_slope(series: pd.Series) -> float:
 
 
 def event_study_gaps(wide: pd.DataFrame, control: object, treatment_year: object) -> pd.DataFrame:
-    """Gap treated − control for every year, minus the gap in the last year before the treatment.
-
-    One row per year: ``event time`` (year − treatment year), the raw ``gap`` and the ``gap vs base year``
-    (0 in the base year, treatment year − 1). Before the treatment the normalised gaps should hover near 0 if the
-    trends were parallel; after it they trace the effect year by year."""
+    """Gap treated − control for every year: ``event time`` (year − treatment year), the raw ``gap`` and the
+    ``gap vs base year`` (0 in the last year before the treatment). With parallel trends the gaps before the
+    treatment hover near 0; after it they trace the effect year by year."""
     control = _region(wide, control, "Control region")
     start = _year(treatment_year, "Treatment year")
     base = start - 1
@@ -216,11 +209,9 @@ class DidResult:
 
 def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, years_before: object,
                  years_after: object, treated: str = TREATED) -> DidResult:
-    """The 2×2 difference-in-differences of the outcome, with a pre-period trend check.
-
-    Before = the ``years_before`` years up to treatment_year − 1; after = ``years_after`` years from
-    treatment_year on. The result's ``.estimate`` is the number; ``.sentence()`` states the estimate,
-    ``.trend_sentence()`` the pre-period trends and ``.verdict()`` the parallel-trends check, each as text to print."""
+    """The 2×2 difference-in-differences of the outcome (``years_before`` years up to treatment_year − 1 against
+    ``years_after`` years from it), with a pre-period trend check. The result's ``.estimate`` is the number;
+    ``.sentence()``, ``.trend_sentence()`` and ``.verdict()`` say the estimate, the trends and the check."""
     control = _region(wide, control, "Control region")
     treated = _region(wide, treated, "Treated region")
     if control == treated:
@@ -388,11 +379,9 @@ class DidExplorer(Explorer):
 # --- synthetic control ------------------------------------------------------------------------------
 
 def simplex_weights(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Weights w (one per column of ``a``) with w ≥ 0 and Σw = 1 that minimise ‖a·w − b‖² (the inner problem).
-
-    scipy's ``nnls`` keeps every weight ≥ 0 and gives unhelpful columns exactly 0; the sum condition is one extra
-    equation, big · Σw = big, weighted so heavily that the solution meets it to about 1e-13 (the division makes
-    it exact). As a general solver such as SLSQP, it gives the published weights, and several times faster."""
+    """Weights w ≥ 0 with Σw = 1 (one per column of ``a``) that minimise ‖a·w − b‖², with scipy's ``nnls``: the sum
+    is one extra equation, big · Σw = big, weighted so heavily that it holds to about 1e-13 (the division makes it
+    exact). Unused donors get exactly 0; the published weights come out, as from a general solver, faster."""
     big = 1e6 * max(np.abs(a).max(), np.abs(b).max(), 1e-12)
     weights, _ = nnls(np.vstack([a, np.full(a.shape[1], big)]), np.append(b, big))
     return weights / weights.sum()
@@ -495,15 +484,11 @@ def predictor_table(panel: pd.DataFrame, predictors=STANDARD_PREDICTORS) -> pd.D
 
 def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, donors=None,
                    treated: str = TREATED, treatment_year: int = 1970) -> SynthResult:
-    """Abadie & Gardeazabal's specification, in two nested problems.
-
-    Inner: for predictor weights V, the donor weights W (≥ 0, summing to 1) that make the donors' predictors,
-    each divided by its standard deviation across the panel's regions and weighted by V, closest to the
-    treated region's (``simplex_weights``). Outer: the V whose W makes the synthetic region's outcome closest
-    to the treated region's over the fit years (mean squared gap), found by scipy's Nelder–Mead search
-    started from equal weights, as R's Synth and pysyncon do by default. The loss is nearly flat in V, so the
-    search stops at a nearby low point, not always the lowest one: the same inputs always give the same answer,
-    but a different start (or a different donor pool) can end somewhere else."""
+    """Abadie & Gardeazabal's specification, in two nested problems. Inner: for predictor weights V, the donor
+    weights W (≥ 0, summing to 1) whose predictors, each in units of its standard deviation and weighted by V, come
+    closest to the treated region's. Outer: the V whose W best fits the outcome over the fit years, by scipy's
+    Nelder–Mead from equal weights (as R's Synth and pysyncon). The loss is nearly flat in V: the search stops at
+    a nearby low point, the same for the same inputs, but another donor pool can end somewhere else."""
     wide, table = outcome_wide(panel), predictor_table(panel)
     treated = _region(wide, treated, "Treated region")
     donors = _donor_list(wide, donors, treated)
@@ -529,30 +514,21 @@ def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, don
 
 
 PREDICTOR_LABELS = {
-    "school_illit": "schooling: illiterate, %",
-    "school_prim": "schooling: primary or none, %",
-    "school_med": "schooling: some secondary, %",
-    "school_high": "schooling: secondary degree, %",
-    "school_post_high": "schooling: tertiary, %",
-    "invest": "investment, % of GDP",
-    "gdp_per_capita": "GDP per capita, thousand 1986 USD",
-    "sec_agriculture": "agriculture, % of production",
-    "sec_energy": "energy and water, % of production",
-    "sec_industry": "industry, % of production",
-    "sec_construction": "construction, % of production",
-    "sec_services_venta": "market services, % of production",
+    "school_illit": "schooling: illiterate, %", "school_prim": "schooling: primary or none, %",
+    "school_med": "schooling: some secondary, %", "school_high": "schooling: secondary degree, %",
+    "school_post_high": "schooling: tertiary, %", "invest": "investment, % of GDP",
+    "gdp_per_capita": "GDP per capita, thousand 1986 USD", "sec_agriculture": "agriculture, % of production",
+    "sec_energy": "energy and water, % of production", "sec_industry": "industry, % of production",
+    "sec_construction": "construction, % of production", "sec_services_venta": "market services, % of production",
     "sec_services_nonventa": "non-market services, % of production",
     "pop_density": "population density, people per km²",
 }
 
 
 def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFrame:
-    """The treated region, its synthetic control and Spain as a whole on each predictor, in comparable units,
-    with the predictor weights V in percent.
-
-    The fit uses the schooling variables as head-counts (as Synth does), which depend on a region's size: here
-    each is shown as a percentage of the five schooling groups together (for the synthetic region, of its
-    weighted head-counts). The other predictors are already averages or shares; Spain's row is the national one."""
+    """The treated region, its synthetic control and Spain as a whole on each predictor, with the weights V in %.
+    The fit uses schooling head-counts (as Synth does), which grow with a region's size: here each is a share of
+    the five groups together. The other predictors are already averages or shares."""
     table = result.predictors
     raw = pd.DataFrame({"Basque Country": table[result.actual.name],
                         "synthetic Basque Country": table[result.weights.index] @ result.weights,
