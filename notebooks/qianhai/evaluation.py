@@ -417,15 +417,15 @@ class SynthResult:
     predictor_weights: pd.Series | None = None
     predictors: pd.DataFrame | None = field(default=None, repr=False)
 
-    @property
+    @functools.cached_property  # a cached fit is described again when the student comes back to it
     def gap(self) -> pd.Series:
         return self.actual - self.synthetic
 
-    @property
+    @functools.cached_property
     def gap_percent(self) -> pd.Series:
         return 100 * self.gap / self.synthetic
 
-    @property
+    @functools.cached_property
     def pre_rmse(self) -> float:
         gap = self.gap.loc[self.fit[0]:self.fit[1]]
         return float(np.sqrt((gap ** 2).mean()))
