@@ -117,7 +117,8 @@ def implied_growth(gdp: pd.DataFrame, start: object, end: object) -> ImpliedGrow
     first, last = _year(start, "First year"), _year(end, "Last year")
     if first >= last:
         raise InputProblem(f"The first year ({first}) must come before the last ({last}).")
-    return ImpliedGrowth(first, last, full_year_figure(gdp, first, "First year"), full_year_figure(gdp, last, "Last year"))
+    return ImpliedGrowth(first, last, full_year_figure(gdp, first, "First year"),
+                         full_year_figure(gdp, last, "Last year"))
 
 
 # --- the teaching model: constant growth ------------------------------------------------------------
@@ -186,7 +187,8 @@ class Scenario:
                + " bn yuan."]
         out += [c.sentence() for c in self.comparisons]
         if not self.comparisons:
-            out.append(f"No full-year figure after {self.base_year} is reported yet: nothing to check the path against.")
+            out.append(f"No full-year figure after {self.base_year} is reported yet: nothing to check the path "
+                       "against.")
         return out
 
 
@@ -207,7 +209,7 @@ def gdp_targets(targets: pd.DataFrame) -> pd.DataFrame:
     columns = {"target_id", "kind", "target_year", "target_value", "unit", "scope_code", "target_text"}
     targets = _check_frame(targets, columns, "qianhai_targets")
     chosen = targets[(targets["kind"] == "target") & (targets["scope_code"] == EXPANDED)
-                     & (targets["unit"] == "bn yuan") & targets["target_value"].notna() & targets["target_year"].notna()]
+                     & (targets["unit"] == "bn yuan") & targets[["target_value", "target_year"]].notna().all(axis=1)]
     return chosen.sort_values("target_year")
 
 
