@@ -1,15 +1,8 @@
 """Notebook 07: published zone effects, difference-in-differences and synthetic control.
 
-The arithmetic students should read (the 2×2 table, the trend check, the two problems of synthetic control)
-is written out in the notebook; these functions do the same for the widgets and for the exercises, and are
-unit-tested against hand-worked values and the published weights.
-
-Synthetic control solves two nested problems with scipy: the donor weights (≥ 0, summing to 1) with
-``scipy.optimize.nnls``, and the predictor weights V with ``scipy.optimize.minimize`` (Nelder–Mead, from equal
-weights, as R's Synth and pysyncon do). For the donor weights, nnls with one heavily weighted sum-to-one equation
-gives the published weights (Cataluña 0.851, Madrid 0.149), as a general constrained solver such as SLSQP does; nnls
-is chosen because it gives every unused donor a weight of exactly 0 and is several times faster, which matters
-because the V search solves the weight problem hundreds of times.
+The notebook writes out the arithmetic students should read (the 2×2 table, the trend check, the two problems of
+synthetic control); these functions do the same for the widgets and exercises, tested against hand-worked values.
+Synthetic control uses scipy: ``nnls`` for the donor weights, ``minimize`` (Nelder–Mead) for the predictor weights.
 """
 
 from __future__ import annotations
@@ -31,44 +24,36 @@ from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 
 TREATED = "Basque Country (Pais Vasco)"
 SPAIN = "Spain (Espana)"
-OUTCOME = "gdp_per_capita"
 OUTCOME_UNIT = "thousand 1986 US dollars per person"
 MIN_PRE_YEARS = 3  # the trend check fits a line: with fewer than three years there is nothing to check
 
 DIRECTIONS = ["positive", "negative", "mixed", "null", "not_reported"]
 METHOD_LABELS = {
-    "did": "difference-in-differences",
-    "staggered_did": "staggered DiD",
-    "psm_did": "matching + DiD (PSM-DiD)",
-    "cross_section_regression": "cross-section regression",
-    "panel_data_hcw": "panel counterfactual (HCW)",
-    "panel_data_counterfactual": "panel counterfactual (other)",
-    "synthetic_control": "synthetic control",
-    "did_and_synthetic_control": "DiD + synthetic control",
-    "night_lights_panel": "night-lights panel",
+    "did": "difference-in-differences", "staggered_did": "staggered DiD", "psm_did": "matching + DiD (PSM-DiD)",
+    "cross_section_regression": "cross-section regression", "panel_data_hcw": "panel counterfactual (HCW)",
+    "panel_data_counterfactual": "panel counterfactual (other)", "synthetic_control": "synthetic control",
+    "did_and_synthetic_control": "DiD + synthetic control", "night_lights_panel": "night-lights panel",
     "other": "other",
 }
 
 
-# --------------------------------------------------------------------------------------------------
-# Published effects
-# --------------------------------------------------------------------------------------------------
+# --- published effects ----------------------------------------------------------------------------
+
+def _method_names(effects: pd.DataFrame) -> pd.Series:
+    return effects["method"].map(METHOD_LABELS).fillna(effects["method"])
+
 
 def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
-    """The published findings in the columns a student reads first, wording as reported; ``status`` says
-    whether the numbers come from the published article or a working paper, and whether the course read them in
-    the source itself (primary) or only in a summary (secondary)."""
-    table = effects.assign(
-        method=effects["method"].map(METHOD_LABELS).fillna(effects["method"]),
-        status=effects["version"].str.replace("_", " ") + ", " + effects["evidence_quality"],
-    ).rename(columns={"effect_as_reported": "as reported"})
+    """The published findings in the columns a student reads first, wording as reported; ``status`` says whether
+    the numbers come from the article or a working paper, read in the source itself (primary) or a summary."""
+    table = effects.assign(method=_method_names(effects),
+                           status=effects["version"].str.replace("_", " ") + ", " + effects["evidence_quality"])
     columns = ["study", "status", "zone_type", "method", "outcome", "as reported", "direction"]
-    return table.set_index("effect_id")[columns]
+    return table.rename(columns={"effect_as_reported": "as reported"}).set_index("effect_id")[columns]
 
 
 class TableView:
-    """A table shown as HTML, whose plain-text form is a one-line summary (the HTML is what readers see; the
-    plain form keeps the saved notebook small instead of repeating every cell)."""
+    """A table shown as HTML whose plain-text form is a one-line summary (keeps the saved notebook small)."""
 
     def __init__(self, table: pd.DataFrame, summary: str):
         self.table = table
@@ -83,8 +68,8 @@ class TableView:
 
 def findings_by_method(effects: pd.DataFrame) -> pd.DataFrame:
     """Count of findings: one row per method (most findings first), one column per direction."""
-    counts = pd.crosstab(effects["method"].map(METHOD_LABELS).fillna(effects["method"]), effects["direction"])
-    counts = counts.reindex(columns=[d for d in DIRECTIONS if d in counts.columns], fill_value=0)
+    counts = pd.crosstab(_method_names(effects), effects["direction"])
+    counts = counts[[d for d in DIRECTIONS if d in counts.columns]]
     counts = counts.loc[sorted(counts.index, key=lambda m: (-int(counts.loc[m].sum()), m))]
     counts.index.name = "method"
     return counts
@@ -95,13 +80,11 @@ def citation_list(effects: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for study, group in effects.groupby("study", sort=False):
         first = group.iloc[0]
-        versions = sorted(set(group["version"]))
         link = next((x for x in (first["doi"], first["url"]) if isinstance(x, str) and x), "no DOI or link recorded")
-        year = "n.d." if pd.isna(first["year"]) else str(int(first["year"]))
-        rows.append({"study": study, "year": year, "citation": first["citation"],
-                     "doi or url": link, "versions used": " + ".join(versions), "findings": len(group)})
-    table = pd.DataFrame(rows).sort_values(["year", "study"], kind="stable").set_index("study")
-    return table  # "n.d." sorts after every year
+        rows.append({"study": study, "year": "n.d." if pd.isna(first["year"]) else str(int(first["year"])),
+                     "citation": first["citation"], "doi or url": link,
+                     "versions used": " + ".join(sorted(set(group["version"]))), "findings": len(group)})
+    return pd.DataFrame(rows).sort_values(["year", "study"], kind="stable").set_index("study")  # n.d. sorts last
 
 
 def reference_weights(effects: pd.DataFrame, effect_id: str = "ag2003_basque") -> pd.Series:
@@ -115,68 +98,43 @@ def reference_weights(effects: pd.DataFrame, effect_id: str = "ag2003_basque") -
     return pd.Series({name: float(value) for name, value in pairs}, name="reference weight")
 
 
-# --------------------------------------------------------------------------------------------------
-# Panel helpers
-# --------------------------------------------------------------------------------------------------
+# --- the panel --------------------------------------------------------------------------------------
 
-def outcome_wide(panel: pd.DataFrame, value: str = OUTCOME) -> pd.DataFrame:
+def outcome_wide(panel: pd.DataFrame, value: str = "gdp_per_capita") -> pd.DataFrame:
     """Year × region table of one variable (years as plain integers, regions in the data's order)."""
     missing = {"region", "year", value} - set(panel.columns)
     if missing:
         raise InputProblem(f"The panel lacks the column(s) {', '.join(sorted(missing))}.")
     wide = panel.pivot(index="year", columns="region", values=value)
     wide.index = wide.index.astype(int)
-    order = list(dict.fromkeys(panel["region"]))
-    return wide[order].astype(float)
+    return wide[list(dict.fromkeys(panel["region"]))].astype(float)
 
 
 def _year(raw: object, label: str) -> int:
-    if isinstance(raw, (np.integer,)):
-        raw = int(raw)
+    raw = raw.item() if isinstance(raw, np.integer) else raw  # a year read from the panel's index
     return int(parse_number(raw, label=label, integer=True))
 
 
 def _region(wide: pd.DataFrame, name: object, label: str) -> str:
     if not isinstance(name, str) or name not in wide.columns:
-        shown = str(name)[:40]
-        raise InputProblem(f"{label}: {shown!r} is not a region in the panel. Pick one from the list.")
+        raise InputProblem(f"{label}: {str(name)[:40]!r} is not a region in the panel. Pick one from the list.")
     return name
 
 
-# --------------------------------------------------------------------------------------------------
-# Difference-in-differences
-# --------------------------------------------------------------------------------------------------
-
-def did_2x2(treated_before: float, treated_after: float, control_before: float, control_after: float) -> float:
-    """(treated after − treated before) − (control after − control before)."""
-    values = []
-    for label, raw in (("treated, before", treated_before), ("treated, after", treated_after),
-                       ("control, before", control_before), ("control, after", control_after)):
-        values.append(float(parse_number(raw, label=label)))
-    tb, ta, cb, ca = values
-    estimate = (ta - tb) - (ca - cb)
-    if not math.isfinite(estimate):
-        raise InputProblem("These numbers are too large to subtract; use values of a realistic size.")
-    return estimate
-
+# --- difference-in-differences ----------------------------------------------------------------------
 
 def trend_slope(series: pd.Series) -> float:
     """Least-squares slope of a series on its (year) index, in units per year."""
-    clean = series.dropna()
-    if len(clean) < 2:
-        raise InputProblem("A trend needs at least two years.")
-    x = clean.index.to_numpy(dtype=float)
-    y = clean.to_numpy(dtype=float)
+    x = series.index.to_numpy(dtype=float)
+    y = series.to_numpy(dtype=float)
     x = x - x.mean()
     return float((x * (y - y.mean())).sum() / (x * x).sum())
 
 
 def event_study_gaps(wide: pd.DataFrame, control: object, treatment_year: object) -> pd.DataFrame:
-    """Gap treated − control for every year, minus the gap in the last year before the treatment.
-
-    One row per year: ``event time`` (year − treatment year), the raw ``gap`` and the ``gap vs base year``
-    (0 in the base year, treatment year − 1). Before the treatment the normalised gaps should hover near 0 if the
-    trends were parallel; after it they trace the effect year by year."""
+    """Gap treated − control for every year: ``event time`` (year − treatment year), the raw ``gap`` and the
+    ``gap vs base year`` (0 in the last year before the treatment). With parallel trends the gaps before the
+    treatment hover near 0; after it they trace the effect year by year."""
     control = _region(wide, control, "Control region")
     start = _year(treatment_year, "Treatment year")
     base = start - 1
@@ -191,21 +149,20 @@ def event_study_gaps(wide: pd.DataFrame, control: object, treatment_year: object
 def event_study_chart(events: pd.DataFrame, control: str):
     """Bars of the gap against the base year, by event time, with a dotted line where the treatment starts."""
     before, after = events[events["event time"] < 0], events[events["event time"] >= 0]
-    low, high = before["gap vs base year"].idxmin(), before["gap vs base year"].idxmax()
+    gaps_before, gaps_after = before["gap vs base year"], after["gap vs base year"]
     fig, ax = new_figure()
-    ax.bar(before["event time"], before["gap vs base year"], width=0.8, color=PALETTE["sky"], label="before")
-    ax.bar(after["event time"], after["gap vs base year"], width=0.8, color=PALETTE["vermillion"], label="after")
+    ax.bar(before["event time"], gaps_before, width=0.8, color=PALETTE["sky"], label="before")
+    ax.bar(after["event time"], gaps_after, width=0.8, color=PALETTE["vermillion"], label="after")
     ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
     ax.axvline(-0.5, color=PALETTE["black"], linestyle=":", linewidth=1)
     ax.legend(loc="lower left")
-    first, last = events.index.min(), events.index.max()
+    low, high = gaps_before.idxmin(), gaps_before.idxmax()
     return finish(fig, ax, title=f"Basque gap vs {control}, by year",
                   xlabel="Years since the treatment (event time)", ylabel="gap vs base year, thousand USD",
                   resources=["basque_panel"],
-                  alt=f"One bar per year, {first}-{last}. Before the treatment the gap runs from "
-                      f"{before.loc[low, 'gap vs base year']:+.2f} ({low}) to {before.loc[high, 'gap vs base year']:+.2f} "
-                      f"({high}); after it, mean {after['gap vs base year'].mean():+.2f}, lowest "
-                      f"{after['gap vs base year'].min():+.2f} thousand USD.")
+                  alt=f"One bar per year, {events.index.min()}-{events.index.max()}. Before the treatment the gap runs "
+                      f"from {gaps_before[low]:+.2f} ({low}) to {gaps_before[high]:+.2f} ({high}); after it, mean "
+                      f"{gaps_after.mean():+.2f}, lowest {gaps_after.min():+.2f} thousand USD.")
 
 
 @dataclass
@@ -223,29 +180,24 @@ class DidResult:
     trend_implied: float  # the change in the gap that the pre-period trend gap alone would produce
     adjusted: float  # estimate − trend_implied
 
-    @property
-    def years_apart(self) -> float:
-        """Distance between the middle years of the after and before periods."""
-        return (sum(self.after) - sum(self.before)) / 2
-
     def sentence(self) -> str:
         return (f"DiD estimate: ({self.means.iloc[0, 2]:+.3f}) − ({self.means.iloc[1, 2]:+.3f}) = "
                 f"{self.estimate:+.3f} thousand 1986 USD per person, comparing {self.before[0]}–{self.before[1]} "
                 f"with {self.after[0]}–{self.after[1]}, control: {self.control}.")
 
     def trend_sentence(self) -> str:
+        years_apart = (sum(self.after) - sum(self.before)) / 2  # between the middles of the two periods
         return (f"Pre-period trends, {self.before[0]}–{self.before[1]}: treated {self.slope_treated:+.3f}, "
                 f"control {self.slope_control:+.3f} per year (difference {self.trend_gap:+.3f}). Continued for "
-                f"the {self.years_apart:g} years between the middles of the two periods, that difference alone "
+                f"the {years_apart:g} years between the middles of the two periods, that difference alone "
                 f"would move the gap by {self.trend_implied:+.3f}; the estimate net of it is {self.adjusted:+.3f}.")
 
     def verdict(self) -> str:
         """This course's rule of thumb (not a statistical test): could the pre-period trend gap explain the estimate?"""
-        against = self.trend_implied * self.estimate < 0
         if abs(self.trend_implied) < 0.5 * abs(self.estimate):
             return ("Parallel-trends check: passes the rule of thumb — the pre-period trend gap would produce less "
                     "than half of the estimate. Still an assumption, not a proof.")
-        if against:
+        if self.trend_implied * self.estimate < 0:
             return (f"Parallel-trends check: does not pass, but the trend runs the other way — before treatment the "
                     f"gap was moving in the opposite direction ({self.trend_implied:+.3f}), so the trend cannot "
                     "explain the estimate. If it would have continued, the plain DiD understates the effect: net "
@@ -257,11 +209,9 @@ class DidResult:
 
 def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, years_before: object,
                  years_after: object, treated: str = TREATED) -> DidResult:
-    """The 2×2 difference-in-differences of the outcome, with a pre-period trend check.
-
-    Before = the ``years_before`` years up to treatment_year − 1; after = ``years_after`` years from
-    treatment_year on. The result's ``.estimate`` is the number; ``.sentence()`` states the estimate,
-    ``.trend_sentence()`` the pre-period trends and ``.verdict()`` the parallel-trends check, each as text to print."""
+    """The 2×2 difference-in-differences of the outcome (``years_before`` years up to treatment_year − 1 against
+    ``years_after`` years from it), with a pre-period trend check. The result's ``.estimate`` is the number;
+    ``.sentence()``, ``.trend_sentence()`` and ``.verdict()`` say the estimate, the trends and the check."""
     control = _region(wide, control, "Control region")
     treated = _region(wide, treated, "Treated region")
     if control == treated:
@@ -278,8 +228,7 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
                            f"parallel-trends check needs at least {MIN_PRE_YEARS} years before treatment.")
     if n_after < 1:
         raise InputProblem("The after period needs at least one year.")
-    before = (year - n_before, year - 1)
-    after = (year, year + n_after - 1)
+    before, after = (year - n_before, year - 1), (year, year + n_after - 1)
     if before[0] < first:
         advice = (f"Use at most {year - first} years before, or a later treatment year"
                   if year - first >= MIN_PRE_YEARS else
@@ -290,21 +239,17 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
     if after[1] > last:
         raise InputProblem(f"A {n_after}-year after period from {year} would end in {after[1]}, but the data end "
                            f"in {last}. Use at most {last - year + 1} years after, or an earlier treatment year.")
-    pre = wide.loc[before[0]:before[1]]
-    post = wide.loc[after[0]:after[1]]
-    means = pd.DataFrame(
-        {f"before {before[0]}–{before[1]}": [pre[treated].mean(), pre[control].mean()],
-         f"after {after[0]}–{after[1]}": [post[treated].mean(), post[control].mean()]},
-        index=[f"treated: {treated}", f"control: {control}"],
-    )
+    pre, post = wide.loc[before[0]:before[1]], wide.loc[after[0]:after[1]]
+    means = pd.DataFrame({f"before {before[0]}–{before[1]}": [pre[treated].mean(), pre[control].mean()],
+                          f"after {after[0]}–{after[1]}": [post[treated].mean(), post[control].mean()]},
+                         index=[f"treated: {treated}", f"control: {control}"])
     means["change"] = means.iloc[:, 1] - means.iloc[:, 0]
     means.loc["difference (treated − control)"] = means.iloc[0] - means.iloc[1]
-    estimate = did_2x2(means.iloc[0, 0], means.iloc[0, 1], means.iloc[1, 0], means.iloc[1, 1])
+    estimate = float(means.iloc[2, 2])  # (treated after − before) − (control after − before)
     slope_t, slope_c = trend_slope(pre[treated]), trend_slope(pre[control])
-    gap = slope_t - slope_c
-    implied = gap * (sum(after) - sum(before)) / 2
-    return DidResult(treated, control, year, before, after, means, estimate, slope_t, slope_c, gap, implied,
-                     estimate - implied)
+    implied = (slope_t - slope_c) * (sum(after) - sum(before)) / 2
+    return DidResult(treated, control, year, before, after, means, estimate, slope_t, slope_c, slope_t - slope_c,
+                     implied, estimate - implied)
 
 
 def did_by_control(wide: pd.DataFrame, treatment_year: int, years_before: int, years_after: int,
@@ -319,20 +264,17 @@ def did_by_control(wide: pd.DataFrame, treatment_year: int, years_before: int, y
 
 
 def means_html(result: DidResult) -> str:
-    """The 2×2 means table as escaped HTML, with the DiD estimate in the corner."""
-    table = result.means
-    head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
-    body = []
-    for i, (name, row) in enumerate(table.iterrows()):
-        cells = []
-        for j, value in enumerate(row):
-            text = f"{value:+.3f}" if j == 2 or i == 2 else f"{value:.3f}"
-            if i == 2 and j == 2:
-                text = f"<b>{value:+.3f} = DiD</b>"
-            cells.append(f"<td style='text-align:right'>{text}</td>")
-        body.append(f"<tr><th style='text-align:left'>{escape(name)}</th>{''.join(cells)}</tr>")
+    """The 2×2 means table as escaped HTML, changes signed, with the DiD estimate in the corner."""
+    rows = []
+    for i, (name, row) in enumerate(result.means.iterrows()):
+        cells = [f"{value:+.3f}" if 2 in (i, j) else f"{value:.3f}" for j, value in enumerate(row)]
+        if i == 2:
+            cells[2] = f"<b>{cells[2]} = DiD</b>"
+        rows.append(f"<tr><th style='text-align:left'>{escape(name)}</th>"
+                    + "".join(f"<td style='text-align:right'>{cell}</td>" for cell in cells) + "</tr>")
+    head = "".join(f"<th>{escape(c)}</th>" for c in result.means.columns)
     return (f"<table><caption>Means of GDP per capita ({escape(OUTCOME_UNIT)})</caption>"
-            f"<tr><th></th>{head}</tr>{''.join(body)}</table>")
+            f"<tr><th></th>{head}</tr>{''.join(rows)}</table>")
 
 
 class DidExplorer(Explorer):
@@ -345,20 +287,22 @@ class DidExplorer(Explorer):
         super().__init__()
         self.wide = outcome_wide(panel)
         self.treated = treated
-        first, last = int(self.wide.index.min()), int(self.wide.index.max())
-        span = last - first + 1
+        self.years = self.wide.index.to_numpy()
+        first, last = int(self.years.min()), int(self.years.max())
         self.control = w.Dropdown(options=sorted(c for c in self.wide.columns if c != treated), value=control,
                                   description="Control region", style=LABEL_STYLE)
         self.year = TwinSlider("Treatment year", minimum=first + 1, maximum=last, value=treatment_year,
                                messages=self.messages)
-        self.window = TwinSlider("Years before and after", minimum=1, maximum=span // 2, value=window,
+        self.window = TwinSlider("Years before and after", minimum=1, maximum=(last - first + 1) // 2, value=window,
                                  unit="years", messages=self.messages)
+        # a pure function of the three controls: a setting the student comes back to is not computed again
+        self.estimate = functools.lru_cache(maxsize=256)(functools.partial(did_estimate, self.wide))
         self.table = w.HTML()
         self.fig, self.ax = new_figure(5.4, 3.0)
         ax = self.ax
-        years = self.wide.index
-        ax.plot(years, self.wide[treated], color=PALETTE["vermillion"], linewidth=1.8, label="treated (Basque Country)")
-        (self.control_line,) = ax.plot(years, self.wide[control], color=PALETTE["blue"], linewidth=1.8,
+        ax.plot(self.years, self.wide[treated], color=PALETTE["vermillion"], linewidth=1.8,
+                label="treated (Basque Country)")
+        (self.control_line,) = ax.plot(self.years, self.wide[control], color=PALETTE["blue"], linewidth=1.8,
                                        label="control")
         self.before_span = ax.axvspan(first, first + 1, color=PALETTE["sky"], alpha=0.15, linewidth=0)
         self.after_span = ax.axvspan(first, first + 1, color=PALETTE["orange"], alpha=0.15, linewidth=0)
@@ -366,33 +310,29 @@ class DidExplorer(Explorer):
                                   label="pre-period trend, extended")
         (self.trend_c,) = ax.plot([], [], linestyle="--", color=PALETTE["blue"], linewidth=1.2)
         self.mean_lines = [ax.plot([], [], color=colour, linewidth=4, alpha=0.6, solid_capstyle="butt")[0]
-                           for colour in (PALETTE["vermillion"], PALETTE["vermillion"], PALETTE["blue"],
-                                          PALETTE["blue"])]
+                           for colour in [PALETTE["vermillion"]] * 2 + [PALETTE["blue"]] * 2]
         self.mean_lines[0].set_label("period means")
-        ax.legend(loc="upper left")
+        self.legend = ax.legend(loc="upper left")
         every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
         steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
         self.chart = finish(self.fig, ax, title="Difference-in-differences: GDP per capita", xlabel="Year",
-                            ylabel="thousand 1986 USD", resources=["basque_panel"],
-                            alt="(set on update)")
+                            ylabel="thousand 1986 USD", resources=["basque_panel"], alt="(set on update)")
         self.watch(self.control, self.year, self.window)
         self.update()
         self.panel = Panel(
-            [self.control, self.year.box, self.window.box, self.messages.widget, self.table,
-             self.result, self.output],
+            [self.control, self.year.box, self.window.box, self.messages.widget, self.table, self.result,
+             self.output],
             summary="difference-in-differences explorer (control region, treatment year, years before and after) "
                     "on the Basque GDP-per-capita panel",
         )
 
     def compute(self) -> DidResult:
-        return did_estimate(self.wide, self.control.value, self.year.value, self.window.value, self.window.value,
-                            self.treated)
+        return self.estimate(self.control.value, self.year.value, self.window.value, self.window.value, self.treated)
 
     def draw_control(self) -> None:
         control = self.control.value
-        self.control_line.set_data(self.wide.index, self.wide[control])
-        self.control_line.set_label(f"control ({control})")
-        self.ax.legend(loc="upper left")
+        self.control_line.set_ydata(self.wide[control].to_numpy())
+        self.legend.get_texts()[1].set_text(f"control ({control})")
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
@@ -405,6 +345,21 @@ class DidExplorer(Explorer):
         self.chart.alt = (f"GDP per capita of the Basque Country and {self.control.value}, 1955–1997; no estimate "
                           f"shown: {problem}")
         self.show()
+
+    def draw(self, r: DidResult) -> None:
+        self.draw_control()
+        (b0, b1), (a0, a1), m = r.before, r.after, r.means
+        for span, (start, end) in ((self.before_span, r.before), (self.after_span, r.after)):
+            span.set_visible(True)
+            span.set_x(start - 0.5)
+            span.set_width(end - start + 1)
+        xs = np.array([b0, a1], dtype=float)
+        centre = (b0 + b1) / 2
+        self.trend_t.set_data(xs, m.iloc[0, 0] + r.slope_treated * (xs - centre))  # through the pre-period means
+        self.trend_c.set_data(xs, m.iloc[1, 0] + r.slope_control * (xs - centre))
+        spans = [(b0 - 0.5, b1 + 0.5), (a0 - 0.5, a1 + 0.5)]
+        for line, (row, col) in zip(self.mean_lines, [(0, 0), (0, 1), (1, 0), (1, 1)]):
+            line.set_data(spans[col], [m.iloc[row, col]] * 2)
 
     def describe(self, r: DidResult) -> None:
         self.messages.clear()
@@ -420,71 +375,17 @@ class DidExplorer(Explorer):
             f"the pre-period trends ({r.slope_treated:+.3f} and {r.slope_control:+.3f} per year) into the after period."
         )
 
-    def draw(self, r: DidResult) -> None:
-        self.draw_control()
-        (b0, b1), (a0, a1) = r.before, r.after
-        self.before_span.set_visible(True)
-        self.after_span.set_visible(True)
-        self.before_span.set_x(b0 - 0.5)
-        self.before_span.set_width(b1 - b0 + 1)
-        self.after_span.set_x(a0 - 0.5)
-        self.after_span.set_width(a1 - a0 + 1)
-        xs = np.array([b0, a1], dtype=float)
-        for line, name, slope in ((self.trend_t, r.treated, r.slope_treated), (self.trend_c, r.control,
-                                                                                 r.slope_control)):
-            pre = self.wide.loc[b0:b1, name]
-            centre = (b0 + b1) / 2
-            line.set_data(xs, pre.mean() + slope * (xs - centre))
-        m = r.means
-        spans = [(b0 - 0.5, b1 + 0.5), (a0 - 0.5, a1 + 0.5)]
-        for k, (row, col) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):
-            self.mean_lines[k].set_data(spans[col], [m.iloc[row, col]] * 2)
 
+# --- synthetic control ------------------------------------------------------------------------------
 
-# --------------------------------------------------------------------------------------------------
-# Synthetic control: the two problems
-# --------------------------------------------------------------------------------------------------
-
-def _matrix(raw: object, label: str, ndim: int) -> np.ndarray:
-    if isinstance(raw, (str, bytes)) or raw is None:
-        raise InputProblem(f"{label} must be a table of numbers, not {type(raw).__name__}.")
-    try:
-        array = np.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        raise InputProblem(f"{label} must contain numbers only.") from None
-    if array.ndim != ndim:
-        raise InputProblem(f"{label} must have {ndim} dimension{'s' if ndim > 1 else ''}, not {array.ndim}.")
-    if array.size == 0:
-        raise InputProblem(f"{label} is empty.")
-    if not np.isfinite(array).all():
-        raise InputProblem(f"{label} contains a missing or infinite value; the solver needs finite numbers.")
-    if np.abs(array).max() > 1e150:
-        raise InputProblem(f"{label} contains values too large to square; rescale the data.")
-    return array
-
-
-def simplex_weights(a: object, b: object) -> np.ndarray:
-    """Weights w (one per column of ``a``) with w ≥ 0 and Σw = 1 that minimise ‖a·w − b‖² (the inner problem).
-
-    scipy's ``nnls`` keeps every weight ≥ 0 and sets the weights of unhelpful columns to exactly 0; the sum
-    condition is one extra equation, big · Σw = big, weighted so heavily that the solution meets it to about
-    1e-13 (then dividing by the sum makes it exact)."""
-    a = _matrix(a, "The donor matrix", 2)
-    b = _matrix(b, "The target vector", 1)
-    if a.shape[0] != b.shape[0]:
-        raise InputProblem(f"The donor matrix has {a.shape[0]} rows but the target has {b.shape[0]} values.")
-    return _simplex_solve(a, b)
-
-
-def _simplex_solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def simplex_weights(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Weights w ≥ 0 with Σw = 1 (one per column of ``a``) that minimise ‖a·w − b‖², with scipy's ``nnls``: the sum
+    is one extra equation, big · Σw = big, weighted so heavily that it holds to about 1e-13 (the division makes it
+    exact). Unused donors get exactly 0; the published weights come out, as from a general solver, faster."""
     big = 1e6 * max(np.abs(a).max(), np.abs(b).max(), 1e-12)
     weights, _ = nnls(np.vstack([a, np.full(a.shape[1], big)]), np.append(b, big))
     return weights / weights.sum()
 
-
-# --------------------------------------------------------------------------------------------------
-# Synthetic control on the Basque panel
-# --------------------------------------------------------------------------------------------------
 
 # Abadie & Gardeazabal's predictors as specified in Synth's documentation and pysyncon's Basque test:
 # (column, years averaged). Schooling and investment 1964–1969; GDP per capita 1960–1969; sector shares
@@ -516,22 +417,21 @@ class SynthResult:
     predictor_weights: pd.Series | None = None
     predictors: pd.DataFrame | None = field(default=None, repr=False)
 
-    @property
+    @functools.cached_property  # a cached fit is described again when the student comes back to it
     def gap(self) -> pd.Series:
         return self.actual - self.synthetic
 
-    @property
+    @functools.cached_property
     def gap_percent(self) -> pd.Series:
         return 100 * self.gap / self.synthetic
 
-    @property
+    @functools.cached_property
     def pre_rmse(self) -> float:
         gap = self.gap.loc[self.fit[0]:self.fit[1]]
         return float(np.sqrt((gap ** 2).mean()))
 
     def top(self, k: int = 4, floor: float = 0.0005) -> pd.Series:
-        shown = self.weights[self.weights >= floor]
-        return shown.sort_values(ascending=False, kind="stable").head(k)
+        return self.weights[self.weights >= floor].sort_values(ascending=False, kind="stable").head(k)
 
     def weights_text(self) -> str:
         return ", ".join(f"{name} {value:.3f}" for name, value in self.top().items())
@@ -569,46 +469,37 @@ def synth_outcome(wide: pd.DataFrame, fit: tuple[int, int] = (1955, 1969), donor
     donors = _donor_list(wide, donors, treated)
     start, end = _fit_years(wide, fit, treatment_year - 1)
     pre = wide.loc[start:end]
-    weights = simplex_weights(pre[donors].to_numpy(), pre[treated].to_numpy())
-    weights = pd.Series(weights, index=donors, name="weight")
-    return SynthResult("outcome path only", (start, end), weights, wide[treated],
-                       wide[donors] @ weights)
+    weights = pd.Series(simplex_weights(pre[donors].to_numpy(), pre[treated].to_numpy()), index=donors, name="weight")
+    return SynthResult("outcome path only", (start, end), weights, wide[treated], wide[donors] @ weights)
 
 
 def predictor_table(panel: pd.DataFrame, predictors=STANDARD_PREDICTORS) -> pd.DataFrame:
     """Predictors × regions: each predictor averaged over its years (missing values skipped)."""
     columns = {}
     for column, years in predictors:
-        chosen = panel[panel["year"].isin(years)]
         label = f"{column} ({years[0]}–{years[-1]})" if len(years) > 1 else f"{column} ({years[0]})"
-        columns[label] = chosen.groupby("region", sort=False)[column].mean()
-    table = pd.DataFrame(columns).T
-    return table[list(dict.fromkeys(panel["region"]))].astype(float)
+        columns[label] = panel[panel["year"].isin(years)].groupby("region", sort=False)[column].mean()
+    return pd.DataFrame(columns).T[list(dict.fromkeys(panel["region"]))].astype(float)
 
 
 def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, donors=None,
                    treated: str = TREATED, treatment_year: int = 1970) -> SynthResult:
-    """Abadie & Gardeazabal's specification, in two nested problems.
-
-    Inner: for predictor weights V, the donor weights W (≥ 0, summing to 1) that make the donors' predictors,
-    each divided by its standard deviation across the panel's regions and weighted by V, closest to the
-    treated region's (``simplex_weights``). Outer: the V whose W makes the synthetic region's outcome closest
-    to the treated region's over the fit years (mean squared gap), found by scipy's Nelder–Mead search
-    started from equal weights, as R's Synth and pysyncon do by default. The loss is nearly flat in V, so the
-    search stops at a nearby low point, not always the lowest one: the same inputs always give the same answer,
-    but a different start (or a different donor pool) can end somewhere else."""
+    """Abadie & Gardeazabal's specification, in two nested problems. Inner: for predictor weights V, the donor
+    weights W (≥ 0, summing to 1) whose predictors, each in units of its standard deviation and weighted by V, come
+    closest to the treated region's. Outer: the V whose W best fits the outcome over the fit years, by scipy's
+    Nelder–Mead from equal weights (as R's Synth and pysyncon). The loss is nearly flat in V: the search stops at
+    a nearby low point, the same for the same inputs, but another donor pool can end somewhere else."""
     wide, table = outcome_wide(panel), predictor_table(panel)
     treated = _region(wide, treated, "Treated region")
     donors = _donor_list(wide, donors, treated)
     start, end = _fit_years(wide, fit, treatment_year - 1)
     scaled = table.div(table.std(axis=1, ddof=1), axis=0)
-    x1 = _matrix(scaled[treated], "The treated region's predictors", 1)
-    x0 = _matrix(scaled[donors], "The donor predictors", 2)
+    x1, x0 = scaled[treated].to_numpy(), scaled[donors].to_numpy()
     z1, z0 = wide.loc[start:end, treated].to_numpy(), wide.loc[start:end, donors].to_numpy()
 
     def weights_for(v: np.ndarray) -> np.ndarray:
-        root = np.sqrt(np.abs(v) / np.abs(v).sum())
-        return _simplex_solve(root[:, None] * x0, root * x1)
+        root = np.sqrt(np.abs(v) / np.abs(v).sum())  # V ≥ 0 and summing to 1, whatever point the search tries
+        return simplex_weights(root[:, None] * x0, root * x1)
 
     def outcome_loss(v: np.ndarray) -> float:
         if not np.abs(v).sum() > 0:
@@ -623,38 +514,26 @@ def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, don
 
 
 PREDICTOR_LABELS = {
-    "school_illit": "schooling: illiterate, %",
-    "school_prim": "schooling: primary or none, %",
-    "school_med": "schooling: some secondary, %",
-    "school_high": "schooling: secondary degree, %",
-    "school_post_high": "schooling: tertiary, %",
-    "invest": "investment, % of GDP",
-    "gdp_per_capita": "GDP per capita, thousand 1986 USD",
-    "sec_agriculture": "agriculture, % of production",
-    "sec_energy": "energy and water, % of production",
-    "sec_industry": "industry, % of production",
-    "sec_construction": "construction, % of production",
-    "sec_services_venta": "market services, % of production",
+    "school_illit": "schooling: illiterate, %", "school_prim": "schooling: primary or none, %",
+    "school_med": "schooling: some secondary, %", "school_high": "schooling: secondary degree, %",
+    "school_post_high": "schooling: tertiary, %", "invest": "investment, % of GDP",
+    "gdp_per_capita": "GDP per capita, thousand 1986 USD", "sec_agriculture": "agriculture, % of production",
+    "sec_energy": "energy and water, % of production", "sec_industry": "industry, % of production",
+    "sec_construction": "construction, % of production", "sec_services_venta": "market services, % of production",
     "sec_services_nonventa": "non-market services, % of production",
     "pop_density": "population density, people per km²",
 }
-SCHOOLING = ["school_illit", "school_prim", "school_med", "school_high", "school_post_high"]
 
 
 def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFrame:
-    """The treated region, its synthetic control and Spain as a whole on each predictor, in comparable units,
-    with the predictor weights V in percent.
-
-    The fit uses the schooling variables as head-counts (as Synth does); a head-count depends on a region's
-    size, so here each is shown as a percentage of the five schooling groups together (everyone counted). For the synthetic
-    region that share is taken of its weighted head-counts. The other predictors are already averages or
-    shares, and Spain's row in the panel gives the national figure."""
+    """The treated region, its synthetic control and Spain as a whole on each predictor, with the weights V in %.
+    The fit uses schooling head-counts (as Synth does), which grow with a region's size: here each is a share of
+    the five groups together. The other predictors are already averages or shares."""
     table = result.predictors
-    treated = result.actual.name
-    raw = pd.DataFrame({"Basque Country": table[treated],
+    raw = pd.DataFrame({"Basque Country": table[result.actual.name],
                         "synthetic Basque Country": table[result.weights.index] @ result.weights,
                         "Spain as a whole": table[SPAIN]})
-    schooling = [label for label in raw.index if label.split(" (")[0] in SCHOOLING]
+    schooling = raw.index.str.startswith("school_")
     raw.loc[schooling] = 100 * raw.loc[schooling] / raw.loc[schooling].sum()
     raw["weight V (%)"] = 100 * result.predictor_weights
     return raw.rename(index=lambda label: f"{PREDICTOR_LABELS[label.split(' (')[0]]} ({label.split(' (')[1]}")
@@ -666,8 +545,7 @@ def weights_comparison(results: dict[str, SynthResult], reference: pd.Series) ->
     ref = pd.Series({donor: value for key, value in reference.items() for donor in table.index
                      if donor.startswith(key)}, dtype=float)
     table["published (reference)"] = ref.reindex(table.index).fillna(0.0)
-    keep = (table >= 0.0005).any(axis=1)
-    return table[keep].sort_index()
+    return table[(table >= 0.0005).any(axis=1)].sort_index()
 
 
 class SynthExplorer(Explorer):
@@ -680,14 +558,15 @@ class SynthExplorer(Explorer):
         self.data = panel
         self.wide = outcome_wide(panel)
         self.treatment_year = treatment_year
-        first = int(self.wide.index.min())
         self.spec = w.ToggleButtons(options=self.SPECS, value=self.SPECS[0], description="Specification",
                                     style=LABEL_STYLE)
         self.leave_out = w.Dropdown(options=["(none)", *default_donors(self.wide)], value="(none)",
                                     description="Leave out donor", style=LABEL_STYLE)
-        self.fit = TwinRange("Fit years", minimum=first, maximum=treatment_year - 1, value=STANDARD_FIT,
-                             messages=self.messages)
+        self.fit = TwinRange("Fit years", minimum=int(self.wide.index.min()), maximum=treatment_year - 1,
+                             value=STANDARD_FIT, messages=self.messages)
         self.weights_html = w.HTML()
+        # the standard fit runs a search of many steps: a setting the student comes back to is shown at once
+        self.fitted = functools.lru_cache(maxsize=64)(self.compute_fit)
         self.fig, self.ax = new_figure(5.4, 2.9)
         years = self.wide.index
         self.ax.plot(years, self.wide[TREATED], color=PALETTE["vermillion"], label="Basque Country (actual)")
@@ -699,11 +578,8 @@ class SynthExplorer(Explorer):
         self.ax.legend(loc="upper left")
         every = self.wide.stack()  # one scale for every fit: a synthetic region stays within its donors
         steady_limits(self.ax, every.index.get_level_values(0), every.to_numpy())
-        # The standard fit runs a search of many steps: a setting the student comes back to is shown at once.
-        self._fit = functools.lru_cache(maxsize=64)(self._compute_fit)
         self.chart = finish(self.fig, self.ax, title="Synthetic control: GDP per capita", xlabel="Year",
-                            ylabel="thousand 1986 USD", resources=["basque_panel"],
-                            alt="(set on update)")
+                            ylabel="thousand 1986 USD", resources=["basque_panel"], alt="(set on update)")
         self.watch(self.spec, self.leave_out, self.fit)
         self.update()
         self.panel = Panel(
@@ -712,26 +588,22 @@ class SynthExplorer(Explorer):
             summary="synthetic-control explorer (specification, donor left out, fit years) on the Basque panel",
         )
 
-    def donors(self) -> list[str]:
-        return [d for d in default_donors(self.wide) if d != self.leave_out.value]
-
-    def fitted(self, leave_out: str | None = None) -> SynthResult:
-        """The fit for the current settings, or with ``leave_out`` instead of the chosen donor left out."""
-        left = self.leave_out.value if leave_out is None else leave_out
-        return self._fit(self.spec.value, tuple(self.fit.value), left)
-
-    def _compute_fit(self, spec: str, fit: tuple[int, int], left: str) -> SynthResult:
+    def compute_fit(self, spec: str, fit: tuple[int, int], left: str) -> SynthResult:
         donors = [d for d in default_donors(self.wide) if d != left]
         if spec == self.SPECS[0]:
             return synth_standard(self.data, fit, donors, treatment_year=self.treatment_year)
         return synth_outcome(self.wide, fit, donors, treatment_year=self.treatment_year)
+
+    def compute(self) -> SynthResult:
+        return self.fitted(self.spec.value, tuple(self.fit.value), self.leave_out.value)
 
     def left_out_note(self) -> str:
         """What leaving the chosen donor out does, against the fit with every donor (same settings)."""
         left = self.leave_out.value
         if left == "(none)":
             return ""
-        every, now = self.fitted("(none)"), self.fitted()
+        now = self.compute()
+        every = self.fitted(self.spec.value, tuple(self.fit.value), "(none)")
         weight = float(every.weights.get(left, 0.0))
         if weight >= 0.0005:
             return (f"{left} has weight {weight:.3f} in the fit with every donor; without it, that weight moves to "
@@ -743,9 +615,6 @@ class SynthExplorer(Explorer):
                 f"predictor weights V ran again without it and stopped at another low point (fit error "
                 f"{now.pre_rmse:.3f} against {every.pre_rmse:.3f} with every donor). The search finds a nearby "
                 "low point, not always the lowest.")
-
-    def compute(self) -> SynthResult:
-        return self.fitted()
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
@@ -764,13 +633,13 @@ class SynthExplorer(Explorer):
         rows = "".join(f"<tr><td>{escape(name)}</td><td style='text-align:right'>{value:.3f}</td></tr>"
                        for name, value in result.top(6).items())
         self.weights_html.value = f"<table><tr><th>Donor</th><th>Weight</th></tr>{rows}</table>"
-        late = result.gap_percent.loc[1980:1997]
+        late = result.gap_percent.loc[1980:1997].mean()
         note = self.left_out_note()
         self.result.value = (
             f"<b>{escape(result.spec)}, fit {result.fit[0]}–{result.fit[1]}:</b> pre-period fit error (RMSE) "
-            f"{result.pre_rmse:.3f} thousand USD; average gap 1980–1997 {late.mean():+.1f}% of the synthetic "
+            f"{result.pre_rmse:.3f} thousand USD; average gap 1980–1997 {late:+.1f}% of the synthetic "
             f"region." + (f"<br><i>{escape(note)}</i>" if note else ""))
         self.chart.alt = (
             f"GDP per capita 1955–1997, thousand 1986 USD: the Basque Country and its synthetic control "
             f"({result.spec}; weights {result.weights_text()}). Fit years {result.fit[0]}–{result.fit[1]} shaded; "
-            f"dotted line before {self.treatment_year}. Average gap 1980–1997: {late.mean():+.1f}%.")
+            f"dotted line before {self.treatment_year}. Average gap 1980–1997: {late:+.1f}%.")

@@ -1,15 +1,15 @@
-"""Notebook 08 plumbing: the expanded zone's GDP as reported, constant-growth scenarios to 2030 and 2035,
-the evidence the course holds for each "golden decade" aim, and the final claims ledger.
+"""Notebook 08: the expanded zone's GDP as reported, constant-growth scenarios to 2030 and 2035, the evidence the
+course holds for each "golden decade" aim, and the final claims ledger.
 
-The arithmetic students should read (a projection, an implied growth rate) is written out in the notebook;
-these functions repeat it for the widget and are unit-tested against values worked by hand from the CSVs.
-A scenario is a teaching model (constant growth), never a forecast and never data.
+The notebook writes out the arithmetic (a projection, an implied growth rate); these functions repeat it for the
+widget, tested against values worked by hand. A scenario is a teaching model (constant growth), never a forecast.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import ipywidgets as w
 import pandas as pd
@@ -28,13 +28,9 @@ FULL_YEAR = "full_year"
 PERIOD_WORDS = {"full_year": "full year", "H1": "first half only (Jan–Jun)",
                 "Q1_Q3": "first three quarters only (Jan–Sep)"}
 PARTIAL_WORDS = {"H1": "first-half (Jan–Jun)", "Q1_Q3": "first-three-quarters (Jan–Sep)"}
-RATE_RANGE = (-10.0, 30.0)  # the widget's slider, % a year
 ON_PATH = 0.005  # a reported figure less than 0.5% from the path counts as on it (the slider moves in 0.1-point steps)
 EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km² zone
-GDP_COLUMNS = {"year", "period", "value", "growth_pct"}
 
-
-# --- the reported figures -------------------------------------------------------------------------
 
 def _check_frame(frame: object, columns: set[str], name: str) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame) or not columns <= set(frame.columns):
@@ -42,32 +38,32 @@ def _check_frame(frame: object, columns: set[str], name: str) -> pd.DataFrame:
     return frame
 
 
+def _gdp(frame: object) -> pd.DataFrame:
+    return _check_frame(frame, {"year", "period", "value", "growth_pct"}, "qianhai_expanded_gdp")
+
+
+def _year(value: object, label: str = "Base year") -> int:
+    return int(parse_number(value, label=label, integer=True))
+
+
+# --- the reported figures -------------------------------------------------------------------------
+
 def full_year_series(gdp: pd.DataFrame) -> pd.Series:
     """The full-year figures only, indexed by year: the only ones comparable across years."""
-    gdp = _check_frame(gdp, GDP_COLUMNS, "qianhai_expanded_gdp")
-    rows = gdp[gdp["period"] == FULL_YEAR]
+    rows = _gdp(gdp)[gdp["period"] == FULL_YEAR]
     series = pd.Series(rows["value"].astype(float).to_numpy(), index=[int(y) for y in rows["year"]], name="gdp")
     return series.sort_index()
 
 
 def comparability_table(gdp: pd.DataFrame) -> pd.DataFrame:
     """Every reported figure with its period, and whether it can go on a chart of yearly levels."""
-    gdp = _check_frame(gdp, GDP_COLUMNS, "qianhai_expanded_gdp")
-    rows = []
-    for r in gdp.sort_values(["year", "period"]).itertuples():
-        full = r.period == FULL_YEAR
-        rows.append({
-            "year": int(r.year), "period covered": PERIOD_WORDS.get(r.period, r.period),
-            f"GDP ({UNIT})": float(r.value),
-            "reported growth (% y/y)": None if pd.isna(r.growth_pct) else float(r.growth_pct),
-            "on the main chart?": "yes" if full else "no: part of a year",
-            "source": r.source_id,
-        })
-    return pd.DataFrame(rows).set_index("year")
-
-
-def _year(value: object, label: str = "Base year") -> int:
-    return int(parse_number(value, label=label, integer=True))
+    rows = _gdp(gdp).sort_values(["year", "period"])
+    return pd.DataFrame({
+        "year": rows["year"].astype(int), "period covered": rows["period"].map(PERIOD_WORDS).fillna(rows["period"]),
+        f"GDP ({UNIT})": rows["value"].astype(float), "reported growth (% y/y)": rows["growth_pct"].astype(float),
+        "on the main chart?": rows["period"].map({FULL_YEAR: "yes"}).fillna("no: part of a year"),
+        "source": rows["source_id"].astype(str),
+    }).set_index("year")
 
 
 def full_year_figure(gdp: pd.DataFrame, year: object, label: str = "Base year") -> float:
@@ -76,22 +72,19 @@ def full_year_figure(gdp: pd.DataFrame, year: object, label: str = "Base year") 
     chosen = _year(year, label)
     if chosen in series.index:
         return float(series[chosen])
-    have = ", ".join(str(y) for y in series.index)
+    have = f"Years with a full-year figure: {', '.join(str(y) for y in series.index)}."
     first, last = int(gdp["year"].min()), int(gdp["year"].max())
     if chosen < first:
         raise InputProblem(f"{label}: the expanded zone dates from September {first}; its GDP figures start in "
-                           f"{first}. Years with a full-year figure: {have}.")
+                           f"{first}. {have}")
     if chosen > last:
-        raise InputProblem(f"{label}: the data end in {last}. Years with a full-year figure: {have}.")
+        raise InputProblem(f"{label}: the data end in {last}. {have}")
     partial = gdp[gdp["year"] == chosen]
     if partial.empty:
-        raise InputProblem(f"{label}: no GDP figure at all was found for {chosen} (a gap, left as a gap). "
-                           f"Years with a full-year figure: {have}.")
+        raise InputProblem(f"{label}: no GDP figure at all was found for {chosen} (a gap, left as a gap). {have}")
     r = partial.iloc[0]
-    raise InputProblem(
-        f"{label}: {chosen} has only a {PARTIAL_WORDS.get(r['period'], r['period'])} figure "
-        f"({r['value']:,.2f} bn yuan), which is not comparable with full years. "
-        f"Years with a full-year figure: {have}.")
+    raise InputProblem(f"{label}: {chosen} has only a {PARTIAL_WORDS.get(r['period'], r['period'])} figure "
+                       f"({r['value']:,.2f} bn yuan), which is not comparable with full years. {have}")
 
 
 @dataclass(frozen=True)
@@ -124,9 +117,8 @@ def implied_growth(gdp: pd.DataFrame, start: object, end: object) -> ImpliedGrow
     first, last = _year(start, "First year"), _year(end, "Last year")
     if first >= last:
         raise InputProblem(f"The first year ({first}) must come before the last ({last}).")
-    v0 = full_year_figure(gdp, first, "First year")
-    v1 = full_year_figure(gdp, last, "Last year")
-    return ImpliedGrowth(first, last, v0, v1)
+    return ImpliedGrowth(first, last, full_year_figure(gdp, first, "First year"),
+                         full_year_figure(gdp, last, "Last year"))
 
 
 # --- the teaching model: constant growth ------------------------------------------------------------
@@ -139,20 +131,23 @@ def _rate(rate_pct: object) -> float:
     return float(rate)
 
 
-def project(base_value: object, rate_pct: object, years: object) -> float:
-    """base × (1 + rate/100) ** years: the level after ``years`` years of constant growth."""
-    base = parse_number(base_value, label="Base value", unit="bn yuan")
-    if base <= 0:
-        raise InputProblem(f"Base value: {base:g} bn yuan; a GDP level to grow from must be above zero.")
-    rate = _rate(rate_pct)
-    span = parse_number(years, label="Years ahead", minimum=0, maximum=200, integer=True)
+def _grow(base: float, rate: float, years: int) -> float:
     try:
-        value = base * (1 + rate / 100) ** span
+        value = base * (1 + rate / 100) ** years
     except OverflowError:
         value = math.inf
     if not math.isfinite(value):
         raise InputProblem("The projection is too large to compute; choose a smaller growth rate.")
     return value
+
+
+def project(base_value: object, rate_pct: object, years: object) -> float:
+    """base × (1 + rate/100) ** years: the level after ``years`` years of constant growth (rate in percent)."""
+    base = parse_number(base_value, label="Base value", unit="bn yuan")
+    if base <= 0:
+        raise InputProblem(f"Base value: {base:g} bn yuan; a GDP level to grow from must be above zero.")
+    rate = _rate(rate_pct)
+    return _grow(base, rate, parse_number(years, label="Years ahead", minimum=0, maximum=200, integer=True))
 
 
 @dataclass(frozen=True)
@@ -174,52 +169,47 @@ class Comparison:
                 f"(path: {self.path:,.2f} bn yuan).")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scenario:
     base_year: int
     base_value: float
     rate_pct: float
-    path: pd.Series
-    comparisons: list[Comparison] = field(default_factory=list)
-    fits: dict[int, float] = field(default_factory=dict)  # rate (fraction) that passes through each figure
+    path: dict[int, float]  # year → level
+    comparisons: list[Comparison]
 
     def at(self, year: int) -> float:
-        return float(self.path[year])
+        return self.path[year]
 
     def lines(self) -> list[str]:
-        out = [f"A scenario, not a forecast. Base {self.base_year}: {self.base_value:,.2f} bn yuan (full year). At {self.rate_pct:g}% a year: "
-               + "; ".join(f"{y} → {self.at(y):,.1f}" for y in HORIZONS) + " bn yuan."]
+        """What the scenario says; the rates that pass through each figure are not stated: the student finds them."""
+        out = [f"A scenario, not a forecast. Base {self.base_year}: {self.base_value:,.2f} bn yuan (full year). "
+               f"At {self.rate_pct:g}% a year: " + "; ".join(f"{y} → {self.at(y):,.1f}" for y in HORIZONS)
+               + " bn yuan."]
         out += [c.sentence() for c in self.comparisons]
         if not self.comparisons:
-            out.append(f"No full-year figure after {self.base_year} is reported yet: nothing to check the path against.")
-        # the rates in ``fits`` are not stated: the notebook asks the student to find them with the slider
+            out.append(f"No full-year figure after {self.base_year} is reported yet: nothing to check the path "
+                       "against.")
         return out
 
 
 def scenario(gdp: pd.DataFrame, base_year: object, rate_pct: object, to_year: int = HORIZONS[-1]) -> Scenario:
     """Constant growth from a reported full-year base to ``to_year``, checked against later reported years."""
     base = full_year_figure(gdp, base_year)
-    year0 = _year(base_year)
-    rate = _rate(rate_pct)
-    years = range(year0, to_year + 1)
-    path = pd.Series([project(base, rate, y - year0) for y in years], index=list(years), dtype=float)
-    later = full_year_series(gdp)
-    later = later[later.index > year0]
-    comparisons = [Comparison(int(y), float(v), float(path[y])) for y, v in later.items() if y in path.index]
-    fits = {int(y): cagr(base, float(v), int(y) - year0) for y, v in later.items()}
-    return Scenario(year0, base, rate, path, comparisons, fits)
+    year0, rate = _year(base_year), _rate(rate_pct)
+    path = {year: _grow(base, rate, year - year0) for year in range(year0, to_year + 1)}
+    reported = full_year_series(gdp)
+    comparisons = [Comparison(int(y), float(v), path[y]) for y, v in reported.items() if year0 < y <= to_year]
+    return Scenario(year0, base, rate, path, comparisons)
 
 
 # --- official targets ---------------------------------------------------------------------------------
 
-TARGET_COLUMNS = {"target_id", "kind", "target_year", "target_value", "unit", "scope_code", "target_text"}
-
-
 def gdp_targets(targets: pd.DataFrame) -> pd.DataFrame:
     """Numeric output targets (bn yuan) for the expanded zone: the only kind that could sit on the chart."""
-    targets = _check_frame(targets, TARGET_COLUMNS, "qianhai_targets")
+    columns = {"target_id", "kind", "target_year", "target_value", "unit", "scope_code", "target_text"}
+    targets = _check_frame(targets, columns, "qianhai_targets")
     chosen = targets[(targets["kind"] == "target") & (targets["scope_code"] == EXPANDED)
-                     & (targets["unit"] == "bn yuan") & targets["target_value"].notna() & targets["target_year"].notna()]
+                     & (targets["unit"] == "bn yuan") & targets[["target_value", "target_year"]].notna().all(axis=1)]
     return chosen.sort_values("target_year")
 
 
@@ -239,17 +229,12 @@ def target_note(targets: pd.DataFrame) -> str:
 
 def base_year_options(gdp: pd.DataFrame) -> list[tuple[str, int]]:
     """Every year of the data, labelled with what was reported for it (so a gap is visible, not hidden)."""
-    gdp = _check_frame(gdp, GDP_COLUMNS, "qianhai_expanded_gdp")
+    periods = _gdp(gdp).groupby("year")["period"].agg(set)
     options = []
     for year in range(int(gdp["year"].min()), int(gdp["year"].max()) + 1):
-        periods = set(gdp.loc[gdp["year"] == year, "period"])
-        if FULL_YEAR in periods:
-            label = f"{year} · full-year figure"
-        elif periods:
-            label = f"{year} · part of the year only"
-        else:
-            label = f"{year} · no figure found"
-        options.append((label, year))
+        found = periods.get(year, set())
+        what = "full-year figure" if FULL_YEAR in found else "part of the year only" if found else "no figure found"
+        options.append((f"{year} · {what}", year))
     return options
 
 
@@ -259,13 +244,17 @@ class ScenarioExplorer(Explorer):
 
     def __init__(self, gdp: pd.DataFrame, targets: pd.DataFrame, base_year: int, rate_pct: float):
         super().__init__()
-        self.gdp, self.targets = gdp, targets
+        # a pure function of the two controls: a setting the student comes back to is not computed again
+        self.scenario = functools.lru_cache(maxsize=512)(functools.partial(scenario, gdp))
         self.actual = full_year_series(gdp)
+        self.reported = "; ".join(f"{y}: {v:,.2f}" for y, v in self.actual.items())
+        self.target_note = target_note(targets)
+        numeric = gdp_targets(targets)
+        self.highest = max([float(self.actual.max())] + [float(v) for v in numeric["target_value"]])
         self.base = w.Dropdown(options=base_year_options(gdp), value=base_year, description="Base year",
                                style=LABEL_STYLE)
-        self.rate = TwinSlider("Growth rate", minimum=RATE_RANGE[0], maximum=RATE_RANGE[1], value=rate_pct,
-                               step=0.1, integer=False, unit="% a year", messages=self.messages,
-                               readout_format=".1f")
+        self.rate = TwinSlider("Growth rate", minimum=-10.0, maximum=30.0, value=rate_pct, step=0.1, integer=False,
+                               unit="% a year", messages=self.messages, readout_format=".1f")
         self.fig, self.ax = new_figure(6.4, 3.3)
         self.ax.plot(self.actual.index, self.actual.values, "o", color=PALETTE["black"], markersize=7,
                      label="reported, full year", zorder=3)
@@ -273,7 +262,6 @@ class ScenarioExplorer(Explorer):
         (self.ends,) = self.ax.plot([], [], "s", color=PALETTE["orange"], markersize=7, label="2030 and 2035")
         (self.gaps,) = self.ax.plot([], [], ":", color=PALETTE["vermillion"], linewidth=2,
                                     label="gap: reported vs path")
-        numeric = gdp_targets(targets)
         if not numeric.empty:
             self.ax.plot(numeric["target_year"].astype(int), numeric["target_value"], "*", markersize=12,
                          color=PALETTE["green"], label="official target")
@@ -289,14 +277,11 @@ class ScenarioExplorer(Explorer):
                            summary="growth scenario: pick a base year and a growth rate; see 2030, 2035 and "
                                    "where the reported figures fall")
 
-    def reported(self) -> str:
-        return "; ".join(f"{y}: {v:,.2f}" for y, v in self.actual.items())
-
     def compute(self) -> Scenario:
-        return scenario(self.gdp, self.base.value, self.rate.value)
+        return self.scenario(self.base.value, self.rate.value)
 
     def draw(self, result: Scenario) -> None:
-        self.line.set_data(result.path.index, result.path.values)
+        self.line.set_data(list(result.path), list(result.path.values()))
         self.ends.set_data(list(HORIZONS), [result.at(y) for y in HORIZONS])
         xs, ys = [], []
         for c in result.comparisons:
@@ -307,15 +292,14 @@ class ScenarioExplorer(Explorer):
             label.set_position((year, result.at(year)))
             label.set_text(f"{result.at(year):,.0f} ")
         self.ax.set_title(f"From {result.base_year} at {result.rate_pct:g}% a year", loc="left")
-        self.steady_ylim()
+        self.steady_ylim(max(result.path.values()))
 
     def describe(self, result: Scenario) -> None:
         self.messages.clear()
-        lines = result.lines() + [target_note(self.targets)]
         slip = fraction_slip_note({"The growth rate": result.rate_pct}, per=" a year")
         self.result.value = ((message_html(slip, "info") if slip else "")
-                             + "<br>".join(escape(line) for line in lines))
-        self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported()}) as dots, and a "
+                             + "<br>".join(escape(line) for line in result.lines() + [self.target_note]))
+        self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported}) as dots, and a "
                           f"line growing at a constant {result.rate_pct:g}% a year from {result.base_year} to "
                           f"{HORIZONS[-1]}. " + " ".join(result.lines()[:1 + len(result.comparisons)]))
 
@@ -326,16 +310,14 @@ class ScenarioExplorer(Explorer):
         for label in self.labels:
             label.set_text("")
         self.ax.set_title("Expanded Qianhai zone: no scenario (pick a full-year base)", loc="left")
-        self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported()}); no scenario "
+        self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported}); no scenario "
                           f"path is drawn: {problem}")
-        self.steady_ylim()
+        self.steady_ylim(0.0)
         self.show()
 
-    def steady_ylim(self) -> None:
-        highest = [float(self.actual.max())] + ([float(self.last.path.max())] if self.last else [])
-        numeric = gdp_targets(self.targets)
-        highest += [float(numeric["target_value"].max())] if not numeric.empty else []
-        self.ax.set_ylim(0, nice_ceiling(max(highest) * 1.12))  # rounded up: steady while dragging
+    def steady_ylim(self, path_top: float) -> None:
+        """A top rounded up from the highest figure, target or path: steady while the slider drags."""
+        self.ax.set_ylim(0, nice_ceiling(max(self.highest, path_top) * 1.12))
 
 
 # --- the golden-decade aims as a reflection framework -----------------------------------------------
@@ -383,23 +365,13 @@ def _indicator_text(indicators: pd.DataFrame, code: str) -> list[str]:
         unit = UNIT_WORDS.get(r.unit, r.unit)
         qualifier = f"{r.value_qualifier.replace('_', ' ')} " if isinstance(r.value_qualifier, str) else ""
         number = f"{r.value:,.0f}" if float(r.value).is_integer() else f"{r.value:,.2f}"
-        derived = ", derived" if bool(r.derived) else ""
-        out.append(f"{r.indicator}: {qualifier}{number}{' ' + unit if unit else ''} ({_when(r)}; "
-                   f"{r.source_id}{derived})")
+        if r.period_type == "cumulative" and not pd.isna(r.year_start) and int(r.year_start) < int(r.year):
+            when = f"{int(r.year_start)}–{int(r.year)}, cumulative"
+        else:
+            when = r.period if str(int(r.year)) in str(r.period) else f"{r.period} {int(r.year)}"
+        out.append(f"{r.indicator}: {qualifier}{number}{' ' + unit if unit else ''} ({when}; "
+                   f"{r.source_id}{', derived' if bool(r.derived) else ''})")
     return out
-
-
-def _when(r) -> str:
-    """The period of an indicator row in words: 'full year 2021', 'Dec 2024', '2021–2025, cumulative'."""
-    if r.period_type == "cumulative" and not pd.isna(r.year_start) and int(r.year_start) < int(r.year):
-        return f"{int(r.year_start)}–{int(r.year)}, cumulative"
-    period = str(r.period)
-    return period if str(int(r.year)) in period else f"{period} {int(r.year)}"
-
-
-def _zone_text(zones: pd.DataFrame, zone_id: str) -> list[str]:
-    rows = zones[zones["zone_id"] == zone_id]
-    return [f"{r.name}: {r.area_km2:,.2f} km² from {r.valid_from:%Y-%m-%d} ({r.source_id})" for r in rows.itertuples()]
 
 
 def evidence_map(indicators: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
@@ -408,9 +380,13 @@ def evidence_map(indicators: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
     _check_frame(zones, {"zone_id", "area_km2", "valid_from"}, "qianhai_zones")
     rows = []
     for group, aim, phrase, specs, caveat in AIMS:
-        found: list[str] = []
+        found = []
         for kind, key in specs:
-            found += _indicator_text(indicators, key) if kind == "indicator" else _zone_text(zones, key)
+            if kind == "indicator":
+                found += _indicator_text(indicators, key)
+            else:
+                found += [f"{r.name}: {r.area_km2:,.2f} km² from {r.valid_from:%Y-%m-%d} ({r.source_id})"
+                          for r in zones[zones["zone_id"] == key].itertuples()]
         rows.append({"group": group, "aim": aim, "the article's words": phrase,
                      "evidence in the course data": found, "what it cannot tell us": caveat})
     return pd.DataFrame(rows)
@@ -421,41 +397,45 @@ def evidence_note(frame: pd.DataFrame) -> Note:
     md = ["| aim | the article's words | evidence in the course data | what it cannot tell us |",
           "|---|---|---|---|"]
     plain = []
-    for r in frame.itertuples():
-        evidence = "<br>".join(markdown_text(x) for x in r[4]) if r[4] else "**none: no source found**"
-        md.append(f"| **{markdown_text(r.aim)}** ({markdown_text(r.group)}) | “{markdown_text(r[3])}” | {evidence} | {markdown_text(r[5])} |")
-        plain.append(f"{r.aim} ({r.group}): " + ("; ".join(r[4]) if r[4] else "no source found") + f". Cannot tell: {r[5]}.")
+    for group, aim, phrase, evidence, caveat in frame[["group", "aim", "the article's words",
+                                                       "evidence in the course data",
+                                                       "what it cannot tell us"]].itertuples(index=False):
+        shown = "<br>".join(markdown_text(x) for x in evidence) if evidence else "**none: no source found**"
+        md.append(f"| **{markdown_text(aim)}** ({markdown_text(group)}) | “{markdown_text(phrase)}” | {shown} | "
+                  f"{markdown_text(caveat)} |")
+        plain.append(f"{aim} ({group}): " + ("; ".join(evidence) if evidence else "no source found")
+                     + f". Cannot tell: {caveat}.")
     return Note("\n".join(md), "\n".join(plain))
 
 
 # --- the claims ledger at the end of the course ---------------------------------------------------------
 
-CLAIM_COLUMNS = {"claim_id", "speaker", "claim_type", "notebook", "verdict"}
+def _claims(frame: object) -> pd.DataFrame:
+    return _check_frame(frame, {"claim_id", "speaker", "claim_type", "notebook", "verdict"}, "claims")
+
+
+def _verdict_order(verdicts) -> list[str]:
+    """The course's verdicts in their order, then any others alphabetically."""
+    return [v for v in VERDICTS if v in verdicts] + sorted(v for v in verdicts if v not in VERDICTS)
 
 
 def ledger_table(claims: pd.DataFrame) -> pd.DataFrame:
     """Every claim with who made it, where it was tested and its verdict, read from the ledger."""
-    claims = _check_frame(claims, CLAIM_COLUMNS, "claims")
-    table = claims.sort_values("claim_id").set_index("claim_id")
-    return table[["speaker", "claim_type", "notebook", "verdict"]]
+    return _claims(claims).sort_values("claim_id").set_index("claim_id")[["speaker", "claim_type", "notebook",
+                                                                           "verdict"]]
 
 
 def verdict_counts(claims: pd.DataFrame, by: str = "claim_type") -> pd.DataFrame:
     """Claims counted by ``by`` and verdict, verdict columns in the course's order (only those present)."""
-    claims = _check_frame(claims, CLAIM_COLUMNS, "claims")
-    if by not in claims.columns:
+    if by not in _claims(claims).columns:
         raise InputProblem(f"The ledger has no column {str(by)[:40]!r}; try claim_type, speaker or notebook.")
     table = pd.crosstab(claims[by], claims["verdict"])
-    present = [v for v in VERDICTS if v in table.columns]
-    others = sorted(c for c in table.columns if c not in VERDICTS)
-    return table[present + others].sort_index()
+    return table[_verdict_order(table.columns)].sort_index()
 
 
 def verdict_sentence(claims: pd.DataFrame) -> str:
-    claims = _check_frame(claims, CLAIM_COLUMNS, "claims")
-    counts = claims["verdict"].value_counts()
-    order = [v for v in VERDICTS if v in counts.index] + sorted(v for v in counts.index if v not in VERDICTS)
-    return f"{len(claims)} claims: " + ", ".join(f"{int(counts[v])} {v}" for v in order) + "."
+    counts = _claims(claims)["verdict"].value_counts()
+    return f"{len(claims)} claims: " + ", ".join(f"{int(counts[v])} {v}" for v in _verdict_order(counts.index)) + "."
 
 
 def ledger_chart(claims: pd.DataFrame):
