@@ -57,7 +57,7 @@ BUDGET_RUN_ALL_S = 5.0
 BUDGET_NBVAL_FACTOR = 1.5
 BUDGET_FILE_BYTES = 600 * 1024  # as tests/test_notebook_shape.py counts it
 
-TEXT_PAIR = ("zone", "tax")  # typed alternately into free text boxes
+TEXT_PAIR = ("zone", "tax")  # typed alternately into free text boxes that do not hold a number
 
 
 def verdict(ok: bool) -> str:
@@ -244,6 +244,9 @@ def value_cycle(control, parents) -> tuple | None:
     if isinstance(control, (w.Text, w.Textarea)):
         if twin_slider(control, parents) is not None:
             return "twin", None  # filled in by the caller, from its slider
+        number = control.value.strip().replace(",", "")
+        if number.isdigit():  # a number box (a seed, an amount): neighbouring numbers, which it accepts
+            return tuple(str(int(number) + k) for k in range(WALK))
         return TEXT_PAIR
     return None
 
@@ -429,6 +432,7 @@ def measure(panel, what, set_value, values, reps, notebook, prepare=None) -> dic
             cpu.append(elapsed_cpu * 1000)
             png.append((PNG_SECONDS[0] - png_before) * 1000)
             changed += after != before
+    set_value(values[0])  # back where it was: the next control is timed from the notebook's own setting
     median, p95 = statistics.median(wall), percentile(wall, 0.95)
     row = {"notebook": notebook, "widget": what, "median_ms": median, "p95_ms": p95, "reps": reps,
            "cpu_median_ms": statistics.median(cpu), "png_median_ms": statistics.median(png),

@@ -5,7 +5,8 @@ press (or a typed value + Enter) to the new chart painted on the page, over repe
 
 * a slider handle: ArrowRight / ArrowLeft (turning back at the end of its track);
 * a dropdown: the next option picked from its list (the list's change event); a toggle-button group or a check box: Space on the
-  button that is not active; a free text box: a typed word + Enter (two words in turn).
+  button that is not active; a free text box: a typed word + Enter (two words in turn; in a box holding a
+  number, that number and the next).
 
 "Painted" is the first task after the animation frame that follows the last change the kernel's reply
 made to the widget's cell, with every new image in it decoded. A widget that shows no chart (a calculator
@@ -186,7 +187,8 @@ class Timer(Student):
         for t in range(texts.count()):
             field = texts.nth(t).locator("input").first
             label = texts.nth(t).locator(".widget-label").inner_text().strip()
-            words = (field.input_value() or "zone", "tax")
+            shown = field.input_value().strip().replace(",", "")
+            words = (shown, str(int(shown) + 1)) if shown.isdigit() else (shown or "zone", "tax")
             found.append((f"text '{label}'", lambda i, field=field, words=words: lambda: (
                 field.fill(words[(i + 1) % 2]), field.press("Enter"))))
         return found
