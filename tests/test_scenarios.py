@@ -76,7 +76,7 @@ def test_only_full_year_figures_are_levels(gdp):
     series = full_year_series(gdp)
     assert series.to_dict() == {2021: 175.57, 2024: 300.88, 2025: 331.81}
     table = comparability_table(gdp)
-    assert (table["on the main chart?"] == "yes").sum() == 3 and len(table) == 5
+    assert (table["a yearly level?"] == "yes: a full year").sum() == 3 and len(table) == 5
 
 
 def test_implied_growth_2021_2024_by_hand(gdp):

@@ -56,12 +56,12 @@ def full_year_series(gdp: pd.DataFrame) -> pd.Series:
 
 
 def comparability_table(gdp: pd.DataFrame) -> pd.DataFrame:
-    """Every reported figure with its period, and whether it can go on a chart of yearly levels."""
+    """Every reported figure with its period, and whether it is a yearly level (only a full year is)."""
     rows = _gdp(gdp).sort_values(["year", "period"])
     return pd.DataFrame({
         "year": rows["year"].astype(int), "period covered": rows["period"].map(PERIOD_WORDS).fillna(rows["period"]),
         f"GDP ({UNIT})": rows["value"].astype(float), "reported growth (% y/y)": rows["growth_pct"].astype(float),
-        "on the main chart?": rows["period"].map({FULL_YEAR: "yes"}).fillna("no: part of a year"),
+        "a yearly level?": rows["period"].map({FULL_YEAR: "yes: a full year"}).fillna("no: part of a year"),
         "source": rows["source_id"].astype(str),
     }).set_index("year")
 
