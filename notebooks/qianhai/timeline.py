@@ -1,10 +1,6 @@
 """Notebook 02: Qianhai's dated milestones, the territories called "Qianhai", the layers of "special" status
-around them, and why indicators from different territories do not join into one series.
-
-A date known only to its month or year is "uncertain" on a day inside that period, never placed on its first day.
-Zones hold from ``valid_from`` up to, not including, ``valid_to``. A ``rejected`` date never counts as having
-happened; ``disputed`` dates are reported as a disagreement between sources.
-"""
+around them, and why indicators from different territories do not join into one series. A date known only to its
+month or year is "uncertain" inside that period; zones hold from valid_from up to, not including, valid_to."""
 
 from __future__ import annotations
 
@@ -36,13 +32,9 @@ CATEGORY_LABELS = {
 
 # The "special" statuses of qianhai_zones.status_layer, in words; the two FTZ layers are one status.
 STATUS_LABELS = {
-    "gba": "Greater Bay Area",
-    "sez": "Special Economic Zone",
-    "pilot_ftz": "pilot free trade zone",
-    "ftz_area": "pilot free trade zone",
-    "cooperation_zone": "Shenzhen-Hong Kong cooperation zone",
-    "bonded_port": "bonded port area",
-    "financial_district": "development district (no separate legal status)",
+    "gba": "Greater Bay Area", "sez": "Special Economic Zone", "pilot_ftz": "pilot free trade zone",
+    "ftz_area": "pilot free trade zone", "cooperation_zone": "Shenzhen-Hong Kong cooperation zone",
+    "bonded_port": "bonded port area", "financial_district": "development district (no separate legal status)",
 }
 STATUS_ORDER = ["gba", "sez", "pilot_ftz", "ftz_area", "cooperation_zone", "bonded_port"]
 
@@ -64,22 +56,15 @@ SCOPE_LABELS = {
 }
 
 # Words for qianhai_indicators.measure_type and qianhai_timeline.conflict_group.
-MEASURE_LABELS = {
-    "registered_enterprise_value_added": "value added of firms registered there",
-    "territorial_gdp": "GDP of the territory",
-}
-CONFLICT_LABELS = {
-    "pboc_loan_rules_date": "PBOC rules for cross-border loans",
-    "qianhai_court_founding": "Qianhai Court",
-    "gba_outline_date": "Greater Bay Area outline",
-}
+MEASURE_LABELS = {"registered_enterprise_value_added": "value added of firms registered there",
+                  "territorial_gdp": "GDP of the territory"}
+CONFLICT_LABELS = {"pboc_loan_rules_date": "PBOC rules for cross-border loans", "qianhai_court_founding": "Qianhai Court",
+                   "gba_outline_date": "Greater Bay Area outline"}
 CHANGE_LABELS = {"scope": "territory", "measure_type": "measure"}
 
 DATE_HINT = "Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day)"
 TYPED_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?")
 
-
-# ---------------------------------------------------------------- dates and their precision
 
 
 def as_day(value, label: str = "date") -> dt.date:
@@ -159,8 +144,6 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
                            f"{last:%Y-%m} (the data say nothing about other dates). {hint}")
     return query
 
-
-# ---------------------------------------------------------------- what existed on a date
 
 
 def _by_date(timeline: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -249,13 +232,6 @@ def as_known(value, precision: str) -> str:
     return {"year": f"{day.year} (year only)", "month": f"{day:%Y-%m} (month only)"}.get(precision, day.isoformat())
 
 
-def count_statuses(layers: pd.DataFrame) -> tuple[int, int]:
-    """(distinct special statuses certainly in force, distinct statuses that are only uncertain)."""
-    sure = set(layers.loc[layers["status"] == "in force", "special_status"])
-    maybe = set(layers.loc[layers["status"] == "uncertain", "special_status"]) - sure
-    return len(sure), len(maybe)
-
-
 def _stacked(related: pd.DataFrame, first: dt.date, second: dt.date) -> str:
     special = related["special_status"].to_numpy()
     sure = {day: set(special[_zone_status(related, day) == "in force"]) for day in (first, second)}
@@ -299,7 +275,9 @@ class Snapshot:
 
     @property
     def statuses(self) -> tuple[int, int]:
-        return count_statuses(self.layers)
+        """(distinct special statuses certainly in force, distinct statuses that are only uncertain)."""
+        sure = set(self.layers.loc[self.layers["status"] == "in force", "special_status"])
+        return len(sure), len(set(self.layers.loc[self.layers["status"] == "uncertain", "special_status"]) - sure)
 
     def sentence(self) -> str:
         sure, maybe = self.statuses
@@ -337,11 +315,9 @@ def _snapshot(events: pd.DataFrame, starts: np.ndarray, lasts: np.ndarray, relat
 
 
 def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, when) -> Snapshot:
-    """Answer "what existed on this date?" for a DateQuery or typed text (YYYY-MM or YYYY-MM-DD; a month
-    means its last day). The answer's `.sentence()` says it in words; `.layers` is a table with one row per
-    layer around Qianhai (special_status, name, area_km2, valid_from, valid_to, status; the dates as text
-    only as precise as known, e.g. "2010 (year only)"); `.happened` lists the milestones that had happened;
-    `.ftzs` is the number of China's pilot FTZs."""
+    """What existed on a date (typed YYYY-MM, meaning the month's last day, or YYYY-MM-DD): `.sentence()` says it
+    in words; `.layers` has one row per layer around Qianhai (dates only as precise as known, e.g. "2010 (year
+    only)"); `.happened` lists the milestones that had happened; `.ftzs` counts China's pilot FTZs."""
     _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
     first, last = timeline_bounds(timeline)
     query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
@@ -356,8 +332,6 @@ def _short(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-# ---------------------------------------------------------------- a date slider with a typed twin
-
 
 class DateTwinSlider:
     """A month slider and a text box that always agree. Typing YYYY-MM-DD keeps the exact day (the slider moves
@@ -368,9 +342,9 @@ class DateTwinSlider:
                  messages: Messages | None = None):
         self.description, self.first, self.last = description, first, last
         self.messages = messages or Messages()
-        self.query = self.parse(value)
+        self.value = self.parse(value)  # a DateQuery
         months = list(pd.period_range(first, last, freq="M").strftime("%Y-%m"))
-        self.slider = w.SelectionSlider(options=months, value=self.query.month, description=description,
+        self.slider = w.SelectionSlider(options=months, value=self.value.month, description=description,
                                         continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="460px"))
         self.text = w.Text(value=value, description="or type (YYYY-MM or YYYY-MM-DD)", continuous_update=False,
                            style=LABEL_STYLE, layout=w.Layout(width="340px"))
@@ -380,10 +354,6 @@ class DateTwinSlider:
         self.slider.observe(self._from_slider, names="value")
         self.text.observe(self._from_text, names="value")
         self.box = w.HBox([self.slider, self.text])
-
-    @property
-    def value(self) -> DateQuery:
-        return self.query
 
     def observe(self, callback) -> None:
         self.callbacks.append(callback)
@@ -403,7 +373,7 @@ class DateTwinSlider:
             self.echoing = False
 
     def _accept(self, query: DateQuery) -> None:
-        self.query = query
+        self.value = query
         self.messages.clear()
         for callback in self.callbacks:
             callback(query)
@@ -426,8 +396,6 @@ class DateTwinSlider:
         self._echo(self.slider, query.month)
         self._accept(query)
 
-
-# ---------------------------------------------------------------- charts
 
 LAYER_ROWS = [  # (row label, zone ids drawn on that row)
     ("Greater Bay Area", ["gba"]),
@@ -571,8 +539,6 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
     return drawn
 
 
-# ---------------------------------------------------------------- the explorer
-
 
 class DateExplorer(Explorer):
     """'What existed on this date?': a month slider with a typed twin, a policy-area filter and a switch
@@ -693,8 +659,6 @@ class DateExplorer(Explorer):
         parts.append(f"<b>Next</b><ul>{nxt or '<li>nothing later in the chosen areas</li>'}</ul>")
         return "".join(parts)
 
-
-# ---------------------------------------------------------------- indicators: scope breaks
 
 OUTPUT_CODES = ["registered_enterprise_value_added", "registered_enterprise_output_scmp", "gdp"]
 
