@@ -68,7 +68,8 @@ class Growth:
         doubling = (f"at that pace it doubles every {self.doubling:.1f} years" if self.doubling is not None
                     else "it did not grow, so it has no doubling time")
         return (f"{vintage_label(self.vintage)}, {self.start}→{self.end}: {self.start_value:,.1f} → "
-                f"{self.end_value:,.1f} ({GDP_UNIT}); CAGR {self.rate:.2%} a year over {self.end - self.start} years; {doubling}.")
+                f"{self.end_value:,.1f} ({GDP_UNIT}); CAGR {self.rate:.2%} a year over {self.end - self.start} "
+                f"years; {doubling}.")
 
 
 def growth_between(gdp: pd.DataFrame, vintage: str, start: int, end: int) -> Growth:

@@ -58,13 +58,12 @@ SCOPE_LABELS = {
 # Words for qianhai_indicators.measure_type and qianhai_timeline.conflict_group.
 MEASURE_LABELS = {"registered_enterprise_value_added": "value added of firms registered there",
                   "territorial_gdp": "GDP of the territory"}
-CONFLICT_LABELS = {"pboc_loan_rules_date": "PBOC rules for cross-border loans", "qianhai_court_founding": "Qianhai Court",
-                   "gba_outline_date": "Greater Bay Area outline"}
+CONFLICT_LABELS = {"pboc_loan_rules_date": "PBOC rules for cross-border loans",
+                   "qianhai_court_founding": "Qianhai Court", "gba_outline_date": "Greater Bay Area outline"}
 CHANGE_LABELS = {"scope": "territory", "measure_type": "measure"}
 
 DATE_HINT = "Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day)"
 TYPED_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?")
-
 
 
 def as_day(value, label: str = "date") -> dt.date:
@@ -87,7 +86,7 @@ def _need_frame(frame, name: str, columns: list[str]) -> None:
 
 
 def period_ends(starts: pd.Series, precisions: pd.Series) -> pd.Series:
-    """The last day of the period each date stands for: the day itself, its month, or its year."""
+    """The last day of the period each date stands for (its precision): the day itself, its month, or its year."""
     ends = starts.where(precisions != "month", starts + pd.offsets.MonthEnd(0))
     return ends.where(precisions != "year", starts + pd.offsets.YearEnd(0))
 
@@ -145,7 +144,6 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
     return query
 
 
-
 def _by_date(timeline: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The milestones sorted by date then id, the first and the last day of each one's period (numpy arrays,
     so that a date slider compares numbers rather than building pandas objects)."""
@@ -169,9 +167,9 @@ def events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
 
 def _with_periods(zones: pd.DataFrame) -> pd.DataFrame:
     """The zones with the first and last day of the periods their start and end stand for, as numpy datetimes."""
-    return zones.assign(start=zones["valid_from"], sure_from=period_ends(zones["valid_from"],
-                                                                         zones["valid_from_precision"]),
-                        end=zones["valid_to"], sure_end=period_ends(zones["valid_to"], zones["valid_to_precision"]))
+    sure_from = period_ends(zones["valid_from"], zones["valid_from_precision"])
+    sure_end = period_ends(zones["valid_to"], zones["valid_to_precision"])
+    return zones.assign(start=zones["valid_from"], sure_from=sure_from, end=zones["valid_to"], sure_end=sure_end)
 
 
 def _zone_status(zones: pd.DataFrame, day: dt.date) -> np.ndarray:
@@ -332,7 +330,6 @@ def _short(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-
 class DateTwinSlider:
     """A month slider and a text box that always agree. Typing YYYY-MM-DD keeps the exact day (the slider moves
     to its month); moving the slider means the end of the chosen month. A bad date shows a message and leaves
@@ -423,8 +420,7 @@ def _year_axis(ax, first: dt.date, last: dt.date, step: int = 2) -> None:
 
 def _bar_words(zone) -> str:
     start = as_date(zone["valid_from"])
-    words = f"from {start.year} (known only to the year)" if zone["valid_from_precision"] == "year" \
-        else f"from {start.isoformat()}"
+    words = f"from {start.year} (known only to the year)" if zone["valid_from_precision"] == "year" else f"from {start}"
     if pd.notna(zone["valid_to"]):
         words += f" to {as_date(zone['valid_to']).isoformat()}"
     return words + (f", {zone['area_km2']:g} km²" if pd.notna(zone["area_km2"]) else "")
@@ -537,7 +533,6 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
     if handles:
         ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return drawn
-
 
 
 class DateExplorer(Explorer):
@@ -712,9 +707,8 @@ def in_words(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def in_words_whole(rows: pd.DataFrame, name: str = "qianhai-table"):
-    """`in_words(rows)` to look at, with long texts wrapped inside their cells instead of cut with "..."
-    (the course's display settings cut a cell at 60 characters). A pandas Styler: show it, compute with
-    `in_words` or the original table."""
+    """`in_words(rows)` to look at, long texts wrapped in their cells rather than cut at 60 characters with "...".
+    A pandas Styler: show it; compute with `in_words` or the original table."""
     styler = (in_words(rows).style.set_uuid(name).format(escape="html", na_rep="", precision=2)
               .set_properties(**{"white-space": "normal", "text-align": "left"}))
     return styler.hide(axis="index") if isinstance(rows.index, pd.RangeIndex) else styler
