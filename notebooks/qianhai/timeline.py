@@ -355,9 +355,6 @@ class DateTwinSlider:
     def observe(self, callback) -> None:
         self.callbacks.append(callback)
 
-    def on_refused(self, callback) -> None:
-        self.refusals.append(callback)
-
     def parse(self, text: str) -> DateQuery:
         return parse_date(text, first=self.first, last=self.last, label=self.description)
 
@@ -555,8 +552,8 @@ class DateExplorer(Explorer):
         self.date = DateTwinSlider("Month", first=self.first, last=self.last_day, value=value, messages=self.messages)
         self.since = DateTwinSlider("Compare with", first=self.first, last=self.last_day, value=compare_with,
                                     messages=self.messages)
-        self.date.on_refused(self.mark_stale)
-        self.since.on_refused(self.mark_stale)
+        self.date.refusals.append(self.mark_stale)
+        self.since.refusals.append(self.mark_stale)
         present = [c for c in CATEGORY_LABELS if c in set(timeline["category"])]
         chosen = tuple(categories) if categories is not None else tuple(present)
         # the values are the words a student sees: a saved (static) view of the widget shows them, not codes
@@ -567,7 +564,9 @@ class DateExplorer(Explorer):
         self.rejected = w.Checkbox(value=True, description="show rejected dates", style=LABEL_STYLE, indent=False)
         self.summary, self.comparison, self.details = w.HTML(), w.HTML(), w.HTML()
         self.fig, self.ax = new_figure(6.6, 3.3)
-        self.chart = finish(self.fig, self.ax, title="Qianhai milestones by policy area", xlabel="", ylabel="",
+        self.chart = finish(self.fig, self.ax, title="Qianhai milestones by policy area", ylabel="",
+                            xlabel="year (orange-red line: the chosen date; later milestones faded;\n"
+                                   "pale bar: date known only to the month or year)",
                             resources=["qianhai_timeline"], alt="(set on update)")
         self.last_snapshot: Snapshot | None = None
         self.shown: pd.DataFrame | None = None
@@ -612,8 +611,6 @@ class DateExplorer(Explorer):
             self.drawn = (key, draw_timeline(self.ax, self.shown, self.chosen, self.first, self.last_day, day))
         self.drawn[1].move_to(day)
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
-        self.ax.set_xlabel("year (orange-red line: the chosen date; later milestones faded;\n"
-                           "pale bar: date known only to the month or year)")
 
     def describe(self, snap: Snapshot) -> None:
         if self.messages.last.startswith("Pick at least one"):
