@@ -14,7 +14,7 @@ from qianhai.data import load
 from qianhai.inputs import InputProblem
 from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, events_on, ftz_total, in_words, in_words_whole,
                               indicator_value, layers_chart, output_rows, parse_date, period_ends, qianhai_layers,
-                              scope_breaks, scope_table, snapshot, stacked_between, timeline_bounds, zone_statuses)
+                              scope_breaks, scope_table, snapshot, timeline_bounds, zone_statuses)
 
 D = dt.date
 
@@ -485,17 +485,17 @@ def test_date_explorer_saved_view_shows_words_not_codes(timeline, zones, ftz):
     assert "zone_area" not in saved and "trade_investment" not in saved
 
 
-def test_stacked_between_by_hand(zones):
+def test_comparison_lists_statuses_added_by_hand(timeline, zones, ftz):
     # qianhai_zones: end of 2010-08 -> bonded port (2008) and cooperation zone (2010-08-26) in force; the city-wide
     # SEZ (2010, year only) is uncertain, so not counted. 2020-08-24: + SEZ, pilot FTZ (2015-04-21), GBA
     # (2019-02-18) = 5. Days: 2010-08-31 -> 2020-08-24 = 3,646 (10 years incl. 3 leap days = 3,653, minus 7).
-    said = stacked_between(zones, D(2010, 8, 31), D(2020, 8, 24))
+    ex = DateExplorer(timeline, zones, ftz, "2020-08-24", compare_with="2010-08")
+    said = ex.comparison.value
     assert said.startswith("From 2010-08-31 to 2020-08-24 (3,646 days): 2 → 5 special statuses")
     # listed by start, earliest first: SEZ (2010), pilot FTZ (2015-04-21), GBA (2019-02-18)
     assert "added, earliest first: Special Economic Zone, pilot free trade zone, Greater Bay Area; gone: none" in said
-    assert stacked_between(zones, D(2020, 8, 24), D(2010, 8, 31)) == said  # the order does not matter
-    with pytest.raises(InputProblem):
-        stacked_between(zones, "2010-02-30", D(2020, 1, 1))
+    swapped = DateExplorer(timeline, zones, ftz, "2010-08", compare_with="2020-08-24")
+    assert swapped.comparison.value == said  # the order does not matter
 
 
 def test_date_explorer_compares_and_marks_a_refused_date_stale(timeline, zones, ftz):

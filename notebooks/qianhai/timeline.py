@@ -231,6 +231,8 @@ def as_known(value, precision: str) -> str:
 
 
 def _stacked(related: pd.DataFrame, first: dt.date, second: dt.date) -> str:
+    """One sentence: the special statuses certainly in force around Qianhai on `second` but not on `first` (added)
+    and the reverse (gone), each listed by the date it began, and the days between the two dates."""
     special = related["special_status"].to_numpy()
     sure = {day: set(special[_zone_status(related, day) == "in force"]) for day in (first, second)}
     starts = related.groupby("special_status")["start"].min()
@@ -239,14 +241,6 @@ def _stacked(related: pd.DataFrame, first: dt.date, second: dt.date) -> str:
     return (f"From {first.isoformat()} to {second.isoformat()} ({(second - first).days:,} days): "
             f"{len(sure[first])} → {len(sure[second])} special statuses; added, earliest first: "
             f"{', '.join(added) or 'none'}; gone: {', '.join(gone) or 'none'}.")
-
-
-def stacked_between(zones: pd.DataFrame, earlier, later) -> str:
-    """One sentence: the special statuses certainly in force around Qianhai on the later date but not on the
-    earlier (added), and the reverse (gone), each listed by the date it began, and the days between the two
-    dates (given in either order)."""
-    first, second = sorted([as_day(earlier, "first date"), as_day(later, "second date")])
-    return _stacked(_related_layers(zones), first, second)
 
 
 def ftz_total(ftz_count: pd.DataFrame, day: dt.date) -> int:
