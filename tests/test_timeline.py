@@ -7,13 +7,14 @@ import datetime as dt
 import math
 
 import matplotlib.dates as mdates
+import pandas as pd
 import pytest
 
 from qianhai.data import load
 from qianhai.inputs import InputProblem
-from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, event_status, events_on, in_words, in_words_whole,
-                              indicator_value, stacked_between, count_statuses, layers_chart, ftz_total, output_rows, parse_date, period_last, qianhai_layers, scope_breaks,
-                              scope_table, snapshot, timeline_bounds, zone_status)
+from qianhai.timeline import (DateExplorer, DateQuery, DateTwinSlider, events_on, ftz_total, in_words, in_words_whole,
+                              indicator_value, layers_chart, output_rows, parse_date, period_ends, qianhai_layers,
+                              scope_breaks, scope_table, snapshot, timeline_bounds, zone_statuses)
 
 D = dt.date
 
@@ -43,8 +44,12 @@ def bounds(timeline):
     return timeline_bounds(timeline)
 
 
-def zone(zones, zone_id):
-    return zones[zones["zone_id"] == zone_id].iloc[0]
+def zone_status(zones, zone_id, day):
+    return zone_statuses(zones, day)[zone_id]
+
+
+def event_status(timeline, event_id, day):
+    return events_on(timeline, day).set_index("event_id").loc[event_id, "status"]
 
 
 # ---------------------------------------------------------------- dates
@@ -113,53 +118,50 @@ def test_long_input_is_shortened(bounds):
     assert len(str(err.value)) < 200
 
 
-def test_period_last():
-    assert period_last(D(2010, 1, 1), "year") == D(2010, 12, 31)
-    assert period_last(D(2012, 12, 1), "month") == D(2012, 12, 31)
-    assert period_last(D(2013, 1, 7), "day") == D(2013, 1, 7)
-    with pytest.raises(ValueError):
-        period_last(D(2013, 1, 7), "week")
+def test_period_ends():
+    starts = pd.Series(pd.to_datetime(["2010-01-01", "2012-12-01", "2013-01-07", "2016-02-01"]))
+    ends = period_ends(starts, pd.Series(["year", "month", "day", "month"]))
+    assert list(ends.dt.date) == [D(2010, 12, 31), D(2012, 12, 31), D(2013, 1, 7), D(2016, 2, 29)]  # 2016: leap year
 
 
 # ---------------------------------------------------------------- events and zones on a date
 
 
-def test_event_status_respects_precision():
+def test_event_status_respects_precision(timeline):
     # plan_approved_2010: 2010-08-26, day precision.
-    assert event_status(D(2010, 8, 26), "day", D(2010, 8, 25)) == "not yet"
-    assert event_status(D(2010, 8, 26), "day", D(2010, 8, 26)) == "happened"
+    assert event_status(timeline, "plan_approved_2010", D(2010, 8, 25)) == "not yet"
+    assert event_status(timeline, "plan_approved_2010", D(2010, 8, 26)) == "happened"
     # sez_citywide_2010: year precision (sort_date 2010-01-01): unknown inside 2010.
-    assert event_status(D(2010, 1, 1), "year", D(2009, 12, 31)) == "not yet"
-    assert event_status(D(2010, 1, 1), "year", D(2010, 6, 30)) == "uncertain"
-    assert event_status(D(2010, 1, 1), "year", D(2010, 12, 31)) == "happened"
+    assert event_status(timeline, "sez_citywide_2010", D(2009, 12, 31)) == "not yet"
+    assert event_status(timeline, "sez_citywide_2010", D(2010, 6, 30)) == "uncertain"
+    assert event_status(timeline, "sez_citywide_2010", D(2010, 12, 31)) == "happened"
     # hk_gd_framework_2010: 2010-04, month precision.
-    assert event_status(D(2010, 4, 1), "month", D(2010, 4, 15)) == "uncertain"
-    assert event_status(D(2010, 4, 1), "month", D(2010, 4, 30)) == "happened"
+    assert event_status(timeline, "hk_gd_framework_2010", D(2010, 4, 15)) == "uncertain"
+    assert event_status(timeline, "hk_gd_framework_2010", D(2010, 4, 30)) == "happened"
 
 
 def test_zone_end_is_exclusive(zones):
     # qianhai_coop_zone_2010: valid_from 2010-08-26, valid_to 2021-09-06 (exclusive);
     # qianhai_coop_zone_2021 from 2021-09-06.
-    old, new = zone(zones, "qianhai_coop_zone_2010"), zone(zones, "qianhai_coop_zone_2021")
-    assert zone_status(old, D(2010, 8, 25)) == "not yet"
-    assert zone_status(old, D(2010, 8, 26)) == "in force"
-    assert zone_status(old, D(2021, 9, 5)) == "in force"
-    assert zone_status(old, D(2021, 9, 6)) == "ended"
-    assert zone_status(new, D(2021, 9, 5)) == "not yet"
-    assert zone_status(new, D(2021, 9, 6)) == "in force"
+    old, new = "qianhai_coop_zone_2010", "qianhai_coop_zone_2021"
+    assert zone_status(zones, old, D(2010, 8, 25)) == "not yet"
+    assert zone_status(zones, old, D(2010, 8, 26)) == "in force"
+    assert zone_status(zones, old, D(2021, 9, 5)) == "in force"
+    assert zone_status(zones, old, D(2021, 9, 6)) == "ended"
+    assert zone_status(zones, new, D(2021, 9, 5)) == "not yet"
+    assert zone_status(zones, new, D(2021, 9, 6)) == "in force"
 
 
 def test_zone_with_year_precision_is_uncertain_inside_that_year(zones):
     # shenzhen_sez_1980: valid_to 2010-01-01 with year precision -> it ended at some point in 2010.
-    sez80 = zone(zones, "shenzhen_sez_1980")
-    assert zone_status(sez80, D(2009, 12, 31)) == "in force"
-    assert zone_status(sez80, D(2010, 6, 30)) == "uncertain"
-    assert zone_status(sez80, D(2010, 12, 31)) == "ended"
+    assert zone_status(zones, "shenzhen_sez_1980", D(2009, 12, 31)) == "in force"
+    assert zone_status(zones, "shenzhen_sez_1980", D(2010, 6, 30)) == "uncertain"
+    assert zone_status(zones, "shenzhen_sez_1980", D(2010, 12, 31)) == "ended"
     # qianhai_bay_bonded_port: valid_from 2008-01-01, year precision.
-    port = zone(zones, "qianhai_bay_bonded_port")
-    assert zone_status(port, D(2007, 12, 31)) == "not yet"
-    assert zone_status(port, D(2008, 6, 30)) == "uncertain"
-    assert zone_status(port, D(2009, 1, 1)) == "in force"
+    port = "qianhai_bay_bonded_port"
+    assert zone_status(zones, port, D(2007, 12, 31)) == "not yet"
+    assert zone_status(zones, port, D(2008, 6, 30)) == "uncertain"
+    assert zone_status(zones, port, D(2009, 1, 1)) == "in force"
 
 
 def test_layers_on_dates(zones):
@@ -406,7 +408,6 @@ def test_indicator_value(indicators):
 @pytest.mark.parametrize("bad", [None, "soon", "2015-13-01", 2015, math.nan, math.inf, 1e308, -1, 0, True, [2015]])
 def test_functions_reject_bad_days(timeline, zones, ftz, bad):
     for call in (lambda: events_on(timeline, bad), lambda: qianhai_layers(zones, bad), lambda: ftz_total(ftz, bad),
-                 lambda: event_status("2010-08-26", "day", bad),
                  lambda: layers_chart(zones, D(2008, 1, 1), D(2025, 6, 30), bad, "x")):
         with pytest.raises(InputProblem, match="must be a date"):
             call()
@@ -418,8 +419,6 @@ def test_functions_reject_bad_tables(indicators):
             output_rows(bad)
         with pytest.raises(InputProblem):
             scope_table(bad, "gdp")
-    with pytest.raises(InputProblem, match="Unknown date precision"):
-        period_last(D(2013, 1, 7), "week")
 
 
 def test_layers_follow_the_zones_table_not_a_stale_copy(zones):
@@ -486,17 +485,17 @@ def test_date_explorer_saved_view_shows_words_not_codes(timeline, zones, ftz):
     assert "zone_area" not in saved and "trade_investment" not in saved
 
 
-def test_stacked_between_by_hand(zones):
+def test_comparison_lists_statuses_added_by_hand(timeline, zones, ftz):
     # qianhai_zones: end of 2010-08 -> bonded port (2008) and cooperation zone (2010-08-26) in force; the city-wide
     # SEZ (2010, year only) is uncertain, so not counted. 2020-08-24: + SEZ, pilot FTZ (2015-04-21), GBA
     # (2019-02-18) = 5. Days: 2010-08-31 -> 2020-08-24 = 3,646 (10 years incl. 3 leap days = 3,653, minus 7).
-    said = stacked_between(zones, D(2010, 8, 31), D(2020, 8, 24))
+    ex = DateExplorer(timeline, zones, ftz, "2020-08-24", compare_with="2010-08")
+    said = ex.comparison.value
     assert said.startswith("From 2010-08-31 to 2020-08-24 (3,646 days): 2 → 5 special statuses")
     # listed by start, earliest first: SEZ (2010), pilot FTZ (2015-04-21), GBA (2019-02-18)
     assert "added, earliest first: Special Economic Zone, pilot free trade zone, Greater Bay Area; gone: none" in said
-    assert stacked_between(zones, D(2020, 8, 24), D(2010, 8, 31)) == said  # the order does not matter
-    with pytest.raises(InputProblem):
-        stacked_between(zones, "2010-02-30", D(2020, 1, 1))
+    swapped = DateExplorer(timeline, zones, ftz, "2010-08", compare_with="2020-08-24")
+    assert swapped.comparison.value == said  # the order does not matter
 
 
 def test_date_explorer_compares_and_marks_a_refused_date_stale(timeline, zones, ftz):

@@ -1,8 +1,5 @@
-"""Notebook 01 plumbing: Shenzhen's growth by vintage, and when it overtook Hong Kong.
-
-The arithmetic students should read (CAGR, currency conversion) is shown in the notebook; these
-functions repeat it for the widgets and are unit-tested against hand-worked values.
-"""
+"""Notebook 01: Shenzhen's growth by vintage, and when it overtook Hong Kong. The notebook shows the arithmetic
+(CAGR, currency conversion); these functions repeat it for the widgets, tested against hand-worked values."""
 
 from __future__ import annotations
 
@@ -20,8 +17,8 @@ from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange
 
 GDP_UNIT = "100 million CNY, current prices"
 
-# What each code in the `vintage` column means, in the words charts and results use (data/datapackage.json,
-# field `vintage` of shenzhen_gdp, gives the full definitions).
+# The `vintage` codes in the words charts and results use (the data package's field `vintage` of shenzhen_gdp
+# gives the full definitions).
 VINTAGE_LABELS = {
     "first_release": "first release (announced at the time)",
     "first_release_contemporaneous": "as published in 1998-99 (1995-1998)",
@@ -37,19 +34,16 @@ def vintage_label(code: str) -> str:
     return VINTAGE_LABELS.get(code, str(code))
 
 
-def vintage_options(gdp: pd.DataFrame) -> list[tuple[str, str]]:
-    """(words, code) pairs for a dropdown: the student reads words, the code stays the value."""
-    return [(vintage_label(code), code) for code in sorted(gdp["vintage"].unique())]
+def vintage_dropdown(gdp: pd.DataFrame, value: str, description: str) -> w.Dropdown:
+    """A dropdown of the vintages in words; its value is the code."""
+    options = [(vintage_label(code), code) for code in sorted(gdp["vintage"].unique())]
+    return w.Dropdown(options=options, value=value, description=description, style=LABEL_STYLE)
 
 
 def with_gaps(frame: pd.DataFrame, value: str, year: str = "year") -> pd.Series:
-    """A year-indexed series in which missing years are NaN, so a line chart breaks at a gap
-    instead of drawing a straight line across it."""
+    """A year-indexed series in which missing years are NaN, so a line chart breaks at a gap."""
     series = frame.set_index(year)[value].astype(float).sort_index()
-    if series.empty:
-        return series
-    full = range(int(series.index.min()), int(series.index.max()) + 1)
-    return series.reindex(full)
+    return series if series.empty else series.reindex(range(int(series.index.min()), int(series.index.max()) + 1))
 
 
 def vintage_series(gdp: pd.DataFrame, vintage: str) -> pd.Series:
@@ -73,8 +67,9 @@ class Growth:
     def sentence(self) -> str:
         doubling = (f"at that pace it doubles every {self.doubling:.1f} years" if self.doubling is not None
                     else "it did not grow, so it has no doubling time")
-        return (f"{vintage_label(self.vintage)}, {self.start}→{self.end}: {self.start_value:,.1f} → {self.end_value:,.1f} "
-                f"({GDP_UNIT}); CAGR {self.rate:.2%} a year over {self.end - self.start} years; {doubling}.")
+        return (f"{vintage_label(self.vintage)}, {self.start}→{self.end}: {self.start_value:,.1f} → "
+                f"{self.end_value:,.1f} ({GDP_UNIT}); CAGR {self.rate:.2%} a year over {self.end - self.start} "
+                f"years; {doubling}.")
 
 
 def growth_between(gdp: pd.DataFrame, vintage: str, start: int, end: int) -> Growth:
@@ -82,24 +77,21 @@ def growth_between(gdp: pd.DataFrame, vintage: str, start: int, end: int) -> Gro
     series = vintage_series(gdp, vintage)
     if not (isinstance(start, (int, np.integer)) and isinstance(end, (int, np.integer))):
         raise InputProblem("Years must be whole numbers.")
-    if start >= end:
+    return _growth(series.dropna(), vintage, start, end)
+
+
+def _growth(have: pd.Series, vintage: str, start: int, end: int) -> Growth:
+    """Growth between two years of a vintage's figures (``have``, no gaps), or a message for a gap."""
+    if start >= end:  # a range slider may set both ends on one year
         raise InputProblem(f"The first year ({start}) must come before the last ({end}).")
-    have = series.dropna()
     for year in (start, end):
         if year not in have.index:
-            near = _nearest(have.index, year)
-            raise InputProblem(
-                f"{vintage_label(vintage)} has no figure for {year} (a gap in the data, left as a gap). "
-                f"Years it does have near there: {near}."
-            )
+            near = ", ".join(str(int(y)) for y in sorted(sorted(have.index, key=lambda y: (abs(int(y) - year), y))[:3]))
+            raise InputProblem(f"{vintage_label(vintage)} has no figure for {year} (a gap in the data, left as a gap). "
+                               f"Years it does have near there: {near}.")
     v0, v1 = float(have[start]), float(have[end])
     rate = cagr(v0, v1, end - start)
     return Growth(vintage, int(start), int(end), v0, v1, rate, doubling_time(rate) if rate > 0 else None)
-
-
-def _nearest(years, year: int) -> str:
-    ordered = sorted(years, key=lambda y: (abs(int(y) - year), y))[:3]
-    return ", ".join(str(int(y)) for y in sorted(ordered))
 
 
 def to_usd_bn(cny_100m: pd.Series, cny_per_usd: pd.Series) -> pd.Series:
@@ -114,31 +106,28 @@ class Overtake:
     last_year_behind: int | None
 
     def sentence(self) -> str:
-        name = vintage_label(self.vintage)
-        if self.first_year_ahead is None and self.last_year_behind is None:
+        name, ahead, behind = vintage_label(self.vintage), self.first_year_ahead, self.last_year_behind
+        if ahead is None and behind is None:
             return f"{name}: no year in this vintage can be compared with Hong Kong in the chosen period."
-        if self.first_year_ahead is None:
-            tail = f" (last compared year behind: {self.last_year_behind})" if self.last_year_behind else ""
+        if ahead is None:
+            tail = f" (last compared year behind: {behind})" if behind else ""
             return f"{name}: Shenzhen is not ahead of Hong Kong in any year this vintage covers{tail}."
-        if self.last_year_behind is None:
-            return f"{name}: Shenzhen is already ahead in {self.first_year_ahead}, its first compared year."
-        if self.first_year_ahead - self.last_year_behind == 1:
-            return f"{name}: Shenzhen overtakes Hong Kong in {self.first_year_ahead}."
-        return (f"{name}: Shenzhen overtakes Hong Kong between {self.last_year_behind} and "
-                f"{self.first_year_ahead} (the years between are a gap in this vintage).")
+        if behind is None:
+            return f"{name}: Shenzhen is already ahead in {ahead}, its first compared year."
+        if ahead - behind == 1:
+            return f"{name}: Shenzhen overtakes Hong Kong in {ahead}."
+        return (f"{name}: Shenzhen overtakes Hong Kong between {behind} and {ahead} "
+                "(the years between are a gap in this vintage).")
 
 
 def overtake(sz_usd: pd.Series, hk_usd: pd.Series, vintage: str) -> Overtake:
     """The first year Shenzhen's GDP exceeds Hong Kong's, and the last year before it when it did not."""
     both = pd.DataFrame({"sz": sz_usd, "hk": hk_usd}).dropna()
-    if both.empty:
-        return Overtake(vintage, None, None)
     ahead = both.index[both["sz"] > both["hk"]]
     if len(ahead) == 0:
         return Overtake(vintage, None, int(both.index.max()) if len(both) else None)
-    first = int(ahead.min())
-    behind = both.index[(both["sz"] <= both["hk"]) & (both.index < first)]
-    return Overtake(vintage, first, int(behind.max()) if len(behind) else None)
+    behind = both.index[(both["sz"] <= both["hk"]) & (both.index < ahead.min())]
+    return Overtake(vintage, int(ahead.min()), int(behind.max()) if len(behind) else None)
 
 
 class GrowthExplorer(Explorer):
@@ -146,9 +135,8 @@ class GrowthExplorer(Explorer):
 
     def __init__(self, gdp: pd.DataFrame, vintage: str, years: tuple[int, int]):
         super().__init__()
-        self.gdp = gdp
-        self.vintage = w.Dropdown(options=vintage_options(gdp), value=vintage,
-                                  description="Vintage", style=LABEL_STYLE)
+        self.vintage = vintage_dropdown(gdp, vintage, "Vintage")
+        self.series = {code: vintage_series(gdp, code) for _, code in self.vintage.options}  # once, not per move
         self.range = TwinRange("Years", minimum=int(gdp["year"].min()), maximum=int(gdp["year"].max()),
                                value=years, messages=self.messages)
         self.scale = w.ToggleButtons(options=["linear", "log"], value="linear", description="Vertical axis",
@@ -158,7 +146,7 @@ class GrowthExplorer(Explorer):
         (self.ends,) = self.ax.plot([], [], "o", markersize=9, color=PALETTE["vermillion"], label="chosen years")
         self.ax.legend(loc="upper left")
         self.limits = {}  # per scale, limits that fit every vintage: switching vintage keeps the scale
-        every = pd.concat([vintage_series(gdp, code) for _, code in self.vintage.options])
+        every = pd.concat(self.series.values())
         self.line.set_data(every.index, every.values)
         for scale in ("linear", "log"):
             self.ax.set_yscale(scale)
@@ -170,24 +158,21 @@ class GrowthExplorer(Explorer):
                             resources=["shenzhen_gdp"], alt="(set on update)")
         self.watch(self.vintage, self.scale, self.range)
         self.update()
-        self.panel = Panel(
-            [self.vintage, self.range.box, self.scale, self.messages.widget, self.result, self.output],
-            summary="growth explorer (vintage, years, linear/log) for Shenzhen GDP",
-        )
+        self.panel = Panel([self.vintage, self.range.box, self.scale, self.messages.widget, self.result, self.output],
+                           summary="growth explorer (vintage, years, linear/log) for Shenzhen GDP")
 
     def compute(self) -> Growth:
         start, end = self.range.value
-        return growth_between(self.gdp, self.vintage.value, start, end)
+        return _growth(self.series[self.vintage.value].dropna(), self.vintage.value, start, end)
 
     def draw(self, growth: Growth | None) -> None:
-        vintage = self.vintage.value
-        self.series = vintage_series(self.gdp, vintage)
-        self.line.set_data(self.series.index, self.series.values)
-        self.ax.set_yscale(self.scale.value)
-        xlim, ylim = self.limits[self.scale.value]
+        vintage, scale = self.vintage.value, self.scale.value
+        self.line.set_data(self.series[vintage].index, self.series[vintage].values)
+        if self.ax.get_yscale() != scale:  # a new scale rebuilds the axis' ticks: only when it changes
+            self.ax.set_yscale(scale)
+        xlim, ylim = self.limits[scale]
         self.ax.set(xlim=xlim, ylim=ylim)
-        self.ax.set_title(fitted_title(self.ax, f"Shenzhen GDP, {vintage_label(vintage)} ({self.scale.value} scale)"),
-                          loc="left")
+        self.ax.set_title(fitted_title(self.ax, f"Shenzhen GDP, {vintage_label(vintage)} ({scale} scale)"), loc="left")
         if growth is None:
             self.ends.set_data([], [])
         else:
@@ -196,7 +181,7 @@ class GrowthExplorer(Explorer):
     def describe(self, growth: Growth) -> None:
         self.messages.clear()
         self.result.value = f"<b>{escape(growth.sentence())}</b>"
-        covered = self.series.dropna().index
+        covered = self.series[self.vintage.value].dropna().index
         self.chart.alt = (f"Shenzhen GDP, {vintage_label(self.vintage.value)}, {self.scale.value} scale, from "
                           f"{int(covered.min())} to {int(covered.max())}; highlighted: {growth.sentence()}")
 
@@ -213,18 +198,21 @@ class OvertakeExplorer(Explorer):
 
     def __init__(self, gdp: pd.DataFrame, hk: pd.DataFrame, fx: pd.DataFrame, vintage: str, since: int = 2000):
         super().__init__()
-        self.gdp, self.since = gdp, since
+        self.since = since
         self.hk = hk.set_index("year")["gdp_usd_bn"].astype(float)
-        self.fx = fx.set_index("year")["cny_per_usd"].astype(float)
-        self.vintage = w.Dropdown(options=vintage_options(gdp), value=vintage,
-                                  description="Shenzhen vintage", style=LABEL_STYLE)
+        rate = fx.set_index("year")["cny_per_usd"].astype(float)
+        self.vintage = vintage_dropdown(gdp, vintage, "Shenzhen vintage")
+        self.usd = {}  # each vintage from `since` in billion USD, converted once
+        for _, code in self.vintage.options:
+            series = vintage_series(gdp, code)
+            self.usd[code] = to_usd_bn(series[series.index >= since], rate)
         self.fig, self.ax = new_figure(6.4, 3.4)
         hk_recent = with_gaps(hk[hk["year"] >= since], "gdp_usd_bn")
         self.ax.plot(hk_recent.index, hk_recent.values, color=PALETTE["orange"], label="Hong Kong")
         (self.sz_line,) = self.ax.plot([], [], marker="o", markersize=3, color=PALETTE["blue"], label="Shenzhen")
         self.marker = self.ax.axvline(since, color=PALETTE["black"], linestyle=":", alpha=0)
         self.ax.legend(loc="upper left")
-        every = pd.concat([self.sz_usd(code) for _, code in self.vintage.options]).dropna()
+        every = pd.concat(self.usd.values()).dropna()
         steady_limits(self.ax, every.index, every.values)  # every vintage, and Hong Kong, on one scale
         self.chart = finish(self.fig, self.ax, title="Shenzhen and Hong Kong GDP", xlabel="Year",
                             ylabel="billion USD, current prices",
@@ -234,21 +222,16 @@ class OvertakeExplorer(Explorer):
         self.panel = Panel([self.vintage, self.result, self.output],
                            summary="Shenzhen vintage picker: when did Shenzhen's GDP pass Hong Kong's?")
 
-    def sz_usd(self, vintage: str) -> pd.Series:
-        series = vintage_series(self.gdp, vintage)
-        return to_usd_bn(series[series.index >= self.since], self.fx)
-
     def compute(self) -> Overtake:
-        self.sz = self.sz_usd(self.vintage.value)
+        self.sz = self.usd[self.vintage.value]
         return overtake(self.sz, self.hk, self.vintage.value)
 
     def draw(self, result: Overtake) -> None:
         self.sz_line.set_data(self.sz.index, self.sz.values)
-        if result.first_year_ahead is not None:
-            self.marker.set_xdata([result.first_year_ahead, result.first_year_ahead])
-            self.marker.set_alpha(0.8)
-        else:
-            self.marker.set_alpha(0)
+        ahead = result.first_year_ahead
+        if ahead is not None:
+            self.marker.set_xdata([ahead, ahead])
+        self.marker.set_alpha(0 if ahead is None else 0.8)
         self.ax.set_title(fitted_title(self.ax, f"Shenzhen ({vintage_label(result.vintage)}) and Hong Kong GDP"),
                           loc="left")
 

@@ -1,17 +1,13 @@
-"""Notebook 02 plumbing: Qianhai's dated milestones, the territories called "Qianhai", the layers of
-"special" status around them, and why indicators from different territories do not join into one series.
-
-Dates are handled with their precision: an event known only to the month or year is "uncertain" on a
-day inside that month or year, never silently placed on its first day. Zones follow the data's rule
-``valid_from <= day < valid_to`` (valid_to EXCLUSIVE). Rows whose ``date_status`` is ``rejected`` are
-never counted as having happened; ``disputed`` rows are reported as a disagreement between sources.
-"""
+"""Notebook 02: Qianhai's dated milestones, the territories called "Qianhai", the layers of "special" status
+around them, and why indicators from different territories do not join into one series. A date known only to its
+month or year is "uncertain" inside that period; zones hold from valid_from up to, not including, valid_to."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 
 import ipywidgets as w
 import matplotlib.dates as mdates
@@ -22,34 +18,23 @@ from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
-from qianhai.data import frame_fingerprint
 from qianhai.dates import as_date, month_end, real_day
 from qianhai.display import escape
 from qianhai.inputs import InputProblem
 from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel
 
-# Policy areas of the timeline (the data's `category` codes), in the order the notebook shows them.
+# The data's policy areas (`category`), in the order the notebook shows them.
 CATEGORY_LABELS = {
-    "zone_area": "zone / area",
-    "governance": "governance",
-    "tax": "tax",
-    "finance": "finance",
-    "legal": "legal",
-    "trade_investment": "trade & investment",
-    "political": "political",
-    "reported_results": "reported results",
+    "zone_area": "zone / area", "governance": "governance", "tax": "tax", "finance": "finance", "legal": "legal",
+    "trade_investment": "trade & investment", "political": "political", "reported_results": "reported results",
     "national_context": "national context",
 }
 
 # The "special" statuses of qianhai_zones.status_layer, in words; the two FTZ layers are one status.
 STATUS_LABELS = {
-    "gba": "Greater Bay Area",
-    "sez": "Special Economic Zone",
-    "pilot_ftz": "pilot free trade zone",
-    "ftz_area": "pilot free trade zone",
-    "cooperation_zone": "Shenzhen-Hong Kong cooperation zone",
-    "bonded_port": "bonded port area",
-    "financial_district": "development district (no separate legal status)",
+    "gba": "Greater Bay Area", "sez": "Special Economic Zone", "pilot_ftz": "pilot free trade zone",
+    "ftz_area": "pilot free trade zone", "cooperation_zone": "Shenzhen-Hong Kong cooperation zone",
+    "bonded_port": "bonded port area", "financial_district": "development district (no separate legal status)",
 }
 STATUS_ORDER = ["gba", "sez", "pilot_ftz", "ftz_area", "cooperation_zone", "bonded_port"]
 
@@ -71,22 +56,14 @@ SCOPE_LABELS = {
 }
 
 # Words for qianhai_indicators.measure_type and qianhai_timeline.conflict_group.
-MEASURE_LABELS = {
-    "registered_enterprise_value_added": "value added of firms registered there",
-    "territorial_gdp": "GDP of the territory",
-}
-CONFLICT_LABELS = {
-    "pboc_loan_rules_date": "PBOC rules for cross-border loans",
-    "qianhai_court_founding": "Qianhai Court",
-    "gba_outline_date": "Greater Bay Area outline",
-}
+MEASURE_LABELS = {"registered_enterprise_value_added": "value added of firms registered there",
+                  "territorial_gdp": "GDP of the territory"}
+CONFLICT_LABELS = {"pboc_loan_rules_date": "PBOC rules for cross-border loans",
+                   "qianhai_court_founding": "Qianhai Court", "gba_outline_date": "Greater Bay Area outline"}
 CHANGE_LABELS = {"scope": "territory", "measure_type": "measure"}
 
 DATE_HINT = "Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day)"
-_DATE_RE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?")
-
-
-# ---------------------------------------------------------------- dates and their precision
+TYPED_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?")
 
 
 def as_day(value, label: str = "date") -> dt.date:
@@ -94,12 +71,12 @@ def as_day(value, label: str = "date") -> dt.date:
     try:
         return as_date(value)
     except ValueError as err:
-        shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
-        raise InputProblem(f"The {label} must be a date (YYYY-MM-DD), not {shown!r} ({type(value).__name__}): "
-                           f"{err}.") from None
+        raise InputProblem(f"The {label} must be a date (YYYY-MM-DD), not {_short(str(value), 40)!r} "
+                           f"({type(value).__name__}): {err}.") from None
 
 
 def _need_frame(frame, name: str, columns: list[str]) -> None:
+    """Refuse, with a message, what is not the course table a public function expects."""
     if not isinstance(frame, pd.DataFrame):
         raise InputProblem(f"{name} must be a table (a pandas DataFrame, e.g. load({name!r})), "
                            f"not {type(frame).__name__}.")
@@ -108,24 +85,10 @@ def _need_frame(frame, name: str, columns: list[str]) -> None:
         raise InputProblem(f"{name} lacks the column(s) {', '.join(missing)}: load it with load({name!r}).")
 
 
-def period_last(start: dt.date, precision: str) -> dt.date:
-    """The last day of the period a date stands for: the day itself, its month, or its year."""
-    if precision == "day":
-        return start
-    if precision == "month":
-        return month_end(start)
-    if precision == "year":
-        return dt.date(start.year, 12, 31)
-    raise InputProblem(f"Unknown date precision {str(precision)[:20]!r}: expected day, month or year.")
-
-
-def month_labels(first: dt.date, last: dt.date) -> list[str]:
-    """Every month from first to last as 'YYYY-MM', in order."""
-    labels, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        labels.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return labels
+def period_ends(starts: pd.Series, precisions: pd.Series) -> pd.Series:
+    """The last day of the period each date stands for (its precision): the day itself, its month, or its year."""
+    ends = starts.where(precisions != "month", starts + pd.offsets.MonthEnd(0))
+    return ends.where(precisions != "year", starts + pd.offsets.YearEnd(0))
 
 
 @dataclass(frozen=True)
@@ -137,145 +100,125 @@ class DateQuery:
 
     @property
     def month(self) -> str:
-        return f"{self.day.year:04d}-{self.day.month:02d}"
+        return f"{self.day:%Y-%m}"
 
     @property
     def label(self) -> str:
-        if self.precision == "month":
-            return f"{self.day.isoformat()} (end of {self.month})"
-        return self.day.isoformat()
+        return f"{self.day.isoformat()} (end of {self.month})" if self.precision == "month" else self.day.isoformat()
 
 
 def timeline_bounds(timeline: pd.DataFrame) -> tuple[dt.date, dt.date]:
     """First day of the first event's month and last day of the last event's month."""
-    dates = sorted(as_date(d) for d in timeline["sort_date"])
-    return dt.date(dates[0].year, dates[0].month, 1), month_end(dates[-1])
+    first, last = as_date(timeline["sort_date"].min()), as_date(timeline["sort_date"].max())
+    return first.replace(day=1), month_end(last)
 
 
 def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date") -> DateQuery:
-    """Turn typed text into a DateQuery between first and last, or raise InputProblem with a message.
+    """Typed text as a DateQuery between first and last, or InputProblem saying what to type.
 
-    'YYYY-MM' means the end of that month; 'YYYY-MM-DD' that day. '/' or '.' may separate the parts.
-    """
+    'YYYY-MM' means the end of that month; 'YYYY-MM-DD' that day. '/' or '.' may separate the parts."""
     hint = f"{DATE_HINT} from {first:%Y-%m} to {last.isoformat()}."
-    if isinstance(raw, dt.datetime):
-        raw = raw.date()
     if isinstance(raw, dt.date):
-        query = DateQuery(raw, "day")
+        query = DateQuery(as_date(raw), "day")
     else:
         if isinstance(raw, bool) or not isinstance(raw, str):
             raise InputProblem(f"{label}: expected a date typed as text, not {type(raw).__name__}. {hint}")
         text = raw.strip()
         if not text:
             raise InputProblem(f"{label}: the box is empty. {hint}")
-        shown = text if len(text) <= 40 else text[:37] + "..."
+        shown = _short(text, 40)
         if re.fullmatch(r"[0-9]{4}", text):
             raise InputProblem(f"{label}: {shown!r} is only a year; add a month, e.g. {text}-06. {hint}")
-        match = _DATE_RE.fullmatch(text)
+        match = TYPED_DATE.fullmatch(text)
         if not match:
             raise InputProblem(f"{label}: {shown!r} is not a date. {hint}")
-        year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
+        year, month, day = match.groups()
         try:
-            start = real_day(year, month, int(day) if day else 1)
+            start = real_day(int(year), int(month), int(day or 1))
         except ValueError as err:
             raise InputProblem(f"{label}: {shown!r} is not a real date ({err}). {hint}") from None
         query = DateQuery(start, "day") if day else DateQuery(month_end(start), "month")
-    if query.day < first or query.day > last:
-        raise InputProblem(
-            f"{label}: {query.label} is outside the timeline, which runs from {first:%Y-%m} to "
-            f"{last:%Y-%m} (the data say nothing about other dates). {hint}"
-        )
+    if not first <= query.day <= last:
+        raise InputProblem(f"{label}: {query.label} is outside the timeline, which runs from {first:%Y-%m} to "
+                           f"{last:%Y-%m} (the data say nothing about other dates). {hint}")
     return query
 
 
-# ---------------------------------------------------------------- what existed on a date
+def _by_date(timeline: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The milestones sorted by date then id, the first and the last day of each one's period (numpy arrays,
+    so that a date slider compares numbers rather than building pandas objects)."""
+    events = timeline.sort_values(["sort_date", "event_id"]).reset_index(drop=True)
+    lasts = period_ends(events["sort_date"], events["date_precision"])
+    return events, events["sort_date"].to_numpy(), lasts.to_numpy()
 
 
-def event_status(sort_date, precision: str, day: dt.date) -> str:
-    """'happened' (certainly by the end of `day`), 'not yet', or 'uncertain' when the event is dated
-    only to a month or year that contains `day`."""
-    start, day = as_day(sort_date, "event date"), as_day(day)
-    if day < start:
-        return "not yet"
-    if day >= period_last(start, precision):
-        return "happened"
-    return "uncertain"
-
-
-def zone_status(row, day: dt.date) -> str:
-    """'in force', 'not yet', 'ended', or 'uncertain' (the start or end is known only to the month or
-    year and `day` falls inside that period). valid_to is EXCLUSIVE: a zone ending 2021-09-06 is gone
-    on 2021-09-06."""
-    day = as_day(day)
-    start = as_date(row["valid_from"])
-    if day < start:
-        return "not yet"
-    if pd.notna(row["valid_to"]):
-        end = as_date(row["valid_to"])
-        end_last = period_last(end, row["valid_to_precision"])
-        if day >= end_last:
-            return "ended"
-        if day >= end:
-            return "uncertain"
-    if day < period_last(start, row["valid_from_precision"]):
-        return "uncertain"
-    return "in force"
+def _events_on(events: pd.DataFrame, starts: np.ndarray, lasts: np.ndarray, day: dt.date) -> pd.DataFrame:
+    when = np.datetime64(day)
+    return events.assign(status=np.select([starts > when, lasts <= when], ["not yet", "happened"], "uncertain"))
 
 
 def events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    """Every milestone with its status on `day` (column `status`), sorted by date then id."""
+    """Every milestone with its status on `day` (column `status`): 'happened', 'not yet', or 'uncertain' when it
+    is dated only to a month or year that contains `day`. Sorted by date then id."""
     _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision"])
     day = as_day(day)
-    frame = timeline.copy()
-    frame["status"] = [event_status(s, p, day) for s, p in zip(frame["sort_date"], frame["date_precision"])]
-    return frame.sort_values(["sort_date", "event_id"]).reset_index(drop=True)
+    return _events_on(*_by_date(timeline), day)
 
 
-def _ancestors(zones: pd.DataFrame, start: list[str]) -> list[str]:
-    """The zones in `start` and every zone they lie within (through `contained_in`), in table order."""
-    parents = {r.zone_id: (r.contained_in.split(";") if isinstance(r.contained_in, str) else [])
-               for r in zones.itertuples()}
-    found, todo = set(), list(start)
-    while todo:
-        zone = todo.pop()
-        if zone in found or zone not in parents:
-            continue
-        found.add(zone)
-        todo.extend(parents[zone])
-    return [z for z in zones["zone_id"] if z in found]
+def _with_periods(zones: pd.DataFrame) -> pd.DataFrame:
+    """The zones with the first and last day of the periods their start and end stand for, as numpy datetimes."""
+    sure_from = period_ends(zones["valid_from"], zones["valid_from_precision"])
+    sure_end = period_ends(zones["valid_to"], zones["valid_to_precision"])
+    return zones.assign(start=zones["valid_from"], sure_from=sure_from, end=zones["valid_to"], sure_end=sure_end)
+
+
+def _zone_status(zones: pd.DataFrame, day: dt.date) -> np.ndarray:
+    when = np.datetime64(day)  # an open end (NaT) compares False: never ended
+    start, sure_from, end, sure_end = (zones[c].to_numpy() for c in ("start", "sure_from", "end", "sure_end"))
+    return np.select([start > when, sure_end <= when, end <= when, sure_from > when],
+                     ["not yet", "ended", "uncertain", "uncertain"], "in force")
+
+
+def zone_statuses(zones: pd.DataFrame, day: dt.date) -> pd.Series:
+    """Each zone's status on `day`, by zone_id: 'in force', 'not yet', 'ended', or 'uncertain' (its start or end
+    is known only to the month or year, and `day` falls inside that period). valid_to is exclusive."""
+    return pd.Series(_zone_status(_with_periods(zones), day), index=zones["zone_id"].to_numpy())
 
 
 LAYER_COLUMNS = ["zone_id", "name", "special_status", "area_km2", "valid_from", "valid_to", "status"]
 
 
 def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
-    """The territories called Qianhai and the layers they lie within, outermost layer first (no status).
-    Worked out once per zones table (by content), so that a date slider does not redo it at every step."""
-    key = frame_fingerprint(zones)
-    if key not in _RELATED:
-        related = zones[zones["zone_id"].isin(_ancestors(zones, QIANHAI_CORE))].copy()
-        related["special_status"] = related["status_layer"].map(STATUS_LABELS)
-        related["order"] = related["status_layer"].map({s: i for i, s in enumerate(STATUS_ORDER)})
-        _RELATED[key] = related.sort_values(["order", "valid_from", "zone_id"]).reset_index(drop=True)
-        while len(_RELATED) > 8:
-            _RELATED.pop(next(iter(_RELATED)))
-    return _RELATED[key].copy()
+    """The territories called Qianhai and every zone they lie within (through `contained_in`), outermost first;
+    valid_from and valid_to as text only as precise as they are known (`as_known`)."""
+    parents = {zone: inside.split(";") if isinstance(inside, str) else []
+               for zone, inside in zip(zones["zone_id"], zones["contained_in"])}
+    found, todo = set(), list(QIANHAI_CORE)
+    while todo:
+        zone = todo.pop()
+        if zone in parents and zone not in found:
+            found.add(zone)
+            todo.extend(parents[zone])
+    related = _with_periods(zones[zones["zone_id"].isin(found)]).assign(
+        special_status=lambda z: z["status_layer"].map(STATUS_LABELS),
+        order=lambda z: z["status_layer"].map({s: i for i, s in enumerate(STATUS_ORDER)}))
+    for column in ("valid_from", "valid_to"):
+        related[column] = [as_known(d, p) for d, p in zip(related[column], related[f"{column}_precision"])]
+    return related.sort_values(["order", "start", "zone_id"]).reset_index(drop=True)
 
 
-_RELATED: dict[bytes, pd.DataFrame] = {}
+def _layers_on(related: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    status = _zone_status(related, day)
+    shown = (status == "in force") | (status == "uncertain")
+    return related.loc[shown, LAYER_COLUMNS[:-1]].assign(status=status[shown]).reset_index(drop=True)
 
 
 def qianhai_layers(zones: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    """The territories called Qianhai and the layers they lie within, with their status on `day`;
-    only rows in force or uncertain, outermost layer first; valid_from and valid_to as text (`as_known`)."""
+    """The territories called Qianhai and the layers they lie within, in force or uncertain on `day`, outermost
+    layer first; valid_from and valid_to as text only as precise as they are known (`as_known`)."""
     _need_frame(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
     day = as_day(day)
-    related = _related_layers(zones)
-    related["status"] = [zone_status(r, day) for r in related.to_dict("records")]
-    related = related[related["status"].isin(["in force", "uncertain"])].copy()
-    for column in ("valid_from", "valid_to"):  # as text: a year-only start is not the 1st of January
-        related[column] = [as_known(d, p) for d, p in zip(related[column], related[f"{column}_precision"])]
-    return related[LAYER_COLUMNS].reset_index(drop=True)
+    return _layers_on(_related_layers(zones), day)
 
 
 def as_known(value, precision: str) -> str:
@@ -284,28 +227,15 @@ def as_known(value, precision: str) -> str:
     if pd.isna(value):
         return "still valid"
     day = as_date(value)
-    if precision == "year":
-        return f"{day.year} (year only)"
-    if precision == "month":
-        return f"{day:%Y-%m} (month only)"
-    return day.isoformat()
+    return {"year": f"{day.year} (year only)", "month": f"{day:%Y-%m} (month only)"}.get(precision, day.isoformat())
 
 
-def count_statuses(layers: pd.DataFrame) -> tuple[int, int]:
-    """(distinct special statuses certainly in force, distinct statuses that are only uncertain)."""
-    sure = set(layers.loc[layers["status"] == "in force", "special_status"])
-    maybe = set(layers.loc[layers["status"] == "uncertain", "special_status"]) - sure
-    return len(sure), len(maybe)
-
-
-def stacked_between(zones: pd.DataFrame, earlier, later) -> str:
-    """One sentence: the special statuses certainly in force around Qianhai on `later` but not on `earlier`
-    (added) and the reverse (gone), each listed by the date it began, and the days between the two dates
-    (given in either order)."""
-    first, second = sorted([as_day(earlier, "first date"), as_day(later, "second date")])
-    sure = {day: set(layers.loc[layers["status"] == "in force", "special_status"])
-            for day, layers in ((d, qianhai_layers(zones, d)) for d in (first, second))}
-    starts = _related_layers(zones).groupby("special_status")["valid_from"].min()
+def _stacked(related: pd.DataFrame, first: dt.date, second: dt.date) -> str:
+    """One sentence: the special statuses certainly in force around Qianhai on `second` but not on `first` (added)
+    and the reverse (gone), each listed by the date it began, and the days between the two dates."""
+    special = related["special_status"].to_numpy()
+    sure = {day: set(special[_zone_status(related, day) == "in force"]) for day in (first, second)}
+    starts = related.groupby("special_status")["start"].min()
     added = sorted(sure[second] - sure[first], key=lambda status: (starts[status], status))
     gone = sorted(sure[first] - sure[second], key=lambda status: (starts[status], status))
     return (f"From {first.isoformat()} to {second.isoformat()} ({(second - first).days:,} days): "
@@ -316,8 +246,7 @@ def stacked_between(zones: pd.DataFrame, earlier, later) -> str:
 def ftz_total(ftz_count: pd.DataFrame, day: dt.date) -> int:
     """Number of China's pilot FTZs on `day` (0 before the first)."""
     _need_frame(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
-    day = as_day(day)
-    before = ftz_count[[(as_date(d) <= day) for d in ftz_count["date"]]]
+    before = ftz_count[ftz_count["date"] <= pd.Timestamp(as_day(day))]
     return 0 if before.empty else int(before.sort_values("date")["total_pilot_ftzs"].iloc[-1])
 
 
@@ -338,7 +267,9 @@ class Snapshot:
 
     @property
     def statuses(self) -> tuple[int, int]:
-        return count_statuses(self.layers)
+        """(distinct special statuses certainly in force, distinct statuses that are only uncertain)."""
+        sure = set(self.layers.loc[self.layers["status"] == "in force", "special_status"])
+        return len(sure), len(set(self.layers.loc[self.layers["status"] == "uncertain", "special_status"]) - sure)
 
     def sentence(self) -> str:
         sure, maybe = self.statuses
@@ -351,24 +282,13 @@ class Snapshot:
                 f"{statuses} applied to Qianhai{maybe_text}. 'Qianhai' could mean: {names}. China had {zones}.")
 
 
-def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, when) -> Snapshot:
-    """Answer "what existed on this date?" for a DateQuery or typed text (YYYY-MM or YYYY-MM-DD; a month
-    means its last day). The answer's `.sentence()` says it in words; `.layers` is a table with one row per
-    layer around Qianhai (special_status, name, area_km2, valid_from, valid_to, status; the dates as text
-    only as precise as known, e.g. "2010 (year only)"); `.happened` lists the milestones that had happened;
-    `.ftzs` is the number of China's pilot FTZs."""
-    _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
-    first, last = timeline_bounds(timeline)
-    query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
-    events = events_on(timeline, query.day)
+def _snapshot(events: pd.DataFrame, starts: np.ndarray, lasts: np.ndarray, related: pd.DataFrame,
+              ftz_count: pd.DataFrame, query: DateQuery) -> Snapshot:
+    events = _events_on(events, starts, lasts, query.day)
     counted = events[events["date_status"] != "rejected"]
-    happened = counted[counted["status"] == "happened"]
-    uncertain = counted[counted["status"] == "uncertain"]
-    upcoming = counted[counted["status"] == "not yet"]
     disputed = []
     for group, rows in events[events["date_status"] == "disputed"].groupby("conflict_group", sort=True):
-        states = set(rows["status"])
-        if len(states) > 1:
+        if rows["status"].nunique() > 1:
             parts = [f"{r.date} per {r.source_id}: {r.status}" for r in rows.itertuples()]
             disputed.append(f"{group}: sources disagree on the date ({'; '.join(parts)}).")
     rejected = []
@@ -377,86 +297,93 @@ def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFram
         preferred = f"; the research prefers {kept['date'].iloc[0]} ({kept['source_id'].iloc[0]})" if len(kept) else ""
         rejected.append(f"{r.conflict_group}: {r.source_id} gives {r.date}, a date the research rejects{preferred}. "
                         "Not counted.")
-    layers = qianhai_layers(zones, query.day)
-    in_force = layers[layers["zone_id"].isin(THREE_QIANHAIS)]
+    layers = _layers_on(related, query.day)
+    qianhais = layers[layers["zone_id"].isin(THREE_QIANHAIS)].sort_values("area_km2")
     names = [f"{_area(r.area_km2)} {r.name}{' (uncertain)' if r.status == 'uncertain' else ''}"
-             for r in in_force.sort_values("area_km2").itertuples()]
-    return Snapshot(query, happened, uncertain, disputed, rejected, upcoming, layers,
-                    ftz_total(ftz_count, query.day), total_events=len(counted), names=names)
+             for r in qianhais.itertuples()]
+    happened, uncertain, upcoming = (counted[counted["status"] == s] for s in ("happened", "uncertain", "not yet"))
+    return Snapshot(query, happened, uncertain, disputed, rejected, upcoming, layers, ftz_total(ftz_count, query.day),
+                    total_events=len(counted), names=names)
+
+
+def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, when) -> Snapshot:
+    """What existed on a date (typed YYYY-MM, meaning the month's last day, or YYYY-MM-DD): `.sentence()` says it
+    in words; `.layers` has one row per layer around Qianhai (dates only as precise as known, e.g. "2010 (year
+    only)"); `.happened` lists the milestones that had happened; `.ftzs` counts China's pilot FTZs."""
+    _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
+    first, last = timeline_bounds(timeline)
+    query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
+    return _snapshot(*_by_date(timeline), _related_layers(zones), ftz_count, query)
 
 
 def _area(value) -> str:
     return "area not given:" if pd.isna(value) else f"{value:g} km²"
 
 
-# ---------------------------------------------------------------- a date slider with a typed twin
+def _short(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
 class DateTwinSlider:
-    """A month slider and a text box that always agree. Typing YYYY-MM-DD keeps the exact day (the
-    slider moves to its month); moving the slider means the end of the chosen month. A bad date shows
-    a message and leaves everything as it was."""
+    """A month slider and a text box that always agree. Typing YYYY-MM-DD keeps the exact day (the slider moves
+    to its month); moving the slider means the end of the chosen month. A bad date shows a message and leaves
+    everything as it was."""
 
     def __init__(self, description: str, *, first: dt.date, last: dt.date, value: str,
                  messages: Messages | None = None):
         self.description, self.first, self.last = description, first, last
         self.messages = messages or Messages()
-        self.query = parse_date(value, first=first, last=last, label=description)
-        self.slider = w.SelectionSlider(options=month_labels(first, last), value=self.query.month,
-                                        description=description, continuous_update=False, style=LABEL_STYLE,
-                                        layout=w.Layout(width="460px"))
+        self.value = self.parse(value)  # a DateQuery
+        months = list(pd.period_range(first, last, freq="M").strftime("%Y-%m"))
+        self.slider = w.SelectionSlider(options=months, value=self.value.month, description=description,
+                                        continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="460px"))
         self.text = w.Text(value=value, description="or type (YYYY-MM or YYYY-MM-DD)", continuous_update=False,
                            style=LABEL_STYLE, layout=w.Layout(width="340px"))
-        self._callbacks: list = []
-        self._refused: list = []  # called with the message when a typed date is refused
-        self._syncing = False
+        self.callbacks: list = []
+        self.refusals: list = []  # called with the message when a typed date is refused
+        self.echoing = False
         self.slider.observe(self._from_slider, names="value")
         self.text.observe(self._from_text, names="value")
         self.box = w.HBox([self.slider, self.text])
 
-    @property
-    def value(self) -> DateQuery:
-        return self.query
-
     def observe(self, callback) -> None:
-        self._callbacks.append(callback)
+        self.callbacks.append(callback)
 
-    def on_refused(self, callback) -> None:
-        self._refused.append(callback)
+    def parse(self, text: str) -> DateQuery:
+        return parse_date(text, first=self.first, last=self.last, label=self.description)
 
-    def _notify(self) -> None:
-        for callback in self._callbacks:
-            callback(self.query)
+    def _echo(self, widget, value) -> None:
+        """Show ``value`` in the twin widget without reacting to that change."""
+        self.echoing = True
+        try:
+            widget.value = value
+        finally:
+            self.echoing = False
+
+    def _accept(self, query: DateQuery) -> None:
+        self.value = query
+        self.messages.clear()
+        for callback in self.callbacks:
+            callback(query)
 
     def _from_slider(self, change) -> None:
-        if self._syncing:
-            return
-        self.query = parse_date(change["new"], first=self.first, last=self.last, label=self.description)
-        self._syncing = True
-        self.text.value = change["new"]
-        self._syncing = False
-        self.messages.clear()
-        self._notify()
+        if not self.echoing:
+            self._echo(self.text, change["new"])
+            self._accept(self.parse(change["new"]))
 
     def _from_text(self, change) -> None:
-        if self._syncing:
+        if self.echoing:
             return
         try:
-            query = parse_date(change["new"], first=self.first, last=self.last, label=self.description)
+            query = self.parse(change["new"])
         except InputProblem as problem:
             self.messages.error(str(problem))
-            for callback in self._refused:
+            for callback in self.refusals:
                 callback(str(problem))
             return
-        self.messages.clear()
-        self.query = query
-        self._syncing = True
-        self.slider.value = query.month
-        self._syncing = False
-        self._notify()
+        self._echo(self.slider, query.month)
+        self._accept(query)
 
-
-# ---------------------------------------------------------------- charts
 
 LAYER_ROWS = [  # (row label, zone ids drawn on that row)
     ("Greater Bay Area", ["gba"]),
@@ -482,6 +409,14 @@ def _year_axis(ax, first: dt.date, last: dt.date, step: int = 2) -> None:
     ax.grid(axis="y", visible=False)
 
 
+def _bar_words(zone) -> str:
+    start = as_date(zone["valid_from"])
+    words = f"from {start.year} (known only to the year)" if zone["valid_from_precision"] == "year" else f"from {start}"
+    if pd.notna(zone["valid_to"]):
+        words += f" to {as_date(zone['valid_to']).isoformat()}"
+    return words + (f", {zone['area_km2']:g} km²" if pd.notna(zone["area_km2"]) else "")
+
+
 def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.date, day_label: str) -> Chart:
     """Horizontal bars: when each layer of special status around Qianhai existed (valid_from to valid_to;
     open ends run to the right edge). The part of a bar whose start is known only to the year is hatched.
@@ -489,42 +424,32 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
     _need_frame(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "area_km2"])
     first, last, day = as_day(first, "first date"), as_day(last, "last date"), as_day(day)
     day_label = str(day_label)[:40]
-    fig, ax = new_figure(6.6, 3.2)
-    right = dt.date(last.year + 1, 1, 1)
     table = zones.set_index("zone_id")
+    table["sure_from"] = period_ends(table["valid_from"], table["valid_from_precision"])
+    fig, ax = new_figure(6.6, 3.2)
     for row, (label, ids) in enumerate(LAYER_ROWS):
         y = len(LAYER_ROWS) - 1 - row
         for zone in ids:
             r = table.loc[zone]
-            start = as_date(r["valid_from"])
-            end = as_date(r["valid_to"]) if pd.notna(r["valid_to"]) else right
+            start = _num(r["valid_from"])
+            end = _num(r["valid_to"]) if pd.notna(r["valid_to"]) else _num(dt.date(last.year + 1, 1, 1))
             colour = LAYER_COLOURS[r["status_layer"]]
-            shade = 0.45 if zone == "qianhai_coop_zone_2010" else 0.85
-            ax.barh(y, _num(end) - _num(start), left=_num(start), height=0.6, color=colour, alpha=shade)
-            sure_from = period_last(start, r["valid_from_precision"])
-            if sure_from > start:
-                ax.barh(y, _num(sure_from) - _num(start), left=_num(start), height=0.6, color="white",
-                        alpha=0.6, hatch="///", edgecolor=colour)
+            ax.barh(y, end - start, left=start, height=0.6, color=colour,
+                    alpha=0.45 if zone == "qianhai_coop_zone_2010" else 0.85)
+            if r["sure_from"] > r["valid_from"]:
+                ax.barh(y, _num(r["sure_from"]) - start, left=start, height=0.6, color="white", alpha=0.6,
+                        hatch="///", edgecolor=colour)
             if pd.notna(r["area_km2"]):
-                ax.text(_num(start) + 40, y, f"{r['area_km2']:g} km²", va="center")
+                ax.text(start + 40, y, f"{r['area_km2']:g} km²", va="center")
     ax.set_yticks(range(len(LAYER_ROWS)), [label for label, _ in reversed(LAYER_ROWS)])
     _year_axis(ax, first, last)
     ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
     ax.annotate(day_label, xy=(_num(day), len(LAYER_ROWS) - 0.45), xytext=(-6, 0), textcoords="offset points",
                 ha="right", va="center", color=PALETTE["vermillion"])
-    layers = qianhai_layers(zones, day)
-    rows = [(label, [table.loc[z] for z in ids]) for label, ids in LAYER_ROWS]
-    bars = "; ".join(
-        f"{label}: " + ", ".join(
-            (f"from {as_date(r['valid_from']).year} (known only to the year)" if r["valid_from_precision"] == "year"
-             else f"from {as_date(r['valid_from']).isoformat()}") +
-            f"{f' to {as_date(r.valid_to).isoformat()}' if pd.notna(r['valid_to']) else ''}"
-            f"{f', {r.area_km2:g} km²' if pd.notna(r['area_km2']) else ''}" for r in parts)
-        for label, parts in rows)
-    crossed = ", ".join(f"{r.name}" for r in layers.itertuples())
+    bars = "; ".join(f"{label}: " + ", ".join(_bar_words(table.loc[zone]) for zone in ids) for label, ids in LAYER_ROWS)
+    crossed = ", ".join(qianhai_layers(zones, day)["name"])
     return finish(fig, ax, title="Layers of special status around Qianhai",
-                  xlabel="year (hatched: start known only to the year)", ylabel="",
-                  resources=["qianhai_zones"],
+                  xlabel="year (hatched: start known only to the year)", ylabel="", resources=["qianhai_zones"],
                   alt=f"Bars showing when each layer existed. {bars}. The orange-red line marks {day_label} "
                       f"({day.isoformat()}) and crosses: {crossed}.")
 
@@ -539,47 +464,31 @@ MARKERS = [  # (legend label, date_status values, marker, filled, colour)
 
 @dataclass
 class TimelineArtists:
-    """What draw_timeline drew: the orange-red line, each marker group's points (with their dates and colours,
-    to fade those after the date), every artist, the legend and the row labels, so that a widget can
-    hide this drawing and show it again without drawing it anew."""
+    """The orange-red date line and each marker group's points (with their dates as numbers and their face and
+    edge colours), which `move_to` moves to another date."""
 
     day_line: Line2D
-    groups: list  # (PathCollection, dates as numbers, face RGBA, edge RGBA)
-    artists: list = field(default_factory=list)
-    legend: object = None
-    rows: dict = field(default_factory=dict)  # row position → label
+    groups: list  # (PathCollection, dates, face RGBA per point, edge RGBA per point)
 
     def move_to(self, day: dt.date) -> None:
         """Mark ``day``: move the orange-red line there and fade the milestones after it."""
         x = _num(day)
         self.day_line.set_xdata([x, x])
         for points, dates, face, edge in self.groups:
-            alpha = np.where(dates > x, 0.25, 1.0)[:, None]
-            points.set_facecolors(np.hstack([np.tile(face[:3], (len(dates), 1)), alpha]))
-            points.set_edgecolors(np.hstack([np.tile(edge[:3], (len(dates), 1)), alpha]))
-
-    def show(self, ax, visible: bool = True) -> None:
-        """Show this drawing in ``ax`` (its rows and legend too), or hide it."""
-        for artist in self.artists:
-            artist.set_visible(visible)
-        if visible:
-            ax.set_yticks(list(self.rows), list(self.rows.values()))
-            ax.set_ylim(-0.7, len(self.rows) - 0.3)
-            ax.legend_ = self.legend
+            face[:, 3] = edge[:, 3] = np.where(dates > x, 0.25, 1.0)
+            points.set_facecolors(face)
+            points.set_edgecolors(edge)
 
 
 def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date, last: dt.date,
-                  day: dt.date, keep_others: bool = False) -> TimelineArtists:
-    """Milestones as points on one row per policy area; a pale bar spans a date known only to the month
-    or year; rows of one conflict group are joined by a dotted line; milestones after `day` are faded
-    and an orange-red line marks `day`. Returns the artists that ``move_to`` moves to another date. The axes'
-    earlier artists are removed, unless ``keep_others`` (a widget hides them instead, to show them again)."""
-    if not keep_others:  # remove the previous drawing but keep the axes (clearing would rebuild every tick)
-        for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:
-            artist.remove()
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
-    before = {id(a) for a in [*ax.collections, *ax.lines]}
+                  day: dt.date) -> TimelineArtists:
+    """Milestones as points on one row per policy area, replacing what the axes showed before; a pale bar spans
+    a date known only to the month or year; rows of one conflict group are joined by a dotted line; milestones
+    after `day` are faded and an orange-red line marks `day`."""
+    for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:  # keep the axes and their ticks
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
     rows = {c: len(categories) - 1 - i for i, c in enumerate(categories)}
     handles, groups = [], []
     for label, statuses, marker, filled, colour in MARKERS:
@@ -587,17 +496,18 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
         if part.empty:
             continue
         face, edge = to_rgba(colour if filled else "white"), to_rgba(colour)
-        dates = np.array([_num(d) for d in part["sort_date"]])
+        dates = mdates.date2num(part["sort_date"].to_numpy())
         points = ax.scatter(dates, [rows[c] for c in part["category"]], s=40, zorder=3, marker=marker,
                             linewidths=1.4)
-        groups.append((points, dates, np.array(face), np.array(edge)))
+        groups.append((points, dates, np.tile(face, (len(dates), 1)), np.tile(edge, (len(dates), 1))))
         handles.append(Line2D([], [], linestyle="", marker=marker, markersize=6, label=label,
                               markerfacecolor=face, markeredgecolor=edge))
-    spans = []  # one collection for all pale bars, one for all dotted joins: fewer artists to make and draw
-    for r in shown[shown["date_precision"] != "day"].itertuples():
-        start = as_date(r.sort_date)
-        spans.append([(_num(start), rows[r.category]), (_num(period_last(start, r.date_precision)), rows[r.category])])
-    if spans:
+    vague = shown[shown["date_precision"] != "day"]
+    if not vague.empty:  # one collection for all pale bars, one for all dotted joins: fewer artists to draw
+        y = [rows[c] for c in vague["category"]]
+        ends = period_ends(vague["sort_date"], vague["date_precision"])
+        spans = [[(a, row), (b, row)] for a, b, row in zip(mdates.date2num(vague["sort_date"].to_numpy()),
+                                                           mdates.date2num(ends.to_numpy()), y)]
         ax.add_collection(LineCollection(spans, colors=PALETTE["blue"], linewidths=4, alpha=0.35, capstyle="butt"),
                           autolim=False)
     joins = [[(_num(d), rows[c]) for d, c in zip(group["sort_date"], group["category"])]
@@ -608,16 +518,12 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
                           autolim=False)
     drawn = TimelineArtists(ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2), groups)
     drawn.move_to(day)
-    drawn.artists = [a for a in [*ax.collections, *ax.lines] if id(a) not in before]
-    drawn.rows = {rows[c]: CATEGORY_LABELS[c] for c in categories}
     _year_axis(ax, first, last, step=4)
-    drawn.legend = (ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5),
-                              frameon=False) if handles else None)
-    drawn.show(ax)
+    ax.set_yticks(list(rows.values()), [CATEGORY_LABELS[c] for c in rows])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    if handles:
+        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return drawn
-
-
-# ---------------------------------------------------------------- the explorer
 
 
 class DateExplorer(Explorer):
@@ -625,17 +531,23 @@ class DateExplorer(Explorer):
     for rejected dates → the timeline chart with the date marked, the layers of special status around
     Qianhai on that date, the latest milestones, where sources disagree, and what comes next."""
 
+    STALE = "<span style='color:#a00'>Not updated: fix the date above. Still showing the last good date.</span><br>"
+
     def __init__(self, timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, value: str,
                  categories: list[str] | None = None, compare_with: str = "2010-08"):
         super().__init__()
-        self.timeline, self.zones, self.ftz_count = timeline, zones, ftz_count
+        self.dated = _by_date(timeline)  # prepared once: a slider move changes only the date
+        self.related = _related_layers(zones)
+        # pure functions of the chosen dates: a date seen again (a slider moved back and forth) costs nothing
+        self.snapshot_on = lru_cache(maxsize=256)(partial(_snapshot, *self.dated, self.related, ftz_count))
+        self.stacked = lru_cache(maxsize=256)(partial(_stacked, self.related))
+        self.details_on = lru_cache(maxsize=256)(lambda query, chosen: self._details(self.snapshot_on(query), chosen))
         self.first, self.last_day = timeline_bounds(timeline)
         self.date = DateTwinSlider("Month", first=self.first, last=self.last_day, value=value, messages=self.messages)
         self.since = DateTwinSlider("Compare with", first=self.first, last=self.last_day, value=compare_with,
                                     messages=self.messages)
-        self.date.on_refused(self.mark_stale)
-        self.since.on_refused(self.mark_stale)
-        self.comparison = w.HTML()
+        self.date.refusals.append(self.mark_stale)
+        self.since.refusals.append(self.mark_stale)
         present = [c for c in CATEGORY_LABELS if c in set(timeline["category"])]
         chosen = tuple(categories) if categories is not None else tuple(present)
         # the values are the words a student sees: a saved (static) view of the widget shows them, not codes
@@ -644,14 +556,15 @@ class DateExplorer(Explorer):
                                            rows=len(present), description="Policy areas (Ctrl/Cmd-click)",
                                            style=LABEL_STYLE, layout=w.Layout(width="330px"))
         self.rejected = w.Checkbox(value=True, description="show rejected dates", style=LABEL_STYLE, indent=False)
-        self.summary = w.HTML()
-        self.details = w.HTML()
+        self.summary, self.comparison, self.details = w.HTML(), w.HTML(), w.HTML()
         self.fig, self.ax = new_figure(6.6, 3.3)
-        self.chart = finish(self.fig, self.ax, title="Qianhai milestones by policy area", xlabel="", ylabel="",
+        self.chart = finish(self.fig, self.ax, title="Qianhai milestones by policy area", ylabel="",
+                            xlabel="year (orange-red line: the chosen date; later milestones faded;\n"
+                                   "pale bar: date known only to the month or year)",
                             resources=["qianhai_timeline"], alt="(set on update)")
         self.last_snapshot: Snapshot | None = None
         self.shown: pd.DataFrame | None = None
-        self.drawings: dict[tuple, TimelineArtists] = {}  # recent filters' drawings, the current one last
+        self.drawn: tuple | None = None  # (the filter drawn, its TimelineArtists)
         self.watch(self.date, self.since, self.categories, self.rejected)
         self.update()
         # the check box is shown only when the data hold a rejected date: otherwise it would change nothing
@@ -661,67 +574,45 @@ class DateExplorer(Explorer):
                            summary="date slider 'what existed on this date?', a second date to compare with, and a "
                                    "policy-area filter on the timeline")
 
-    RECENT_DRAWINGS = 4
-
-    STALE = "<span style='color:#a00'>Not updated: fix the date above. Still showing the last good date.</span><br>"
-
     def mark_stale(self, message: str) -> None:
         """A typed date was refused: say so above the old answer, and grey it, so it is not read as new."""
         for box in (self.summary, self.comparison, self.details):
             if not box.value.startswith(self.STALE):
                 box.value = f"{self.STALE}<span style='opacity:0.5'>{box.value}</span>"
 
-    def draw_milestones(self, shown: pd.DataFrame, chosen: list[str], day: dt.date) -> None:
-        """Same milestones as last time: move the date line and the fading only. Another filter: show its
-        drawing if it is a recent one, else draw it (the others are hidden, the oldest removed)."""
-        key = (tuple(chosen), bool(self.rejected.value))
-        current = next(reversed(self.drawings), None)
-        if key != current:
-            if current is not None:
-                self.drawings[current].show(self.ax, visible=False)
-            if key in self.drawings:
-                self.drawings[key] = self.drawings.pop(key)
-                self.drawings[key].show(self.ax)
-            else:
-                self.drawings[key] = draw_timeline(self.ax, shown, chosen, self.first, self.last_day, day,
-                                                   keep_others=True)
-                while len(self.drawings) > self.RECENT_DRAWINGS:
-                    for artist in self.drawings.pop(next(iter(self.drawings))).artists:
-                        artist.remove()
-        self.drawings[key].move_to(day)
-
     def compute(self) -> Snapshot:
         """The snapshot on the chosen date (shown even with no policy area picked), and the milestones shown."""
-        snap = snapshot(self.timeline, self.zones, self.ftz_count, self.date.value)
-        self.last_snapshot = snap
+        snap = self.last_snapshot = self.snapshot_on(self.date.value)
         self.summary.value = f"<b>{escape(snap.sentence())}</b>"
-        self.comparison.value = escape(stacked_between(self.zones, self.since.value.day, snap.query.day))
+        self.comparison.value = escape(self.stacked(*sorted([self.since.value.day, snap.query.day])))
         self.chosen = [c for c, label in CATEGORY_LABELS.items() if label in self.categories.value]
         if not self.chosen:
             raise InputProblem("Pick at least one policy area (Ctrl-click or Cmd-click to pick several).")
-        data = self.timeline if self.rejected.value else self.timeline[self.timeline["date_status"] != "rejected"]
-        self.shown = (data[data["category"].isin(self.chosen)].sort_values(["sort_date", "event_id"])
-                      .reset_index(drop=True))
+        events = self.dated[0]
+        data = events if self.rejected.value else events[events["date_status"] != "rejected"]
+        self.shown = data[data["category"].isin(self.chosen)].reset_index(drop=True)
         return snap
 
     def refuse(self, problem: InputProblem) -> None:
         self.shown = None
         super().refuse(problem)
-        self.details.value = self._details(self.last_snapshot, [])
+        self.details.value = self._details(self.last_snapshot, ())
 
     def draw(self, snap: Snapshot) -> None:
-        day = snap.query.day
-        self.draw_milestones(self.shown, self.chosen, day)
+        """Same filter as last time: move the date line and the fading only; another filter: draw anew."""
+        day, key = snap.query.day, (tuple(self.chosen), self.rejected.value)
+        if self.drawn is None or self.drawn[0] != key:
+            self.drawn = (key, draw_timeline(self.ax, self.shown, self.chosen, self.first, self.last_day, day))
+        self.drawn[1].move_to(day)
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
-        self.ax.set_xlabel("year (orange-red line: the chosen date; later milestones faded;\n"
-                           "pale bar: date known only to the month or year)")
 
     def describe(self, snap: Snapshot) -> None:
         if self.messages.last.startswith("Pick at least one"):
             self.messages.clear()
-        shown, chosen, day = self.shown, self.chosen, snap.query.day
-        before = sum(as_date(d) <= day for d in shown["sort_date"])
-        per_area = "; ".join(f"{CATEGORY_LABELS[c]} {int((shown['category'] == c).sum())}" for c in chosen)
+        shown, day = self.shown, snap.query.day
+        before = int((shown["sort_date"].to_numpy() <= np.datetime64(day)).sum())
+        counts = shown["category"].value_counts().reindex(self.chosen, fill_value=0)
+        per_area = "; ".join(f"{CATEGORY_LABELS[c]} {n}" for c, n in counts.items())
         conflicts = int(shown["date_status"].isin(["disputed", "rejected"]).sum())
         steps = int((shown["date_status"] == "reconciled").sum())
         self.chart.alt = (f"Timeline chart, one row per policy area, {len(shown)} milestones ({per_area}); "
@@ -729,10 +620,13 @@ class DateExplorer(Explorer):
                           f"Disputed and rejected dates ({conflicts} rows shown) are red, reconciled steps of one "
                           f"event ({steps} rows shown) are open blue squares; rows of one disagreement or event "
                           "are joined by dotted lines.")
-        self.details.value = self._details(snap, chosen)
+        self.details.value = self.details_on(snap.query, tuple(self.chosen))
 
     @staticmethod
-    def _details(snap: Snapshot, chosen: list[str]) -> str:
+    def _details(snap: Snapshot, chosen: tuple[str, ...]) -> str:
+        def items(rows, suffix: str = "") -> str:
+            return "".join(f"<li>{escape(r.date)} {escape(_short(r.event))}{suffix}</li>" for r in rows.itertuples())
+
         layers = "".join(
             f"<li>{escape(r.special_status)}: {escape(r.name)}, {escape(_area(r.area_km2).rstrip(':'))}"
             f"{' — <i>uncertain on this date (start known only to the year)</i>' if r.status == 'uncertain' else ''}"
@@ -740,12 +634,10 @@ class DateExplorer(Explorer):
         happened = snap.happened[snap.happened["category"].isin(chosen)]
         recent = "".join(f"<li>{escape(r.date)} [{escape(CATEGORY_LABELS[r.category])}] {escape(_short(r.event))}</li>"
                          for r in happened.tail(3).itertuples())
-        maybe = "".join(f"<li>{escape(r.date)} {escape(_short(r.event))} — <i>may or may not have happened yet: "
-                        "dated only to the month or year</i></li>"
-                        for r in snap.uncertain[snap.uncertain["category"].isin(chosen)].itertuples())
+        maybe = items(snap.uncertain[snap.uncertain["category"].isin(chosen)],
+                      " — <i>may or may not have happened yet: dated only to the month or year</i>")
         notes = "".join(f"<li>{escape(t)}</li>" for t in snap.disputed + snap.rejected)
-        upcoming = snap.upcoming[snap.upcoming["category"].isin(chosen)].head(2)
-        nxt = "".join(f"<li>{escape(r.date)} {escape(_short(r.event))}</li>" for r in upcoming.itertuples())
+        nxt = items(snap.upcoming[snap.upcoming["category"].isin(chosen)].head(2))
         parts = [f"<b>Special statuses around Qianhai</b><ul>{layers or '<li>none yet</li>'}</ul>",
                  f"<b>Latest milestones in the chosen areas</b><ul>{recent or '<li>none yet</li>'}{maybe}</ul>"]
         if notes:
@@ -753,12 +645,6 @@ class DateExplorer(Explorer):
         parts.append(f"<b>Next</b><ul>{nxt or '<li>nothing later in the chosen areas</li>'}</ul>")
         return "".join(parts)
 
-
-def _short(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
-# ---------------------------------------------------------------- indicators: scope breaks
 
 OUTPUT_CODES = ["registered_enterprise_value_added", "registered_enterprise_output_scmp", "gdp"]
 
@@ -778,9 +664,9 @@ def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
     """Each pair of consecutive rows (by year) whose territory or measure differs: a break that a
     single line across them would hide."""
     _need_frame(rows, "output rows", ["year", "scope", "measure_type", "value"])
-    ordered = rows.sort_values(["year", "scope"]).reset_index(drop=True)
+    ordered = rows.sort_values(["year", "scope"]).to_dict("records")
     out = []
-    for (_, a), (_, b) in zip(ordered.iterrows(), ordered.iloc[1:].iterrows()):
+    for a, b in zip(ordered, ordered[1:]):
         changed = [name for name in ("scope", "measure_type") if a[name] != b[name]]
         if changed:
             out.append({"from_year": int(a["year"]), "to_year": int(b["year"]),
@@ -812,9 +698,8 @@ def in_words(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def in_words_whole(rows: pd.DataFrame, name: str = "qianhai-table"):
-    """`in_words(rows)` to look at, with long texts wrapped inside their cells instead of cut with "..."
-    (the course's display settings cut a cell at 60 characters). A pandas Styler: show it, compute with
-    `in_words` or the original table."""
+    """`in_words(rows)` to look at, long texts wrapped in their cells rather than cut at 60 characters with "...".
+    A pandas Styler: show it; compute with `in_words` or the original table."""
     styler = (in_words(rows).style.set_uuid(name).format(escape="html", na_rep="", precision=2)
               .set_properties(**{"white-space": "normal", "text-align": "left"}))
     return styler.hide(axis="index") if isinstance(rows.index, pd.RangeIndex) else styler
