@@ -32,13 +32,6 @@ def column_fingerprint(values: list[str]) -> str:
     return hashlib.sha256("\x1e".join(values).encode("utf-8")).hexdigest()[:10]
 
 
-def frame_fingerprint(frame: pd.DataFrame) -> bytes:
-    """A digest of a table's cells, index and column names: equal for equal content (a cache key for work done
-    on a table that a caller could also edit)."""
-    cells = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
-    return hashlib.sha256(cells + repr(list(frame.columns)).encode("utf-8")).digest()
-
-
 def _package_bytes() -> tuple[bytes, str]:
     path = data_dir() / PACKAGE_FILE
     try:
