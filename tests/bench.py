@@ -14,7 +14,7 @@ Prints, with PASS/MISS against each budget:
     flips (a self-check: its answer alternates, its Check button is clicked); the time of the assignment is the time from value
     change to finished output (observers run synchronously): wall-clock median and 95th percentile over
     --reps changes, CPU median, and the part spent making PNGs (charts.png_bytes and redraw_png_bytes, which
-    ChartView.show calls: the PNG cost is inside the callback); whether the display changed each time and
+    Chart.image and so show_in call: the PNG cost is inside the callback); whether the display changed each time and
     whether the panel shows a PNG;
  4. each notebook's file size; 5. the size of the installed environment (.venv);
  6. what a student perceives, in headless Chromium through JupyterLab (tests/e2e/perceived.py): Run All per
@@ -179,22 +179,23 @@ def descendants(widget):
 
 
 def shown(panel) -> tuple:
-    """What the panel shows: HTML texts and the pictures of charts (Image widgets)."""
+    """What the panel shows: HTML texts and Output widgets' contents."""
     import ipywidgets as w
 
     parts = []
     for item in descendants(panel):
         if isinstance(item, (w.HTML, w.HTMLMath, w.Label)):
             parts.append(item.value)
-        elif isinstance(item, w.Image):
-            parts.append(item.value)
+        elif isinstance(item, w.Output):
+            parts.append(json.dumps(item.outputs, sort_keys=True, default=str))
     return tuple(parts)
 
 
 def has_png(panel) -> bool:
     import ipywidgets as w
 
-    return any(isinstance(item, w.Image) and item.value for item in descendants(panel))
+    return any("image/png" in out.get("data", {})
+               for item in descendants(panel) if isinstance(item, w.Output) for out in item.outputs)
 
 
 WALK = 8  # distinct values a slider steps through, as a drag does (then back to the first)

@@ -1,14 +1,12 @@
 """Widget wiring: every slider has a typed-number twin, every input a label, bad input a message.
 
-An explorer's chart is an Image widget: a change sends the new PNG's bytes and the page swaps the picture in
-place, the same in JupyterLab, in nbval and in plain pytest.
+Outputs are written through ``Output.outputs`` / ``append_display_data`` (not ``with out:``), so the
+same thing happens in JupyterLab, in nbval and in plain pytest.
 """
 
 from __future__ import annotations
 
 from typing import Callable
-
-import base64
 
 import ipywidgets as w
 
@@ -50,7 +48,13 @@ def _plain(value) -> str:
 
 
 def _snapshot(widget, parts: list[str]) -> None:
-    if isinstance(widget, (w.Output, ChartView)):
+    if isinstance(widget, w.Box):
+        for child in widget.children:
+            _snapshot(child, parts)
+    elif isinstance(widget, w.HTML):
+        if widget.value:
+            parts.append(widget.value)  # built by the course from escaped text
+    elif isinstance(widget, w.Output):
         outputs = list(widget.outputs)
         for index, out in enumerate(outputs):
             data = out.get("data", {})
@@ -60,12 +64,6 @@ def _snapshot(widget, parts: list[str]) -> None:
                 parts.append(f'<img alt="{escape(alt)}" src="data:image/png;base64,{data["image/png"]}">')
             elif "text/plain" in data and not str(data["text/plain"]).startswith("Text alternative: "):
                 parts.append(f"<p>{escape(data['text/plain'])}</p>")
-    elif isinstance(widget, w.Box):
-        for child in widget.children:
-            _snapshot(child, parts)
-    elif isinstance(widget, w.HTML):
-        if widget.value:
-            parts.append(widget.value)  # built by the course from escaped text
     elif isinstance(widget, w.ValueWidget) and getattr(widget, "description", ""):
         value = widget.value
         shown = "–".join(_plain(v) for v in value) if isinstance(value, tuple) else _plain(value)
@@ -106,39 +104,22 @@ class Messages:
         self.widget.value = "".join(message_html(text, kind) for kind, text in self._shown.values())
 
 
-class ChartView(w.VBox):
-    """An explorer's chart: its PNG in an Image widget, its text alternative underneath. Showing a new
-    picture sends only the PNG's bytes, and the page swaps the image in place (a third faster to paint than
-    replacing an Output widget's contents). Hidden until it first shows a chart."""
+def show_in(output: w.Output, *items) -> None:
+    """Replace what an Output widget shows with ``items`` (Charts, Notes, text), in one update: the page
+    receives the new outputs in one message and draws them once."""
+    from IPython.core.interactiveshell import InteractiveShell
 
-    def __init__(self):
-        self.image = w.Image(format="png")
-        self.alt = w.HTML()
-        self.shown = None  # (PNG bytes, alt text) of the chart on show
-        super().__init__([self.image, self.alt], layout=w.Layout(display="none"))
+    from qianhai.charts import alt_text
 
-    def show(self, chart) -> None:
-        from qianhai.charts import SCREEN_DPI, alt_text
-
-        png = chart.png()
-        if self.shown is None:
-            self.image.layout = w.Layout(width=f"{round(chart.figure.get_figwidth() * SCREEN_DPI)}px",
-                                         max_width="100%", height="auto")
-            self.layout.display = None
-        self.shown = (png, chart.alt)
-        self.image.value = png
-        self.alt.value = alt_text(chart.alt)._repr_html_()
-
-    @property
-    def outputs(self) -> tuple[dict, ...]:
-        """What is shown, as display data (the picture, then its text alternative): the form an Output widget
-        keeps, read by the static snapshot and by tests."""
-        if self.shown is None:
-            return ()
-        png, alt = self.shown
-        picture = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": "<chart>"}
-        words = {"text/html": self.alt.value, "text/plain": f"Text alternative: {alt}"}
-        return tuple({"output_type": "display_data", "data": data, "metadata": {}} for data in (picture, words))
+    shown = []
+    for item in items:
+        shown += [item.image(), alt_text(item.alt)] if hasattr(item, "figure") and hasattr(item, "alt") else [item]
+    formatter = InteractiveShell.instance().display_formatter  # as Output.append_display_data formats
+    bundles = []
+    for thing in shown:
+        data, metadata = formatter.format(thing)
+        bundles.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    output.outputs = tuple(bundles)
 
 
 class Explorer:
@@ -157,7 +138,7 @@ class Explorer:
     def __init__(self):
         self.messages = Messages()
         self.result = w.HTML()
-        self.output = ChartView()
+        self.output = w.Output()
         self.last = None
 
     def watch(self, *controls) -> None:
@@ -183,7 +164,7 @@ class Explorer:
 
     def show(self) -> None:
         if self.chart is not None:
-            self.output.show(self.chart)
+            show_in(self.output, self.chart)
 
     def update(self, change=None) -> None:
         try:

@@ -85,7 +85,7 @@ PROBE = r"""(cell) => {
   });
   b.observer.observe(cell, {childList: true, subtree: true, characterData: true, attributes: true,
                              attributeFilter: ['src']});
-  return !!cell.querySelector('.widget-output img, img.widget-image');
+  return !!cell.querySelector('.widget-output img');
 }"""
 
 # A choice from a dropdown's list, as the list's own change event (what a mouse or keyboard pick fires).
