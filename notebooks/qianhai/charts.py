@@ -72,10 +72,10 @@ class Chart:
     is laid out once with constrained layout and then frozen; what lies under and around the data (axes
     frame, ticks, grid, axis labels, source line) is drawn once and saved, and a redraw restores that
     picture and draws only the axes' contents on it (matplotlib's "faster rendering by using blitting"); a
-    legend beside the axes is part of the saved picture.
-    The picture is laid out and drawn again only when the frame changes (new limits, scales, tick labels,
-    axis labels, figure texts, or entries of a legend beside the axes); the last few frames are kept, so a toggle back and forth (linear and log
-    scale) finds its frame, and the axes' place in it, ready."""
+    legend beside the axes is part of the saved picture. The picture is laid out and drawn again only when the
+    frame changes (new limits, scales, tick labels, axis labels, figure texts, or a legend beside the axes);
+    the last few frames are kept, so a toggle back and forth (linear and log scale) finds its frame, and the
+    axes' place in it, ready."""
 
     FRAMES_KEPT = 4
 
@@ -101,7 +101,7 @@ class Chart:
         self.frames[frame] = saved
         while len(self.frames) > self.FRAMES_KEPT:
             del self.frames[next(iter(self.frames))]
-        in_frame = saved[2]
+        _, _, in_frame = saved
         for artist in moving_artists(self.figure):
             if not any(artist is legend for legend in in_frame):
                 self.figure.draw_artist(artist)
