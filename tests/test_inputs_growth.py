@@ -110,3 +110,12 @@ def test_a_percent_sign_is_accepted_in_a_percent_box(typed):
 def test_a_percent_sign_is_still_refused_where_the_box_is_not_in_percent():
     with pytest.raises(InputProblem, match="not a number"):
         parse_number("328%", label="Loan amount", unit="million CNY")
+
+
+def test_numpy_numbers_read_from_a_table_are_numbers():
+    import numpy as np
+
+    assert parse_number(np.int64(2024), label="Year", integer=True) == 2024
+    assert parse_number(np.float64(8.6), label="Growth", unit="%") == 8.6
+    with pytest.raises(InputProblem, match="expected a number, not bool"):
+        parse_number(np.bool_(True), label="Year")

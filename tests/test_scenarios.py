@@ -327,3 +327,8 @@ def test_a_fraction_typed_in_the_rate_box_gets_a_warning(gdp, targets):
     assert "If you meant the fraction 0.1725, that is 17.25%: type 17.25" in html.unescape(ex.result.value)
     ex.rate.text.value = "17.25"
     assert "If you meant" not in html.unescape(ex.result.value)
+
+
+def test_a_base_year_read_from_the_table_is_accepted(gdp):
+    # gdp["year"].max() is a numpy integer; the 2025 full-year row holds 331.81 (qianhai_expanded_gdp.csv)
+    assert full_year_figure(gdp, gdp["year"].max()) == 331.81

@@ -111,7 +111,6 @@ def outcome_wide(panel: pd.DataFrame, value: str = "gdp_per_capita") -> pd.DataF
 
 
 def _year(raw: object, label: str) -> int:
-    raw = raw.item() if isinstance(raw, np.integer) else raw  # a year read from the panel's index
     return int(parse_number(raw, label=label, integer=True))
 
 

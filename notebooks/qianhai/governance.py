@@ -31,13 +31,6 @@ NO_SOURCE = "no source found"
 MAX_SEED = 2**32 - 1
 
 
-def _number(raw: object, *, label: str, **bounds):
-    """parse_number, also accepting a numpy scalar (a student may pass one from a calculation)."""
-    if isinstance(raw, np.generic) and not isinstance(raw, np.bool_):
-        raw = raw.item()
-    return parse_number(raw, label=label, **bounds)
-
-
 def _text(value: object) -> str:
     return "" if value is None or value is pd.NA or value != value else str(value)
 
@@ -230,14 +223,14 @@ def make_firms(firms: object = 1000, violator_pct: object = 10, separation: obje
 
 
 def _population_inputs(firms: object, violator_pct: object, separation: object) -> tuple[int, float, float]:
-    firms = _number(firms, label="Number of firms", minimum=10, maximum=100_000, integer=True, unit="firms")
-    violator_pct = _number(violator_pct, label="Share of firms that violate", minimum=0, maximum=100, unit="%")
-    separation = _number(separation, label="Score separation", minimum=0, maximum=10, unit="SD")
+    firms = parse_number(firms, label="Number of firms", minimum=10, maximum=100_000, integer=True, unit="firms")
+    violator_pct = parse_number(violator_pct, label="Share of firms that violate", minimum=0, maximum=100, unit="%")
+    separation = parse_number(separation, label="Score separation", minimum=0, maximum=10, unit="SD")
     return int(firms), float(violator_pct), float(separation)
 
 
 def _seed(raw: object) -> int:
-    return int(_number(raw, label="Random seed", minimum=0, maximum=MAX_SEED, integer=True))
+    return int(parse_number(raw, label="Random seed", minimum=0, maximum=MAX_SEED, integer=True))
 
 
 @lru_cache(maxsize=256)
@@ -306,9 +299,9 @@ def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -
     """Run one period of inspections on a population."""
     if not isinstance(population, FirmPopulation):
         raise InputProblem("inspect needs a population made with make_firms(...).")
-    budget = _number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
                      unit="inspections")
-    targeting_pct = _number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
+    targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
     targeted = targeted_count(budget, targeting_pct)
     found = int(population.violates[inspected_firms(population, budget, targeted)].sum())
     return InspectionResult(population.firms, population.violators, budget, float(targeting_pct), targeted, found,
@@ -339,7 +332,7 @@ def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: 
     if not seeds:
         raise InputProblem("Give at least one seed to average over.")
     firms, violator_pct, separation = _population_inputs(firms, violator_pct, separation)
-    b = _number(budget, label="Inspection budget", minimum=1, maximum=firms, integer=True, unit="inspections")
+    b = parse_number(budget, label="Inspection budget", minimum=1, maximum=firms, integer=True, unit="inspections")
     caught_by_rank, violators = _caught_by_rank(firms, violator_pct, separation, tuple(_seed(s) for s in seeds))
     targeted = np.array([targeted_count(b, s) for s in shares])
     caught = caught_by_rank[:, targeted]
@@ -549,11 +542,11 @@ class ServiceResult:
 def simulate_service(steps: object = 6, handoff: object = 1.0, *, mean_wait: object = 2.0, service: object = 0.5,
                      applicants: object = 500, seed: object = 6, back_office: object = "in sequence") -> ServiceResult:
     """Time to open a business for each simulated applicant, by both processes (same random waits)."""
-    steps = _number(steps, label="Number of steps", minimum=1, maximum=MAX_STEPS, integer=True, unit="steps")
-    handoff = _number(handoff, label="Hand-off time", minimum=0, maximum=30, unit="working days")
-    mean_wait = _number(mean_wait, label="Average wait at a counter", minimum=0, maximum=30, unit="working days")
-    service = _number(service, label="Service time per step", minimum=0, maximum=30, unit="working days")
-    applicants = _number(applicants, label="Applicants simulated", minimum=1, maximum=100_000, integer=True,
+    steps = parse_number(steps, label="Number of steps", minimum=1, maximum=MAX_STEPS, integer=True, unit="steps")
+    handoff = parse_number(handoff, label="Hand-off time", minimum=0, maximum=30, unit="working days")
+    mean_wait = parse_number(mean_wait, label="Average wait at a counter", minimum=0, maximum=30, unit="working days")
+    service = parse_number(service, label="Service time per step", minimum=0, maximum=30, unit="working days")
+    applicants = parse_number(applicants, label="Applicants simulated", minimum=1, maximum=100_000, integer=True,
                          unit="applicants")
     seed = _seed(seed)
     if back_office not in BACK_OFFICE:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import re
 
 
@@ -33,6 +34,8 @@ def parse_number(
     """
     span = _span(minimum, maximum, unit)
     hint = f"Type {'a whole number' if integer else 'a number'}{span}."
+    if isinstance(raw, numbers.Real) and not isinstance(raw, (bool, int, float)):
+        raw = int(raw) if isinstance(raw, numbers.Integral) else float(raw)  # a numpy number, read from a table
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise InputProblem(f"{label}: expected a number, not {type(raw).__name__}. {hint}")
     text = raw
