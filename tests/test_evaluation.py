@@ -430,3 +430,10 @@ def test_event_study_text_says_what_the_bars_before_1970_show(wide):
     printed = "".join(out.get("text", "") for out in cells["substance-07-2"].outputs)
     assert "1955-1961 -0.308, 1961-1965 +0.243, 1965-1969 -0.076" in printed
     assert "1978-1997 between -0.399" in printed
+
+
+def test_a_trend_needs_two_years():
+    # one year (the other missing) has no slope: a message, not nan with a warning
+    with pytest.raises(InputProblem, match="at least two years"):
+        trend_slope(pd.Series([1.0, float("nan")], index=[1960, 1961]))
+    assert trend_slope(pd.Series([1.0, float("nan"), 5.0], index=[1960, 1961, 1962])) == 2.0  # (5 - 1) / 2 years

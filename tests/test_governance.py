@@ -550,3 +550,10 @@ def test_explorer_lines_follow_the_controls_back_and_forth():
         assert list(service.win_line.get_ydata()) == pytest.approx([np.mean(r.one_window) for r in runs])
         top = service.seq_band.get_paths()[0].vertices[:, 1].max()  # the band's upper edge is the 90th percentile
         assert top == pytest.approx(max(np.percentile(r.sequential, 90) for r in runs))
+
+
+def test_a_date_that_does_not_exist_says_why():
+    from qianhai.governance import date_span
+
+    with pytest.raises(InputProblem, match="February 2021 has 28 days"):
+        date_span("2021-02-30")

@@ -123,9 +123,12 @@ def _region(wide: pd.DataFrame, name: object, label: str) -> str:
 # --- difference-in-differences ----------------------------------------------------------------------
 
 def trend_slope(series: pd.Series) -> float:
-    """Least-squares slope of a series on its (year) index, in units per year."""
-    x = series.index.to_numpy(dtype=float)
-    y = series.to_numpy(dtype=float)
+    """Least-squares slope of a series on its (year) index, in units per year (missing years left out)."""
+    clean = series.dropna()
+    if len(clean) < 2:
+        raise InputProblem("A trend needs at least two years.")
+    x = clean.index.to_numpy(dtype=float)
+    y = clean.to_numpy(dtype=float)
     x = x - x.mean()
     return float((x * (y - y.mean())).sum() / (x * x).sum())
 

@@ -59,8 +59,8 @@ def date_span(text: object) -> tuple[pd.Timestamp, pd.Timestamp]:
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
         first = real_day(year, month or 1, day or 1)
-    except ValueError:
-        raise InputProblem(f"Date: {raw!r} is not a real calendar date.") from None
+    except ValueError as err:
+        raise InputProblem(f"Date: {raw!r} is not a real calendar date: {err}.") from None
     last = first if day else month_end(first) if month else dt.date(year, 12, 31)
     return pd.Timestamp(first), pd.Timestamp(last)
 
@@ -348,7 +348,9 @@ def _caught_by_rank(firms: int, violator_pct: float, separation: float, seeds: t
     draws = [_random_draws(firms, violator_pct, seed) for seed in seeds]
     violates, noise = np.stack([d[0] for d in draws]), np.stack([d[1] for d in draws])
     ranked = np.take_along_axis(violates, np.argsort(noise - separation * violates, axis=1, kind="stable"), axis=1)
-    caught = np.concatenate([np.zeros((len(seeds), 1)), np.cumsum(ranked, axis=1)], axis=1)
+    # counts up to 100,000 firms: 32-bit integers keep each cached entry (seeds × firms) half the size of floats
+    caught = np.concatenate([np.zeros((len(seeds), 1), dtype=np.int32), np.cumsum(ranked, axis=1, dtype=np.int32)],
+                            axis=1)
     return caught, violates.sum(axis=1, keepdims=True)
 
 
