@@ -200,6 +200,28 @@ def test_own_mainland_bracket_edge_and_below_deduction(tables):
     assert mainland_iit(500_000, annual, other_deductions="40,000").iit == pytest.approx(68_080)
 
 
+def test_own_quick_deductions_rederived(tables):
+    # The data's quick deductions agree with the rates: QD_k = QD_k-1 + (r_k - r_k-1) x lower_k: 36,000 x 0.07 =
+    # 2,520; + 144,000 x 0.10 = 16,920; + 300,000 x 0.05 = 31,920; + 420,000 x 0.05 = 52,920; + 660,000 x 0.05 =
+    # 85,920; + 960,000 x 0.10 = 181,920.
+    brackets = tables.annual().brackets
+    derived = [0.0]
+    for before, now in zip(brackets, brackets[1:]):
+        derived.append(derived[-1] + (now.rate - before.rate) * now.lower)
+    assert derived == pytest.approx([0, 2_520, 16_920, 31_920, 52_920, 85_920, 181_920])
+    assert derived == pytest.approx([b.quick_deduction for b in brackets])
+
+
+def test_the_cap_shortcut_refuses_a_cap_below_the_top_bracket(tables, rules):
+    # An invented cap of 10,000 CNY binds long before the top bracket (45% above 960,000 taxable): the shortcut
+    # formula, valid only in the top bracket, would give a salary of about 700,000 where the subsidy is far above it.
+    import dataclasses
+
+    rule = dataclasses.replace(subsidy_rule(rules, 2024), cap=10_000.0)
+    with pytest.raises(InputProblem, match="binds below the top bracket"):
+        cap_binds_from(tables.annual(), rule)
+
+
 def test_own_hk_2019_20_300k_fully_reduced(tables):
     # tax_hk_salaries 2019/20: allowance 132,000 -> NCI 168,000, band 4 (150,000-200,000; 14%; QD 12,000):
     # 168,000 x 0.14 - 12,000 = 23,520 - 12,000 = 11,520 (bands: 1,000 + 3,000 + 5,000 + 18,000 x 14% = 11,520).
@@ -331,6 +353,8 @@ def test_fx_fallback_is_stated(tables):
     rate = fx_for_year(tables.fx, 2024)
     assert (rate.year, rate.requested_year, rate.cny_per_hkd) == (2023, 2024, 0.90442)
     assert "no 2024 rate" in rate.note()
+    with pytest.raises(InputProblem, match="No CNY/HKD rate"):
+        fx_for_year(tables.fx, 2010)
 
 
 def test_hk_year_gaps_are_messages(tables):
@@ -398,6 +422,8 @@ def test_bad_years_sectors_tables_deductions(tables, rules):
         subsidy_rule(rules, 2019.5)
     with pytest.raises(InputProblem, match="below 2019"):
         subsidy_rule(rules, 2018)
+    with pytest.raises(InputProblem, match="Unknown IIT table"):
+        iit_schedule(tables.brackets, "cn_iit_annual_2030")
 
 
 # ----------------------------------------------------------------------------------- widget callbacks

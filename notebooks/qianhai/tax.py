@@ -108,8 +108,18 @@ class IITSchedule:
         return _bands(taxable, self.brackets)
 
 
+def _one(rows: pd.DataFrame, what: str) -> pd.Series:
+    """The first of ``rows``, or a message naming what the data lack."""
+    if rows.empty:
+        raise InputProblem(f"No rule in the data for {what}.")
+    return rows.iloc[0]
+
+
 def iit_schedule(brackets: pd.DataFrame, schedule_id: str = ANNUAL_TABLE) -> IITSchedule:
     """One mainland IIT table from ``tax_iit_brackets``."""
+    known = sorted(brackets["schedule_id"].unique())
+    if schedule_id not in known:
+        raise InputProblem(f"Unknown IIT table {str(schedule_id)[:40]!r}. Pick one of: {', '.join(known)}.")
     rows = brackets[brackets["schedule_id"] == schedule_id]
     first = rows.iloc[0]
     return IITSchedule(schedule_id, first["period_unit"], float(first["basic_deduction"]), _brackets(rows, "bracket"))
@@ -190,7 +200,7 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     15% x 100,000 = 15,000 CNY
     """
     year = _year(tax_year, "Tax year", subsidy_years(rules))
-    ceiling = rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year).iloc[0]
+    ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year), f"the 15% ceiling in {year}")
     caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", year)
     return SubsidyRule(year, float(ceiling["value"]), None if caps.empty else float(caps.iloc[0]["value"]),
                        ceiling["rule_id"], ceiling["instrument"])
@@ -202,7 +212,10 @@ def cap_binds_from(schedule: IITSchedule, rule: SubsidyRule) -> float | None:
     if rule.cap is None:
         return None
     top = schedule.brackets[-1]
-    return (rule.cap + top.quick_deduction) / (top.rate - rule.ceiling) + schedule.basic_deduction
+    taxable = (rule.cap + top.quick_deduction) / (top.rate - rule.ceiling)
+    if taxable < top.lower:
+        raise InputProblem("The subsidy cap binds below the top bracket; this shortcut does not apply.")
+    return taxable + schedule.basic_deduction
 
 
 def gba_subsidy(iit: float, taxable: float, rule: SubsidyRule) -> float:
@@ -298,10 +311,13 @@ def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
 def hk_profits_tax(profits: object, rules: pd.DataFrame) -> float:
     """Two-tiered profits tax for a corporation (from 2018/19): tier-1 rate on the first tranche, tier-2 above."""
     value = amount(profits, "Assessable profits", unit="HKD", maximum=MAX_PROFIT)
-    param = rules.set_index("parameter")["value"]
-    limit = param["hk_profits_tax_tier1_limit"]
-    return (param["hk_profits_tax_rate_corporation_tier1"] * min(value, limit)
-            + param["hk_profits_tax_rate_corporation_tier2"] * max(0.0, value - limit))
+
+    def param(name: str) -> float:  # a parameter may have several rows, one per validity period
+        return float(_one(rules[rules["parameter"] == name], name)["value"])
+
+    limit = param("hk_profits_tax_tier1_limit")
+    return (param("hk_profits_tax_rate_corporation_tier1") * min(value, limit)
+            + param("hk_profits_tax_rate_corporation_tier2") * max(0.0, value - limit))
 
 
 # ------------------------------------------------------------------------------------------ exchange
@@ -323,8 +339,12 @@ class FxRate:
 
 def fx_for_year(fx: pd.DataFrame, year: int) -> FxRate:
     """CNY per HKD (FRED cross rate) for a calendar year; the latest earlier year if that one is missing."""
-    rows = fx[(fx["basis"] == "fred_cross_via_usd") & (fx["year"] <= year)].sort_values("year")
-    row = rows.iloc[-1]
+    rows = fx[fx["basis"] == "fred_cross_via_usd"].sort_values("year")
+    earlier = rows[rows["year"] <= year]
+    if earlier.empty:
+        first = int(rows["year"].min())
+        raise InputProblem(f"No CNY/HKD rate in the data for {year} or earlier (first year: {first}).")
+    row = earlier.iloc[-1]
     return FxRate(float(row["cny_per_hkd"]), int(row["year"]), int(year), row["source_id"])
 
 
@@ -510,9 +530,11 @@ def cit_sectors(rules: pd.DataFrame) -> list[str]:
 def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
     """The standard rate and the Qianhai rule (rate, share test, sectors) in force in a year."""
     value = _year(year, "Tax year", cit_years(rules))
-    standard = rules_in_force(rules, "cit_rate_standard", "CN", value).iloc[0]
-    rate = rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", value).iloc[0]
-    share = rules_in_force(rules, "cit_main_business_share_min", "CN-Qianhai", value).iloc[0]
+    standard = _one(rules_in_force(rules, "cit_rate_standard", "CN", value), f"the standard CIT rate in {value}")
+    rate = _one(rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", value),
+                f"the Qianhai rate in {value}")
+    share = _one(rules_in_force(rules, "cit_main_business_share_min", "CN-Qianhai", value),
+                 f"the share test in {value}")
     sectors = rules_in_force(rules, "cit_catalogue_sector", "CN-Qianhai", value)
     return CITRules(value, float(standard["value"]), float(rate["value"]), float(share["value"]),
                     tuple(sectors["text"]), rate["instrument"])
