@@ -408,6 +408,7 @@ def test_indicator_value(indicators):
 @pytest.mark.parametrize("bad", [None, "soon", "2015-13-01", 2015, math.nan, math.inf, 1e308, -1, 0, True, [2015]])
 def test_functions_reject_bad_days(timeline, zones, ftz, bad):
     for call in (lambda: events_on(timeline, bad), lambda: qianhai_layers(zones, bad), lambda: ftz_total(ftz, bad),
+                 lambda: zone_statuses(zones, bad),
                  lambda: layers_chart(zones, D(2008, 1, 1), D(2025, 6, 30), bad, "x")):
         with pytest.raises(InputProblem, match="must be a date"):
             call()
