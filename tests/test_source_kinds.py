@@ -197,3 +197,17 @@ def test_weak_row_helpers_explain_bad_arguments(tiny_package):
         weak_rows_note("towns", years=(2015,))
     with pytest.raises(DataError, match="No data resource called 'nope'"):
         weak_rows_note("nope")
+
+
+def test_weak_rows_note_makes_descriptor_text_inert(tiny_package):
+    # A source's publisher or title is data: in the note it must not become a link, emphasis or code.
+    path = tiny_package / "descriptors" / "towns.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    for source in descriptor["sources"]:
+        if source["id"] == "X2":
+            source["title"] = "[click](javascript:alert(1)) *loud* `code`"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    _write_towns(tiny_package, {"X1": "official", "X2": "mirror"})
+    markdown = weak_rows_note("towns").markdown
+    assert "[click](javascript" not in markdown and "\\[click\\]" in markdown
+    assert "*loud*" not in markdown and "`code`" not in markdown

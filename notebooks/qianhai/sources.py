@@ -136,8 +136,12 @@ def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
                           for sid, src in zip(ids, sources))
         lines.append(f"{', '.join(str(row[k]) for k in keys) or 'a row'}: {named}")
     one = len(weak) == 1
-    head = (f"Weak sources only — {len(weak)} row{'' if one else 's'} of `{name}`{span} rest{'s' if one else ''} only on a copy, "
-            f"a code file or an encyclopedia{what}; treat {'it' if one else 'them'} as unconfirmed:")
-    markdown = f"**{head}**\n\n" + "\n".join(f"- {line}" for line in lines)
-    return Note(markdown, head.replace("`", "") + " " + "; ".join(lines) + ".")
+
+    def head(shown_name: str) -> str:
+        return (f"Weak sources only — {len(weak)} row{'' if one else 's'} of {shown_name}{span} rest{'s' if one else ''} "
+                f"only on a copy, a code file or an encyclopedia{what}; treat {'it' if one else 'them'} as unconfirmed:")
+
+    # descriptor text (titles, publishers) and key values are data: made inert before they go into Markdown
+    markdown = f"**{head(_code(name))}**\n\n" + "\n".join(f"- {markdown_text(line)}" for line in lines)
+    return Note(markdown, head(name).replace("`", "") + " " + "; ".join(lines) + ".")
 
