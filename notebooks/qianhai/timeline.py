@@ -489,8 +489,6 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
     after `day` are faded and an orange-red line marks `day`."""
     for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:  # keep the axes and their ticks
         artist.remove()
-    if ax.get_legend() is not None:
-        ax.get_legend().remove()
     rows = {c: len(categories) - 1 - i for i, c in enumerate(categories)}
     handles, groups = [], []
     for label, statuses, marker, filled, colour in MARKERS:
@@ -523,8 +521,13 @@ def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date
     _year_axis(ax, first, last, step=4)
     ax.set_yticks(list(rows.values()), [CATEGORY_LABELS[c] for c in rows])
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    if handles:
-        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    legend = ax.get_legend()
+    if legend is None or [text.get_text() for text in legend.get_texts()] != [h.get_label() for h in handles]:
+        if legend is not None:
+            legend.remove()
+        if handles:
+            ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    # else the same legend stays: it is part of the chart's saved frame, which a filter change then reuses
     return drawn
 
 
