@@ -98,3 +98,23 @@ def setup() -> None:
     pd.set_option("display.html.use_mathjax", False)  # "US$ ... HK$" in a table is money, not mathematics
     np.set_printoptions(precision=3, suppress=True)
     apply_style()
+
+
+def cell_text(value: object) -> str:
+    """The text of a table cell; empty for a missing value (None, NaN, pd.NA)."""
+    return "" if value is None or value is pd.NA or value != value else str(value)
+
+
+def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None,
+                   headings: dict[str, str] | None = None) -> Note:
+    """A table whose long text wraps (Markdown), with the same content as plain text for nbval and screen
+    readers. Every cell is data text, made inert (``markdown_text``): no markup, links or images. ``headings``
+    renames columns for the reader."""
+    columns = columns or list(frame.columns)
+    heads = [(headings or {}).get(c, c) for c in columns]
+    rows = [[cell_text(row[c]) for c in columns] for _, row in frame.iterrows()]
+    markdown = ["| " + " | ".join(markdown_text(cell) for cell in cells) + " |" for cells in [heads, *rows]]
+    markdown.insert(1, "|" + "|".join("---" for _ in columns) + "|")
+    plain = [" | ".join(cells) for cells in [heads, *rows]]
+    return Note("\n".join(markdown), "\n".join(plain))
+

@@ -22,17 +22,13 @@ import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import month_end, real_day
-from qianhai.display import Note, escape, markdown_text
+from qianhai.display import cell_text, escape, markdown_table  # markdown_table: notebook 06 imports it from here
 from qianhai.inputs import InputProblem, parse_number
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MODEL_TAG = "Teaching model — not data"
 NO_SOURCE = "no source found"
 MAX_SEED = 2**32 - 1
-
-
-def _text(value: object) -> str:
-    return "" if value is None or value is pd.NA or value != value else str(value)
 
 
 # --- The statutory body, side by side with an ordinary bureau (sourced rows only)
@@ -42,7 +38,7 @@ DIMENSION_LABELS = {"cross_border_cooperation": "cross-border cooperation"}  # o
 
 def not_found_dimensions(descriptor: dict) -> list[str]:
     """The dimensions a descriptor's ``vintage`` says were searched for and not found ('Not found: a, b, c.')."""
-    match = re.search(r"Not found:\s*([^.]+)\.", _text(descriptor.get("vintage")))
+    match = re.search(r"Not found:\s*([^.]+)\.", cell_text(descriptor.get("vintage")))
     if not match:
         return []
     parts = re.split(r",\s*(?:or\s+|and\s+)?|\s+(?:and|or)\s+", match.group(1))
@@ -52,7 +48,7 @@ def not_found_dimensions(descriptor: dict) -> list[str]:
 def date_span(text: object) -> tuple[pd.Timestamp, pd.Timestamp]:
     """A date written YYYY, YYYY-MM or YYYY-MM-DD as the first and last day it may stand for
     (a year-only date is not silently placed on 1 January)."""
-    raw = _text(text).strip()
+    raw = cell_text(text).strip()
     match = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", raw)
     if not match:
         raise InputProblem(f"Date: {raw[:40]!r} is not written YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -103,17 +99,6 @@ def side_by_side(facts: pd.DataFrame, not_found: list[str] | None = None) -> pd.
              "Qianhai Authority": NO_SOURCE, "ordinary government bureau": NO_SOURCE, "date": "",
              "sources": "none (searched, not found)", "confidence": ""} for dimension in not_found or []]
     return pd.DataFrame(table.to_dict("records") + gaps).set_index("fact_id")
-
-
-def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None) -> Note:
-    """A table whose long text wraps (Markdown), with the same content as plain text for nbval and screen
-    readers. Every cell is data text, made inert (``markdown_text``): no markup, links or images."""
-    columns = columns or list(frame.columns)
-    rows = [[_text(row[c]) for c in columns] for _, row in frame.iterrows()]
-    markdown = ["| " + " | ".join(markdown_text(cell) for cell in cells) + " |" for cells in [columns, *rows]]
-    markdown.insert(1, "|" + "|".join("---" for _ in columns) + "|")
-    plain = [" | ".join(cells) for cells in [columns, *rows]]
-    return Note("\n".join(markdown), "\n".join(plain))
 
 
 def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descriptor: dict):

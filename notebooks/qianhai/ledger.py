@@ -11,7 +11,7 @@ import pandas as pd
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.course import LESSONS
-from qianhai.display import Note, escape, markdown_text, message_html
+from qianhai.display import Note, cell_text, escape, markdown_table, message_html
 from qianhai.widgets import LABEL_STYLE, Panel
 
 VERDICTS = ["supported", "partly supported", "not verifiable", "contradicted", "not yet examined"]
@@ -30,9 +30,9 @@ def claim_card(row: pd.Series, show_verdict: bool = True) -> str:
         f"<b>Tested in:</b> notebook {escape(row['notebook'])}",
     ]
     if show_verdict:
-        evidence = (_text(row.get("evidence"))
+        evidence = (cell_text(row.get("evidence"))
                     or "No evidence recorded yet: the notebook that tests it is still to come.")
-        resource = _text(row.get("evidence_resource")) or "none yet"
+        resource = cell_text(row.get("evidence_resource")) or "none yet"
         parts += [f"<b>Verdict:</b> {escape(row['verdict'])}{_rule_text(row.get('rubric_rule'))}",
                   f"<b>Evidence:</b> {escape(evidence)} <i>(data: {escape(resource)})</i>"]
     else:
@@ -77,13 +77,8 @@ def claim_types_chart(claims: pd.DataFrame, by: str = "speaker") -> Chart:
 
 
 def _rule_text(name: object) -> str:
-    rule = RUBRIC.get(_text(name))
+    rule = RUBRIC.get(cell_text(name))
     return f" <i>(rubric rule {escape(name)}: {escape(rule.evidence)})</i>" if rule else ""
-
-
-def _text(value: object) -> str:
-    """Text of a cell; empty for a missing value (None or NaN)."""
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def filter_claims(claims: pd.DataFrame, speaker: str = ALL, verdict: str = ALL) -> pd.DataFrame:
@@ -208,8 +203,8 @@ def verdicts_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
     return pd.DataFrame({
         "claim": chosen["claim"],
         "verdict": chosen["verdict"],
-        "rubric rule": rules.map(lambda name: _text(name).replace("_", " ")),
-        "evidence": chosen["evidence"].map(lambda text: _text(text) or "none recorded yet"),
+        "rubric rule": rules.map(lambda name: cell_text(name).replace("_", " ")),
+        "evidence": chosen["evidence"].map(lambda text: cell_text(text) or "none recorded yet"),
     })
 
 
@@ -223,10 +218,8 @@ def verdicts_note(claims: pd.DataFrame, notebook: str) -> Note:
 def _note(table: pd.DataFrame, plain_title: str, plain_line) -> Note:
     """A table indexed by claim_id as inert Markdown, with a short plain-text form (one line a claim)."""
     table = table.reset_index()
-    columns = list(table.columns)
-    head = "| " + " | ".join(columns).replace("claim_id", "id") + " |\n|" + "|".join("---" for _ in columns) + "|"
-    rows = ["| " + " | ".join(markdown_text(_text(row[c])) for c in columns) + " |" for _, row in table.iterrows()]
-    return Note("\n".join([head, *rows]), "\n".join([plain_title, *(plain_line(row) for _, row in table.iterrows())]))
+    markdown = markdown_table(table, headings={"claim_id": "id"}).markdown  # the heading a student reads
+    return Note(markdown, "\n".join([plain_title, *(plain_line(row) for _, row in table.iterrows())]))
 
 
 def _rows_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
@@ -295,11 +288,11 @@ def ledger_problems(claims: pd.DataFrame) -> list[str]:
             problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} gives {rule.verdict!r}, not {row.verdict!r}.")
         if row.claim_type not in rule.claim_types:
             problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} does not apply to a {row.claim_type} claim.")
-        sources = set(_text(row.source_id).split(";")) - ARTICLE_SOURCES - {""}
-        if rule.needs_sources and not sources and not _text(getattr(row, "evidence_resource", "")):
+        sources = set(cell_text(row.source_id).split(";")) - ARTICLE_SOURCES - {""}
+        if rule.needs_sources and not sources and not cell_text(getattr(row, "evidence_resource", "")):
             problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} needs evidence besides the article (a source "
                             "id or a course data resource).")
-        if row.verdict != "not yet examined" and not _text(row.evidence):
+        if row.verdict != "not yet examined" and not cell_text(row.evidence):
             problems.append(f"{row.claim_id}: a verdict needs an evidence note.")
     return problems
 
