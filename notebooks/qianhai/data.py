@@ -13,10 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from qianhai.validation import DataError, check_file
+from qianhai.validation import PACKAGE_FILE, DataError, check_file
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-PACKAGE_FILE = "datapackage.json"
 
 
 def data_dir() -> Path:
