@@ -361,3 +361,17 @@ def test_diffusion_explorer_says_when_half_is_reached():
     assert f"by the end of year {first}" in ex.result.value
     ex.seed.value = "x"
     assert "last good seed, 2020" in ex.messages.last
+
+
+def test_a_table_without_some_lists_draws_no_empty_legend_entries():
+    import matplotlib.pyplot as plt
+
+    from qianhai.innovation import LIST_LABELS, draw_lists, edition_table
+
+    table = edition_table(load("ftz_negative_list"))
+    only_ftz = table[table["list_type"] == "ftz_pilot"]
+    fig, ax = plt.subplots()
+    draw_lists(ax, only_ftz)
+    labels = [line.get_label() for line in ax.lines if not line.get_label().startswith("_")]
+    assert LIST_LABELS["ftz_pilot"] in labels and LIST_LABELS["nationwide"] not in labels
+    plt.close(fig)

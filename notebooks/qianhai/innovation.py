@@ -131,6 +131,8 @@ def draw_lists(ax, table: pd.DataFrame) -> None:
     not a negative list of its own; a lone diamond for the Hainan list."""
     for list_type in LIST_ORDER:
         part = table[table["list_type"] == list_type]
+        if part.empty:  # a table without this kind of list: no empty legend entry
+            continue
         colour, lone = LIST_COLOURS[list_type], list_type == "hainan_ftp"
         proper = part[part["counts_special_measures"]]
         ax.plot(proper["edition_year"], proper["measures"], marker="D" if lone else "o", markersize=5,
