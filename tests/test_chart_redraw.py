@@ -186,3 +186,28 @@ def test_the_first_png_keeps_a_white_background(gdp):
     picture = Image.open(io.BytesIO(png_bytes(ex.chart.canvas))).convert("RGB")
     assert picture.getpixel((2, 2)) == (255, 255, 255)
     matplotlib.pyplot.close("all")
+
+
+def test_a_legend_inside_the_axes_over_empty_space_is_pasted_not_drawn_again():
+    # Text is the slowest thing to draw: a legend with nothing under it looks the same every time, so a redraw
+    # pastes its first picture; new entries give a new picture; data under it make the redraw draw it.
+    from qianhai.charts import finish, new_figure
+
+    fig, ax = new_figure()
+    (line,) = ax.plot([0, 1, 2], [0, 0.5, 0], label="moving line")
+    legend = ax.legend(loc="upper left")
+    ax.set(xlim=(0, 2), ylim=(0, 2))
+    chart = finish(fig, ax, title="t", xlabel="x", ylabel="y", alt="a", model=True)
+    chart.draw()
+    drawn = []
+    legend.draw = lambda renderer, original=legend.draw: (drawn.append(1), original(renderer))
+    line.set_data([0, 1, 2], [0.2, 0.6, 0.2])  # well below the legend
+    assert differing(blitted(chart), full_draw(chart)) == 0
+    assert len(drawn) == 1, "drawn by the full draw only, pasted by the redraw"
+    legend.get_texts()[0].set_text("a renamed line")
+    assert differing(blitted(chart), full_draw(chart)) == 0
+    assert len(drawn) == 3, "new entries: drawn by the redraw and by the full draw"
+    line.set_data([0, 1, 2], [1.9, 1.9, 1.9])  # through the legend: drawn over the line, as in a full draw
+    assert differing(blitted(chart), full_draw(chart)) == 0
+    assert len(drawn) == 5
+    matplotlib.pyplot.close(fig)

@@ -14,6 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.transforms import Bbox
 from matplotlib.font_manager import FontProperties, findfont, get_font
 
 from qianhai.display import escape
@@ -72,18 +74,20 @@ class Chart:
     is laid out once with constrained layout and then frozen; what lies under and around the data (axes
     frame, ticks, grid, axis labels, source line) is drawn once and saved, and a redraw restores that
     picture and draws only the axes' contents on it (matplotlib's "faster rendering by using blitting"); a
-    legend beside the axes is part of the saved picture. The picture is laid out and drawn again only when the
+    legend beside the axes is part of the saved picture, and a legend inside the axes with nothing under it
+    is pasted from its first drawing. The picture is laid out and drawn again only when the
     frame changes (new limits, scales, tick labels, axis labels, figure texts, or a legend beside the axes);
     the last few frames are kept, so a toggle back and forth (linear and log scale) finds its frame, and the
     axes' place in it, ready."""
 
     FRAMES_KEPT = 4
+    LEGENDS_KEPT = 16  # per frame: a legend's pictures, one per set of entries (a dropdown's choices)
 
     def __init__(self, figure: Figure, alt: str):
         self.figure = figure
         self.alt = alt
         self.canvas = FigureCanvasAgg(figure)
-        self.frames: dict[tuple, tuple] = {}  # frame → (picture, axes positions, legends in it), oldest first
+        self.frames: dict[tuple, tuple] = {}  # frame → (picture, axes positions, legends in it, legend pictures)
         self.shown = False
 
     def draw(self) -> None:
@@ -94,17 +98,46 @@ class Chart:
             saved = self._draw_frame()
             frame = frame_of(self.figure)  # the layout may have changed the ticks
         else:
-            picture, positions, _ = saved
+            picture, positions, *_ = saved
             for ax, position in zip(self.figure.axes, positions):
                 ax.set_position(position)
             self.canvas.restore_region(picture)
         self.frames[frame] = saved
         while len(self.frames) > self.FRAMES_KEPT:
             del self.frames[next(iter(self.frames))]
-        _, _, in_frame = saved
+        picture, _, in_frame, pasted = saved
         for artist in moving_artists(self.figure):
-            if not any(artist is legend for legend in in_frame):
+            if isinstance(artist, Legend):
+                if not any(artist is legend for legend in in_frame):
+                    self._draw_legend(artist, np.asarray(picture), pasted)
+            else:
                 self.figure.draw_artist(artist)
+
+    def _draw_legend(self, legend: Legend, frame_pixels: np.ndarray, pasted: dict) -> None:
+        """Draw a legend inside the axes, or paste its picture: where nothing has been drawn under the legend yet
+        (its patch of canvas is the frame's), the legend drawn there looks the same every time, so the first
+        drawing is copied (``copy_from_bbox``) and pasted afterwards (``restore_region``) while its entries
+        stay the same. Text is the slowest thing to draw."""
+        renderer = self.canvas.get_renderer()
+        margin = 2  # pixels: antialiased edges
+        x0, y0, x1, y1 = legend.get_window_extent(renderer).extents
+        height = frame_pixels.shape[0]
+        left, bottom = max(math.floor(x0 - margin), 0), max(math.floor(y0 - margin), 0)
+        right, top = min(math.ceil(x1 + margin), frame_pixels.shape[1]), min(math.ceil(y1 + margin), height)
+        rows, columns = slice(height - top, height - bottom), slice(left, right)  # the buffer's rows run downwards
+        if not np.array_equal(np.asarray(self.canvas.buffer_rgba())[rows, columns], frame_pixels[rows, columns]):
+            self.figure.draw_artist(legend)  # data under the legend: it is drawn over them, as in a full draw
+            return
+        entries = (legend, left, bottom, right, top, *(text.get_text() for text in legend.get_texts()))
+        picture = pasted.pop(entries, None)
+        if picture is None:
+            self.figure.draw_artist(legend)
+            picture = self.canvas.copy_from_bbox(Bbox.from_extents(left, bottom, right, top))
+        else:
+            self.canvas.restore_region(picture)
+        pasted[entries] = picture
+        while len(pasted) > self.LEGENDS_KEPT:
+            del pasted[next(iter(pasted))]
 
     def _draw_frame(self) -> tuple:
         """Lay out with constrained layout, draw the frame, then freeze the layout. The frame holds legends beside
@@ -129,7 +162,7 @@ class Chart:
                 break
             beside = [legend for legend in beside if not any(legend is c for c in covering)]
         return (self.canvas.copy_from_bbox(self.figure.bbox),
-                [ax.get_position().frozen() for ax in self.figure.axes], beside)
+                [ax.get_position().frozen() for ax in self.figure.axes], beside, {})
 
     def png(self) -> bytes:
         """The chart as a PNG: the first one (the one a saved notebook keeps) small, later ones (a widget's
