@@ -211,3 +211,17 @@ def test_a_legend_inside_the_axes_over_empty_space_is_pasted_not_drawn_again():
     assert differing(blitted(chart), full_draw(chart)) == 0
     assert len(drawn) == 5
     matplotlib.pyplot.close(fig)
+
+
+def test_a_title_is_pasted_while_its_wording_stays_and_drawn_when_it_changes(gdp):
+    ex = GrowthExplorer(gdp, "yearbook_revised", (2000, 2020))
+    title = next(t for t in ex.ax.get_children()
+                 if type(t).__name__ == "Text" and t.get_text() and t.get_text() == ex.ax.get_title(loc="left"))
+    drawn = []
+    title.draw = lambda renderer, original=title.draw: (drawn.append(title.get_text()), original(renderer))
+    ex.vintage.value = "first_release"  # a new title: drawn
+    ex.vintage.value = "yearbook_revised"  # the first title again (drawn when the widget was built): pasted
+    ex.vintage.value = "first_release"  # pasted
+    assert len(drawn) == 1, drawn
+    assert differing(blitted(ex.chart), full_draw(ex.chart)) == 0
+    matplotlib.pyplot.close("all")

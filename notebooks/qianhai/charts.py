@@ -14,7 +14,9 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.colors import to_rgba
 from matplotlib.legend import Legend
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from matplotlib.font_manager import FontProperties, findfont, get_font
 
@@ -74,20 +76,20 @@ class Chart:
     is laid out once with constrained layout and then frozen; what lies under and around the data (axes
     frame, ticks, grid, axis labels, source line) is drawn once and saved, and a redraw restores that
     picture and draws only the axes' contents on it (matplotlib's "faster rendering by using blitting"); a
-    legend beside the axes is part of the saved picture, and a legend inside the axes with nothing under it
-    is pasted from its first drawing. The picture is laid out and drawn again only when the
+    legend beside the axes is part of the saved picture, and a title, text or legend with nothing under it is
+    pasted from its first drawing. The picture is laid out and drawn again only when the
     frame changes (new limits, scales, tick labels, axis labels, figure texts, or a legend beside the axes);
     the last few frames are kept, so a toggle back and forth (linear and log scale) finds its frame, and the
     axes' place in it, ready."""
 
     FRAMES_KEPT = 4
-    LEGENDS_KEPT = 16  # per frame: a legend's pictures, one per set of entries (a dropdown's choices)
+    PASTED_KEPT = 32  # per frame: pictures of texts and legends, one per wording (a slider's values, a dropdown's)
 
     def __init__(self, figure: Figure, alt: str):
         self.figure = figure
         self.alt = alt
         self.canvas = FigureCanvasAgg(figure)
-        self.frames: dict[tuple, tuple] = {}  # frame → (picture, axes positions, legends in it, legend pictures)
+        self.frames: dict[tuple, tuple] = {}  # frame → (picture, axes positions, legends in it, pasted pictures)
         self.shown = False
 
     def draw(self) -> None:
@@ -105,38 +107,40 @@ class Chart:
         self.frames[frame] = saved
         while len(self.frames) > self.FRAMES_KEPT:
             del self.frames[next(iter(self.frames))]
-        picture, _, in_frame, pasted = saved
+        _, _, in_frame, pasted = saved
         for artist in moving_artists(self.figure):
-            if isinstance(artist, Legend):
-                if not any(artist is legend for legend in in_frame):
-                    self._draw_legend(artist, np.asarray(picture), pasted)
-            else:
+            if any(artist is legend for legend in in_frame):
+                continue
+            look = paste_key(artist)
+            if look is None:
                 self.figure.draw_artist(artist)
+            else:
+                self._paste_or_draw(artist, look, pasted)
 
-    def _draw_legend(self, legend: Legend, frame_pixels: np.ndarray, pasted: dict) -> None:
-        """Draw a legend inside the axes, or paste its picture: where nothing has been drawn under the legend yet
-        (its patch of canvas is the frame's), the legend drawn there looks the same every time, so the first
-        drawing is copied (``copy_from_bbox``) and pasted afterwards (``restore_region``) while its entries
-        stay the same. Text is the slowest thing to draw."""
-        renderer = self.canvas.get_renderer()
+    def _paste_or_draw(self, artist, look: tuple, pasted: dict) -> None:
+        """Draw a text or a legend, or paste its picture. The same text drawn in the same place over the same
+        pixels looks the same every time, so its drawing is copied (``copy_from_bbox``) with the pixels it was
+        drawn over, and pasted (``restore_region``) while both stay the same: a title, or a legend over empty
+        space, is drawn once per wording. Text is the slowest thing to draw."""
         margin = 2  # pixels: antialiased edges
-        x0, y0, x1, y1 = legend.get_window_extent(renderer).extents
-        height = frame_pixels.shape[0]
-        left, bottom = max(math.floor(x0 - margin), 0), max(math.floor(y0 - margin), 0)
-        right, top = min(math.ceil(x1 + margin), frame_pixels.shape[1]), min(math.ceil(y1 + margin), height)
-        rows, columns = slice(height - top, height - bottom), slice(left, right)  # the buffer's rows run downwards
-        if not np.array_equal(np.asarray(self.canvas.buffer_rgba())[rows, columns], frame_pixels[rows, columns]):
-            self.figure.draw_artist(legend)  # data under the legend: it is drawn over them, as in a full draw
-            return
-        entries = (legend, left, bottom, right, top, *(text.get_text() for text in legend.get_texts()))
-        picture = pasted.pop(entries, None)
-        if picture is None:
-            self.figure.draw_artist(legend)
-            picture = self.canvas.copy_from_bbox(Bbox.from_extents(left, bottom, right, top))
+        x0, y0, x1, y1 = artist.get_window_extent(self.canvas.get_renderer()).extents
+        width, height = self.canvas.get_width_height(physical=True)
+        left, bottom = max(math.floor(x0) - margin, 0), max(math.floor(y0) - margin, 0)
+        right, top = min(math.ceil(x1) + margin, width), min(math.ceil(y1) + margin, height)
+        if right <= left or top <= bottom:
+            return  # an empty text
+        # the buffer's rows run downwards
+        under = np.asarray(self.canvas.buffer_rgba())[height - top:height - bottom, left:right]
+        key = (artist, left, bottom, right, top, *look)
+        saved = pasted.pop(key, None)
+        if saved is not None and np.array_equal(under, saved[0]):
+            self.canvas.restore_region(saved[1])
         else:
-            self.canvas.restore_region(picture)
-        pasted[entries] = picture
-        while len(pasted) > self.LEGENDS_KEPT:
+            under = under.copy()
+            self.figure.draw_artist(artist)
+            saved = (under, self.canvas.copy_from_bbox(Bbox.from_extents(left, bottom, right, top)))
+        pasted[key] = saved
+        while len(pasted) > self.PASTED_KEPT:
             del pasted[next(iter(pasted))]
 
     def _draw_frame(self) -> tuple:
@@ -257,6 +261,17 @@ def moving_artists(fig: Figure) -> list:
                     if child is not ax.patch and not isinstance(child, (Axis, Axes)) and child.get_visible()]
         found += sorted(children, key=lambda a: a.get_zorder())
     return found + [legend for legend in fig.legends if legend.get_visible()]
+
+
+def paste_key(artist) -> tuple | None:
+    """What the look of a text or a legend depends on, besides its place; None for anything else (drawn each
+    time). A text with a box or path effects, or an annotation (arrows), is drawn each time too."""
+    if isinstance(artist, Legend):
+        return tuple(text.get_text() for text in artist.get_texts())
+    if type(artist) is Text and artist.get_bbox_patch() is None and not artist.get_path_effects():
+        return (artist.get_text(), to_rgba(artist.get_color(), artist.get_alpha()), hash(artist.get_fontproperties()),
+                artist.get_rotation(), artist.get_horizontalalignment(), artist.get_verticalalignment())
+    return None
 
 
 def beside_legends(fig: Figure) -> list:
