@@ -280,16 +280,19 @@ def test_did_explorer_callbacks(panel):
     assert ex.last is not None and ex.messages.last == ""
 
 
-def test_did_explorer_legend_names_the_control(panel):
-    # The legend's second entry follows the dropdown (the label is changed in place, not a new legend each time).
+def test_did_explorer_title_names_the_control(panel):
+    # The title's second line follows the dropdown; the legend, above the axes and drawn once with the chart's
+    # frame, says "control region" whatever the choice.
     ex = DidExplorer(panel, control="Cataluna")
     assert [t.get_text() for t in ex.ax.get_legend().get_texts()] == [
-        "treated (Basque Country)", "control (Cataluna)", "pre-period trend, extended", "period means"]
+        "treated (Basque Country)", "control region", "pre-period trend, extended", "period means"]
+    assert ex.ax.get_title(loc="left").splitlines()[1] == "the Basque Country and Cataluna"
     ex.control.value = "Madrid (Comunidad De)"
-    assert ex.ax.get_legend().get_texts()[1].get_text() == "control (Madrid (Comunidad De))"
+    assert ex.ax.get_title(loc="left").endswith("and Madrid (Comunidad De)")
     ex.window.slider.value = 2  # refused: the chart still names the chosen control
     ex.control.value = "Andalucia"
-    assert ex.last is None and ex.ax.get_legend().get_texts()[1].get_text() == "control (Andalucia)"
+    assert ex.last is None and ex.ax.get_title(loc="left").endswith("and Andalucia")
+    assert ex.ax.get_legend().get_texts()[1].get_text() == "control region"
 
 
 def test_did_explorer_escapes_region_names(panel):

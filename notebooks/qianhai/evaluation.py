@@ -25,6 +25,7 @@ from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 TREATED = "Basque Country (Pais Vasco)"
 SPAIN = "Spain (Espana)"
 OUTCOME_UNIT = "thousand 1986 US dollars per person"
+TITLE_OVER_LEGEND = 36  # points between the axes and a title with a two-row legend under it
 MIN_PRE_YEARS = 3  # the trend check fits a line: with fewer than three years there is nothing to check
 
 DIRECTIONS = ["positive", "negative", "mixed", "null", "not_reported"]
@@ -279,6 +280,11 @@ def means_html(result: DidResult) -> str:
             f"<tr><th></th>{head}</tr>{''.join(rows)}</table>")
 
 
+def did_title(control: str) -> str:
+    """Two lines whatever the region, so that the chart's layout holds for every choice."""
+    return f"Difference-in-differences: GDP per capita\nthe Basque Country and {control}"
+
+
 class DidExplorer(Explorer):
     """Pick a control region, a treatment year and the window (the same number of years before and after)
     → the 2×2 table, the DiD estimate, the two series with their pre-period trends, and the parallel-trends
@@ -300,12 +306,12 @@ class DidExplorer(Explorer):
         # a pure function of the three controls: a setting the student comes back to is not computed again
         self.estimate = functools.lru_cache(maxsize=256)(functools.partial(did_estimate, self.wide))
         self.table = w.HTML()
-        self.fig, self.ax = new_figure(5.4, 3.0)
+        self.fig, self.ax = new_figure(5.4, 3.8)
         ax = self.ax
         ax.plot(self.years, self.wide[treated], color=PALETTE["vermillion"], linewidth=1.8,
                 label="treated (Basque Country)")
         (self.control_line,) = ax.plot(self.years, self.wide[control], color=PALETTE["blue"], linewidth=1.8,
-                                       label="control")
+                                       label="control region")
         self.before_span = ax.axvspan(first, first + 1, color=PALETTE["sky"], alpha=0.15, linewidth=0)
         self.after_span = ax.axvspan(first, first + 1, color=PALETTE["orange"], alpha=0.15, linewidth=0)
         (self.trend_t,) = ax.plot([], [], linestyle="--", color=PALETTE["vermillion"], linewidth=1.2,
@@ -314,11 +320,14 @@ class DidExplorer(Explorer):
         self.mean_lines = [ax.plot([], [], color=colour, linewidth=4, alpha=0.6, solid_capstyle="butt")[0]
                            for colour in [PALETTE["vermillion"]] * 2 + [PALETTE["blue"]] * 2]
         self.mean_lines[0].set_label("period means")
-        self.legend = ax.legend(loc="upper left")
+        # above the axes, under the title: nothing drawn in the axes can run under it, so it is drawn once
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=2, borderaxespad=0, columnspacing=1.2,
+                  handlelength=1.6)
         every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
         steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
-        self.chart = finish(self.fig, ax, title="Difference-in-differences: GDP per capita", xlabel="Year",
-                            ylabel="thousand 1986 USD", resources=["basque_panel"], alt="(set on update)")
+        self.chart = finish(self.fig, ax, title=did_title(control), xlabel="Year", ylabel="thousand 1986 USD",
+                            resources=["basque_panel"], alt="(set on update)")
+        self.title = ax.set_title(did_title(control), loc="left", pad=TITLE_OVER_LEGEND)  # room for the legend
         self.watch(self.control, self.year, self.window)
         self.update()
         self.panel = Panel(
@@ -334,7 +343,7 @@ class DidExplorer(Explorer):
     def draw_control(self) -> None:
         control = self.control.value
         self.control_line.set_ydata(self.wide[control].to_numpy())
-        self.legend.get_texts()[1].set_text(f"control ({control})")
+        self.title.set_text(did_title(control))
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
