@@ -286,13 +286,26 @@ def test_did_explorer_title_names_the_control(panel):
     ex = DidExplorer(panel, control="Cataluna")
     assert [t.get_text() for t in ex.ax.get_legend().get_texts()] == [
         "treated (Basque Country)", "control region", "pre-period trend, extended", "period means"]
-    assert ex.ax.get_title(loc="left").splitlines()[1] == "the Basque Country and Cataluna"
+    assert ex.ax.get_title(loc="left").splitlines()[1] == "control region: Cataluna"
     ex.control.value = "Madrid (Comunidad De)"
-    assert ex.ax.get_title(loc="left").endswith("and Madrid (Comunidad De)")
+    assert ex.ax.get_title(loc="left").endswith(": Madrid (Comunidad De)")
     ex.window.slider.value = 2  # refused: the chart still names the chosen control
     ex.control.value = "Andalucia"
-    assert ex.last is None and ex.ax.get_title(loc="left").endswith("and Andalucia")
+    assert ex.last is None and ex.ax.get_title(loc="left").endswith(": Andalucia")
     assert ex.ax.get_legend().get_texts()[1].get_text() == "control region"
+
+
+def test_did_explorer_title_fits_the_chart_for_every_control(panel):
+    # The layout is fixed when the chart is first drawn: a longer region name must not run off the right edge
+    # ("Navarra (Comunidad Foral De)" did, with a longer first part of the line).
+    ex = DidExplorer(panel)
+    width = ex.chart.canvas.get_width_height(physical=True)[0]
+    renderer = ex.chart.canvas.get_renderer()
+    title = next(t for t in ex.ax.get_children() if type(t).__name__ == "Text" and "\n" in t.get_text())
+    for control in ex.control.options:
+        ex.control.value = control
+        ex.chart.draw()
+        assert title.get_window_extent(renderer).x1 <= width, control
 
 
 def test_did_explorer_escapes_region_names(panel):

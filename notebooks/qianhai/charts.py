@@ -3,6 +3,7 @@ every chart (from the data package) and a text alternative for every chart."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from functools import lru_cache
@@ -119,26 +120,29 @@ class Chart:
 
     def _paste_or_draw(self, artist, look: tuple, pasted: dict) -> None:
         """Draw a text or a legend, or paste its picture. The same text drawn in the same place over the same
-        pixels looks the same every time, so its drawing is copied (``copy_from_bbox``) with the pixels it was
-        drawn over, and pasted (``restore_region``) while both stay the same: a title, or a legend over empty
-        space, is drawn once per wording. Text is the slowest thing to draw."""
-        margin = 2  # pixels: antialiased edges
-        x0, y0, x1, y1 = artist.get_window_extent(self.canvas.get_renderer()).extents
+        pixels looks the same every time, so its drawing is copied (``copy_from_bbox``) with a digest of the
+        pixels it was drawn over, and pasted (``restore_region``) while both stay the same: a title, or a legend
+        over empty space, is drawn once per wording. Text is the slowest thing to draw."""
+        renderer = self.canvas.get_renderer()
+        extents = artist.get_window_extent(renderer).extents
+        if not np.isfinite(extents).all() or (isinstance(artist, Text) and not artist.get_text()):
+            self.figure.draw_artist(artist)  # nothing to draw, or matplotlib skips it
+            return
+        x0, y0, x1, y1 = extents
+        # antialiased edges and glyphs reaching past their box (a bold "j"): a quarter of the font size
+        margin = math.ceil(renderer.points_to_pixels(look[-1]) / 4)
         width, height = self.canvas.get_width_height(physical=True)
         left, bottom = max(math.floor(x0) - margin, 0), max(math.floor(y0) - margin, 0)
         right, top = min(math.ceil(x1) + margin, width), min(math.ceil(y1) + margin, height)
-        if right <= left or top <= bottom:
-            return  # an empty text
-        # the buffer's rows run downwards
-        under = np.asarray(self.canvas.buffer_rgba())[height - top:height - bottom, left:right]
-        key = (artist, left, bottom, right, top, *look)
+        under = np.asarray(self.canvas.buffer_rgba())[height - top:height - bottom, left:right]  # rows run down
+        digest = hashlib.blake2b(under.tobytes(), digest_size=16).digest()
+        key = (artist, *extents, *look)  # to the 1/64 pixel at which Agg places text
         saved = pasted.pop(key, None)
-        if saved is not None and np.array_equal(under, saved[0]):
+        if saved is not None and saved[0] == digest:
             self.canvas.restore_region(saved[1])
         else:
-            under = under.copy()
             self.figure.draw_artist(artist)
-            saved = (under, self.canvas.copy_from_bbox(Bbox.from_extents(left, bottom, right, top)))
+            saved = (digest, self.canvas.copy_from_bbox(Bbox.from_extents(left, bottom, right, top)))
         pasted[key] = saved
         while len(pasted) > self.PASTED_KEPT:
             del pasted[next(iter(pasted))]
@@ -264,13 +268,20 @@ def moving_artists(fig: Figure) -> list:
 
 
 def paste_key(artist) -> tuple | None:
-    """What the look of a text or a legend depends on, besides its place; None for anything else (drawn each
-    time). A text with a box or path effects, or an annotation (arrows), is drawn each time too."""
+    """What the look of a text or a legend depends on besides its place, ending with its font size; None for
+    anything else (drawn each time). Drawn each time too: a text with a box or path effects, an annotation
+    (arrows), a legend with a shadow. Not covered, as the course never changes them after drawing: a text's
+    multi-line alignment, and a legend's handles (colours, markers)."""
     if isinstance(artist, Legend):
-        return tuple(text.get_text() for text in artist.get_texts())
+        if artist.shadow:
+            return None
+        texts = [artist.get_title(), *artist.get_texts()]
+        return (*(text.get_text() for text in texts), max(text.get_fontsize() for text in texts))
     if type(artist) is Text and artist.get_bbox_patch() is None and not artist.get_path_effects():
         return (artist.get_text(), to_rgba(artist.get_color(), artist.get_alpha()), hash(artist.get_fontproperties()),
-                artist.get_rotation(), artist.get_horizontalalignment(), artist.get_verticalalignment())
+                artist.get_rotation(), artist.get_horizontalalignment(), artist.get_verticalalignment(),
+                artist.get_antialiased(), artist.get_usetex(), artist.get_parse_math(), artist.get_fontfeatures(),
+                artist.get_language(), artist.get_fontsize())
     return None
 
 

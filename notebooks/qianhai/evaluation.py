@@ -282,7 +282,7 @@ def means_html(result: DidResult) -> str:
 
 def did_title(control: str) -> str:
     """Two lines whatever the region, so that the chart's layout holds for every choice."""
-    return f"Difference-in-differences: GDP per capita\nthe Basque Country and {control}"
+    return f"Difference-in-differences: GDP per capita\ncontrol region: {control}"
 
 
 class DidExplorer(Explorer):
