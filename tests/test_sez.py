@@ -66,17 +66,17 @@ def test_with_gaps_inserts_nan_rows():
 
 
 def test_usd_conversion_by_hand(gdp, fx):
-    # first_release 2017 = 22400 (100 million CNY, '2.24 trillion yuan' as announced, PR05); 6.7569 CNY per USD
-    # -> 22400 / 67.569 = 331.51 bn USD
+    # first_release 2017 = 22438.39 (100 million CNY, '2.243839 trillion yuan' as first released, VB02); 6.7569 CNY
+    # per USD -> 22438.39 / 67.569 = 332.08 bn USD
     series = vintage_series(gdp, "first_release")
     usd = to_usd_bn(series, fx.set_index("year")["cny_per_usd"])
-    assert usd[2017] == pytest.approx(331.51, abs=0.01)
+    assert usd[2017] == pytest.approx(332.08, abs=0.01)
 
 
 def test_overtake_depends_on_vintage(gdp, hk, fx):
     # Hong Kong 2016 = 320.86, 2017 = 341.273, 2018 = 361.731 bn USD.
     # revised 2016: 20685.74 / 66.40 = 311.5 (behind); 2017: 23280.27 / 67.569 = 344.5 (ahead) -> 2017.
-    # first release 2017: 331.51 (behind); 2018: 24221.98 / 66.09 = 366.5 (ahead) -> 2018.
+    # first release 2017: 332.08 (behind); 2018: 24221.98 / 66.09 = 366.5 (ahead) -> 2018.
     hk_usd = hk.set_index("year")["gdp_usd_bn"]
     rate = fx.set_index("year")["cny_per_usd"]
     revised = overtake(to_usd_bn(vintage_series(gdp, "yearbook_revised"), rate), hk_usd, "r")
@@ -141,15 +141,15 @@ def test_charts_and_widgets_show_words_not_codes(gdp, hk, fx):
 
 def test_revision_added_by_hand(gdp):
     # shenzhen_gdp.csv, 2000: first_release 1655.00, yearbook_revised 2219.20 -> 2219.20 / 1655.00 - 1 = 0.34091;
-    # 2017: 22400.00 and 23280.27 -> 0.03930. Years with both: 2000, 2001, 2003, 2006, 2017-2020 (eight).
+    # 2017: 22438.39 and 23280.27 -> 23280.27 / 22438.39 - 1 = 841.88 / 22438.39 = 0.03752. Years with both: 2000, 2001, 2003, 2006, 2017-2020 (eight).
     added = revision_added(gdp)
-    assert added[2000] == pytest.approx(0.34091, abs=1e-5) and added[2017] == pytest.approx(0.03930, abs=1e-5)
+    assert added[2000] == pytest.approx(0.34091, abs=1e-5) and added[2017] == pytest.approx(0.03752, abs=1e-5)
     assert list(added.index) == [2000, 2001, 2003, 2006, 2017, 2018, 2019, 2020]
 
 
 def test_key_points_state_what_the_data_say(gdp):
     # Issue 13: the old key point said the revision "adds several percent"; for 2000 it adds 34% (above).
-    # 2017-2020 add 3.9%, 4.3%, 0.0% (26927.09 both), 0.0% (27670.24 both): "0% to 4%".
+    # 2017-2020 add 3.8%, 4.3%, 0.0% (26927.09 both), 0.0% (27670.24 both): "0% to 4%".
     # Population, year_end_permanent: 2019 old basis 13,438,800; 2020 census basis 17,633,800: step 4,195,000
     # = 4.2 million, 4,195,000 / 13,438,800 = 31.2% -> "31%".
     text = key_points_from_data(gdp, load("shenzhen_population")).plain
