@@ -285,7 +285,8 @@ def test_did_explorer_title_names_the_control(panel):
     # frame, says "control region" whatever the choice.
     ex = DidExplorer(panel, control="Cataluna")
     assert [t.get_text() for t in ex.ax.get_legend().get_texts()] == [
-        "treated (Basque Country)", "control region", "pre-period trend, extended", "period means"]
+        "treated (Basque Country)", "control region", "pre-period trend, extended", "years before", "years after",
+        "period means"]
     assert ex.ax.get_title(loc="left").splitlines()[1] == "control region: Cataluna"
     ex.control.value = "Madrid (Comunidad De)"
     assert ex.ax.get_title(loc="left").endswith(": Madrid (Comunidad De)")
@@ -453,3 +454,16 @@ def test_a_trend_needs_two_years():
     with pytest.raises(InputProblem, match="at least two years"):
         trend_slope(pd.Series([1.0, float("nan")], index=[1960, 1961]))
     assert trend_slope(pd.Series([1.0, float("nan"), 5.0], index=[1960, 1961, 1962])) == 2.0  # (5 - 1) / 2 years
+
+
+def test_a_region_typed_with_accents_capitals_or_its_first_word_is_found(panel):
+    # Notebook 07's text writes Cataluña and Madrid; the panel spells 'Cataluna' and 'Madrid (Comunidad De)'.
+    wide = outcome_wide(panel)
+    assert did_estimate(wide, "Cataluña", 1970, 10, 10).control == "Cataluna"
+    assert did_estimate(wide, "madrid", 1970, 10, 10).control == "Madrid (Comunidad De)"
+    assert synth_outcome(wide, (1960, 1969), ["Cataluña", "madrid"]).weights.index.tolist() == [
+        "Cataluna", "Madrid (Comunidad De)"]
+    with pytest.raises(InputProblem, match=r"'Atlantis' is not a region in the panel\. The regions are: .*Cataluna"):
+        did_estimate(wide, "Atlantis", 1970, 10, 10)
+    with pytest.raises(InputProblem, match="'Castilla' is not a region"):  # the start of two names
+        did_estimate(wide, "Castilla", 1970, 10, 10)

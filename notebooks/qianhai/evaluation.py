@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import ipywidgets as w
@@ -25,7 +26,7 @@ from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 TREATED = "Basque Country (Pais Vasco)"
 SPAIN = "Spain (Espana)"
 OUTCOME_UNIT = "thousand 1986 US dollars per person"
-TITLE_OVER_LEGEND = 36  # points between the axes and a title with a two-row legend under it
+TITLE_OVER_LEGEND = 50  # points between the axes and a title with a three-row legend under it
 MIN_PRE_YEARS = 3  # the trend check fits a line: with fewer than three years there is nothing to check
 
 DIRECTIONS = ["positive", "negative", "mixed", "null", "not_reported"]
@@ -115,10 +116,24 @@ def _year(raw: object, label: str) -> int:
     return int(parse_number(raw, label=label, integer=True))
 
 
+def _plain(name: str) -> str:
+    """A region's name as typed without accents or capitals: 'Cataluña' and 'cataluna' are the panel's 'Cataluna'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold().strip()
+
+
 def _region(wide: pd.DataFrame, name: object, label: str) -> str:
-    if not isinstance(name, str) or name not in wide.columns:
-        raise InputProblem(f"{label}: {str(name)[:40]!r} is not a region in the panel. Pick one from the list.")
-    return name
+    """The panel's name of a region typed in code: exact, or the same but for accents and capitals, or the start of
+    exactly one name ('Madrid' for 'Madrid (Comunidad De)')."""
+    if isinstance(name, str):
+        if name in wide.columns:
+            return name
+        typed = _plain(name)
+        same = [c for c in wide.columns if _plain(c) == typed]
+        starting = [c for c in wide.columns if typed and _plain(c).startswith(typed)]
+        if len(same) == 1 or len(starting) == 1:
+            return (same or starting)[0]
+    raise InputProblem(f"{label}: {str(name)[:40]!r} is not a region in the panel. The regions are: "
+                       f"{', '.join(wide.columns)}.")
 
 
 # --- difference-in-differences ----------------------------------------------------------------------
@@ -203,7 +218,7 @@ class DidResult:
         if self.trend_implied * self.estimate < 0:
             return (f"Parallel-trends check: does not pass, but the trend runs the other way — before treatment the "
                     f"gap was moving in the opposite direction ({self.trend_implied:+.3f}), so the trend cannot "
-                    "explain the estimate. If it would have continued, the plain DiD understates the effect: net "
+                    "explain the estimate. If it had continued, the plain DiD understates the effect: net "
                     f"of the trend it is {self.adjusted:+.3f}. The regions were not parallel, so trust the sign more "
                     "than the size.")
         return ("Parallel-trends check: FAILS the rule of thumb — the pre-period trend gap alone would produce "
@@ -306,23 +321,27 @@ class DidExplorer(Explorer):
         # a pure function of the three controls: a setting the student comes back to is not computed again
         self.estimate = functools.lru_cache(maxsize=256)(functools.partial(did_estimate, self.wide))
         self.table = w.HTML()
-        self.fig, self.ax = new_figure(5.4, 3.8)
+        self.fig, self.ax = new_figure(5.4, 4.0)
         ax = self.ax
-        ax.plot(self.years, self.wide[treated], color=PALETTE["vermillion"], linewidth=1.8,
+        (treated_line,) = ax.plot(self.years, self.wide[treated], color=PALETTE["vermillion"], linewidth=1.8,
                 label="treated (Basque Country)")
         (self.control_line,) = ax.plot(self.years, self.wide[control], color=PALETTE["blue"], linewidth=1.8,
                                        label="control region")
-        self.before_span = ax.axvspan(first, first + 1, color=PALETTE["sky"], alpha=0.15, linewidth=0)
-        self.after_span = ax.axvspan(first, first + 1, color=PALETTE["orange"], alpha=0.15, linewidth=0)
+        self.before_span = ax.axvspan(first, first + 1, color=PALETTE["sky"], alpha=0.15, linewidth=0,
+                                      label="years before")
+        self.after_span = ax.axvspan(first, first + 1, color=PALETTE["orange"], alpha=0.15, linewidth=0,
+                                     label="years after")
         (self.trend_t,) = ax.plot([], [], linestyle="--", color=PALETTE["vermillion"], linewidth=1.2,
                                   label="pre-period trend, extended")
         (self.trend_c,) = ax.plot([], [], linestyle="--", color=PALETTE["blue"], linewidth=1.2)
         self.mean_lines = [ax.plot([], [], color=colour, linewidth=4, alpha=0.6, solid_capstyle="butt")[0]
                            for colour in [PALETTE["vermillion"]] * 2 + [PALETTE["blue"]] * 2]
         self.mean_lines[0].set_label("period means")
-        # above the axes, under the title: nothing drawn in the axes can run under it, so it is drawn once
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=2, borderaxespad=0, columnspacing=1.2,
-                  handlelength=1.6)
+        # above the axes, under the title: nothing drawn in the axes can run under it, so it is drawn once; lines
+        # in the first column, shading and means in the second
+        ax.legend(handles=[treated_line, self.control_line, self.trend_t, self.before_span, self.after_span,
+                           self.mean_lines[0]], loc="lower left", bbox_to_anchor=(0, 1.01), ncols=2, borderaxespad=0,
+                  columnspacing=1.2, handlelength=1.6)
         every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
         steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
         self.chart = finish(self.fig, ax, title=did_title(control), xlabel="Year", ylabel="thousand 1986 USD",
@@ -452,8 +471,7 @@ def _donor_list(wide: pd.DataFrame, donors, treated: str) -> list[str]:
     donors = default_donors(wide, treated) if donors is None else list(donors)
     if len(donors) < 2:
         raise InputProblem("The donor pool needs at least two regions.")
-    for name in donors:
-        _region(wide, name, "Donor region")
+    donors = [_region(wide, name, "Donor region") for name in donors]
     if treated in donors:
         raise InputProblem("The treated region cannot be in its own donor pool.")
     return sorted(set(donors))
