@@ -334,13 +334,17 @@ class DidExplorer(Explorer):
         (self.trend_t,) = ax.plot([], [], linestyle="--", color=PALETTE["vermillion"], linewidth=1.2,
                                   label="pre-period trend, extended")
         (self.trend_c,) = ax.plot([], [], linestyle="--", color=PALETTE["blue"], linewidth=1.2)
-        self.mean_lines = [ax.plot([], [], color=colour, linewidth=4, alpha=0.6, solid_capstyle="butt")[0]
-                           for colour in [PALETTE["vermillion"]] * 2 + [PALETTE["blue"]] * 2]
-        self.mean_lines[0].set_label("period means")
+        # the treated region's means wide and pale, the control's thin on top: both show when they coincide
+        styles = [(PALETTE["vermillion"], 6, 0.45)] * 2 + [(PALETTE["blue"], 2, 1.0)] * 2
+        self.mean_lines = [ax.plot([], [], color=colour, linewidth=width, alpha=alpha, solid_capstyle="butt",
+                                   zorder=3)[0] for colour, width, alpha in styles]
         # above the axes, under the title: nothing drawn in the axes can run under it, so it is drawn once; lines
-        # in the first column, shading and means in the second
-        ax.legend(handles=[treated_line, self.control_line, self.trend_t, self.before_span, self.after_span,
-                           self.mean_lines[0]], loc="lower left", bbox_to_anchor=(0, 1.01), ncols=2, borderaxespad=0,
+        # in the first column, shading and means (both keys in one entry) in the second
+        handles = [treated_line, self.control_line, self.trend_t, self.before_span, self.after_span,
+                   (self.mean_lines[0], self.mean_lines[2])]
+        labels = ["treated (Basque Country)", "control region", "pre-period trend, extended", "years before",
+                  "years after", "period means"]
+        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=2, borderaxespad=0,
                   columnspacing=1.2, handlelength=1.6)
         every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
         steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
