@@ -340,17 +340,14 @@ class DidExplorer(Explorer):
                                    zorder=3)[0] for colour, width, alpha in styles]
         # above the axes, under the title: nothing drawn in the axes can run under it, so it is drawn once; lines
         # in the first column, shading and means (both keys in one entry) in the second
-        handles = [treated_line, self.control_line, self.trend_t, self.before_span, self.after_span,
-                   (self.mean_lines[0], self.mean_lines[2])]
-        labels = ["treated (Basque Country)", "control region", "pre-period trend, extended", "years before",
-                  "years after", "period means"]
-        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=2, borderaxespad=0,
-                  columnspacing=1.2, handlelength=1.6)
+        handles = [treated_line, self.control_line, self.trend_t, self.before_span, self.after_span]
+        ax.legend([*handles, (self.mean_lines[0], self.mean_lines[2])],
+                  [*(handle.get_label() for handle in handles), "period means"], loc="lower left",
+                  bbox_to_anchor=(0, 1.01), ncols=2, borderaxespad=0, columnspacing=1.2, handlelength=1.6)
         every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
         steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
-        self.chart = finish(self.fig, ax, title=did_title(control), xlabel="Year", ylabel="thousand 1986 USD",
+        self.chart = finish(self.fig, ax, title="(set on update)", xlabel="Year", ylabel="thousand 1986 USD",
                             resources=["basque_panel"], alt="(set on update)")
-        self.title = ax.set_title(did_title(control), loc="left", pad=TITLE_OVER_LEGEND)  # room for the legend
         self.watch(self.control, self.year, self.window)
         self.update()
         self.panel = Panel(
@@ -366,7 +363,8 @@ class DidExplorer(Explorer):
     def draw_control(self) -> None:
         control = self.control.value
         self.control_line.set_ydata(self.wide[control].to_numpy())
-        self.title.set_text(did_title(control))
+        # two lines whatever the region, raised above the legend (laid out at the first draw, which follows)
+        self.ax.set_title(did_title(control), loc="left", pad=TITLE_OVER_LEGEND)
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
