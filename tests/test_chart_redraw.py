@@ -141,39 +141,42 @@ def test_a_redraw_png_is_the_picture_in_the_course_palette(gdp):
     matplotlib.pyplot.close("all")
 
 
-def test_a_legend_beside_the_axes_is_drawn_with_the_frame_only():
+def chart_with_legend(make_legend, ys):
+    """A finished model chart with a moving line (through ``ys``) and the legend ``make_legend(fig, ax)`` gives,
+    drawn once; then every later drawing of the legend is counted in the returned list."""
     from qianhai.charts import finish, new_figure
 
     fig, ax = new_figure()
-    (line,) = ax.plot([0, 1, 2], [0, 1, 0], label="moving line")
-    ax.plot([0, 2], [0.5, 0.5], label="still line")
-    legend = fig.legend(loc="outside right upper")
+    (line,) = ax.plot([0, 1, 2], ys, label="moving line")
+    legend = make_legend(fig, ax)
     ax.set(xlim=(0, 2), ylim=(0, 2))
     chart = finish(fig, ax, title="t", xlabel="x", ylabel="y", alt="a", model=True)
     chart.draw()
     drawn = []
     legend.draw = lambda renderer, original=legend.draw: (drawn.append(1), original(renderer))
+    return chart, line, legend, drawn
+
+
+def test_a_legend_beside_the_axes_is_drawn_with_the_frame_only():
+    def beside(fig, ax):
+        ax.plot([0, 2], [0.5, 0.5], label="still line")
+        return fig.legend(loc="outside right upper")
+
+    chart, line, legend, drawn = chart_with_legend(beside, [0, 1, 0])
     line.set_data([0, 1, 2], [1, 0, 1])
     assert differing(blitted(chart), full_draw(chart)) == 0
     assert len(drawn) == 1, "drawn by the full draw only, not by the redraw"
-    matplotlib.pyplot.close(fig)
+    matplotlib.pyplot.close(chart.figure)
 
 
 def test_a_legend_that_turns_out_to_cover_the_axes_is_redrawn_with_the_data():
-    from qianhai.charts import finish, new_figure
-
-    fig, ax = new_figure()
-    (line,) = ax.plot([0, 1, 2], [0, 1, 0], label="moving line")
-    legend = ax.legend(loc="center", bbox_to_anchor=(0.5, 0.5, 0, 0))  # anchored to a point inside the axes
-    ax.set(xlim=(0, 2), ylim=(0, 2))
-    chart = finish(fig, ax, title="t", xlabel="x", ylabel="y", alt="a", model=True)
-    chart.draw()
-    drawn = []
-    legend.draw = lambda renderer, original=legend.draw: (drawn.append(1), original(renderer))
+    # anchored to a point inside the axes
+    chart, line, legend, drawn = chart_with_legend(
+        lambda fig, ax: ax.legend(loc="center", bbox_to_anchor=(0.5, 0.5, 0, 0)), [0, 1, 0])
     line.set_data([0, 1, 2], [0.9, 1.1, 0.9])  # through the legend: the legend stays on top, as in a full draw
     assert differing(blitted(chart), full_draw(chart)) == 0
     assert len(drawn) == 2, "drawn by the redraw and by the full draw"
-    matplotlib.pyplot.close(fig)
+    matplotlib.pyplot.close(chart.figure)
 
 
 def test_the_first_png_keeps_a_white_background(gdp):
@@ -191,16 +194,7 @@ def test_the_first_png_keeps_a_white_background(gdp):
 def test_a_legend_inside_the_axes_over_empty_space_is_pasted_not_drawn_again():
     # Text is the slowest thing to draw: a legend with nothing under it looks the same every time, so a redraw
     # pastes its first picture; new entries give a new picture; data under it make the redraw draw it.
-    from qianhai.charts import finish, new_figure
-
-    fig, ax = new_figure()
-    (line,) = ax.plot([0, 1, 2], [0, 0.5, 0], label="moving line")
-    legend = ax.legend(loc="upper left")
-    ax.set(xlim=(0, 2), ylim=(0, 2))
-    chart = finish(fig, ax, title="t", xlabel="x", ylabel="y", alt="a", model=True)
-    chart.draw()
-    drawn = []
-    legend.draw = lambda renderer, original=legend.draw: (drawn.append(1), original(renderer))
+    chart, line, legend, drawn = chart_with_legend(lambda fig, ax: ax.legend(loc="upper left"), [0, 0.5, 0])
     line.set_data([0, 1, 2], [0.2, 0.6, 0.2])  # well below the legend
     assert differing(blitted(chart), full_draw(chart)) == 0
     assert len(drawn) == 1, "drawn by the full draw only, pasted by the redraw"
@@ -210,7 +204,7 @@ def test_a_legend_inside_the_axes_over_empty_space_is_pasted_not_drawn_again():
     line.set_data([0, 1, 2], [1.9, 1.9, 1.9])  # through the legend: drawn over the line, as in a full draw
     assert differing(blitted(chart), full_draw(chart)) == 0
     assert len(drawn) == 5
-    matplotlib.pyplot.close(fig)
+    matplotlib.pyplot.close(chart.figure)
 
 
 def test_a_title_is_pasted_while_its_wording_stays_and_drawn_when_it_changes(gdp):
@@ -244,4 +238,4 @@ def test_a_text_moved_by_less_than_a_pixel_is_drawn_again_and_a_text_at_nan_is_s
         assert differing(blitted(chart), full_draw(chart)) == 0, shift
     label.set_x(float("nan"))
     assert differing(blitted(chart), full_draw(chart)) == 0
-    matplotlib.pyplot.close(fig)
+    matplotlib.pyplot.close(chart.figure)
