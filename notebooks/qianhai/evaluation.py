@@ -520,7 +520,13 @@ def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, don
     closest to the treated region's. Outer: the V whose W best fits the outcome over the fit years, by scipy's
     Nelder–Mead from equal weights (as R's Synth and pysyncon). The loss is nearly flat in V: the search stops at
     a nearby low point, the same for the same inputs, but another donor pool can end somewhere else."""
-    wide, table = outcome_wide(panel), predictor_table(panel)
+    return _standard_fit(outcome_wide(panel), predictor_table(panel), fit, donors, treated, treatment_year)
+
+
+def _standard_fit(wide: pd.DataFrame, table: pd.DataFrame, fit: tuple[int, int], donors, treated: str,
+                  treatment_year: int) -> SynthResult:
+    """``synth_standard`` from the outcome (years × regions) and the predictors (predictors × regions): neither
+    depends on the donor pool, so the explorer computes them once."""
     treated = _region(wide, treated, "Treated region")
     donors = _donor_list(wide, donors, treated)
     start, end = _fit_years(wide, fit, treatment_year - 1)
@@ -586,8 +592,8 @@ class SynthExplorer(Explorer):
 
     def __init__(self, panel: pd.DataFrame, treatment_year: int = 1970):
         super().__init__()
-        self.data = panel
         self.wide = outcome_wide(panel)
+        self.predictors = predictor_table(panel)  # the same for every donor pool: averaged once
         self.treatment_year = treatment_year
         self.spec = w.ToggleButtons(options=self.SPECS, value=self.SPECS[0], description="Specification",
                                     style=LABEL_STYLE)
@@ -622,7 +628,7 @@ class SynthExplorer(Explorer):
     def compute_fit(self, spec: str, fit: tuple[int, int], left: str) -> SynthResult:
         donors = [d for d in default_donors(self.wide) if d != left]
         if spec == self.SPECS[0]:
-            return synth_standard(self.data, fit, donors, treatment_year=self.treatment_year)
+            return _standard_fit(self.wide, self.predictors, fit, donors, TREATED, self.treatment_year)
         return synth_outcome(self.wide, fit, donors, treatment_year=self.treatment_year)
 
     def compute(self) -> SynthResult:
