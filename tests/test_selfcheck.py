@@ -125,3 +125,8 @@ def test_the_static_view_labels_each_answer_box_with_one_colon():
     static = panel.snapshot_html()
     assert "Your answer (%): <b>" in static and "Your answer: <b>" in static
     assert "::" not in static
+
+
+def test_an_answer_with_a_typographic_minus_is_judged_as_a_number():
+    # '−0.144' (U+2212) is -0.144, within 0.005 of the answer -0.144.
+    assert numeric(-0.144, 0.005, "thousand USD").judge("−0.144").correct is True

@@ -40,7 +40,7 @@ def parse_number(
         raise InputProblem(f"{label}: expected a number, not {type(raw).__name__}. {hint}")
     text = raw
     if isinstance(raw, str):
-        text = raw.strip().replace("_", "")
+        text = raw.strip().replace("_", "").replace("\u2212", "-")  # the minus the notebooks print (U+2212)
         if unit.startswith(PERCENT) and text.endswith(PERCENT):
             text = text[:-1].rstrip()  # '328%' in a box already in percent: the sign the student would write anyway
         if text == "":

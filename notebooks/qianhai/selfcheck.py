@@ -126,7 +126,7 @@ class NumericAnswer(_Checked):
         if text.count(",") != 1:
             return ""
         try:
-            value = parse_number(text.replace(",", ".").replace("\u2212", "-"), label="Your answer")
+            value = parse_number(text.replace(",", "."), label="Your answer")
         except InputProblem:
             return ""
         if not self._close(value):
