@@ -44,6 +44,23 @@ def test_weak_sources_are_what_the_issue_names():
     assert by_id["GF31"] == "official"  # Census and Statistics Department, on its own site
 
 
+def test_a_press_release_on_a_distribution_service_is_other_and_a_copy_of_one_a_mirror():
+    # data/README.md: a release on PR Newswire's or GlobeNewswire's own site is the issuer's words (other), not a news
+    # organisation's report (press); the same text on another host is a copy (mirror).
+    from urllib.parse import urlparse
+
+    services = ("prnewswire.com", "globenewswire.com")
+    wrong = []
+    for name, r in RESOURCES.items():
+        for s in r["sources"]:
+            host = urlparse(s.get("path", "")).netloc.lower()
+            if host.endswith(services) and s["kind"] != "other":
+                wrong.append((name, s["id"], s["kind"]))
+    assert not wrong, wrong
+    by_id = {s["id"]: s["kind"] for r in RESOURCES.values() for s in r["sources"]}
+    assert by_id["L11"] == by_id["S20"] == "mirror"  # PR Newswire releases copied onto a TV station's and a blog's site
+
+
 def _write_towns(folder, kinds: dict[str, str | None]):
     path = folder / "descriptors" / "towns.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
