@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "tools" / "hub"))
 import hubctl  # noqa: E402
 import sizing  # noqa: E402
 
-from qianhai.course import nbgitpuller_link  # noqa: E402
+from launch_links import nbgitpuller_link  # noqa: E402
 
 HUB = ROOT / "tools" / "hub"
 REQUIRE = os.environ.get("QIANHAI_REQUIRE_BROWSER") == "1"

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from qianhai.data import load, resource
+from qianhai.display import cell_text
 from qianhai.ledger import (ALL, RUBRIC, VERDICTS, ClaimExplorer, GlossaryLookup, claim_card, claims_for,
                             claims_table,
-                            filter_claims, ledger_problems, rubric_table, search_glossary, verdicts_for, verdicts_note)
+                            filter_claims, rubric_table, search_glossary, verdicts_for, verdicts_note)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -125,6 +126,33 @@ def test_glossary_lookup_widget():
 
 
 # ------------------------------------------------------------------------------------------ verdict rubric
+
+ARTICLE_SOURCES = {"ART", "ARTZH"}
+
+
+def ledger_problems(claims: pd.DataFrame) -> list[str]:
+    """Every way the ledger breaks the rubric: an unknown rule, a verdict the rule does not give, a rule used for
+    a claim type it does not allow, or evidence missing where the rule needs it. Empty when the ledger follows it."""
+    problems = []
+    for row in claims.itertuples():
+        rule = RUBRIC.get(getattr(row, "rubric_rule", None))
+        if rule is None:
+            problems.append(f"{row.claim_id}: rubric rule {getattr(row, 'rubric_rule', None)!r} is not one of "
+                            f"{', '.join(RUBRIC)}.")
+            continue
+        if row.verdict != rule.verdict:
+            problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} gives {rule.verdict!r}, not {row.verdict!r}.")
+        if row.claim_type not in rule.claim_types:
+            problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} does not apply to a {row.claim_type} claim.")
+        sources = set(cell_text(row.source_id).split(";")) - ARTICLE_SOURCES - {""}
+        if rule.needs_sources and not sources and not cell_text(getattr(row, "evidence_resource", "")):
+            problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} needs evidence besides the article (a source "
+                            "id or a course data resource).")
+        if row.verdict != "not yet examined" and not cell_text(row.evidence):
+            problems.append(f"{row.claim_id}: a verdict needs an evidence note.")
+    return problems
+
+
 
 def test_the_ledger_follows_the_rubric():
     # Every claim's verdict is the one its rubric rule gives, for a claim type the rule may judge, with a

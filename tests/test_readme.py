@@ -49,7 +49,7 @@ def test_readme_tables_are_current():
 
 
 def test_nbgitpuller_links_have_the_documented_form():
-    from qianhai.course import REPOSITORY, nbgitpuller_link
+    from launch_links import REPOSITORY, nbgitpuller_link
 
     for name in EXISTING:
         link = nbgitpuller_link("https://hub.example.edu/", name)
@@ -65,7 +65,7 @@ def test_nbgitpuller_links_have_the_documented_form():
 
 
 def test_binder_badge_and_links_use_the_repository():
-    from qianhai.course import REPOSITORY
+    from launch_links import REPOSITORY
 
     owner_repo = REPOSITORY.removeprefix("https://github.com/")
     for link in binder_links():
@@ -79,7 +79,7 @@ INSTRUCTOR_GUIDES = sorted((ROOT / "notebooks" / "instructor").glob("*.md"))
 def test_every_launch_link_is_built_from_the_one_repository_address():
     """Every Binder and nbgitpuller link in the README and the instructor guide is exactly what course.py builds
     from REPOSITORY (for its notebook and, for nbgitpuller, its hub)."""
-    from qianhai.course import binder_link, nbgitpuller_link
+    from launch_links import binder_link, nbgitpuller_link
 
     checked = 0
     for path in [ROOT / "README.md", *INSTRUCTOR_GUIDES]:
@@ -97,11 +97,11 @@ def test_every_launch_link_is_built_from_the_one_repository_address():
 def test_changing_the_repository_address_changes_every_link(monkeypatch):
     """What the README promises: change REPOSITORY, run `make readme`, and no link points at the old address."""
     import readme_tables as readme
-    from qianhai import course
+    import launch_links
 
-    old = course.REPOSITORY.removeprefix("https://github.com/")
+    old = launch_links.REPOSITORY.removeprefix("https://github.com/")
     assert old in README
-    monkeypatch.setattr(course, "REPOSITORY", "https://github.com/example-school/qianhai-course")
+    monkeypatch.setattr(launch_links, "REPOSITORY", "https://github.com/example-school/qianhai-course")
     rendered = readme.render(README)
     assert old not in rendered, [line for line in rendered.splitlines() if old in line][:3]
     assert "mybinder.org/v2/gh/example-school/qianhai-course/main?urlpath=lab/tree/notebooks/00_start_here.ipynb" in rendered

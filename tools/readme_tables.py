@@ -9,19 +9,20 @@ import re
 import sys
 from pathlib import Path
 
-from qianhai import course
-from qianhai.course import LESSONS, NOTEBOOK_DIR, binder_link, nbgitpuller_link
+import launch_links
+from launch_links import binder_link, nbgitpuller_link
+from qianhai.course import LESSONS, NOTEBOOK_DIR
 
 README = NOTEBOOK_DIR.parent / "README.md"
 EXAMPLE_HUB = "https://hub.example.edu"
 
 
 def binder_block() -> str:
-    """The Binder badge (notebook 00) and where the links point, from course.REPOSITORY."""
+    """The Binder badge (notebook 00) and where the links point, from launch_links.REPOSITORY."""
     return (f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder_link('00_start_here.ipynb')})\n\n"
             f"The Binder and JupyterHub links on this page work once the course is published at\n"
-            f"<{course.REPOSITORY}> (branch `{course.BRANCH}`). To publish it elsewhere, change `REPOSITORY` in\n"
-            f"`notebooks/qianhai/course.py`, the one place every launch link is built from, and run `make readme`.")
+            f"<{launch_links.REPOSITORY}> (branch `{launch_links.BRANCH}`). To publish it elsewhere, change `REPOSITORY` in\n"
+            f"`tools/launch_links.py`, the one place every launch link is built from, and run `make readme`.")
 
 
 def notebooks_block() -> str:

@@ -1,11 +1,10 @@
 """The course map: one place for each notebook's file, title, time to learn and article sections (notebook 00
-shows it, the README's tables are checked against it, tests use it to find notebooks)."""
+shows it, the README's tables are built from it, tests use it to find notebooks)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 from qianhai.display import WholeText
 
@@ -51,38 +50,7 @@ LESSONS = [
 ]
 
 
-def lesson(slug: str) -> Lesson:
-    for item in LESSONS:
-        if item.slug == slug:
-            return item
-    raise KeyError(f"No notebook with slug {slug!r}; known: {', '.join(x.slug for x in LESSONS)}")
-
-
 def course_map() -> WholeText:
     """The nine notebooks as a table, every cell in full."""
     return WholeText([{"notebook": x.file, "title": x.title, "time to learn (min)": x.minutes,
                        "article sections": x.sections, "question": x.question} for x in LESSONS])
-
-
-# Where the course is published: the one place every launch link (Binder, nbgitpuller) is built from. The links
-# work once the course is public at this address. To publish it elsewhere, change this line and run `make readme`
-# (tests/test_readme.py checks that every launch link in the README and the instructor guide comes from here).
-REPOSITORY = "https://github.com/qianhai-model/course"
-BRANCH = "main"
-
-
-def binder_link(lesson_file: str, repository: str | None = None, branch: str | None = None) -> str:
-    """Open one notebook directly in JupyterLab on mybinder.org."""
-    owner_repo = (repository or REPOSITORY).removeprefix("https://github.com/")
-    return f"https://mybinder.org/v2/gh/{owner_repo}/{branch or BRANCH}?urlpath=lab/tree/notebooks/{lesson_file}"
-
-
-def nbgitpuller_link(hub: str, lesson_file: str, repository: str | None = None, branch: str | None = None) -> str:
-    """An nbgitpuller link for an existing JupyterHub: clones (or updates) the course into the student's
-    home folder, in a folder named after the repository, then opens the notebook in JupyterLab."""
-    repository = repository or REPOSITORY
-    hub = hub.rstrip("/")
-    folder = repository.rstrip("/").rsplit("/", 1)[-1]
-    query = urlencode({"repo": repository, "branch": branch or BRANCH,
-                       "urlpath": f"lab/tree/{folder}/notebooks/{lesson_file}"}, quote_via=quote, safe="")
-    return f"{hub}/hub/user-redirect/git-pull?{query}"

@@ -271,30 +271,6 @@ RUBRIC = {
     "not_yet_examined": Rule(
         "not yet examined", "The notebook that tests the claim is still to come.", needs_sources=False),
 }
-ARTICLE_SOURCES = {"ART", "ARTZH"}
-
-
-def ledger_problems(claims: pd.DataFrame) -> list[str]:
-    """Every way the ledger breaks the rubric: an unknown rule, a verdict the rule does not give, a rule used for
-    a claim type it does not allow, or evidence missing where the rule needs it. Empty when the ledger follows it."""
-    problems = []
-    for row in claims.itertuples():
-        rule = RUBRIC.get(getattr(row, "rubric_rule", None))
-        if rule is None:
-            problems.append(f"{row.claim_id}: rubric rule {getattr(row, 'rubric_rule', None)!r} is not one of "
-                            f"{', '.join(RUBRIC)}.")
-            continue
-        if row.verdict != rule.verdict:
-            problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} gives {rule.verdict!r}, not {row.verdict!r}.")
-        if row.claim_type not in rule.claim_types:
-            problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} does not apply to a {row.claim_type} claim.")
-        sources = set(cell_text(row.source_id).split(";")) - ARTICLE_SOURCES - {""}
-        if rule.needs_sources and not sources and not cell_text(getattr(row, "evidence_resource", "")):
-            problems.append(f"{row.claim_id}: rule {row.rubric_rule!r} needs evidence besides the article (a source "
-                            "id or a course data resource).")
-        if row.verdict != "not yet examined" and not cell_text(row.evidence):
-            problems.append(f"{row.claim_id}: a verdict needs an evidence note.")
-    return problems
 
 
 def rubric_table() -> pd.DataFrame:

@@ -29,8 +29,8 @@ HUB_DIR = ROOT / ".hub"
 VENV = HUB_DIR / "venv"
 PROXY = HUB_DIR / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
 CONFIG = Path(__file__).resolve().with_name("jupyterhub_config.py")
-sys.path.insert(0, str(ROOT / "notebooks"))
-from qianhai.course import BRANCH, nbgitpuller_link  # noqa: E402  (the README's link format)
+sys.path.insert(0, str(ROOT / "tools"))
+from launch_links import BRANCH, nbgitpuller_link  # noqa: E402  (the README's link format)
 
 # The course folder in each student's home is named after the repository: keep the bare clone's name
 # `course`, as the published repository's, so that the link is the README's and the folder is `course/`.
