@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 
 import launch_links
 from launch_links import binder_link, nbgitpuller_link

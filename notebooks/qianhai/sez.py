@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 
 from qianhai.charts import PALETTE, finish, fitted_title, new_figure, steady_limits
@@ -70,14 +69,6 @@ class Growth:
         return (f"{vintage_label(self.vintage)}, {self.start}→{self.end}: {self.start_value:,.1f} → "
                 f"{self.end_value:,.1f} ({GDP_UNIT}); CAGR {self.rate:.2%} a year over {self.end - self.start} "
                 f"years; {doubling}.")
-
-
-def growth_between(gdp: pd.DataFrame, vintage: str, start: int, end: int) -> Growth:
-    """CAGR and doubling time between two years of one vintage; a clear message for gaps."""
-    series = vintage_series(gdp, vintage)
-    if not (isinstance(start, (int, np.integer)) and isinstance(end, (int, np.integer))):
-        raise InputProblem("Years must be whole numbers.")
-    return _growth(series.dropna(), vintage, start, end)
 
 
 def _growth(have: pd.Series, vintage: str, start: int, end: int) -> Growth:

@@ -173,18 +173,13 @@ def _with_periods(zones: pd.DataFrame) -> pd.DataFrame:
 
 
 def _zone_status(zones: pd.DataFrame, day: dt.date) -> np.ndarray:
+    """Each zone's status on `day` (zones as `_with_periods` gives them): 'in force', 'not yet', 'ended', or
+    'uncertain' (its start or end is known only to the month or year, and `day` falls inside that period).
+    valid_to is exclusive."""
     when = np.datetime64(day)  # an open end (NaT) compares False: never ended
     start, sure_from, end, sure_end = (zones[c].to_numpy() for c in ("start", "sure_from", "end", "sure_end"))
     return np.select([start > when, sure_end <= when, end <= when, sure_from > when],
                      ["not yet", "ended", "uncertain", "uncertain"], "in force")
-
-
-def zone_statuses(zones: pd.DataFrame, day: dt.date) -> pd.Series:
-    """Each zone's status on `day`, by zone_id: 'in force', 'not yet', 'ended', or 'uncertain' (its start or end
-    is known only to the month or year, and `day` falls inside that period). valid_to is exclusive."""
-    _need_frame(zones, "qianhai_zones", ["zone_id", "valid_from", "valid_from_precision", "valid_to",
-                                         "valid_to_precision"])
-    return pd.Series(_zone_status(_with_periods(zones), as_day(day)), index=zones["zone_id"].to_numpy())
 
 
 LAYER_COLUMNS = ["zone_id", "name", "special_status", "area_km2", "valid_from", "valid_to", "status"]
