@@ -1,5 +1,5 @@
-"""China's GDP in US dollars, rebuilt from sources that are not weak: NBS's GDP in yuan (china_gdp, as the State
-Council's and the press's reports of the NBS figures print it) divided by the Federal Reserve's annual average yuan per
+"""China's GDP in US dollars, rebuilt from sources that are not weak: NBS's GDP in yuan (china_gdp, as the NDRC's
+site and the press reports of the NBS figures print it) divided by the Federal Reserve's annual average yuan per
 US dollar (cny_usd). The World Bank series (china_gdp_usd) rests on a GitHub copy; where these two inputs reproduce a
 year, the row names them too (issue 14)."""
 
@@ -16,7 +16,7 @@ CNY_VINTAGE = {2018: "nbs_compiled_c2020", 2019: "final_verification", 2020: "fi
 
 # Worked by hand from the sources' figures: 100 million yuan / (yuan per USD) / 10 = US$ billion.
 #   2018: 919281.1 / 6.6090 = 139095.3 -> 13909.534 (World Bank 13894.908: +0.11%)
-#   2019: (990865 - 4350 = 986515) / 6.9081 = 142805.6 -> 14280.555 (World Bank 14279.969: +0.004%)
+#   2019: (990865 - 4350 = 986515) / 6.9081 = 142805.5 -> 14280.555 (World Bank 14279.969: +0.004%)
 #   2020: (1015986 - 2419 = 1013567) / 6.9042 = 146804.4 -> 14680.441 (World Bank 14687.744: -0.05%)
 #   2021: (1143670 + 5567 = 1149237) / 6.4508 = 178154.2 -> 17815.418 (World Bank 17820.460: -0.03%)
 #   2022: 1204724 / 6.7290 = 179034.6 -> 17903.463 (World Bank 17881.783: +0.12%)
