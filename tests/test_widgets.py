@@ -43,6 +43,15 @@ def test_twin_range_typed_and_inverted():
     assert "must come before" in rng.messages.last
     rng.slider.value = (1985, 1995)
     assert (rng.start.value, rng.end.value) == ("1985", "1995")
+    assert rng.messages.last == ""  # the slider move answered the inverted boxes
+
+
+def test_twin_range_keeps_a_slider_range_of_one_year():
+    # Both handles dragged onto 2010: the boxes show it and the slider stays there (the explorer says why it has no
+    # answer); before, copying the first box sent (2010, 2020) back to the slider.
+    rng = TwinRange("Years", minimum=1979, maximum=2023, value=(1980, 2020))
+    rng.slider.value = (2010, 2010)
+    assert rng.value == (2010, 2010) and (rng.start.value, rng.end.value) == ("2010", "2010")
 
 
 def test_messages_escape_html():

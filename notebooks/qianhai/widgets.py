@@ -258,6 +258,7 @@ class TwinRange:
         self.end = w.Text(value=str(value[1]), description="to", continuous_update=False,
                           style=LABEL_STYLE, layout=w.Layout(width="110px"))
         self.messages = messages or Messages()
+        self._copying = False
         self.slider.observe(self._from_slider, names="value")
         self.start.observe(self._from_text, names="value")
         self.end.observe(self._from_text, names="value")
@@ -272,9 +273,16 @@ class TwinRange:
 
     def _from_slider(self, change) -> None:
         low, high = change["new"]
-        self.start.value, self.end.value = str(low), str(high)
+        self._copying = True  # the boxes follow the slider: not a typed change to check and send back
+        try:
+            self.start.value, self.end.value = str(low), str(high)
+        finally:
+            self._copying = False
+        self.messages.clear(source=self)  # a slider move answers an earlier mistyped box
 
     def _from_text(self, change) -> None:
+        if self._copying:
+            return
         bounds = {"minimum": self.slider.min, "maximum": self.slider.max, "integer": True, "unit": self.unit}
         try:
             low = parse_number(self.start.value, label=f"{self.description} (from)", **bounds)
