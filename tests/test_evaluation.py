@@ -358,10 +358,11 @@ def test_explorer_and_synth_standard_give_one_answer(panel):
     synth_standard(panel, donors=...) (Baleares .411, Madrid .301, 0.242) disagreed: their V searches
     started from different points. Both now run the same search from equal weights."""
     ex = SynthExplorer(panel)
-    for donor in ["Cataluna", "Madrid (Comunidad De)", "Cantabria"]:
+    for donor in ["(none)", "Cataluna", "Madrid (Comunidad De)", "Cantabria"]:
         ex.leave_out.value = donor
         alone = synth_standard(panel, donors=[d for d in ex.leave_out.options[1:] if d != donor])
         assert ex.last.weights.equals(alone.weights), donor
+        assert ex.last.predictor_weights.equals(alone.predictor_weights), donor
         assert ex.last.pre_rmse == alone.pre_rmse
 
 

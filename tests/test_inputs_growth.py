@@ -121,8 +121,9 @@ def test_numpy_numbers_read_from_a_table_are_numbers():
         parse_number(np.bool_(True), label="Year")
 
 
-@pytest.mark.parametrize("typed, expected", [("−0.144", -0.144), (" −3 ", -3), ("−1,500", -1500), ("−1/4", -0.25)])
+@pytest.mark.parametrize("typed, expected", [("−0.144", -0.144), (" −3 ", -3), ("−1,500", -1500), ("−1/4", -0.25),
+                                             ("－0.144", -0.144)])
 def test_a_minus_sign_pasted_from_the_text_reads_as_minus(typed, expected):
     """The notebooks print "−0.144" (U+2212, the typographic minus); a student who pastes it (student walkthrough
-    of 07) means -0.144, not "not a number"."""
+    of 07), or types a Chinese keyboard's full-width minus (U+FF0D), means -0.144, not "not a number"."""
     assert parse_number(typed, label="Your answer") == pytest.approx(expected)

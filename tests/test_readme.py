@@ -77,7 +77,7 @@ INSTRUCTOR_GUIDES = sorted((ROOT / "notebooks" / "instructor").glob("*.md"))
 
 
 def test_every_launch_link_is_built_from_the_one_repository_address():
-    """Every Binder and nbgitpuller link in the README and the instructor guide is exactly what course.py builds
+    """Every Binder and nbgitpuller link in the README and the instructor guide is exactly what tools/launch_links.py builds
     from REPOSITORY (for its notebook and, for nbgitpuller, its hub)."""
     from launch_links import binder_link, nbgitpuller_link
 

@@ -8,6 +8,7 @@ import re
 
 
 THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+MINUS_SIGNS = {0x2212: "-", 0xFF0D: "-"}  # the minus the notebooks print; a Chinese keyboard's full-width minus
 FRACTION = re.compile(r"([-+]?[0-9]+(?:\.[0-9]+)?)\s*/\s*([0-9]+(?:\.[0-9]+)?)")
 PERCENT = "%"
 
@@ -40,7 +41,7 @@ def parse_number(
         raise InputProblem(f"{label}: expected a number, not {type(raw).__name__}. {hint}")
     text = raw
     if isinstance(raw, str):
-        text = raw.strip().replace("_", "").replace("\u2212", "-")  # the minus the notebooks print (U+2212)
+        text = raw.strip().replace("_", "").translate(MINUS_SIGNS)
         if unit.startswith(PERCENT) and text.endswith(PERCENT):
             text = text[:-1].rstrip()  # '328%' in a box already in percent: the sign the student would write anyway
         if text == "":
