@@ -77,8 +77,8 @@ INSTRUCTOR_GUIDES = sorted((ROOT / "notebooks" / "instructor").glob("*.md"))
 
 
 def test_every_launch_link_is_built_from_the_one_repository_address():
-    """Every Binder and nbgitpuller link in the README and the instructor guide is exactly what tools/launch_links.py builds
-    from REPOSITORY (for its notebook and, for nbgitpuller, its hub)."""
+    """Every Binder and nbgitpuller link in the README and the instructor guide is exactly what
+    tools/launch_links.py builds from REPOSITORY (for its notebook and, for nbgitpuller, its hub)."""
     from launch_links import binder_link, nbgitpuller_link
 
     checked = 0
