@@ -67,3 +67,13 @@ def tiny_package(tmp_path, monkeypatch):
     (folder / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(folder)), encoding="utf-8")
     monkeypatch.setenv("QIANHAI_DATA_DIR", str(folder))
     return folder
+
+
+def usd_bn(gdp: str, column: str, year: int, vintage: str, rates: str, rate_column: str) -> float:
+    """One year's GDP in US$ billion from a local-currency row (100 million units, of the given vintage) and the
+    year's annual average rate (units per US dollar): value / rate / 10."""
+    from qianhai.data import load
+
+    local = load(gdp).set_index(["year", "vintage"]).loc[(year, vintage), column]
+    return local / load(rates).set_index("year").loc[year, rate_column] / 10
+

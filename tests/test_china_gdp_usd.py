@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import usd_bn
 from qianhai.data import load, source_ids
 
 # The china_gdp row used for each year: the NBS figure after its final verification where one was found (2019-2022),
@@ -31,9 +32,7 @@ TOLERANCE = 0.005
 
 
 def _usd_bn(year: int) -> float:
-    cny = load("china_gdp").set_index(["year", "vintage"]).loc[(year, CNY_VINTAGE[year]), "gdp_cny_100m"]
-    rate = load("cny_usd").set_index("year").loc[year, "cny_per_usd"]
-    return cny / rate / 10
+    return usd_bn("china_gdp", "gdp_cny_100m", year, CNY_VINTAGE[year], "cny_usd", "cny_per_usd")
 
 
 @pytest.mark.parametrize("year", sorted(HAND_WORKED_USD_BN))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import usd_bn
 from qianhai.data import load
 
 # The official C&SD release used for each year (hongkong_gdp_hkd.vintage): table 030 of 12 May 2017 for 2014-2016,
@@ -24,9 +25,7 @@ HAND_WORKED_USD_BN = {2014: 291.444, 2015: 309.380, 2016: 320.923, 2017: 341.270
 
 
 def _official_usd_bn(year: int) -> float:
-    hkd = load("hongkong_gdp_hkd").set_index(["year", "vintage"]).loc[(year, CSD_VINTAGE[year]), "gdp_hkd_100m"]
-    rate = load("hkd_usd").set_index("year").loc[year, "hkd_per_usd"]
-    return hkd / rate / 10
+    return usd_bn("hongkong_gdp_hkd", "gdp_hkd_100m", year, CSD_VINTAGE[year], "hkd_usd", "hkd_per_usd")
 
 
 @pytest.mark.parametrize("year", sorted(HAND_WORKED_USD_BN))
