@@ -295,11 +295,6 @@ def means_html(result: DidResult) -> str:
             f"<tr><th></th>{head}</tr>{''.join(rows)}</table>")
 
 
-def did_title(control: str) -> str:
-    """Two lines whatever the region, so that the chart's layout holds for every choice."""
-    return f"Difference-in-differences: GDP per capita\ncontrol region: {control}"
-
-
 class DidExplorer(Explorer):
     """Pick a control region, a treatment year and the window (the same number of years before and after)
     → the 2×2 table, the DiD estimate, the two series with their pre-period trends, and the parallel-trends
@@ -324,7 +319,7 @@ class DidExplorer(Explorer):
         self.fig, self.ax = new_figure(5.4, 4.0)
         ax = self.ax
         (treated_line,) = ax.plot(self.years, self.wide[treated], color=PALETTE["vermillion"], linewidth=1.8,
-                label="treated (Basque Country)")
+                                  label="treated (Basque Country)")
         (self.control_line,) = ax.plot(self.years, self.wide[control], color=PALETTE["blue"], linewidth=1.8,
                                        label="control region")
         self.before_span = ax.axvspan(first, first + 1, color=PALETTE["sky"], alpha=0.15, linewidth=0,
@@ -363,8 +358,9 @@ class DidExplorer(Explorer):
     def draw_control(self) -> None:
         control = self.control.value
         self.control_line.set_ydata(self.wide[control].to_numpy())
-        # two lines whatever the region, raised above the legend (laid out at the first draw, which follows)
-        self.ax.set_title(did_title(control), loc="left", pad=TITLE_OVER_LEGEND)
+        # two lines whatever the region, so the layout of the first draw holds for every choice; raised above the legend
+        self.ax.set_title(f"Difference-in-differences: GDP per capita\ncontrol region: {control}", loc="left",
+                          pad=TITLE_OVER_LEGEND)
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
