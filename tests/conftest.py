@@ -76,4 +76,3 @@ def usd_bn(gdp: str, column: str, year: int, vintage: str, rates: str, rate_colu
 
     local = load(gdp).set_index(["year", "vintage"]).loc[(year, vintage), column]
     return local / load(rates).set_index("year").loc[year, rate_column] / 10
-

@@ -10,8 +10,7 @@ import pytest
 from qianhai.data import load, resource
 from qianhai.display import cell_text
 from qianhai.ledger import (ALL, RUBRIC, VERDICTS, ClaimExplorer, GlossaryLookup, claim_card, claims_for,
-                            claims_table,
-                            filter_claims, rubric_table, search_glossary, verdicts_for, verdicts_note)
+                            claims_table, filter_claims, rubric_table, search_glossary, verdicts_for, verdicts_note)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -151,7 +150,6 @@ def ledger_problems(claims: pd.DataFrame) -> list[str]:
         if row.verdict != "not yet examined" and not cell_text(row.evidence):
             problems.append(f"{row.claim_id}: a verdict needs an evidence note.")
     return problems
-
 
 
 def test_the_ledger_follows_the_rubric():

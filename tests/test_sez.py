@@ -144,7 +144,8 @@ def test_charts_and_widgets_show_words_not_codes(gdp, hk, fx):
 
 def test_revision_added_by_hand(gdp):
     # shenzhen_gdp.csv, 2000: first_release 1655.00, yearbook_revised 2219.20 -> 2219.20 / 1655.00 - 1 = 0.34091;
-    # 2017: 22438.39 and 23280.27 -> 23280.27 / 22438.39 - 1 = 841.88 / 22438.39 = 0.03752. Years with both: 2000, 2001, 2003, 2006, 2017-2020 (eight).
+    # 2017: 22438.39 and 23280.27 -> 23280.27 / 22438.39 - 1 = 841.88 / 22438.39 = 0.03752.
+    # Years with both: 2000, 2001, 2003, 2006, 2017-2020 (eight).
     added = revision_added(gdp)
     assert added[2000] == pytest.approx(0.34091, abs=1e-5) and added[2017] == pytest.approx(0.03752, abs=1e-5)
     assert list(added.index) == [2000, 2001, 2003, 2006, 2017, 2018, 2019, 2020]
