@@ -69,6 +69,15 @@ def test_claim_explorer_follows_filters():
     assert ex.claim.value is None and "No claim matches" in ex.card.value
 
 
+def test_claim_list_shows_each_claims_kind():
+    """The Claim list names each claim's kind, so a student looking for one factual and one evaluative claim need
+    not open every card (a student opened all eight of one speaker's claims, one by one)."""
+    ex = ClaimExplorer(CLAIMS)
+    labels = [label for label, _ in ex.claim.options]
+    assert labels == ["C01 (factual) · Wang: Started from nothing.", "C02 (factual) · Tan: Finance is productive.",
+                      "C03 (forward-looking) · Tan: Golden decade."]
+
+
 def test_claims_at_the_top_show_no_verdict():
     """The claims a notebook tests are shown first without their verdicts: no spoiler before the evidence."""
     top = claims_table(CLAIMS, "05_finance")

@@ -88,8 +88,9 @@ def filter_claims(claims: pd.DataFrame, speaker: str = ALL, verdict: str = ALL) 
 
 
 class ClaimExplorer:
-    """Filter by speaker, then pick a claim: who said it and where it is tested. Its verdict is a look-ahead the
-    student opens deliberately ("Show verdicts"); only then can the claims be filtered by verdict."""
+    """Filter by speaker, then pick a claim (the list gives each one's kind): who said it and where it is tested.
+    Its verdict is a look-ahead the student opens deliberately ("Show verdicts"); only then can the claims be
+    filtered by verdict."""
 
     def __init__(self, claims: pd.DataFrame, show_verdicts: bool = False):
         self.claims = claims.reset_index(drop=True)
@@ -121,7 +122,8 @@ class ClaimExplorer:
     def _refilter(self, change=None) -> None:
         chosen = filter_claims(self.claims, self.speaker.value, self.verdict.value)
         self.count.value = f"<i>{len(chosen)} of {len(self.claims)} claims match.</i>"
-        options = [(f"{r.claim_id} · {r.speaker}: {r.claim[:70]}", r.claim_id) for r in chosen.itertuples()]
+        options = [(f"{r.claim_id} ({r.claim_type}) · {r.speaker}: {r.claim[:70]}", r.claim_id)
+                   for r in chosen.itertuples()]
         self.claim.options = options
         self.claim.value = options[0][1] if options else None
         self._show()
