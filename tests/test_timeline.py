@@ -396,6 +396,16 @@ def test_scope_table(indicators):
             scope_table(indicators, bad)
 
 
+def test_scope_table_shows_each_rows_note(indicators):
+    # Exercise 5 asks for reasons "from the table's own columns": the notes are among them.
+    # qianhai_indicators.csv, hk_funded_enterprises: 2014 300 (S19) "anecdotal"; 2015 2313 (E09) "sponsored
+    # content"; 2020 end 11300 (S19) has no note, shown as an empty cell rather than None.
+    table = scope_table(indicators, "hk_funded_enterprises").set_index(["year", "value"])
+    assert table.loc[(2014, 300), "note"] == "anecdotal"
+    assert table.loc[(2015, 2313), "note"] == "sponsored content"
+    assert table.loc[(2020, 11300), "note"] == ""
+
+
 def test_indicator_value(indicators):
     # tax_revenue 2018, full year: 44.594 bn yuan, Qianhai & Shekou FTZ area (E13)
     row = indicator_value(indicators, "tax_revenue", 2018)

@@ -722,12 +722,13 @@ def indicator_value(indicators: pd.DataFrame, code: str, year: int, period: str 
 
 
 def scope_table(indicators: pd.DataFrame, code: str) -> pd.DataFrame:
-    """All rows of one indicator with the territory in words, sorted by year."""
-    _need_frame(indicators, "qianhai_indicators", ["indicator_code", "scope", "year", "period"])
+    """All rows of one indicator with the territory in words and each row's note, sorted by year."""
+    _need_frame(indicators, "qianhai_indicators", ["indicator_code", "scope", "year", "period", "note"])
     if not isinstance(code, str) or code not in set(indicators["indicator_code"]):
         known = ", ".join(sorted(set(indicators["indicator_code"]))[:6])
         raise InputProblem(f"No indicator called {str(code)[:40]!r}. Codes look like: {known}, ...")
     rows = indicators[indicators["indicator_code"] == code].copy()
     rows["territory"] = rows["scope"].map(SCOPE_LABELS)
+    rows["note"] = rows["note"].fillna("")  # an empty cell, not "None"
     return rows.sort_values(["year", "period", "scope"])[
-        ["year", "period", "value", "unit", "territory", "confidence", "source_id"]].reset_index(drop=True)
+        ["year", "period", "value", "unit", "territory", "confidence", "note", "source_id"]].reset_index(drop=True)
