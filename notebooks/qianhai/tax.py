@@ -196,8 +196,8 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     Example: the 2019 ceiling on a taxable income of 100,000 CNY
 
     >>> rate = subsidy_rule(rules, 2019).ceiling
-    >>> print(f"{rate:.0%} x 100,000 = {rate * 100_000:,.0f} CNY")
-    15% x 100,000 = 15,000 CNY
+    >>> print(f"{rate:.0%} × 100,000 = {rate * 100_000:,.0f} CNY")
+    15% × 100,000 = 15,000 CNY
     """
     year = _year(tax_year, "Tax year", subsidy_years(rules))
     ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year), f"the 15% ceiling in {year}")
@@ -408,7 +408,7 @@ class TalentComparison:
             + (f" - {m.other_deductions:,.0f}" if m.other_deductions else "")
             + f" = {m.taxable:,.0f}; bracket {m.bracket} ({m.marginal_rate:.0%}); IIT {m.iit:,.0f} CNY "
             f"({m.rate_on_income:.1%} of the salary).",
-            f"15% ceiling: {self.rule.ceiling:.0%} x {m.taxable:,.0f} = {self.rule.ceiling * m.taxable:,.0f}; "
+            f"15% ceiling: {self.rule.ceiling:.0%} × {m.taxable:,.0f} = {self.rule.ceiling * m.taxable:,.0f}; "
             f"subsidy = max(0, {m.iit:,.0f} - {self.rule.ceiling * m.taxable:,.0f}){cap} = {self.subsidy:,.0f}; "
             f"IIT after the subsidy {self.net_iit:,.0f} CNY ({self.net_iit / s:.1%} of the salary).",
             f"Hong Kong, {h.year_of_assessment}: {s:,.0f} CNY / {self.fx.cny_per_hkd} = HK${h.net_income:,.0f}; "
