@@ -271,6 +271,14 @@ def test_own_cross_border_500k_2021(tables):
     assert c.exemption is None and c.fx.year == 2021
 
 
+def test_headline_gives_the_subsidised_iit_as_a_share_of_taxable_income(tables):
+    # A student had to divide by hand. 500,000 - 60,000 = 440,000 taxable; IIT after the subsidy 66,000 (above):
+    # 66,000 / 440,000 = 15.0%. At 50,000 CNY taxable income is 0: no share of it to give.
+    headline = compare_talent(500_000, "2021/22", tables).headline()
+    assert "after the 15% subsidy 13.2% (15.0% of taxable income)" in headline
+    assert "of taxable income" not in compare_talent(50_000, "2021/22", tables).headline()
+
+
 def test_own_cit_exactly_at_threshold_qualifies(rules):
     # Caishui [2014] No. 26: '70%以上'. Civil Code Art. 1259: 以上 includes the stated number, so a firm at
     # exactly 70% passes. Profit 2,000,000 all in zone: 15% -> 300,000 instead of 25% -> 500,000; saving 200,000.
@@ -296,9 +304,24 @@ def test_own_cit_2021_catalogue_and_in_zone_share(rules):
     # The same firm in 2019: commercial services are not in the 2014 catalogue -> 25% on everything = 250,000.
     old = cit_check(rules, 2019, sector, 65, 60, 1_000_000)
     assert not old.in_catalogue and old.tax == pytest.approx(250_000)
-    # No profit earned inside the zone -> nothing qualifies.
-    assert not cit_check(rules, 2022, "modern logistics", 90, 0, 1_000_000).eligible
     assert not cit_check(rules, 2022, NOT_IN_CATALOGUE, 90, 100, 1_000_000).eligible
+
+
+def test_own_cit_in_zone_share_is_scope_not_a_test(rules):
+    # qianhai_cit_income_scope_2014/2021: only in-zone establishments' income gets 15%. Two tests (sector, share)
+    # decide eligibility; the in-zone share only says how much of the profit gets 15%. A student read a 'third test'
+    # as pass/fail and expected a firm at 50% in zone to save nothing.
+    # 2022, modern logistics, 90%: eligible. 50% of 1,000,000 in zone: 500,000 x 15% + 500,000 x 25% = 200,000;
+    # standard 1,000,000 x 25% = 250,000; saving 50,000, half the 100,000 saved at 100% in zone.
+    half = cit_check(rules, 2022, "modern logistics", 90, 50, 1_000_000)
+    assert half.eligible and half.tax == pytest.approx(200_000) and half.saving == pytest.approx(50_000)
+    assert "50% of the profit earned inside the zone" in half.sentence()
+    assert [row[0] for row in half.tests()][-1].startswith("scope")
+    assert half.tests()[-1][3] == "500,000 CNY at 15%"
+    # No profit in the zone: still eligible, but nothing gets 15% -> 1,000,000 x 25% = 250,000, saving 0.
+    none = cit_check(rules, 2022, "modern logistics", 90, 0, 1_000_000)
+    assert none.eligible and none.tax == pytest.approx(250_000) and none.saving == 0
+    assert none.tests()[-1][3] == "0 CNY at 15%"
 
 
 def test_cit_rule_periods(rules):

@@ -196,8 +196,8 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     Example: the 2019 ceiling on a taxable income of 100,000 CNY
 
     >>> rate = subsidy_rule(rules, 2019).ceiling
-    >>> print(f"{rate:.0%} x 100,000 = {rate * 100_000:,.0f} CNY")
-    15% x 100,000 = 15,000 CNY
+    >>> print(f"{rate:.0%} × 100,000 = {rate * 100_000:,.0f} CNY")
+    15% × 100,000 = 15,000 CNY
     """
     year = _year(tax_year, "Tax year", subsidy_years(rules))
     ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year), f"the 15% ceiling in {year}")
@@ -392,9 +392,10 @@ class TalentComparison:
         return self.hk.before_reduction * self.fx.cny_per_hkd
 
     def headline(self) -> str:
-        s = self.salary
+        s, taxable = self.salary, self.mainland.taxable
+        of_taxable = f" ({self.net_iit / taxable:.1%} of taxable income)" if taxable > 0 else ""
         return (f"Tax as a share of a {s:,.0f} CNY salary: mainland IIT {self.mainland.iit / s:.1%}; after the 15% "
-                f"subsidy {self.net_iit / s:.1%}; Hong Kong salaries tax ({self.year_of_assessment}) "
+                f"subsidy {self.net_iit / s:.1%}{of_taxable}; Hong Kong salaries tax ({self.year_of_assessment}) "
                 f"{self.hk_payable_cny / s:.1%}.")
 
     def lines(self) -> list[str]:
@@ -407,7 +408,7 @@ class TalentComparison:
             + (f" - {m.other_deductions:,.0f}" if m.other_deductions else "")
             + f" = {m.taxable:,.0f}; bracket {m.bracket} ({m.marginal_rate:.0%}); IIT {m.iit:,.0f} CNY "
             f"({m.rate_on_income:.1%} of the salary).",
-            f"15% ceiling: {self.rule.ceiling:.0%} x {m.taxable:,.0f} = {self.rule.ceiling * m.taxable:,.0f}; "
+            f"15% ceiling: {self.rule.ceiling:.0%} × {m.taxable:,.0f} = {self.rule.ceiling * m.taxable:,.0f}; "
             f"subsidy = max(0, {m.iit:,.0f} - {self.rule.ceiling * m.taxable:,.0f}){cap} = {self.subsidy:,.0f}; "
             f"IIT after the subsidy {self.net_iit:,.0f} CNY ({self.net_iit / s:.1%} of the salary).",
             f"Hong Kong, {h.year_of_assessment}: {s:,.0f} CNY / {self.fx.cny_per_hkd} = HK${h.net_income:,.0f}; "
@@ -558,15 +559,18 @@ class CITCheck:
 
     @property
     def eligible(self) -> bool:
-        return self.in_catalogue and self.passes_share and self.in_zone > 0
+        """Two tests decide eligibility; the in-zone share is a scope rule (how much of the profit gets 15 %)."""
+        return self.in_catalogue and self.passes_share
+
+    @property
+    def profit_at_preferential_rate(self) -> float:
+        return self.profit * self.in_zone / 100 if self.eligible else 0.0
 
     @property
     def tax(self) -> float:
         """15 % on the in-zone part of the profit if eligible, 25 % on the rest."""
-        if not self.eligible:
-            return self.tax_standard
-        in_zone = self.profit * self.in_zone / 100
-        return in_zone * self.rules.preferential_rate + (self.profit - in_zone) * self.rules.standard_rate
+        preferential = self.profit_at_preferential_rate
+        return preferential * self.rules.preferential_rate + (self.profit - preferential) * self.rules.standard_rate
 
     @property
     def tax_standard(self) -> float:
@@ -577,15 +581,16 @@ class CITCheck:
         return self.tax_standard - self.tax
 
     def tests(self) -> list[tuple[str, str, str, str]]:
-        """Each test of the rule: (test, rule, this firm, passes?)."""
+        """The two tests, then the scope rule: (test, rule, this firm, passes? or the profit at 15 %)."""
         r = self.rules
         return [
             ("sector in the catalogue", f"one of the {len(r.sectors)} sectors of the {r.year} catalogue",
              self.sector, "yes" if self.in_catalogue else "no"),
             ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue, i.e. {r.threshold_pct:g}% or "
              "more (Civil Code Art. 1259)", f"{self.share:g}%", "yes" if self.passes_share else "no"),
-            ("income earned inside the zone", "only in-zone establishments' income gets the lower rate",
-             f"{self.in_zone:g}% of the profit", "yes" if self.in_zone > 0 else "no"),
+            ("scope (not a test): profit earned inside the zone", "only profit earned inside the zone (by in-zone "
+             f"establishments) gets {r.preferential_rate:.0%}", f"{self.in_zone:g}% of the profit",
+             f"{self.profit_at_preferential_rate:,.0f} CNY at {r.preferential_rate:.0%}"),
         ]
 
     def sentence(self) -> str:
@@ -593,6 +598,9 @@ class CITCheck:
         base = (f"{r.year}, standard rate {r.standard_rate:.0%}, Qianhai rate {r.preferential_rate:.0%} "
                 f"({r.instrument}); taxable profit {self.profit:,.0f} CNY.")
         word = "eligible" if self.eligible else "not eligible"
+        if self.eligible and self.in_zone < 100:
+            word += (f" ({r.preferential_rate:.0%} on the {self.in_zone:g}% of the profit earned inside the zone, "
+                     f"{r.standard_rate:.0%} on the rest)")
         return (f"{base} The firm is {word}: tax {self.tax:,.0f} CNY, saving {self.saving:,.0f} CNY against "
                 f"{self.tax_standard:,.0f} at the standard rate.")
 
