@@ -454,3 +454,23 @@ def test_indicator_rows_in_words_show_units_blanks_and_whole_numbers():
     assert list(shown["qualifier"]) == ["", "about", ""]
     text = repr(shown)
     assert "63366.0" not in text and "None" not in text and "cny_bn" not in text and "NaN" not in text
+
+
+def test_loan_table_shows_long_rows_whole(loans):
+    """A student found the BEA row cut off ('...to a Qianh...') under the notebooks' 60-character cell width."""
+    import pandas as pd
+    # crossborder_rmb_loans.csv: named_lender_bea_first_loan has no value and this 70-character value_text
+    whole = "BEA (extended the first cross-border RMB loan to a Qianhai enterprise)"
+    with pd.option_context("display.max_colwidth", 60):
+        shown = loan_table(loans, ["first_batch"])._repr_html_()
+    assert whole in shown
+
+
+def test_territories_say_no_end_date_not_nat():
+    """A student read 'NaT' in the 'until' column and did not know it meant no end date."""
+    from qianhai.finance import territories
+    zones = load("qianhai_zones").set_index("zone_id")
+    shown = territories(zones, ["qianhai_coop_zone_2010", "qianhai_shekou_ftz_area"])
+    # data/qianhai_zones.csv: the original zone's valid_to is 2021-09-06; the FTZ area's is empty
+    assert list(shown["until"]) == ["2021-09-06", "no end date"]
+    assert "NaT" not in repr(shown) and "NaT" not in shown._repr_html_()

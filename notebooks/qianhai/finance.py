@@ -267,16 +267,18 @@ def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
     chosen["what"] = [_loan_value(*row) for row in what.itertuples(index=False)]
     chosen["item"] = [in_words(item, LOAN_ITEM_WORDS) for item in chosen["item"]]
     chosen = chosen.sort_values(["date", "item_id"], kind="stable")
-    return chosen.set_index("item_id")[["date", "item", "what", "source_id", "confidence"]]
+    return whole_text(chosen.set_index("item_id")[["date", "item", "what", "source_id", "confidence"]])
 
 
 def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
-    """The named territories (``zones`` indexed by zone_id) in plain words: area and dates in force."""
+    """The named territories (``zones`` indexed by zone_id) in plain words: area and dates in force ("no end date"
+    where the data have none, rather than pandas' NaT)."""
     missing = [z for z in zone_ids if z not in zones.index]
     if missing:
         raise InputProblem(f"No territory {missing[0]!r} in the zones table.")
     table = zones.loc[zone_ids, ["area_km2", "valid_from", "valid_to"]].copy()
     table.index = pd.Index([in_words(z, TERRITORY_WORDS) for z in zone_ids], name="territory")
+    table["valid_to"] = ["no end date" if pd.isna(d) else pd.Timestamp(d).date().isoformat() for d in table["valid_to"]]
     return table.rename(columns={"area_km2": "area, km²", "valid_from": "from", "valid_to": "until"})
 
 
