@@ -166,7 +166,7 @@ class InspectionSetup:
             ("firms in the zone", f"{self.firms:,}", "firms", "A synthetic population, not Qianhai's firms."),
             ("firms that violate the rules", f"{self.violator_pct:g}", "% of firms",
              "Exactly this share (rounded to whole firms), chosen at random."),
-            ("credit score", "luck − separation × (1 if violator)", "score points",
+            ("credit score", "luck, minus the separation for a violator", "score points",
              "Luck: a random number for each firm, most often between −1 and +1; a higher score means a better "
              "record."),
             ("score separation", f"{self.separation:g}", "score points (SD)",
