@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from qianhai.data import load, resource
 from qianhai.charts import MODEL_LINE
@@ -509,6 +510,38 @@ def test_credit_timeline_names_every_milestone_with_its_date_from_the_data():
     assert "\n" not in chart.alt
 
 
+def test_credit_timeline_puts_each_label_on_its_own_lane_beside_its_marker():
+    """A student read the credit register's label (drawn below its bar) as belonging to the Qianhai lane, and
+    found Order No. 232's label far below its dot: each label must lie wholly on its own lane's side of the
+    line halfway between the lanes, within 12 points of its marker unless a line ties it to the marker, and
+    clear of every other label."""
+    from qianhai.governance import credit_timeline
+    chart = credit_timeline(load("statutory_body_facts"), load("governance_facts").set_index("fact_id"),
+                            resource("claims"))
+    fig = chart.figure
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    lane_y = [ax.transData.transform((0, row))[1] for row in (0, 1)]  # pixels
+    halfway = sum(lane_y) / 2
+    labels = [text for text in ax.texts if text.get_text() != " the article"]
+    assert len(labels) == 6  # three milestones a lane
+    boxes, leaders = [], []
+    for label in labels:
+        box = Text.get_window_extent(label, renderer)  # the words alone: an Annotation's own adds its line
+        row = int(round(label.xy[1]))
+        own = lane_y[row]
+        assert (box.y0 >= halfway) if row == 1 else (box.y1 <= halfway), label.get_text()
+        gap_points = max(box.y0 - own, own - box.y1, 0) * 72 / fig.dpi
+        assert gap_points <= 12 or label.arrow_patch is not None, label.get_text()
+        boxes.append(box)
+        leaders.append(label.arrow_patch.get_window_extent(renderer) if label.arrow_patch else None)
+    for i, box in enumerate(boxes):
+        for j, other in enumerate(boxes):
+            assert i == j or not box.overlaps(other)
+            assert i == j or leaders[j] is None or not box.overlaps(leaders[j])
+
+
 def test_budget_chart_says_how_many_inspections_find_half_the_violators(capsys):
     from qianhai.governance import budget_chart
     # Four firms; firms 0 and 2 violate, so half the violators is 1. Lowest score first: firm 2 (-2.0), a
@@ -529,6 +562,21 @@ def test_full_table_shows_every_cell_whole():
     table = full_table(pd.DataFrame({"definition": [long_text]}, index=["statutory body"]))
     assert long_text.strip() in table._repr_html_() and "..." not in table._repr_html_()
     assert long_text.strip() in repr(table)
+
+
+def test_inspection_chart_scale_tops_at_the_budget_not_far_above():
+    """Neither line can pass the budget: at most every inspection finds a violation, or every one falls on a
+    compliant firm. So the axis, steady for a budget whatever the other sliders do, needs to reach the budget
+    and little more. At 900 it went to 1,500 and both lines sat flat at the bottom."""
+    ex = InspectionExplorer(average_over=2)
+    # budget 900: 900 x 1.05 = 945, the next of 1, 1.5, 2, 3, 5, 7.5 x 10^k at or above it is 1,000
+    # budget 100: 100 x 1.05 = 105 -> 150; budget 10: 10.5 -> 15
+    for budget, top in ((900, 1000), (100, 150), (10, 15)):
+        ex.budget.text.value = str(budget)
+        for separation in ("0", "4"):
+            ex.separation.text.value = separation
+            assert ex.ax.get_ylim() == (0, top)
+            assert max(ex.burden_line.get_ydata()) <= budget and max(ex.found_line.get_ydata()) <= budget
 
 
 def test_explorer_lines_follow_the_controls_back_and_forth():

@@ -107,17 +107,21 @@ def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descrip
     indexed by fact_id, ``claims_descriptor`` the claims resource (for the article's date)."""
     facts = body.set_index("fact_id")
     article_date = pd.Timestamp(next(s["date"] for s in claims_descriptor["sources"] if s["id"] == "ART"))
+    # (date, label, offset in points: + above the marker, - below, side of the label's anchor). Each lane's
+    # labels keep to its own side (Qianhai's below, except the first; the national ones above), so the band
+    # between the lanes holds only the label just over its own dot. The credit register's label would cover
+    # the outline's, so it sits a line higher, tied to its bar by a line.
     lanes = {
         "Qianhai Authority\n(legal basis)": [
-            (facts.loc["basis_regulations_2011", "date"], "Qianhai Regulations", 10, "left"),
-            (facts.loc["basis_order_232", "date"], "Order No. 232:\nstatutory body", -26, "left"),
-            (facts.loc["basis_regulations_revised_2020", "date"], "Regulations\nrevised", -26, "left")],
+            (facts.loc["basis_regulations_2011", "date"], "Qianhai Regulations", 8, "left"),
+            (facts.loc["basis_order_232", "date"], "Order No. 232:\nstatutory body", -8, "left"),
+            (facts.loc["basis_regulations_revised_2020", "date"], "Regulations\nrevised", -8, "left")],
         "national credit\nsystem (official)": [
-            (governance.loc["credit_outline_2014", "date"], "State Council\ncredit outline", 10, "left"),
-            (governance.loc["credit_necips_2019", "date"], "credit register\nmade a key network", -8, "right"),
-            (governance.loc["credit_restoration_2023", "date"], "credit-restoration\nmeasures", 10, "left")],
+            (governance.loc["credit_outline_2014", "date"], "State Council\ncredit outline", 8, "left"),
+            (governance.loc["credit_necips_2019", "date"], "credit register\nmade a key network", 40, "right"),
+            (governance.loc["credit_restoration_2023", "date"], "credit-restoration\nmeasures", 8, "left")],
     }
-    fig, ax = new_figure(6.4, 3.8)
+    fig, ax = new_figure(6.4, 4.0)
     for row, (lane, events) in enumerate(lanes.items()):
         colour = [PALETTE["blue"], PALETTE["orange"]][row]
         for text, label, offset, align in events:
@@ -126,12 +130,14 @@ def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descrip
                 ax.plot([first], [row], "o", color=colour, markersize=7)
             else:  # known only to the month or year: draw the whole span, not a made-up day
                 ax.plot([first, last], [row, row], color=colour, linewidth=6, solid_capstyle="butt")
+            leader = (dict(arrowstyle="-", color=colour, linewidth=0.8, shrinkA=0, shrinkB=4,
+                           relpos=(1.0 if align == "right" else 0.0, 0.0)) if abs(offset) > 20 else None)
             ax.annotate(label, xy=(first, row), xytext=(0, offset), textcoords="offset points",
-                        ha=align, va="bottom" if offset > 0 else "top")
+                        ha=align, va="bottom" if offset > 0 else "top", arrowprops=leader)
     ax.axvline(article_date, color=PALETTE["black"], linestyle=":", linewidth=1)
-    ax.annotate(" the article", xy=(article_date, 1.62), ha="left", va="bottom")
+    ax.annotate(" the article", xy=(article_date, 1), xycoords=ax.get_xaxis_transform(), ha="left", va="top")
     ax.set_yticks([0, 1], list(lanes))
-    ax.set_ylim(-1.1, 1.9)
+    ax.set_ylim(-0.8, 2.5)
     ax.set_xlim(pd.Timestamp(2010, 7, 1), pd.Timestamp(2024, 6, 30))
     events = "; ".join(f"{label} {text}".replace("\n", " ") for lane in lanes.values()
                        for text, label, _, _ in lane)
@@ -160,7 +166,7 @@ class InspectionSetup:
             ("firms in the zone", f"{self.firms:,}", "firms", "A synthetic population, not Qianhai's firms."),
             ("firms that violate the rules", f"{self.violator_pct:g}", "% of firms",
              "Exactly this share (rounded to whole firms), chosen at random."),
-            ("credit score", "luck − separation × (1 if violator)", "score points",
+            ("credit score", "luck, minus the separation for a violator", "score points",
              "Luck: a random number for each firm, most often between −1 and +1; a higher score means a better "
              "record."),
             ("score separation", f"{self.separation:g}", "score points (SD)",
@@ -434,7 +440,9 @@ class InspectionExplorer(Explorer):
         self.average_line.set_data(SHARES, average)
         self.burden_line.set_data(SHARES, burden)
         self.now.set_data([result.targeting_pct], [result.found])
-        self.ax.set_ylim(0, nice_ceiling(max(result.budget, 1) * 1.4))  # rounded up: steady while dragging
+        # Neither line can pass the budget, so the axis tops there (plus room for the markers), rounded up: it
+        # moves with the budget only, and stays put while the targeting or separation slider is dragged.
+        self.ax.set_ylim(0, nice_ceiling(max(result.budget, 1) * 1.05))
         self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, separation {result.separation:g} SD",
                           loc="left")
 
