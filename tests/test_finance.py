@@ -471,6 +471,8 @@ def test_territories_say_no_end_date_not_nat():
     from qianhai.finance import territories
     zones = load("qianhai_zones").set_index("zone_id")
     shown = territories(zones, ["qianhai_coop_zone_2010", "qianhai_shekou_ftz_area"])
-    # data/qianhai_zones.csv: the original zone's valid_to is 2021-09-06; the FTZ area's is empty
-    assert list(shown["until"]) == ["2021-09-06", "no end date"]
+    # data/qianhai_zones.csv: the original zone's valid_to is 2021-09-06 (day precision, exclusive: the expanded
+    # zone starts that day); the FTZ area's is empty. Worded as notebook 02's layers table words them.
+    assert list(shown["valid to (exclusive)"]) == ["2021-09-06", "still valid"]
+    assert list(shown["valid from"]) == ["2010-08-26", "2015-04-21"]
     assert "NaT" not in repr(shown) and "NaT" not in shown._repr_html_()

@@ -536,7 +536,13 @@ def test_credit_timeline_puts_each_label_on_its_own_lane_beside_its_marker():
         assert gap_points <= 12 or label.arrow_patch is not None, label.get_text()
         boxes.append(box)
         leaders.append(label.arrow_patch.get_window_extent(renderer) if label.arrow_patch else None)
+    # The article's marker label too: clear of the milestones' labels and lines; every label inside the figure.
+    article = [text for text in ax.texts if text.get_text() == " the article"]
+    assert len(article) == 1
+    boxes.append(Text.get_window_extent(article[0], renderer))
+    leaders.append(None)
     for i, box in enumerate(boxes):
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1
         for j, other in enumerate(boxes):
             assert i == j or not box.overlaps(other)
             assert i == j or leaders[j] is None or not box.overlaps(leaders[j])

@@ -316,12 +316,16 @@ def test_own_cit_in_zone_share_is_scope_not_a_test(rules):
     half = cit_check(rules, 2022, "modern logistics", 90, 50, 1_000_000)
     assert half.eligible and half.tax == pytest.approx(200_000) and half.saving == pytest.approx(50_000)
     assert "50% of the profit earned inside the zone" in half.sentence()
-    assert [row[0] for row in half.tests()][-1].startswith("scope")
-    assert half.tests()[-1][3] == "500,000 CNY at 15%"
+    # The table under the headers 'test' and 'passes?' holds only the two tests; the scope is said beside it.
+    assert [row[0] for row in half.tests()] == ["sector in the catalogue", "main business share"]
+    assert "50% of the profit, 500,000 CNY at 15%" in half.scope()
     # No profit in the zone: still eligible, but nothing gets 15% -> 1,000,000 x 25% = 250,000, saving 0.
     none = cit_check(rules, 2022, "modern logistics", 90, 0, 1_000_000)
     assert none.eligible and none.tax == pytest.approx(250_000) and none.saving == 0
-    assert none.tests()[-1][3] == "0 CNY at 15%"
+    assert "0% of the profit, 0 CNY at 15%" in none.scope()
+    assert "none of the profit is earned inside the zone" in none.sentence() and "on the 0%" not in none.sentence()
+    # Not eligible (sector outside the catalogue): the scope line says no profit gets 15%.
+    assert "not eligible, so none" in cit_check(rules, 2022, NOT_IN_CATALOGUE, 90, 100, 1_000_000).scope()
 
 
 def test_cit_rule_periods(rules):

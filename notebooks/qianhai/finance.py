@@ -18,6 +18,7 @@ from qianhai.display import Note, escape, message_html, whole_text
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
                             refuse_fraction_lookalikes)
 from qianhai.scenarios import UNIT_WORDS
+from qianhai.timeline import as_known
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MAX_AMOUNT_M = 1_000_000  # million CNY (1 trillion yuan): larger typed amounts are refused as typos
@@ -271,15 +272,17 @@ def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
 
 
 def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
-    """The named territories (``zones`` indexed by zone_id) in plain words: area and dates in force ("no end date"
-    where the data have none, rather than pandas' NaT)."""
+    """The named territories (``zones`` indexed by zone_id) in plain words: area, and the dates in force only as
+    precisely as they are known, worded as notebook 02 words them ('still valid' for an open end, not pandas' NaT)."""
     missing = [z for z in zone_ids if z not in zones.index]
     if missing:
         raise InputProblem(f"No territory {missing[0]!r} in the zones table.")
-    table = zones.loc[zone_ids, ["area_km2", "valid_from", "valid_to"]].copy()
-    table.index = pd.Index([in_words(z, TERRITORY_WORDS) for z in zone_ids], name="territory")
-    table["valid_to"] = ["no end date" if pd.isna(d) else pd.Timestamp(d).date().isoformat() for d in table["valid_to"]]
-    return table.rename(columns={"area_km2": "area, km²", "valid_from": "from", "valid_to": "until"})
+    rows = zones.loc[zone_ids]
+    return pd.DataFrame({
+        "area, km²": rows["area_km2"].to_numpy(),
+        "valid from": [as_known(d, p) for d, p in zip(rows["valid_from"], rows["valid_from_precision"])],
+        "valid to (exclusive)": [as_known(d, p) for d, p in zip(rows["valid_to"], rows["valid_to_precision"])],
+    }, index=pd.Index([in_words(z, TERRITORY_WORDS) for z in zone_ids], name="territory"))
 
 
 def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

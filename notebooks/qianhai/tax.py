@@ -581,24 +581,32 @@ class CITCheck:
         return self.tax_standard - self.tax
 
     def tests(self) -> list[tuple[str, str, str, str]]:
-        """The two tests, then the scope rule: (test, rule, this firm, passes? or the profit at 15 %)."""
+        """The two tests that decide eligibility: (test, rule, this firm, passes?)."""
         r = self.rules
         return [
             ("sector in the catalogue", f"one of the {len(r.sectors)} sectors of the {r.year} catalogue",
              self.sector, "yes" if self.in_catalogue else "no"),
             ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue, i.e. {r.threshold_pct:g}% or "
              "more (Civil Code Art. 1259)", f"{self.share:g}%", "yes" if self.passes_share else "no"),
-            ("scope (not a test): profit earned inside the zone", "only profit earned inside the zone (by in-zone "
-             f"establishments) gets {r.preferential_rate:.0%}", f"{self.in_zone:g}% of the profit",
-             f"{self.profit_at_preferential_rate:,.0f} CNY at {r.preferential_rate:.0%}"),
         ]
+
+    def scope(self) -> str:
+        """The scope rule, which is not a test: how much of the profit gets the lower rate."""
+        rate = f"{self.rules.preferential_rate:.0%}"
+        rule = f"Only profit earned inside the zone (by in-zone establishments) gets {rate}"
+        if not self.eligible:
+            return f"{rule}; this firm is not eligible, so none of its profit does."
+        return (f"{rule}: here {self.in_zone:g}% of the profit, {self.profit_at_preferential_rate:,.0f} CNY "
+                f"at {rate}.")
 
     def sentence(self) -> str:
         r = self.rules
         base = (f"{r.year}, standard rate {r.standard_rate:.0%}, Qianhai rate {r.preferential_rate:.0%} "
                 f"({r.instrument}); taxable profit {self.profit:,.0f} CNY.")
         word = "eligible" if self.eligible else "not eligible"
-        if self.eligible and self.in_zone < 100:
+        if self.eligible and self.in_zone == 0:
+            word += f", but none of the profit is earned inside the zone, so none gets {r.preferential_rate:.0%}"
+        elif self.eligible and self.in_zone < 100:
             word += (f" ({r.preferential_rate:.0%} on the {self.in_zone:g}% of the profit earned inside the zone, "
                      f"{r.standard_rate:.0%} on the rest)")
         return (f"{base} The firm is {word}: tax {self.tax:,.0f} CNY, saving {self.saving:,.0f} CNY against "
@@ -679,7 +687,8 @@ class CITChecker(Explorer):
 
     def describe(self, check: CITCheck) -> None:
         self.messages.clear()
-        self.result.value = (_table_html(check.tests()) + f"<p><b>{escape(check.sentence())}</b></p>"
+        self.result.value = (_table_html(check.tests()) + f"<p>{escape(check.scope())}</p>"
+                             + f"<p><b>{escape(check.sentence())}</b></p>"
                              + _list_html("Simplifications", CIT_SIMPLIFICATIONS))
 
 
