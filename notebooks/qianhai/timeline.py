@@ -1,6 +1,7 @@
 """Notebook 02: Qianhai's dated milestones, the territories called "Qianhai", the layers of "special" status
 around them, and why indicators from different territories do not join into one series. A date known only to its
-month or year is "uncertain" inside that period; zones hold from valid_from up to, not including, valid_to."""
+month or year is "uncertain" inside that period until its last day; zones hold from valid_from up to, not
+including, valid_to."""
 
 from __future__ import annotations
 
@@ -159,7 +160,7 @@ def _events_on(events: pd.DataFrame, starts: np.ndarray, lasts: np.ndarray, day:
 
 def events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """Every milestone with its status on `day` (column `status`): 'happened', 'not yet', or 'uncertain' when it
-    is dated only to a month or year that contains `day`. Sorted by date then id."""
+    is dated only to a month or year that contains `day` and `day` is not its last day. Sorted by date then id."""
     _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision"])
     day = as_day(day)
     return _events_on(*_by_date(timeline), day)
