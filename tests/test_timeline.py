@@ -404,6 +404,12 @@ def test_scope_table_shows_each_rows_note(indicators):
     assert table.loc[(2014, 300), "note"] == "anecdotal"
     assert table.loc[(2015, 2313), "note"] == "sponsored content"
     assert table.loc[(2020, 11300), "note"] == ""
+    # Shown whole, not cut at the course's 60 characters: the 2021 note is longer than that.
+    with pd.option_context("display.max_colwidth", 60):
+        shown = scope_table(indicators, "hk_funded_enterprises")._repr_html_()
+    long_note = max(table["note"], key=len)
+    assert len(long_note) > 60
+    assert long_note.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in shown  # as HTML escapes it
 
 
 def test_indicator_value(indicators):

@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.dates import as_date, month_end, real_day
-from qianhai.display import escape
+from qianhai.display import escape, whole_text
 from qianhai.inputs import InputProblem
 from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel
 
@@ -731,5 +731,5 @@ def scope_table(indicators: pd.DataFrame, code: str) -> pd.DataFrame:
     rows = indicators[indicators["indicator_code"] == code].copy()
     rows["territory"] = rows["scope"].map(SCOPE_LABELS)
     rows["note"] = rows["note"].fillna("")  # an empty cell, not "None"
-    return rows.sort_values(["year", "period", "scope"])[
-        ["year", "period", "value", "unit", "territory", "confidence", "note", "source_id"]].reset_index(drop=True)
+    return whole_text(rows.sort_values(["year", "period", "scope"])[  # notes are longer than the 60-character cut
+        ["year", "period", "value", "unit", "territory", "confidence", "note", "source_id"]].reset_index(drop=True))
