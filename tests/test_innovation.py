@@ -78,7 +78,8 @@ def test_editions_by_year_side_by_side(table):
     assert pd.isna(wide.loc[2024, "FTZ list"]) and wide.loc[2024, "nationwide list"] == 29
     assert wide.loc[2024, "nationwide list gap (years)"] == 3 and wide.loc[2017, "FTZ list gap (years)"] == 2
     # nationwide 2017 is the 2017 Catalogue's 63 restrictive measures, a baseline and not a list: marked in the cell
-    assert wide.loc[2017, "nationwide list"] == "63 (Catalogue)" and wide.loc[2018, "nationwide list"] == 48
+    # (a student read "63 (Catalogue)" as a nationwide edition: the cell says it is not a list)
+    assert wide.loc[2017, "nationwide list"] == "63 (Catalogue, not a list)" and wide.loc[2018, "nationwide list"] == 48
 
 
 def test_disagreeing_previous_count_is_flagged(lists):
@@ -291,6 +292,18 @@ def test_field_evidence_text_from_the_rows(evidence):
     # crossborder_rmb_loans.csv: first_batch_lenders, 2013-01-28, value 15, unit banks, value_text Hong Kong banks
     assert lenders["evidence"] == "first batch, lenders count: 15 banks (Hong Kong banks)"
     assert lenders["date"] == "2013-01-28" and lenders["field"] == "financial opening"
+
+
+def test_financial_opening_rule_is_the_pboc_rules_not_the_request_to_study(evidence):
+    # crossborder_rmb_loans.csv: authorisation_2012_reply (S04) only asks for the loans "to be studied" (an aim);
+    # rules_released_dec_2012 (P06;P07, dated 2012-12) allowed them, and its note: "DATE CONFLICT: P04 dates the
+    # rules 7 Jan 2013".
+    finance = evidence[evidence["field"] == "financial opening"]
+    assert not finance["evidence"].str.contains("studied").any()
+    rules = finance[finance["data"] == "crossborder_rmb_loans: rules_released_dec_2012"].iloc[0]
+    assert rules["kind"] == "rule or institution in place" and rules["date"] == "2012-12"
+    assert rules["source_id"] == "P06;P07"
+    assert rules["evidence"].endswith("released in December 2012; date conflict: P04 dates the rules 7 Jan 2013")
 
 
 def test_field_evidence_says_when_a_row_has_no_date(evidence):

@@ -8,6 +8,7 @@ tested against values worked by hand from the CSV rows.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -82,7 +83,7 @@ def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
     baselines = table[(table["list_type"] == "nationwide") & ~table["counts_special_measures"]]
     out["nationwide list"] = out["nationwide list"].astype(object)
     for r in baselines.itertuples():
-        out.loc[r.edition_year, "nationwide list"] = f"{r.measures} (Catalogue)"
+        out.loc[r.edition_year, "nationwide list"] = f"{r.measures} (Catalogue, not a list)"
     out.index.name = "edition"
     return out
 
@@ -287,7 +288,8 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
 COOPERATION_FIELDS = {
     # field named by Mao Yanhua → (resource, row id) pairs chosen by the course from the data
     "service trade": [("qianhai_legal_facts", "cepa_ix_recognition")],
-    "financial opening": [("crossborder_rmb_loans", "authorisation_2012_reply"),
+    # The 2012 State Council Reply only asked for the loans to be studied (an aim); PBOC Shenzhen's rules allowed them.
+    "financial opening": [("crossborder_rmb_loans", "rules_released_dec_2012"),
                           ("crossborder_rmb_loans", "first_batch_lenders")],
     "technological innovation": [("pilot_reform_concepts", "coop_zone_scitech_aim_2021")],
     "talent flow": [("qianhai_legal_facts", "construction_filing"),
@@ -303,6 +305,9 @@ def _evidence_text(resource_name: str, row: pd.Series) -> str:
         return row["fact"] + ("" if pd.isna(row["value"]) else f" ({row['value']:g} {row['unit']})")
     if resource_name == "crossborder_rmb_loans":
         words = "" if pd.isna(row["value_text"]) else row["value_text"]
+        conflict = re.match(r"DATE CONFLICT:\s*([^.(]+)", "" if pd.isna(row["note"]) else row["note"])
+        if conflict:  # the sources disagree on the date: say so beside the date shown
+            words += f"; date conflict: {conflict.group(1).strip()}"
         if pd.isna(row["value"]):
             return words
         first = f"first batch, {row['item'].replace('_', ' ')}: {row['value']:g} {row['unit']}"
