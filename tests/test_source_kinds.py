@@ -237,3 +237,17 @@ def test_weak_rows_note_makes_descriptor_text_inert(tiny_package):
     markdown = weak_rows_note("towns").markdown
     assert "[click](javascript" not in markdown and "\\[click\\]" in markdown
     assert "*loud*" not in markdown and "`code`" not in markdown
+
+
+def test_a_long_source_list_folds_under_a_summary_that_counts_its_weak_sources():
+    """A student met 5,700 words of sources at the end of notebook 03: a resource's list longer than six entries
+    is folded under a summary (every id still in the Markdown, the weak ones still labelled); the static site's
+    detailed page keeps every list open."""
+    descriptor = json.loads((DATA / "descriptors" / "zone_effects.json").read_text(encoding="utf-8"))
+    ids = [s["id"] for s in descriptor["sources"]]
+    weak = sum(s["kind"] in ("mirror", "code", "reference") for s in descriptor["sources"])
+    assert len(ids) > 6 and weak > 0
+    markdown = sources_note(["zone_effects"]).markdown
+    assert f"<details><summary>{len(ids)} sources, {weak} of them weak (click to show)</summary>" in markdown
+    assert all(f"`{sid}`" in markdown for sid in ids) and markdown.count("(weak).**") == weak
+    assert "<details>" not in sources_note(["zone_effects"], detail=True).markdown

@@ -51,10 +51,14 @@ def _short_publisher(text: str) -> str:
     return text if len(text) <= 48 else text[:45] + "..."
 
 
+COLLAPSE_AFTER = 6  # a resource's source list longer than this is folded under a summary in a notebook
+
+
 def sources_note(names: list[str], detail: bool = False) -> Note:
     """The Sources section of a notebook, generated from the data package entries it used.
-    Each source is listed once, under the first resource that uses it; ``detail`` adds locations and
-    terms of reuse (the static site's Sources page shows them for every resource)."""
+    Each source is listed once, under the first resource that uses it; a list longer than ``COLLAPSE_AFTER``
+    is folded under a summary that counts its weak sources. ``detail`` adds locations and terms of reuse and
+    keeps every list open (the static site's Sources page shows them for every resource)."""
     md_lines, listed, weak_rows = [f"_{KINDS_LEGEND}_", ""], set(), 0
     for name in names:
         res = resource(name)
@@ -66,7 +70,7 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
         if weak:
             md_lines.append(f"- **Weak sources only:** {weak} row{'' if weak == 1 else 's'} of `{name}` rest{'s' if weak == 1 else ''} only on "
                             "mirror, code or reference sources (below); read them as unconfirmed.")
-        repeated = []
+        repeated, entries, weak_entries = [], [], 0
         for src in res.get("sources", []):
             sid = src.get("id", "?")
             if sid in listed:
@@ -82,9 +86,17 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
                     line += f" Location: {markdown_text(_clip(src.get('location', 'not recorded'), 160))}"
                 if src.get("license"):
                     line += f" Terms: {markdown_text(_clip(src['license'], 120))}"
-            md_lines.append(line)
+            entries.append(line)
+            weak_entries += src.get("kind") in WEAK_KINDS
+        new = len(entries)
         if repeated:
-            md_lines.append(f"- also {', '.join(_code(r) for r in repeated)}, listed above.")
+            entries.append(f"- also {', '.join(_code(r) for r in repeated)}, listed above.")
+        if new > COLLAPSE_AFTER and not detail:  # a long list folds away, so the section can be scanned
+            weak_text = f", {weak_entries} of them weak" if weak_entries else ""
+            md_lines += ["", f"<details><summary>{new} sources{weak_text} (click to show)</summary>", "", *entries,
+                         "", "</details>"]
+        else:
+            md_lines += entries
         md_lines.append("")
     weak_text = f"; {weak_rows} rows rest only on weak sources" if weak_rows else ""
     plain = (f"Sources: {len(listed)} entries for {', '.join(names)}{weak_text} "

@@ -7,6 +7,7 @@ without touching this file):
 2. no cell shows an error, a traceback or other stderr output, no widget failed to render, no text was typeset as mathematics (a pair of $ in money), and the
    kernel reported no error (also none from a widget callback, which JupyterLab would only log);
    the "Skip to the Key points" link at the top of *Going further* brings the Key points heading into view;
+   a long source list in *Sources* is folded and opens on a click;
 3. use every teaching widget, generically, and check that what it shows changes:
    * each horizontal slider handle: arrow keys; the typed-number twin follows; typing the old value
      into the twin (Enter) moves the slider back; typing nonsense shows a message and leaves the
@@ -276,6 +277,19 @@ class Student:
             raise AssertionError(f"{self.name}: the 'Skip to the Key points' link did not bring the Key points "
                                  "heading into view") from err
         self.log.append("link 'Skip to the Key points' followed")
+
+    def sources_fold(self) -> None:
+        """Long source lists in the Sources section render as folded lists (not as escaped tags), and open on a
+        click."""
+        summary = self.page.locator(".jp-OutputArea-output details > summary:has-text('(click to show)')").first
+        assert summary.count() == 1, f"{self.name}: no folded source list in the Sources section"
+        details = summary.locator("xpath=..")
+        assert details.evaluate("d => !d.open")
+        summary.scroll_into_view_if_needed()
+        summary.click()
+        assert details.evaluate("d => d.open && d.querySelectorAll('li').length > 6"), \
+            f"{self.name}: a folded source list did not open on a click"
+        self.log.append("folded source list opened")
 
     def problems(self) -> list[str]:
         return self.page.evaluate(VISIBLE_PROBLEMS) + self.page.evaluate("() => window.__e2e.problems")
@@ -580,6 +594,7 @@ def test_notebook_runs_and_widgets_respond(notebook: Path, lab, lab_context, rec
         problems = student.problems()
         assert not problems, f"{notebook.name} after Run All:\n" + "\n".join(problems)
         student.skip_to_key_points()
+        student.sources_fold()
 
         interacted = time.perf_counter()
         failures = student.use_everything()
