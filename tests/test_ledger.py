@@ -9,6 +9,7 @@ import pytest
 
 from qianhai.data import load, resource
 from qianhai.display import cell_text
+from qianhai.inputs import InputProblem
 from qianhai.ledger import (ALL, RUBRIC, VERDICTS, ClaimExplorer, GlossaryLookup, claim_card, claims_for,
                             claims_table, filter_claims, rubric_table, search_glossary, verdicts_for, verdicts_note)
 
@@ -265,3 +266,10 @@ def test_c04_quotes_the_2012_instruction_as_the_source_gives_it():
     # and most beautiful" (a fact-check re-audit found the misquote; "最新最美" is another, older phrase).
     evidence = load("claims").set_index("claim_id").loc["C04", "evidence"]
     assert "the most beautiful and best picture" in evidence and "newest" not in evidence
+
+
+@pytest.mark.parametrize("bad", [None, "claims", 3.5, CLAIMS.drop(columns=["claim_type"])])
+def test_claim_explorer_refuses_what_is_not_the_claims_table(bad):
+    """A table without the ledger's columns got a raw AttributeError from a widget callback (code review)."""
+    with pytest.raises(InputProblem, match="claims"):
+        ClaimExplorer(bad)

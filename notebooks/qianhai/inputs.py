@@ -6,6 +6,8 @@ import math
 import numbers
 import re
 
+import pandas as pd
+
 
 THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
 MINUS_SIGNS = {0x2212: "-", 0xFF0D: "-"}  # the minus the notebooks print; a Chinese keyboard's full-width minus
@@ -15,6 +17,16 @@ PERCENT = "%"
 
 class InputProblem(ValueError):
     """The student's input cannot be used; ``str(err)`` is a message fit to show them."""
+
+
+def need_table(frame: object, name: str, columns: list[str]) -> None:
+    """Refuse, with a message, what is not the course table a public function expects."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputProblem(f"{name} must be a table (a pandas DataFrame, e.g. load({name!r})), "
+                           f"not {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputProblem(f"{name} lacks the column(s) {', '.join(missing)}: load it with load({name!r}).")
 
 
 def parse_number(

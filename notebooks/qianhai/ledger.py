@@ -12,11 +12,13 @@ import pandas as pd
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.course import LESSONS
 from qianhai.display import Note, cell_text, escape, markdown_table, message_html
+from qianhai.inputs import need_table
 from qianhai.widgets import LABEL_STYLE, Panel
 
 VERDICTS = ["supported", "partly supported", "not verifiable", "contradicted", "not yet examined"]
 CLAIM_TYPES = ("factual", "evaluative", "forward-looking")
 ALL = "(all)"
+CARD_COLUMNS = ["claim_id", "speaker", "role", "article_section", "quote", "claim", "claim_type", "notebook", "verdict"]
 
 
 def claim_card(row: pd.Series, show_verdict: bool = True) -> str:
@@ -93,6 +95,7 @@ class ClaimExplorer:
     filtered by verdict."""
 
     def __init__(self, claims: pd.DataFrame, show_verdicts: bool = False):
+        need_table(claims, "claims", CARD_COLUMNS)
         self.claims = claims.reset_index(drop=True)
         self.speaker = w.Dropdown(options=[ALL, *sorted(self.claims["speaker"].unique())], value=ALL,
                                   description="Speaker", style=LABEL_STYLE)

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.dates import as_date, month_end, real_day
 from qianhai.display import escape, whole_text
-from qianhai.inputs import InputProblem
+from qianhai.inputs import InputProblem, need_table
 from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel
 
 # The data's policy areas (`category`), in the order the notebook shows them.
@@ -74,16 +74,6 @@ def as_day(value, label: str = "date") -> dt.date:
     except ValueError as err:
         raise InputProblem(f"The {label} must be a date (YYYY-MM-DD), not {_short(str(value), 40)!r} "
                            f"({type(value).__name__}): {err}.") from None
-
-
-def _need_frame(frame, name: str, columns: list[str]) -> None:
-    """Refuse, with a message, what is not the course table a public function expects."""
-    if not isinstance(frame, pd.DataFrame):
-        raise InputProblem(f"{name} must be a table (a pandas DataFrame, e.g. load({name!r})), "
-                           f"not {type(frame).__name__}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputProblem(f"{name} lacks the column(s) {', '.join(missing)}: load it with load({name!r}).")
 
 
 def period_ends(starts: pd.Series, precisions: pd.Series) -> pd.Series:
@@ -161,7 +151,7 @@ def _events_on(events: pd.DataFrame, starts: np.ndarray, lasts: np.ndarray, day:
 def events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """Every milestone with its status on `day` (column `status`): 'happened', 'not yet', or 'uncertain' when it
     is dated only to a month or year that contains `day` and `day` is not its last day. Sorted by date then id."""
-    _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision"])
+    need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision"])
     day = as_day(day)
     return _events_on(*_by_date(timeline), day)
 
@@ -214,7 +204,7 @@ def _layers_on(related: pd.DataFrame, day: dt.date) -> pd.DataFrame:
 def qianhai_layers(zones: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """The territories called Qianhai and the layers they lie within, in force or uncertain on `day`, outermost
     layer first; valid_from and valid_to as text only as precise as they are known (`as_known`)."""
-    _need_frame(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
+    need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
     day = as_day(day)
     return _layers_on(_related_layers(zones), day)
 
@@ -243,7 +233,7 @@ def _stacked(related: pd.DataFrame, first: dt.date, second: dt.date) -> str:
 
 def ftz_total(ftz_count: pd.DataFrame, day: dt.date) -> int:
     """Number of China's pilot FTZs on `day` (0 before the first)."""
-    _need_frame(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
+    need_table(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
     before = ftz_count[ftz_count["date"] <= pd.Timestamp(as_day(day))]
     return 0 if before.empty else int(before.sort_values("date")["total_pilot_ftzs"].iloc[-1])
 
@@ -308,7 +298,7 @@ def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFram
     """What existed on a date (typed YYYY-MM, meaning the month's last day, or YYYY-MM-DD): `.sentence()` says it
     in words; `.layers` has one row per layer around Qianhai (dates only as precise as known, e.g. "2010 (year
     only)"); `.happened` lists the milestones that had happened; `.ftzs` counts China's pilot FTZs."""
-    _need_frame(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
+    need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
     first, last = timeline_bounds(timeline)
     query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
     return _snapshot(*_by_date(timeline), _related_layers(zones), ftz_count, query)
@@ -419,7 +409,7 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
     """Horizontal bars: when each layer of special status around Qianhai existed (valid_from to valid_to;
     open ends run to the right edge). The part of a bar whose start is known only to the year is hatched.
     An orange-red line marks `day`."""
-    _need_frame(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "area_km2"])
+    need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "area_km2"])
     first, last, day = as_day(first, "first date"), as_day(last, "last date"), as_day(day)
     day_label = str(day_label)[:40]
     table = zones.set_index("zone_id")
@@ -653,7 +643,7 @@ OUTPUT_CODES = ["registered_enterprise_value_added", "registered_enterprise_outp
 def output_rows(indicators: pd.DataFrame) -> pd.DataFrame:
     """Full-year output figures for Qianhai (registered-enterprise value added before 2021, territorial
     GDP after), every territory kept apart; the whole Guangdong FTZ is left out."""
-    _need_frame(indicators, "qianhai_indicators", ["indicator_code", "period_type", "scope", "year", "value"])
+    need_table(indicators, "qianhai_indicators", ["indicator_code", "period_type", "scope", "year", "value"])
     chosen = indicators[indicators["indicator_code"].isin(OUTPUT_CODES)
                         & (indicators["period_type"] == "full_year")
                         & ~indicators["scope"].isin(["guangdong_ftz", "all_pilot_ftzs"])]
@@ -664,7 +654,7 @@ def output_rows(indicators: pd.DataFrame) -> pd.DataFrame:
 def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
     """Each pair of consecutive rows (by year) whose territory or measure differs: a break that a
     single line across them would hide."""
-    _need_frame(rows, "output rows", ["year", "scope", "measure_type", "value"])
+    need_table(rows, "output rows", ["year", "scope", "measure_type", "value"])
     ordered = rows.sort_values(["year", "scope"]).to_dict("records")
     out = []
     for a, b in zip(ordered, ordered[1:]):
@@ -709,7 +699,7 @@ def in_words_whole(rows: pd.DataFrame, name: str = "qianhai-table"):
 def indicator_value(indicators: pd.DataFrame, code: str, year: int, period: str | None = None) -> pd.Series:
     """The one row of an indicator for a year (and period, if the year has several); a clear message if
     there is none or the choice is ambiguous."""
-    _need_frame(indicators, "qianhai_indicators", ["indicator_code", "year", "period"])
+    need_table(indicators, "qianhai_indicators", ["indicator_code", "year", "period"])
     rows = indicators[(indicators["indicator_code"] == code) & (indicators["year"] == year)]
     if period is not None:
         rows = rows[rows["period"] == period]
@@ -724,7 +714,7 @@ def indicator_value(indicators: pd.DataFrame, code: str, year: int, period: str 
 
 def scope_table(indicators: pd.DataFrame, code: str) -> pd.DataFrame:
     """All rows of one indicator with the territory in words and each row's note, sorted by year."""
-    _need_frame(indicators, "qianhai_indicators", ["indicator_code", "scope", "year", "period", "note"])
+    need_table(indicators, "qianhai_indicators", ["indicator_code", "scope", "year", "period", "note"])
     if not isinstance(code, str) or code not in set(indicators["indicator_code"]):
         known = ", ".join(sorted(set(indicators["indicator_code"]))[:6])
         raise InputProblem(f"No indicator called {str(code)[:40]!r}. Codes look like: {known}, ...")
