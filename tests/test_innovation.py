@@ -57,8 +57,10 @@ def test_first_edition_and_baseline(table):
     first = edition_summary(table, "ftz_pilot 2013")
     assert first.change is None and "first edition" in first.sentence() and "190 measures" in first.sentence()
     baseline = edition_summary(table, "nationwide 2017")  # 63 restrictive measures of the 2017 Catalogue
-    assert baseline.measures == 63 and not baseline.counts_special_measures
+    assert baseline.measures == 63 and not baseline.is_negative_list
     assert "not a negative list of its own" in baseline.sentence()
+    # the picker's menu names it as a baseline, not as a "Nationwide list, 2017 edition" (a student took it for one)
+    assert baseline.label == "Nationwide: 2017 Catalogue baseline (not a list)"
     assert edition_summary(table, "nationwide 2018").previous_measures == 63
 
 
@@ -75,7 +77,9 @@ def test_editions_by_year_side_by_side(table):
     # 2018: FTZ 45 (-50), nationwide 48 (-15); 2024: nationwide 29 (-2 over 3 years), no FTZ edition
     assert wide.loc[2018, ["FTZ list", "FTZ list change", "nationwide list", "nationwide list change"]].tolist() \
         == [45, -50, 48, -15]
-    assert pd.isna(wide.loc[2024, "FTZ list"]) and wide.loc[2024, "nationwide list"] == 29
+    # a list with no edition that year shows a blank cell, not "<NA>" (a student did not know what <NA> meant)
+    assert wide.loc[2024, "FTZ list"] == "" and wide.loc[2024, "nationwide list"] == 29
+    assert wide.loc[2013, "FTZ list change"] == "" and "<NA>" not in wide.to_string() + wide.to_html()
     assert wide.loc[2024, "nationwide list gap (years)"] == 3 and wide.loc[2017, "FTZ list gap (years)"] == 2
     # nationwide 2017 is the 2017 Catalogue's 63 restrictive measures, a baseline and not a list: marked in the cell
     # (a student read "63 (Catalogue)" as a nationwide edition: the cell says it is not a list)
@@ -280,6 +284,14 @@ def test_diffusion_explorer_callbacks():
     assert ex.messages.last == ""
     assert ex.last.replicated_ids == simulate_diffusion(100, 10, 0.3, 0.6, 7).replicated_ids
     assert ex.ax.get_ylim()[1] == pytest.approx(105)  # 100 pilots x 1.05
+
+
+def test_diffusion_explorer_axis_ends_where_the_model_stops():
+    # a student saw the x-axis run to 15 years for a 12-year model: the axis ends at the last modelled year
+    ex = DiffusionExplorer(years=12)
+    assert ex.ax.get_xlim() == pytest.approx((0, 12)) and max(ex.half_line.get_xdata()) == 12
+    ex.years.text.value = "7"
+    assert ex.ax.get_xlim() == pytest.approx((0, 7))
 
 
 def test_diffusion_explorer_with_bad_pilots_in_code():

@@ -46,11 +46,12 @@ def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
     year = rows["edition_year"].astype(int).astype(str)
     table = pd.DataFrame({
         "key": rows["list_type"] + " " + year,
-        "label": rows["list_type"].map(LIST_LABELS) + ", " + year + " edition",
+        "label": (rows["list_type"].map(LIST_LABELS) + ", " + year + " edition").where(
+            rows["measure_definition"] == COUNTED, "Nationwide: " + year + " Catalogue baseline (not a list)"),
         "list_type": rows["list_type"],
         "edition_year": rows["edition_year"].astype(int),
         "measures": rows["special_measures"].astype(int),
-        "counts_special_measures": rows["measure_definition"] == COUNTED,
+        "is_negative_list": rows["measure_definition"] == COUNTED,
         "previous_edition_year": before["edition_year"].astype("Int64"),
         "previous_measures": rows["previous_edition_measures"].astype("Int64"),
         "previous_in_data": before["special_measures"].astype("Int64"),
@@ -80,12 +81,12 @@ def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
             columns["pilot FTZs covered"] = part["pilot_ftzs_covered"]
     out = pd.DataFrame(columns).sort_index().astype("Int64")
     # A count that is not a list (the 2017 Catalogue baseline) is marked in its cell, not only in the prose.
-    baselines = table[(table["list_type"] == "nationwide") & ~table["counts_special_measures"]]
+    baselines = table[(table["list_type"] == "nationwide") & ~table["is_negative_list"]]
     out["nationwide list"] = out["nationwide list"].astype(object)
     for r in baselines.itertuples():
         out.loc[r.edition_year, "nationwide list"] = f"{r.measures} (Catalogue, not a list)"
     out.index.name = "edition"
-    return out
+    return out.astype(object).where(out.notna(), "")  # a blank cell where a list had no edition that year, not "<NA>"
 
 
 class EditionSummary(SimpleNamespace):
@@ -96,7 +97,7 @@ class EditionSummary(SimpleNamespace):
         dates = ", ".join(x for x in (f"issued {self.issued}" if self.issued else "",
                                       f"in force {self.effective}" if self.effective else "") if x)
         head = f"{self.label}{f' ({dates})' if dates else ''}: {self.measures} measures."
-        if not self.counts_special_measures:
+        if not self.is_negative_list:
             head += (" This count is the restrictive measures of the 2017 Catalogue, used only as a baseline: "
                      "it is not a negative list of its own.")
         if self.change is None:
@@ -135,10 +136,10 @@ def draw_lists(ax, table: pd.DataFrame) -> None:
         if part.empty:  # a table without this kind of list: no empty legend entry
             continue
         colour, lone = LIST_COLOURS[list_type], list_type == "hainan_ftp"
-        proper = part[part["counts_special_measures"]]
+        proper = part[part["is_negative_list"]]
         ax.plot(proper["edition_year"], proper["measures"], marker="D" if lone else "o", markersize=5,
                 linestyle="none" if lone else "-", color=colour, label=LIST_LABELS[list_type])
-        baseline = part[~part["counts_special_measures"]]
+        baseline = part[~part["is_negative_list"]]
         if not baseline.empty:
             ax.plot(baseline["edition_year"], baseline["measures"], "o", markersize=7, markerfacecolor="white",
                     color=colour, label="2017 Catalogue baseline (not a list)")
@@ -164,7 +165,7 @@ class EditionPicker(Explorer):
         self.ax.set_ylim(0, self.table["measures"].max() * 1.12)
         self.ax.legend(loc="upper right")
         ftz = self.table[self.table["list_type"] == "ftz_pilot"]
-        nat = self.table[(self.table["list_type"] == "nationwide") & self.table["counts_special_measures"]]
+        nat = self.table[(self.table["list_type"] == "nationwide") & self.table["is_negative_list"]]
         self.alt_start = (  # the part of the text alternative that does not depend on the choice
             f"Line chart of foreign-investment negative lists by edition. The pilot FTZ list falls from "
             f"{ftz['measures'].iloc[0]} measures ({ftz['edition_year'].iloc[0]}) to {ftz['measures'].iloc[-1]} "
@@ -537,9 +538,8 @@ class DiffusionExplorer(Explorer):
         self.local_line.set_data(steps, run.kept_local)
         self.pilot_line.set_data(steps, run.piloting)
         self.expected_line.set_data(steps, run.expected_replicated)
-        right = 5 * math.ceil(max(run.years, 1) / 5)  # in steps of 5 years: steady while dragging
-        self.half_line.set_data([0, right], [run.pilots / 2, run.pilots / 2])
-        self.ax.set_xlim(0, right)
+        self.half_line.set_data([0, run.years], [run.pilots / 2, run.pilots / 2])
+        self.ax.set_xlim(0, run.years)  # the axis ends where the model stops
         self.ax.set_ylim(0, run.pilots * 1.05)
 
     def describe(self, run: Diffusion) -> None:
