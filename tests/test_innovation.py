@@ -286,12 +286,16 @@ def test_diffusion_explorer_callbacks():
     assert ex.ax.get_ylim()[1] == pytest.approx(105)  # 100 pilots x 1.05
 
 
-def test_diffusion_explorer_axis_ends_where_the_model_stops():
-    # a student saw the x-axis run to 15 years for a 12-year model: the axis ends at the last modelled year
+def test_diffusion_explorer_axis_covers_the_model_in_steady_steps_of_five_years():
+    # The axis covers every modelled year and moves only in steps of 5 years (12 -> 15, 11 -> still 15, 7 -> 10),
+    # so dragging the slider within a step redraws only the lines: a student saw the axis run to 15 for a 12-year
+    # model, but an axis that followed every year made each step a full redraw (kernel median 9 -> 66 ms).
     ex = DiffusionExplorer(years=12)
-    assert ex.ax.get_xlim() == pytest.approx((0, 12)) and max(ex.half_line.get_xdata()) == 12
+    assert ex.ax.get_xlim() == pytest.approx((0, 15)) and max(ex.half_line.get_xdata()) == 15
+    ex.years.text.value = "11"
+    assert ex.ax.get_xlim() == pytest.approx((0, 15))
     ex.years.text.value = "7"
-    assert ex.ax.get_xlim() == pytest.approx((0, 7))
+    assert ex.ax.get_xlim() == pytest.approx((0, 10))
 
 
 def test_diffusion_explorer_with_bad_pilots_in_code():

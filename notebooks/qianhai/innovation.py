@@ -538,8 +538,11 @@ class DiffusionExplorer(Explorer):
         self.local_line.set_data(steps, run.kept_local)
         self.pilot_line.set_data(steps, run.piloting)
         self.expected_line.set_data(steps, run.expected_replicated)
-        self.half_line.set_data([0, run.years], [run.pilots / 2, run.pilots / 2])
-        self.ax.set_xlim(0, run.years)  # the axis ends where the model stops
+        # The axis moves in steps of 5 years, so it stays put while the slider is dragged: a new limit means a full
+        # redraw, about 7 times slower than moving the lines (measured in the kernel: 9 against 66 ms).
+        right = 5 * math.ceil(max(run.years, 1) / 5)
+        self.half_line.set_data([0, right], [run.pilots / 2, run.pilots / 2])
+        self.ax.set_xlim(0, right)
         self.ax.set_ylim(0, run.pilots * 1.05)
 
     def describe(self, run: Diffusion) -> None:
