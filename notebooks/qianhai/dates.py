@@ -55,3 +55,12 @@ def as_date(value) -> dt.date:
 
 def month_end(day: dt.date) -> dt.date:
     return dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def as_known(value, precision: str) -> str:
+    """A date only as precisely as it is known: '2010 (year only)', '2015-04 (month only)', '2010-08-26';
+    'still valid' for an open end."""
+    if pd.isna(value):
+        return "still valid"
+    day = as_date(value)
+    return {"year": f"{day.year} (year only)", "month": f"{day:%Y-%m} (month only)"}.get(precision, day.isoformat())

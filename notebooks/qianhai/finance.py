@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
+from qianhai.dates import as_known
 from qianhai.display import Note, escape, message_html, whole_text
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
                             refuse_fraction_lookalikes)
 from qianhai.scenarios import UNIT_WORDS
-from qianhai.timeline import as_known
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MAX_AMOUNT_M = 1_000_000  # million CNY (1 trillion yuan): larger typed amounts are refused as typos

@@ -19,7 +19,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
-from qianhai.dates import as_date, month_end, real_day
+from qianhai.dates import as_date, as_known, month_end, real_day
 from qianhai.display import escape, whole_text
 from qianhai.inputs import InputProblem, need_table
 from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel
@@ -207,15 +207,6 @@ def qianhai_layers(zones: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
     day = as_day(day)
     return _layers_on(_related_layers(zones), day)
-
-
-def as_known(value, precision: str) -> str:
-    """A date only as precisely as it is known: '2010 (year only)', '2015-04 (month only)', '2010-08-26';
-    'still valid' for an open end."""
-    if pd.isna(value):
-        return "still valid"
-    day = as_date(value)
-    return {"year": f"{day.year} (year only)", "month": f"{day:%Y-%m} (month only)"}.get(precision, day.isoformat())
 
 
 def _stacked(related: pd.DataFrame, first: dt.date, second: dt.date) -> str:
