@@ -570,6 +570,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip section 6 (in the browser)")
     parser.add_argument("--browser-reps", type=int, default=None,
                         help="key presses per widget in the browser (default 20; 8 with --quick)")
+    parser.add_argument("--lab-windowing", choices=("none", "contentVisibility"), default="none",
+                        help="JupyterLab's notebook windowing mode in the browser: none (every cell attached, as in "
+                             "the end-to-end test; default) or contentVisibility (JupyterLab's default, a student's)")
     args = parser.parse_args(argv)
     if args.reps < 30:
         parser.error("--reps must be at least 30 (the budget is judged on ≥ 30 changes)")
@@ -650,9 +653,9 @@ def main(argv=None) -> int:
 
         reps = args.browser_reps or (8 if args.quick else 20)
         print(f"6. In the browser (headless Chromium, JupyterLab): Run All, and key press to new chart painted, "
-              f"{reps} changes per widget", flush=True)
+              f"{reps} changes per widget, windowing mode {args.lab_windowing}", flush=True)
         with tempfile.TemporaryDirectory(prefix="qianhai-bench-") as workdir:
-            results["browser"] = perceived.measure(paths, reps, Path(workdir))
+            results["browser"] = perceived.measure(paths, reps, Path(workdir), windowing=args.lab_windowing)
         browser_misses, ratio = browser_verdicts(results["browser"])
         if ratio is not None:
             print(f"  the median chart widget is {ratio:.1f}× faster than the plain way: {verdict(ratio >= BUDGET_PLAIN_RATIO)}")

@@ -35,12 +35,14 @@ CHROMIUM_ARGS = [
 
 # User settings for the isolated JupyterLab: no news, no update check, no extension manager (it queries
 # PyPI), no autosave, and every cell attached to the page (no windowing), so that widgets far down a
-# notebook exist in the DOM like the ones at the top.
+# notebook exist in the DOM like the ones at the top. The benchmark may ask for JupyterLab's default
+# windowing instead ("contentVisibility", what a student's JupyterLab uses): see ``LabServer(windowing=)``.
+WINDOWING_SETTINGS = "@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    WINDOWING_SETTINGS: {"windowingMode": "none"},
 }
 
 
@@ -66,8 +68,9 @@ def copy_course(target: Path) -> Path:
 class LabServer:
     """``jupyter lab`` on 127.0.0.1, a random port and token, serving a copy of the course."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, windowing: str = "none"):
         self.workdir = workdir
+        self.windowing = windowing
         self.port = free_port()
         self.token = secrets.token_hex(24)
         self.process: subprocess.Popen | None = None
@@ -94,7 +97,8 @@ class LabServer:
         for name, path in dirs.items():
             path.mkdir(parents=True, exist_ok=True)
             env[name] = str(path)
-        for name, value in LAB_SETTINGS.items():
+        settings = {**LAB_SETTINGS, WINDOWING_SETTINGS: {"windowingMode": self.windowing}}
+        for name, value in settings.items():
             target = dirs["JUPYTERLAB_SETTINGS_DIR"] / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(value), encoding="utf-8")

@@ -220,12 +220,13 @@ def write_reference(folder: Path) -> Path:
     return path
 
 
-def measure(notebooks: list[Path], reps: int, workdir: Path, log=print) -> dict:
-    """Run All time and key-to-paint times for ``notebooks`` and for the plain-way reference notebook."""
+def measure(notebooks: list[Path], reps: int, workdir: Path, log=print, windowing: str = "none") -> dict:
+    """Run All time and key-to-paint times for ``notebooks`` and for the plain-way reference notebook,
+    in JupyterLab with the notebook ``windowing`` mode given ("none" or JupyterLab's default, "contentVisibility")."""
     from playwright.sync_api import sync_playwright
 
-    results = {"run_all": {}, "widgets": [], "reference": None}
-    server = LabServer(workdir)
+    results = {"run_all": {}, "widgets": [], "reference": None, "windowing": windowing}
+    server = LabServer(workdir, windowing=windowing)
     server.start()
     write_reference(server.notebooks)
     try:
