@@ -77,6 +77,8 @@ def test_only_full_year_figures_are_levels(gdp):
     assert series.to_dict() == {2021: 175.57, 2024: 300.88, 2025: 331.81}
     table = comparability_table(gdp)
     assert (table["a yearly level?"] == "yes: a full year").sum() == 3 and len(table) == 5
+    # the column holds the level's source (2024 full year: E18), not the growth rate's (E06): its name says so
+    assert table.loc[table["period covered"] == "full year", "level source"].loc[2024] == "E18"
 
 
 def test_implied_growth_2021_2024_by_hand(gdp):
@@ -195,7 +197,7 @@ def test_base_year_options_show_gaps(gdp):
 def test_explorer_callbacks(gdp, targets):
     ex = ScenarioExplorer(gdp, targets, base_year=2021, rate_pct=8.6)
     assert ex.last.comparisons[0].gap == pytest.approx(0.33800, abs=1e-4)
-    assert "33.80% above this path" in ex.result.value and "No numeric GDP target" in ex.result.value
+    assert "33.80% above this path" in ex.result.value and "No numeric GDP target" in ex.target_line.value
     assert len(ex.output.outputs) == 2 and "Text alternative" in ex.output.outputs[1]["data"]["text/plain"]
     assert len(ex.line.get_xdata()) == HORIZONS[-1] - 2021 + 1
 
@@ -327,6 +329,27 @@ def test_a_fraction_typed_in_the_rate_box_gets_a_warning(gdp, targets):
     assert "If you meant the fraction 0.1725, that is 17.25%: type 17.25" in html.unescape(ex.result.value)
     ex.rate.text.value = "17.25"
     assert "If you meant" not in html.unescape(ex.result.value)
+
+
+def test_the_target_note_is_shown_once_not_on_every_move(gdp, targets):
+    """The long target sentence was reprinted in the result on every slider move, pushing the useful lines down:
+    it now sits once under the chart, and the result holds only the scenario's own lines."""
+    ex = ScenarioExplorer(gdp, targets, base_year=2021, rate_pct=8.6)
+    ex.rate.text.value = "12"
+    assert "No numeric GDP target" not in ex.result.value and "target" not in ex.result.value
+    assert ex.panel.children[-1] is ex.target_line and "No numeric GDP target" in ex.target_line.value
+
+
+def test_project_notes_a_fraction_typed_for_a_percent(capsys):
+    """Exercise 1: project(331.81, 0.17, 10) silently grew at 0.17% a year. The rate is kept (0.5% a year is a
+    possible rate), as in the widget, with a printed note saying what was probably meant."""
+    # 331.81 × 1.0017¹⁰: ln 1.0017 = 0.0016986, × 10 = 0.016986, e^0.016986 = 1.017131; 331.81 × 1.017131 = 337.494
+    assert project(331.81, 0.17, 10) == pytest.approx(337.494, abs=1e-3)
+    out = capsys.readouterr().out
+    assert "If you meant the fraction 0.17, that is 17%: type 17" in out and "Traceback" not in out
+    project(331.81, 17, 10)  # a percent: no note
+    project(331.81, 1, 10)   # 1% a year: not a fraction, no note
+    assert capsys.readouterr().out == ""
 
 
 def test_a_base_year_read_from_the_table_is_accepted(gdp):

@@ -62,7 +62,7 @@ def comparability_table(gdp: pd.DataFrame) -> pd.DataFrame:
         "year": rows["year"].astype(int), "period covered": rows["period"].map(PERIOD_WORDS).fillna(rows["period"]),
         f"GDP ({UNIT})": rows["value"].astype(float), "reported growth (% y/y)": rows["growth_pct"].astype(float),
         "a yearly level?": rows["period"].map({FULL_YEAR: "yes: a full year"}).fillna("no: part of a year"),
-        "source": rows["source_id"].astype(str),
+        "level source": rows["source_id"].astype(str),  # the GDP level's; the growth rate has its own source
     }).set_index("year")
 
 
@@ -142,12 +142,19 @@ def _grow(base: float, rate: float, years: int) -> float:
 
 
 def project(base_value: object, rate_pct: object, years: object) -> float:
-    """base × (1 + rate/100) ** years: the level after ``years`` years of constant growth (rate in percent)."""
+    """base × (1 + rate/100) ** years: the level after ``years`` years of constant growth (rate in percent).
+
+    A rate between 0 and 1 is kept (0.5% a year is a possible rate) but printed with a note, as in the widget:
+    it is most often a fraction (0.17) typed for a percent (17)."""
     base = parse_number(base_value, label="Base value", unit="bn yuan")
     if base <= 0:
         raise InputProblem(f"Base value: {base:g} bn yuan; a GDP level to grow from must be above zero.")
     rate = _rate(rate_pct)
-    return _grow(base, rate, parse_number(years, label="Years ahead", minimum=0, maximum=200, integer=True))
+    value = _grow(base, rate, parse_number(years, label="Years ahead", minimum=0, maximum=200, integer=True))
+    slip = fraction_slip_note({"The growth rate": rate}, per=" a year")
+    if slip:
+        print(f"Note: {slip}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -248,7 +255,7 @@ class ScenarioExplorer(Explorer):
         self.scenario = functools.lru_cache(maxsize=512)(functools.partial(scenario, gdp))
         self.actual = full_year_series(gdp)
         self.reported = "; ".join(f"{y}: {v:,.2f}" for y, v in self.actual.items())
-        self.target_note = target_note(targets)
+        self.target_line = w.HTML(escape(target_note(targets)))  # shown once under the chart, not on every move
         numeric = gdp_targets(targets)
         self.highest = max([float(self.actual.max())] + [float(v) for v in numeric["target_value"]])
         self.base = w.Dropdown(options=base_year_options(gdp), value=base_year, description="Base year",
@@ -273,7 +280,8 @@ class ScenarioExplorer(Explorer):
                             resources=["qianhai_expanded_gdp"], alt="(set on update)")
         self.watch(self.base, self.rate)
         self.update()
-        self.panel = Panel([self.base, self.rate.box, self.messages.widget, self.result, self.output],
+        self.panel = Panel([self.base, self.rate.box, self.messages.widget, self.result, self.output,
+                            self.target_line],
                            summary="growth scenario: pick a base year and a growth rate; see 2030, 2035 and "
                                    "where the reported figures fall")
 
@@ -298,7 +306,7 @@ class ScenarioExplorer(Explorer):
         self.messages.clear()
         slip = fraction_slip_note({"The growth rate": result.rate_pct}, per=" a year")
         self.result.value = ((message_html(slip, "info") if slip else "")
-                             + "<br>".join(escape(line) for line in result.lines() + [self.target_note]))
+                             + "<br>".join(escape(line) for line in result.lines()))
         self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported}) as dots, and a "
                           f"line growing at a constant {result.rate_pct:g}% a year from {result.base_year} to "
                           f"{HORIZONS[-1]}. " + " ".join(result.lines()[:1 + len(result.comparisons)]))
