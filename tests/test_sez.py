@@ -129,7 +129,7 @@ def test_vintage_table_counts(gdp):
     counts = ["years with a figure", "first", "last", "missing years inside the span"]
     assert table.loc["nbs_city_database", counts].tolist() == [17, 2001, 2017, 0]
     # Issue 13 item 6: the table maps each code to the words the charts use.
-    assert table.loc["nbs_city_database", "in charts"] == "national statistics city database, as published"
+    assert table.loc["nbs_city_database", "label in charts"] == "national statistics city database, as published"
     assert set(table.index) == set(VINTAGE_LABELS)
 
 

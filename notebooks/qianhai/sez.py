@@ -239,7 +239,7 @@ def vintage_table(gdp: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for vintage, group in gdp.groupby("vintage"):
         years = sorted(int(y) for y in group["year"])
-        rows.append({"vintage (code in the data)": vintage, "in charts": vintage_label(vintage),
+        rows.append({"vintage (code in the data)": vintage, "label in charts": vintage_label(vintage),
                      "years with a figure": len(years), "first": years[0], "last": years[-1],
                      "missing years inside the span": years[-1] - years[0] + 1 - len(years)})
     return pd.DataFrame(rows).set_index("vintage (code in the data)")
