@@ -43,7 +43,7 @@ LESSONS = [
            "What would the finance claim imply, and can we check it?"),
     Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 75, "5",
            "How might a statutory body and credit-based supervision change outcomes?"),
-    Lesson("07_evaluation", "Does it work? How economists evaluate zones", 75, "4, 6",
+    Lesson("07_evaluation", "Does it work? How economists evaluate zones", 65, "4, 6",
            "How do economists tell a zone's effect from what would have happened anyway?"),
     Lesson("08_golden_decade", "The golden decade: scenarios and judgement", 65, "7",
            "Is the 'golden decade' on track, and what is our verdict on each claim?"),

@@ -216,7 +216,7 @@ class DidResult:
             return ("Parallel-trends check: passes the rule of thumb — the pre-period trend gap would produce less "
                     "than half of the estimate. Still an assumption, not a proof.")
         if self.trend_implied * self.estimate < 0:
-            return (f"Parallel-trends check: does not pass, but the trend runs the other way — before treatment the "
+            return (f"Parallel-trends check: inconclusive — the trend runs the other way: before treatment the "
                     f"gap was moving in the opposite direction ({self.trend_implied:+.3f}), so the trend cannot "
                     "explain the estimate. If it had continued, the plain DiD understates the effect: net "
                     f"of the trend it is {self.adjusted:+.3f}. The regions were not parallel, so trust the sign more "
