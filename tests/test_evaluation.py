@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 from qianhai.data import load
-from qianhai.evaluation import (TREATED, DidExplorer, TableView, SynthExplorer, citation_list, did_by_control,
-                                did_estimate, effects_table, findings_by_method, outcome_wide, predictor_comparison,
-                                reference_weights, simplex_weights, synth_outcome, synth_standard, trend_slope)
+from qianhai.evaluation import (TREATED, DidExplorer, TableView, SynthExplorer, citation_list, default_donors,
+                                did_by_control, did_estimate, effects_table, findings_by_method, outcome_wide,
+                                predictor_comparison, reference_weights, simplex_weights, synth_outcome, synth_standard,
+                                trend_slope)
 from qianhai.inputs import InputProblem
 
 
@@ -69,6 +70,7 @@ def test_did_on_basque_panel_by_hand(wide):
 def test_verdict_rule_of_thumb(wide):
     # By hand above: |trend-implied| 0.029 < half of |estimate| 0.118 / 2 = 0.059 -> passes.
     assert "passes" in did_estimate(wide, "Cataluna", 1970, 3, 3).verdict()
+    assert did_estimate(wide, "Cataluna", 1970, 3, 3).check == "passes"
 
 
 def test_verdict_trend_same_direction_fails():
@@ -78,7 +80,7 @@ def test_verdict_trend_same_direction_fails():
     wide = pd.DataFrame({TREATED: [1.0, 1.1, 1.2, 1.5, 1.6, 1.7], "Control": [1.0] * 6}, index=range(1960, 1966))
     r = did_estimate(wide, "Control", 1963, 3, 3)
     assert r.estimate == pytest.approx(0.5) and r.trend_implied == pytest.approx(0.3)
-    assert "FAILS" in r.verdict()
+    assert "FAILS" in r.verdict() and r.check == "fails"
 
 
 def test_verdict_trend_against_estimate_says_understated():
@@ -90,6 +92,7 @@ def test_verdict_trend_against_estimate_says_understated():
     r = did_estimate(wide, "Control", 1963, 3, 3)
     assert r.estimate == pytest.approx(-0.1) and r.trend_implied == pytest.approx(0.3)
     verdict = r.verdict()
+    assert r.check == "inconclusive"
     assert "FAILS" not in verdict and "other way" in verdict
     # The notebook's rule of thumb names this middle case "inconclusive", as the explorer shows it: "does not pass"
     # read as "fails" to a student (everyday English has no difference between the two).
@@ -470,3 +473,18 @@ def test_a_region_typed_with_accents_capitals_or_its_first_word_is_found(panel):
         did_estimate(wide, "Atlantis", 1970, 10, 10)
     with pytest.raises(InputProblem, match="'Castilla' is not a region"):  # the start of two names
         did_estimate(wide, "Castilla", 1970, 10, 10)
+
+
+@pytest.mark.parametrize("call", [
+    lambda table: did_estimate(table, "Cataluna", 1965, 5, 5),
+    lambda table: synth_outcome(table, (1960, 1969)),
+    lambda table: did_by_control(table, 1970, 3, 3),
+    lambda table: default_donors(table),
+])
+def test_the_long_panel_or_no_table_in_place_of_wide_gets_a_message(panel, call):
+    # A student in notebook 07 passed `panel` (one row per region and year) where `wide` belongs, and was told the
+    # regions are "region_no, region, year, ..." -- the panel's column names. Now the message names the mix-up.
+    with pytest.raises(InputProblem, match=r"one row per region and year.*outcome_wide\(panel\)"):
+        call(panel)
+    with pytest.raises(InputProblem, match="must be a table.*not str"):
+        call("wide")

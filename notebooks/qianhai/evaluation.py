@@ -121,9 +121,22 @@ def _plain(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold().strip()
 
 
+def _need_wide(wide: object) -> None:
+    """Refuse, with a message, what is not the outcome table; passing the long panel is an easy slip (the explorers
+    take it)."""
+    if not isinstance(wide, pd.DataFrame):
+        raise InputProblem(f"The outcome table must be a table (a pandas DataFrame: wide = outcome_wide(panel)), "
+                           f"not {type(wide).__name__}.")
+    if {"region", "year"} <= set(wide.columns):
+        raise InputProblem("This is the panel, one row per region and year; this function takes the outcome table, "
+                           "one row per year and one column per region: wide = outcome_wide(panel).")
+
+
 def _region(wide: pd.DataFrame, name: object, label: str) -> str:
     """The panel's name of a region typed in code: exact, or the same but for accents and capitals, or the start of
-    exactly one name ('Madrid' for 'Madrid (Comunidad De)')."""
+    exactly one name ('Madrid' for 'Madrid (Comunidad De)'). Every public function taking ``wide`` and a region
+    starts here."""
+    _need_wide(wide)
     if isinstance(name, str):
         if name in wide.columns:
             return name
@@ -210,12 +223,20 @@ class DidResult:
                 f"the {years_apart:g} years between the middles of the two periods, that difference alone "
                 f"would move the gap by {self.trend_implied:+.3f}; the estimate net of it is {self.adjusted:+.3f}.")
 
-    def verdict(self) -> str:
-        """This course's rule of thumb (not a statistical test): could the pre-period trend gap explain the estimate?"""
+    @property
+    def check(self) -> str:
+        """This course's rule of thumb (not a statistical test): could the pre-period trend gap explain the estimate?
+        "passes" (it gives less than half of it), "inconclusive" (it runs against it) or "fails"."""
         if abs(self.trend_implied) < 0.5 * abs(self.estimate):
+            return "passes"
+        return "inconclusive" if self.trend_implied * self.estimate < 0 else "fails"
+
+    def verdict(self) -> str:
+        """The rule of thumb's outcome (``check``) in words."""
+        if self.check == "passes":
             return ("Parallel-trends check: passes the rule of thumb — the pre-period trend gap would produce less "
                     "than half of the estimate. Still an assumption, not a proof.")
-        if self.trend_implied * self.estimate < 0:
+        if self.check == "inconclusive":
             return (f"Parallel-trends check: inconclusive — the trend runs the other way: before treatment the "
                     f"gap was moving in the opposite direction ({self.trend_implied:+.3f}), so the trend cannot "
                     "explain the estimate. If it had continued, the plain DiD understates the effect: net "
@@ -273,11 +294,13 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
 def did_by_control(wide: pd.DataFrame, treatment_year: int, years_before: int, years_after: int,
                    treated: str = TREATED) -> pd.DataFrame:
     """The same 2×2 estimate and trend check with every other region as the control, sorted by name."""
+    _need_wide(wide)
     rows = []
     for control in sorted(c for c in wide.columns if c != treated):
         r = did_estimate(wide, control, treatment_year, years_before, years_after, treated)
         rows.append({"control": control, "DiD estimate": r.estimate, "pre-trend gap per year": r.trend_gap,
-                     "trend-implied change": r.trend_implied, "estimate net of trend": r.adjusted})
+                     "trend-implied change": r.trend_implied, "estimate net of trend": r.adjusted,
+                     "trend check": r.check})
     return pd.DataFrame(rows).set_index("control")
 
 
@@ -432,6 +455,7 @@ STANDARD_FIT = (1960, 1969)
 
 def default_donors(wide: pd.DataFrame, treated: str = TREATED) -> list[str]:
     """The 16 other regions: the Spain average is left out because it contains the treated region."""
+    _need_wide(wide)
     return sorted(c for c in wide.columns if c not in (treated, SPAIN))
 
 
