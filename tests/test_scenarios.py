@@ -347,6 +347,7 @@ def test_project_notes_a_fraction_typed_for_a_percent(capsys):
     assert project(331.81, 0.17, 10) == pytest.approx(337.494, abs=1e-3)
     out = capsys.readouterr().out
     assert "If you meant the fraction 0.17, that is 17%: type 17" in out and "Traceback" not in out
+    assert "multiply a fraction by 100" in out  # in code the rate is often a computed fraction, e.g. to_2025.rate
     project(331.81, 17, 10)  # a percent: no note
     project(331.81, 1, 10)   # 1% a year: not a fraction, no note
     assert capsys.readouterr().out == ""

@@ -151,7 +151,7 @@ def project(base_value: object, rate_pct: object, years: object) -> float:
         raise InputProblem(f"Base value: {base:g} bn yuan; a GDP level to grow from must be above zero.")
     rate = _rate(rate_pct)
     value = _grow(base, rate, parse_number(years, label="Years ahead", minimum=0, maximum=200, integer=True))
-    slip = fraction_slip_note({"The growth rate": rate}, per=" a year")
+    slip = fraction_slip_note({"The growth rate": rate}, per=" a year", also=" (in code, multiply a fraction by 100)")
     if slip:
         print(f"Note: {slip}")
     return value
