@@ -35,14 +35,13 @@ CHROMIUM_ARGS = [
 
 # User settings for the isolated JupyterLab: no news, no update check, no extension manager (it queries
 # PyPI), no autosave, and every cell attached to the page (no windowing), so that widgets far down a
-# notebook exist in the DOM like the ones at the top. The benchmark may ask for JupyterLab's default
-# windowing instead ("contentVisibility", what a student's JupyterLab uses): see ``LabServer(windowing=)``.
+# notebook exist in the DOM like the ones at the top (``LabServer(windowing="none")``, the default). The benchmark
+# may ask for JupyterLab's own default instead, "contentVisibility", which is what a student's JupyterLab uses.
 WINDOWING_SETTINGS = "@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    WINDOWING_SETTINGS: {"windowingMode": "none"},
 }
 
 
