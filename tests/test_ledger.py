@@ -103,6 +103,8 @@ def test_verdicts_after_the_evidence():
     # "no source", C03's "none recorded yet", as asserted above.
     plain = repr(verdicts_note(ruled, "05_finance"))
     assert "rendered table" not in plain and "Evidence: no source" in plain
+    # The rule is named as a rule: a student read "partly supported (partly confirmed)" as two verdict scales.
+    assert "C02: " in plain and "(rubric rule: not found in our sources)" in plain
 
 
 @pytest.mark.parametrize("notebook", [f"0{n}" for n in range(1, 9)])

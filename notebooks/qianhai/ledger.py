@@ -217,7 +217,8 @@ def verdicts_note(claims: pd.DataFrame, notebook: str) -> Note:
     """``verdicts_for`` as a table whose long evidence text wraps (Markdown); the plain-text form gives each
     verdict with its evidence, so a reader without Markdown still sees why."""
     return _note(verdicts_for(claims, notebook), "Verdicts:",
-                 lambda row: f"{row['claim_id']}: {row['verdict']} ({row['rubric rule']}). Evidence: {row['evidence']}")
+                 lambda row: f"{row['claim_id']}: {row['verdict']} (rubric rule: {row['rubric rule']}). "
+                               f"Evidence: {row['evidence']}")
 
 
 def _note(table: pd.DataFrame, plain_title: str, plain_line) -> Note:
