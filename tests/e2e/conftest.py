@@ -46,7 +46,8 @@ def browser(playwright_api):
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, playwright_api):
-    """JupyterLab on 127.0.0.1 (random port and token) serving a throw-away copy of the course."""
+    """JupyterLab on 127.0.0.1 (random port and token) serving a throw-away copy of the course, with JupyterLab's
+    default notebook windowing ("contentVisibility"): the setting a student's JupyterLab has."""
     server = LabServer(tmp_path_factory.mktemp("jupyterlab"))
     try:
         server.start()

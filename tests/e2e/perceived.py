@@ -222,9 +222,9 @@ def write_reference(folder: Path) -> Path:
     return path
 
 
-def measure(notebooks: list[Path], reps: int, workdir: Path, log=print, windowing: str = "none") -> dict:
+def measure(notebooks: list[Path], reps: int, workdir: Path, log=print, windowing: str = "contentVisibility") -> dict:
     """Run All time and key-to-paint times for ``notebooks`` and for the plain-way reference notebook,
-    in JupyterLab with the notebook ``windowing`` mode given ("none" or JupyterLab's default, "contentVisibility")."""
+    in JupyterLab with the notebook ``windowing`` mode given (JupyterLab's default, "contentVisibility", or "none")."""
     from playwright.sync_api import sync_playwright
 
     results = {"run_all": {}, "widgets": [], "reference": None, "windowing": windowing}

@@ -136,9 +136,10 @@ VISIBLE_PROBLEMS = """() => {
     }
   });
   document.querySelectorAll('.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-    .forEach(el => found.push('shown in red: ' + el.innerText.slice(0, 400)));
+    .forEach(el => found.push('shown in red: ' + el.textContent.slice(0, 400)));
+  // textContent, not innerText: a cell off screen is not rendered under JupyterLab's default windowing
   document.querySelectorAll('.jp-Notebook .jp-OutputArea-output').forEach(el => {
-    const text = el.innerText || '';
+    const text = (el.textContent || '').trim();
     if (/Error (displaying|rendering) widget|Failed to (load|render) (model|widget)/.test(text))
       found.push('widget did not render: ' + text.slice(0, 200));
     if (text.startsWith('[Interactive:')) found.push('widget shown as plain text only: ' + text.slice(0, 200));
@@ -146,7 +147,7 @@ VISIBLE_PROBLEMS = """() => {
   // The course has no mathematics: typeset math means a pair of $ in some text (money) was read as LaTeX.
   document.querySelectorAll('.jp-Notebook mjx-container').forEach(el => {
     const cell = el.closest('.jp-Cell');
-    found.push('typeset as mathematics (a pair of $ in text?): ' + ((cell || el).innerText || '').slice(0, 160));
+    found.push('typeset as mathematics (a pair of $ in text?): ' + ((cell || el).textContent || '').slice(0, 160));
   });
   return found;
 }"""
@@ -306,6 +307,10 @@ class Student:
         cells = self.widget_cells()
         for index in range(cells.count()):
             cell = cells.nth(index)
+            # On screen first, as a student sees it: under JupyterLab's default windowing a cell off screen is not
+            # rendered, and its text reads as empty.
+            cell.scroll_into_view_if_needed()
+            self.page.evaluate(NEXT_FRAME)
             cell.evaluate(CLASSIFY)
             for use in (self.sliders, self.dropdowns, self.toggles, self.checkboxes, self.free_radios,
                         self.free_texts, self.buttons, self.self_checks):
