@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 from .lab import LabServer, launch_browser
-from .test_jupyterlab import CLASSIFY, NEXT_FRAME, Student
+from .test_jupyterlab import NEXT_FRAME, Student
 
 REFERENCE = "plain_way_reference.ipynb"
 REFERENCE_CELLS = [
@@ -143,12 +143,10 @@ class Timer(Student):
     def controls(self, cell) -> list[tuple[str, object]]:
         """(name, presses) for each teaching control of a widget cell; presses(i) gives the i-th action."""
         found = []
-        # Labels are read with text_content, not inner_text: under JupyterLab's contentVisibility windowing a cell
-        # off screen has no rendered text, and inner_text gives "".
         sliders = cell.locator(".widget-hslider")
         for s in range(sliders.count()):
             slider = sliders.nth(s)
-            label = slider.locator(".widget-label").first.text_content().strip() or f"slider {s + 1}"
+            label = slider.locator(".widget-label").first.inner_text().strip() or f"slider {s + 1}"
             handles = slider.locator(".noUi-handle")
             for h in range(handles.count()):
                 handle = handles.nth(h)
@@ -161,7 +159,7 @@ class Timer(Student):
             select = selects.nth(d)
             if select.evaluate("s => s.options.length") < 2:
                 continue
-            label = cell.locator(".widget-dropdown").nth(d).locator(".widget-label").text_content().strip()
+            label = cell.locator(".widget-dropdown").nth(d).locator(".widget-label").inner_text().strip()
             values = select.evaluate("s => [...s.options].map(o => o.value)")
             start = values.index(select.input_value()) if select.input_value() in values else 0
             found.append((f"dropdown '{label}'", lambda i, select=select, values=values, start=start: lambda: select.evaluate(
@@ -169,7 +167,7 @@ class Timer(Student):
         groups = cell.locator(".widget-toggle-buttons")
         for g in range(groups.count()):
             buttons = groups.nth(g).locator("button")
-            label = groups.nth(g).locator(".widget-label").first.text_content().strip()
+            label = groups.nth(g).locator(".widget-label").first.inner_text().strip()
 
             def other(i, buttons=buttons):
                 def press():
@@ -183,12 +181,12 @@ class Timer(Student):
         boxes = cell.locator(".widget-checkbox input[type=checkbox]")
         for c in range(boxes.count()):
             box = boxes.nth(c)
-            label = cell.locator(".widget-checkbox").nth(c).text_content().strip() or f"check box {c + 1}"
+            label = cell.locator(".widget-checkbox").nth(c).inner_text().strip() or f"check box {c + 1}"
             found.append((f"check box '{label}'", lambda i, box=box: lambda: (box.focus(), box.press("Space"))))
         texts = cell.locator("[data-e2e=free].widget-text")
         for t in range(texts.count()):
             field = texts.nth(t).locator("input").first
-            label = texts.nth(t).locator(".widget-label").text_content().strip()
+            label = texts.nth(t).locator(".widget-label").inner_text().strip()
             shown = field.input_value().strip().replace(",", "")
             words = (shown, str(int(shown) + 1)) if shown.isdigit() else (shown or "zone", "tax")
             found.append((f"text '{label}'", lambda i, field=field, words=words: lambda: (
@@ -200,8 +198,7 @@ class Timer(Student):
         cells = self.widget_cells()
         for index in range(cells.count()):
             cell = cells.nth(index)
-            cell.evaluate(CLASSIFY)  # a self-check's answers are not teaching controls: left out
-            cell.scroll_into_view_if_needed()
+            self.look_at(cell)  # labels a self-check's answers, which are not teaching controls: left out
             for name, presses in self.controls(cell):
                 has_chart = cell.evaluate(PROBE)
                 try:

@@ -300,6 +300,13 @@ class Student:
     def widget_cells(self):
         return self.page.locator(".jp-Notebook .jp-CodeCell:has(.jp-OutputArea-output .jupyter-widgets)")
 
+    def look_at(self, cell) -> None:
+        """Bring a widget cell on screen, as a student does before using it, and label its inputs (CLASSIFY).
+        Under JupyterLab's default windowing a cell off screen is not rendered, and its text reads as empty."""
+        cell.scroll_into_view_if_needed()
+        self.page.evaluate(NEXT_FRAME)
+        cell.evaluate(CLASSIFY)
+
     def use_everything(self) -> list[str]:
         """Use every widget; return what went wrong. A failure with one control is noted and the other
         controls are still used, so one run reports every problem."""
@@ -307,11 +314,7 @@ class Student:
         cells = self.widget_cells()
         for index in range(cells.count()):
             cell = cells.nth(index)
-            # On screen first, as a student sees it: under JupyterLab's default windowing a cell off screen is not
-            # rendered, and its text reads as empty.
-            cell.scroll_into_view_if_needed()
-            self.page.evaluate(NEXT_FRAME)
-            cell.evaluate(CLASSIFY)
+            self.look_at(cell)
             for use in (self.sliders, self.dropdowns, self.toggles, self.checkboxes, self.free_radios,
                         self.free_texts, self.buttons, self.self_checks):
                 self.attempt(f"{use.__name__} in widget cell {index + 1}", use, cell)
