@@ -539,7 +539,7 @@ class DiffusionExplorer(Explorer):
         self.pilot_line.set_data(steps, run.piloting)
         self.expected_line.set_data(steps, run.expected_replicated)
         # The axis moves in steps of 5 years, so it stays put while the slider is dragged: a new limit means a full
-        # redraw, about 7 times slower than moving the lines (measured in the kernel: 9 against 66 ms).
+        # redraw, several times slower than moving the lines.
         right = 5 * math.ceil(max(run.years, 1) / 5)
         self.half_line.set_data([0, right], [run.pilots / 2, run.pilots / 2])
         self.ax.set_xlim(0, right)

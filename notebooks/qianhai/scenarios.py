@@ -131,6 +131,11 @@ def _rate(rate_pct: object) -> float:
     return float(rate)
 
 
+def _rate_slip_note(rate_pct: float, also: str = "") -> str:
+    """The note for a rate that looks like a fraction typed for a percent (0.17 for 17), or ""."""
+    return fraction_slip_note({"The growth rate": rate_pct}, per=" a year", also=also)
+
+
 def _grow(base: float, rate: float, years: int) -> float:
     try:
         value = base * (1 + rate / 100) ** years
@@ -151,7 +156,7 @@ def project(base_value: object, rate_pct: object, years: object) -> float:
         raise InputProblem(f"Base value: {base:g} bn yuan; a GDP level to grow from must be above zero.")
     rate = _rate(rate_pct)
     value = _grow(base, rate, parse_number(years, label="Years ahead", minimum=0, maximum=200, integer=True))
-    slip = fraction_slip_note({"The growth rate": rate}, per=" a year", also=" (in code, multiply a fraction by 100)")
+    slip = _rate_slip_note(rate, also=" (in code, multiply a fraction by 100)")
     if slip:
         print(f"Note: {slip}")
     return value
@@ -304,7 +309,7 @@ class ScenarioExplorer(Explorer):
 
     def describe(self, result: Scenario) -> None:
         self.messages.clear()
-        slip = fraction_slip_note({"The growth rate": result.rate_pct}, per=" a year")
+        slip = _rate_slip_note(result.rate_pct)
         self.result.value = ((message_html(slip, "info") if slip else "")
                              + "<br>".join(escape(line) for line in result.lines()))
         self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported}) as dots, and a "
