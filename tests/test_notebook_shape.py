@@ -67,7 +67,28 @@ def test_back_matter(path):
     assert len(exercises) >= 3 and md.count("<details><summary>Solution</summary>") >= 3
     code = [text(c) for c in nb["cells"] if c["cell_type"] == "code"]
     assert "quiz(" in "\n".join(code), "a self-check built with quiz()"
-    assert code[-1].lstrip().startswith("sources_note("), "the last cell renders Sources from the data package"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_the_core_path_ends_at_sources_and_going_further_follows(path):
+    """A student on the core path reads from the top and stops at Sources: the optional Going further part
+    comes after it, so nobody scrolls past it (or relies on a link into a part not yet rendered) to reach the
+    Key points."""
+    cells = load_nb(path)["cells"]
+    sections = [(i, line) for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+                for line in text(c).splitlines() if line.startswith("## ")]
+    titles = [title for _, title in sections]
+    back = ["## Key points", "## What's next", "## Sources"]
+    order = [next(n for n, t in enumerate(titles) if t.startswith(h)) for h in back]
+    assert order == sorted(order), f"the back matter is out of order: {titles}"
+    sources = order[-1]
+    in_sources = cells[sections[sources][0] + 1:sections[sources + 1][0]] if sources + 1 < len(sections) else []
+    assert any(c["cell_type"] == "code" and "sources_note(" in text(c) for c in in_sources), \
+        "the Sources section renders them from the data package"
+    later = titles[sources + 1:]
+    assert len(later) == 1 and later[0].startswith("## Going further (optional"), \
+        f"only the optional Going further part follows Sources: {later}"
+    assert "(#Key-points)" not in markdown(load_nb(path)), "no link into the end of the notebook is needed"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))

@@ -46,11 +46,9 @@ def browser(playwright_api):
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, playwright_api):
-    """JupyterLab on 127.0.0.1 (random port and token) serving a throw-away copy of the course, with every cell
-    rendered (windowing "none"). In JupyterLab's default, "contentVisibility", the whole test passes too, but the
-    'Skip to the Key points' link sometimes stops short of the heading (cells off screen have estimated heights
-    until they render), so that mode is measured by the benchmark, not relied on here."""
-    server = LabServer(tmp_path_factory.mktemp("jupyterlab"), windowing="none")
+    """JupyterLab on 127.0.0.1 (random port and token) serving a throw-away copy of the course, in JupyterLab's
+    default notebook windowing ("contentVisibility"), the setting a student's JupyterLab has."""
+    server = LabServer(tmp_path_factory.mktemp("jupyterlab"))
     try:
         server.start()
         yield server

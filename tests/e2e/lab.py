@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 # User settings for the isolated JupyterLab: no news, no update check, no extension manager (it queries
 # PyPI), no autosave. The notebook windowing mode is JupyterLab's default, "contentVisibility", the setting a
 # student's JupyterLab has (cells stay in the page; one off screen is not rendered, so its text reads as empty
-# until it is scrolled into view). The end-to-end test asks for "none" (every cell rendered): see its conftest.
+# until it is scrolled into view). The end-to-end test and the benchmark both use it.
 WINDOWING_SETTINGS = "@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},

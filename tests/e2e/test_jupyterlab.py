@@ -6,7 +6,6 @@ without touching this file):
 1. open it in JupyterLab, *Run ▸ Run All Cells* through the menu, wait until every code cell has run;
 2. no cell shows an error, a traceback or other stderr output, no widget failed to render, no text was typeset as mathematics (a pair of $ in money), and the
    kernel reported no error (also none from a widget callback, which JupyterLab would only log);
-   the "Skip to the Key points" link at the top of *Going further* brings the Key points heading into view;
    a long source list in *Sources* is folded and opens on a click;
 3. use every teaching widget, generically, and check that what it shows changes:
    * each horizontal slider handle: arrow keys; the typed-number twin follows; typing the old value
@@ -177,15 +176,6 @@ SHOWN = """(cell) => {
 
 NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
-# The "Key points" heading (JupyterLab gives it the id Key-points) is on screen, inside the notebook's scroller.
-KEY_POINTS_IN_VIEW = """() => {
-  const h = [...document.querySelectorAll('.jp-RenderedMarkdown h2')].find(e => e.textContent.startsWith('Key points'));
-  if (!h) return false;
-  const box = h.getBoundingClientRect();
-  return box.top >= 0 && box.bottom <= window.innerHeight;
-}"""
-
-
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -261,23 +251,6 @@ class Student:
         page.evaluate(NEXT_FRAME)
         self.count("code cells run", code_cells)
         return elapsed
-
-    def skip_to_key_points(self) -> None:
-        """The "Skip to the Key points" link at the top of Going further: a click brings the Key points
-        heading into view, so a student on the core path need not scroll past the optional part."""
-        link = self.page.locator(".jp-RenderedMarkdown a[href='#Key-points']:not(.jp-InternalAnchorLink)")
-        assert link.count() == 1, f"{self.name}: {link.count()} 'Skip to the Key points' links (expected 1)"
-        link.evaluate("e => e.scrollIntoView({block: 'start'})")  # the link at the top of the window
-        self.page.evaluate(NEXT_FRAME)
-        assert not self.page.evaluate(KEY_POINTS_IN_VIEW), \
-            f"{self.name}: the Key points heading is already in view at the link, so the link proves nothing"
-        link.click()
-        try:
-            self.page.wait_for_function(KEY_POINTS_IN_VIEW, timeout=5_000)
-        except Exception as err:
-            raise AssertionError(f"{self.name}: the 'Skip to the Key points' link did not bring the Key points "
-                                 "heading into view") from err
-        self.log.append("link 'Skip to the Key points' followed")
 
     def sources_fold(self) -> None:
         """Long source lists in the Sources section render as folded lists (not as escaped tags), and open on a
@@ -601,7 +574,6 @@ def test_notebook_runs_and_widgets_respond(notebook: Path, lab, lab_context, rec
         timings["run all (s)"] = round(student.run_all(), 1)
         problems = student.problems()
         assert not problems, f"{notebook.name} after Run All:\n" + "\n".join(problems)
-        student.skip_to_key_points()
         student.sources_fold()
 
         interacted = time.perf_counter()
