@@ -381,7 +381,9 @@ def test_diffusion_explorer_says_when_half_is_reached():
     assert "never on average" not in ex.result.value  # a run can still get there by chance: say so
     ex.adoption.slider.value = 50
     # seed 2020, e = 30%, a = 50%: the run replicates 57 of 100 after 12 years (instructor guide), so it reaches 50
-    assert "the average never gets there" in ex.result.value and "by chance (in this run, by the end of year" in ex.result.value
+    assert "the average never gets there" in ex.result.value and "by chance: this run does, by the end of year" in ex.result.value
+    ex.adoption.slider.value = 10  # each reform is ever copied with chance 10% at most: 50 of 100 (P < 1e-20) is out
+    assert "by chance: this run does not, within 12 years" in ex.result.value
     ex.adoption.slider.value = 60
     assert "on average after 5.0 years" in ex.result.value  # T = 5.024, worked above
     assert "ln(" not in ex.result.value  # the widget says in words where the years come from

@@ -422,12 +422,14 @@ def half_sentence(run: "Diffusion") -> str:
     half = run.pilots / 2
     average = years_to_half(run.evaluation_share, run.adoption_rate)
     reached = np.flatnonzero(run.replicated >= half)
-    this_run = (f"in this run, by the end of year {int(reached[0])}" if reached.size
-                else f"in this run, not within {run.years} year{'s' if run.years != 1 else ''}")
+    within = f"within {run.years} year{'s' if run.years != 1 else ''}"
     if average is None:
+        this_run = (f"this run does, by the end of year {int(reached[0])}" if reached.size
+                    else f"this run does not, {within}")
         return (f"Half the reforms replicated ({half:g} of {run.pilots}): the average never gets there, because on "
-                f"average only a share a = {run.adoption_rate:.0%} of them is ever copied; a single run can reach half "
-                f"by chance ({this_run}).")
+                f"average only a share a = {run.adoption_rate:.0%} of them is ever copied. A single run can still "
+                f"reach half by chance: {this_run}.")
+    this_run = (f"in this run, by the end of year {int(reached[0])}" if reached.size else f"in this run, not {within}")
     return (f"Half the reforms replicated ({half:g} of {run.pilots}): on average after {average:.1f} years "
             f"(the year T at which the formula a × (1 − (1 − e)ᵀ) reaches one half); {this_run}.")
 
