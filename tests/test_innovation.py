@@ -384,6 +384,12 @@ def test_diffusion_explorer_says_when_half_is_reached():
     assert "the average never gets there" in ex.result.value and "by chance: this run does, by the end of year" in ex.result.value
     ex.adoption.slider.value = 10  # each reform is ever copied with chance 10% at most: 50 of 100 (P < 1e-20) is out
     assert "by chance: this run does not, within 12 years" in ex.result.value
+    ex.adoption.slider.value = 0  # nothing is ever copied: no run can reach half, so no "by chance"
+    assert "never, because the adoption rate is 0%" in ex.result.value and "by chance" not in ex.result.value
+    ex.adoption.slider.value = 90
+    ex.evaluation.slider.value = 0  # nothing is ever judged, so nothing is copied whatever the adoption rate
+    assert "never, because the evaluation share is 0%" in ex.result.value and "by chance" not in ex.result.value
+    ex.evaluation.slider.value = 30
     ex.adoption.slider.value = 60
     assert "on average after 5.0 years" in ex.result.value  # T = 5.024, worked above
     assert "ln(" not in ex.result.value  # the widget says in words where the years come from

@@ -72,8 +72,8 @@ def test_back_matter(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_the_core_path_ends_at_sources_and_going_further_follows(path):
     """A student on the core path reads from the top and stops at Sources: the optional Going further part
-    comes after it, so nobody scrolls past it (or relies on a link into a part not yet rendered) to reach the
-    Key points."""
+    comes after it (nothing optional sits between the verdicts and the Key points), so nobody scrolls past it,
+    or relies on a link into cells not yet rendered, to reach the Key points."""
     cells = load_nb(path)["cells"]
     sections = [(i, line) for i, c in enumerate(cells) if c["cell_type"] == "markdown"
                 for line in text(c).splitlines() if line.startswith("## ")]
@@ -81,14 +81,19 @@ def test_the_core_path_ends_at_sources_and_going_further_follows(path):
     back = ["## Key points", "## What's next", "## Sources"]
     order = [next(n for n, t in enumerate(titles) if t.startswith(h)) for h in back]
     assert order == sorted(order), f"the back matter is out of order: {titles}"
-    sources = order[-1]
-    in_sources = cells[sections[sources][0] + 1:sections[sources + 1][0]] if sources + 1 < len(sections) else []
-    assert any(c["cell_type"] == "code" and "sources_note(" in text(c) for c in in_sources), \
-        "the Sources section renders them from the data package"
-    later = titles[sources + 1:]
+    later = titles[order[-1] + 1:]
     assert len(later) == 1 and later[0].startswith("## Going further (optional"), \
         f"only the optional Going further part follows Sources: {later}"
-    assert "(#Key-points)" not in markdown(load_nb(path)), "no link into the end of the notebook is needed"
+    before_cell, before = sections[order[0] - 1]
+    assert before in ("## Verdicts", "## Self-check"), f"the Key points follow {before!r}, not the verdicts"
+    between = cells[before_cell + 1:sections[order[0]][0]]
+    assert all(re.search(r"\b(verdicts_note|quiz)\(", text(c)) if c["cell_type"] == "code"
+               else not re.search(r"(?m)^#", text(c)) for c in between), \
+        f"only the {before[3:]} cells (and prose without a heading) come between {before!r} and the Key points"
+    in_sources = cells[sections[order[-1]][0] + 1:sections[order[-1] + 1][0]]
+    assert any(c["cell_type"] == "code" and "sources_note(" in text(c) for c in in_sources), \
+        "the Sources section renders them from the data package"
+    assert "(#Key-points)" not in markdown(load_nb(path)), "the Key points follow the verdicts: no link to them"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))

@@ -422,6 +422,10 @@ def half_sentence(run: "Diffusion") -> str:
     half = run.pilots / 2
     average = years_to_half(run.evaluation_share, run.adoption_rate)
     reached = np.flatnonzero(run.replicated >= half)
+    if run.adoption_rate == 0 or run.evaluation_share == 0:  # nothing can be copied, not even by chance
+        why = ("the adoption rate is 0%: no reform is ever copied" if run.adoption_rate == 0
+               else "the evaluation share is 0%: no reform is ever judged, so none is copied")
+        return f"Half the reforms replicated ({half:g} of {run.pilots}): never, because {why}."
     within = f"within {run.years} year{'s' if run.years != 1 else ''}"
     if average is None:
         this_run = (f"this run does, by the end of year {int(reached[0])}" if reached.size

@@ -196,7 +196,7 @@ def claims_table(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
 def claims_for(claims: pd.DataFrame, notebook: str) -> Note:
     """``claims_table`` as a table whose long quotes wrap instead of being cut (Markdown, plain text for other
     readers): the claims cell at the top of each notebook."""
-    return _note(claims_table(claims, notebook), "Claims to test (verdicts at the end):",
+    return _note(claims_table(claims, notebook), "Claims to test (verdicts under Verdicts, after the self-check):",
                  lambda row: f"{row['claim_id']} · {row['speaker']}: “{row['quote']}”. To test: {row['what to test']}")
 
 
