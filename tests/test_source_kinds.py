@@ -93,7 +93,8 @@ def test_rows_on_weak_sources_in_a_tiny_package(tiny_package):
 def test_source_line_and_notes_name_weak_sources(tiny_package):
     _write_towns(tiny_package, {"X1": "official", "X2": "mirror"})
     line = source_line(["towns"])
-    assert line.startswith("Source: One [X1]; Two [X2]. Data: towns")
+    assert line.startswith("Source: One [X1]; Two [X2]. Data: towns (see Sources).")
+    assert "below" not in line  # a chart in Going further stands after the Sources section, not before it
     assert line.endswith("Weak sources among these (a copy, a code file or an encyclopedia, not the original): mirror X2.")
     note = sources_note(["towns"])
     assert "`X1` One — . Kind: official." in note.markdown

@@ -26,10 +26,10 @@ def source_line(names: list[str]) -> str:
     found = sources_for(names)
     if len(found) <= 3:
         labels = [f"{_short_publisher(s.get('publisher') or s.get('title', ''))} [{s.get('id', '?')}]" for s in found]
-        return "Source: " + "; ".join(labels) + ". Data: " + ", ".join(names) + " (see Sources below)." + weak_note(found)
+        return "Source: " + "; ".join(labels) + ". Data: " + ", ".join(names) + " (see Sources)." + weak_note(found)
     ids = ", ".join(s.get("id", "?") for s in found[:4])
     return (f"Source: {len(found)} sources compiled in the course data ({', '.join(names)}): "
-            f"{ids}, ... — all listed under Sources below." + weak_note(found))
+            f"{ids}, ... — all listed under Sources, by data resource." + weak_note(found))
 
 
 def weak_note(found: list[dict], shown: int = 6) -> str:
