@@ -176,6 +176,21 @@ def test_average_loan_over_four_years_by_hand():
     assert "25% of the onshore interest bill" in saving.sentence()
 
 
+def test_share_of_the_onshore_bill_keeps_a_half_point():
+    # Question 2 (c) of notebook 05: 77 million at 5.25% vs 6% (gap 0.75 point) for 8 years;
+    # 0.75 / 6 = 0.125, so 12.5% of the onshore interest bill (a whole-percent format printed "12%").
+    assert "12.5% of the onshore interest bill" in interest_saving(77, 8, 5.25, 6.0).sentence()
+    # 1 / 6 = 0.1667: one decimal, 16.7%
+    assert "16.7% of the onshore interest bill" in interest_saving(77, 8, 5, 6.0).sentence()
+
+
+def test_help_on_implied_ratio_names_ratio_and_arithmetic():
+    # Exercise 2 of notebook 05: a student who prints implied_ratio(20, 50) sees ShareRatio(firms=0.2, value=0.5);
+    # help() must say where the ratio and its working are.
+    doc = implied_ratio.__doc__
+    assert ".ratio" in doc and ".arithmetic()" in doc
+
+
 def test_self_check_example_by_hand():
     # 100 million for 2 years at 4.5% vs 6%: 100 × 1.5% × 2 = 3 million.
     assert interest_saving(100, 2, 4.5, 6).total == pytest.approx(3.0)

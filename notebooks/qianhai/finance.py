@@ -106,7 +106,9 @@ class ShareRatio:
 
 
 def implied_ratio(firms: object, value: object, *, unit: str = "percent") -> ShareRatio:
-    """Two shares (typed text or numbers) -> the implied ratio of value added per firm.
+    """Two shares (typed text or numbers) -> the implied ratio of value added per firm, as a ShareRatio:
+    ``implied_ratio(20, 50).ratio`` is the ratio R, ``.arithmetic()`` the working as text and ``.sentence()``
+    it in words.
 
     ``unit="percent"`` (the default) reads 20 as 20%; ``unit="fraction"`` reads 0.2 as 20%. In percent, a pair
     of shares both below 1 (0.2 and 0.5) is refused: it almost always means fractions were typed, and would
@@ -180,7 +182,8 @@ class Saving:
             return (f"The offshore rate is higher: the offshore loan costs {-self.annual:,.3f} million CNY more a "
                     f"year, {-self.total:,.3f} million CNY more over {self.years} years.")
         return (f"Borrowing offshore saves {self.annual:,.3f} million CNY a year and {self.total:,.3f} million CNY "
-                f"over {self.years} years: {self.gap_pct / self.onshore_pct:.0%} of the onshore interest bill.")
+                f"over {self.years} years: {round(100 * self.gap_pct / self.onshore_pct, 1):g}% of the onshore "
+                "interest bill.")
 
 
 def interest_saving(amount_m: object, years: object, offshore_pct: object, onshore_pct: object, *,
