@@ -380,6 +380,20 @@ def test_layers_chart_marks_the_day(zones):
     assert chart.figure.axes[0].get_title(loc="left") == "Layers of special status around Qianhai"
 
 
+def test_layers_chart_day_line_does_not_cross_an_area_label(zones):
+    # The panel day (2020-08-24) falls 553 days after the GBA's start (2019-02-18), inside the "56000 km²"
+    # label that began 40 days after the start: the line must not run through any area label.
+    chart = layers_chart(zones, D(2008, 1, 1), D(2025, 6, 30), D(2020, 8, 24), "the panel")
+    ax = chart.figure.axes[0]
+    chart.figure.canvas.draw()
+    day_x = ax.transData.transform((mdates.date2num(D(2020, 8, 24)), 0))[0]
+    labels = [t for t in ax.texts if t.get_text().endswith("km²")]
+    assert "56000 km²" in [t.get_text() for t in labels]
+    for label in labels:
+        box = label.get_window_extent()
+        assert not box.x0 - 2 <= day_x <= box.x1 + 2, label.get_text()
+
+
 # ---------------------------------------------------------------- scope breaks in indicators
 
 
