@@ -133,10 +133,10 @@ def test_event_status_respects_precision(timeline):
     # plan_approved_2010: 2010-08-26, day precision.
     assert event_status(timeline, "plan_approved_2010", D(2010, 8, 25)) == "not yet"
     assert event_status(timeline, "plan_approved_2010", D(2010, 8, 26)) == "happened"
-    # sez_citywide_2010: year precision (sort_date 2010-01-01): unknown inside 2010.
-    assert event_status(timeline, "sez_citywide_2010", D(2009, 12, 31)) == "not yet"
-    assert event_status(timeline, "sez_citywide_2010", D(2010, 6, 30)) == "uncertain"
-    assert event_status(timeline, "sez_citywide_2010", D(2010, 12, 31)) == "happened"
+    # bonded_harbour_2008: year precision (sort_date 2008-01-01): unknown inside 2008.
+    assert event_status(timeline, "bonded_harbour_2008", D(2007, 12, 31)) == "not yet"
+    assert event_status(timeline, "bonded_harbour_2008", D(2008, 6, 30)) == "uncertain"
+    assert event_status(timeline, "bonded_harbour_2008", D(2008, 12, 31)) == "happened"
     # hk_gd_framework_2010: 2010-04, month precision.
     assert event_status(timeline, "hk_gd_framework_2010", D(2010, 4, 15)) == "uncertain"
     assert event_status(timeline, "hk_gd_framework_2010", D(2010, 4, 30)) == "happened"
@@ -154,11 +154,18 @@ def test_zone_end_is_exclusive(zones):
     assert zone_status(zones, new, D(2021, 9, 6)) == "in force"
 
 
+def test_sez_became_city_wide_on_1_july_2010(timeline, zones):
+    # QS01 (Xinhua, 2 Jun 2010, on a PRC consulate's site): "Starting on July 1, Baoan and Longgang districts
+    # will be officially incorporated into the SEZ". The day is known, so nothing is uncertain around it.
+    assert event_status(timeline, "sez_citywide_2010", D(2010, 6, 30)) == "not yet"
+    assert event_status(timeline, "sez_citywide_2010", D(2010, 7, 1)) == "happened"
+    assert zone_status(zones, "shenzhen_sez_1980", D(2010, 6, 30)) == "in force"
+    assert zone_status(zones, "shenzhen_sez_1980", D(2010, 7, 1)) == "ended"
+    assert zone_status(zones, "shenzhen_sez_2010", D(2010, 6, 30)) == "not yet"
+    assert zone_status(zones, "shenzhen_sez_2010", D(2010, 7, 1)) == "in force"
+
+
 def test_zone_with_year_precision_is_uncertain_inside_that_year(zones):
-    # shenzhen_sez_1980: valid_to 2010-01-01 with year precision -> it ended at some point in 2010.
-    assert zone_status(zones, "shenzhen_sez_1980", D(2009, 12, 31)) == "in force"
-    assert zone_status(zones, "shenzhen_sez_1980", D(2010, 6, 30)) == "uncertain"
-    assert zone_status(zones, "shenzhen_sez_1980", D(2010, 12, 31)) == "ended"
     # qianhai_bay_bonded_port: valid_from 2008-01-01, year precision.
     port = "qianhai_bay_bonded_port"
     assert zone_status(zones, port, D(2007, 12, 31)) == "not yet"
@@ -180,11 +187,11 @@ def test_layers_on_dates(zones):
 
 
 def test_layers_show_dates_only_as_precisely_as_known(zones, timeline, ftz):
-    # qianhai_zones: the city-wide SEZ starts "2010-01-01" with precision year, the bonded port "2008-01-01"
-    # (year); showing those as a day would put them on the 1st. The original cooperation zone is known to the
+    # qianhai_zones: the city-wide SEZ starts 2010-07-01 (day, QS01), the bonded port "2008-01-01"
+    # (year); showing that as a day would put it on the 1st. The original cooperation zone is known to the
     # day (2010-08-26 to 2021-09-06). On Xi Jinping's first visit (2012-12-07) all three are layers.
     layers = snapshot(timeline, zones, ftz, "2012-12-07").layers.set_index("zone_id")
-    assert layers.loc["shenzhen_sez_2010", "valid_from"] == "2010 (year only)"
+    assert layers.loc["shenzhen_sez_2010", "valid_from"] == "2010-07-01"
     assert layers.loc["qianhai_bay_bonded_port", "valid_from"] == "2008 (year only)"
     assert layers.loc["qianhai_coop_zone_2010", "valid_from"] == "2010-08-26"
     assert layers.loc["qianhai_coop_zone_2010", "valid_to"] == "2021-09-06"
@@ -248,12 +255,21 @@ def test_snapshot_shows_disputed_date(timeline, zones, ftz):
     assert snapshot(timeline, zones, ftz, "2013-01-07").disputed == []
 
 
-def test_snapshot_uncertain_in_2010(timeline, zones, ftz):
-    # End of Aug 2010: the SEZ became city-wide at an unknown date in 2010 -> uncertain event and layer;
-    # cooperation zone (2010-08-26) and bonded port (2008) certain -> (2, 1).
+def test_snapshot_uncertain_in_2008(timeline, zones, ftz):
+    # End of June 2008: the bonded harbour zone was approved at an unknown date in 2008 -> uncertain event and
+    # layer (0, 1); by the end of 2008 it is certain (1, 0).
+    snap = snapshot(timeline, zones, ftz, "2008-06")
+    assert list(snap.uncertain["event_id"]) == ["bonded_harbour_2008"]
+    assert snap.statuses == (0, 1)
+    assert snapshot(timeline, zones, ftz, "2008-12").statuses == (1, 0)
+
+
+def test_snapshot_at_the_plan_approval(timeline, zones, ftz):
+    # End of Aug 2010: city-wide SEZ (1 Jul 2010), cooperation zone (26 Aug 2010) and bonded port (2008) are all
+    # certain -> (3, 0); no pilot FTZ yet (Shanghai's came in Sep 2013).
     snap = snapshot(timeline, zones, ftz, "2010-08")
-    assert list(snap.uncertain["event_id"]) == ["sez_citywide_2010"]
-    assert snap.statuses == (2, 1)
+    assert snap.uncertain.empty
+    assert snap.statuses == (3, 0)
     assert "1 pilot free trade zone" not in snap.sentence() and "0 pilot free trade zones" in snap.sentence()
 
 
@@ -355,12 +371,27 @@ def test_date_explorer_filter(timeline, zones, ftz):
 
 def test_layers_chart_marks_the_day(zones):
     chart = layers_chart(zones, D(2008, 1, 1), D(2025, 6, 30), D(2020, 8, 24), "the panel")
-    # On 2020-08-24: GBA (2019-02-18), SEZ (2010), Guangdong FTZ and its Qianhai & Shekou area (2015-04-21),
+    # On 2020-08-24: GBA (2019-02-18), SEZ (2010-07-01), Guangdong FTZ and its Qianhai & Shekou area (2015-04-21),
     # the original cooperation zone (to 2021-09-06) and the bonded port area (2008); not the expanded zone.
     assert "crosses: Guangdong-Hong Kong-Macao Greater Bay Area" in chart.alt
     assert "(original)" in chart.alt and "(expanded)" not in chart.alt.split("crosses:")[1]
-    assert "from 2010 (known only to the year)" in chart.alt
+    assert "from 2008 (known only to the year)" in chart.alt  # the bonded port area
+    assert "Shenzhen SEZ (whole city): from 2010-07-01;" in chart.alt  # QS01 gives the day
     assert chart.figure.axes[0].get_title(loc="left") == "Layers of special status around Qianhai"
+
+
+def test_layers_chart_day_line_does_not_cross_an_area_label(zones):
+    # The panel day (2020-08-24) falls 553 days after the GBA's start (2019-02-18), inside the "56000 km²"
+    # label that began 40 days after the start: the line must not run through any area label.
+    chart = layers_chart(zones, D(2008, 1, 1), D(2025, 6, 30), D(2020, 8, 24), "the panel")
+    ax = chart.figure.axes[0]
+    chart.figure.canvas.draw()
+    day_x = ax.transData.transform((mdates.date2num(D(2020, 8, 24)), 0))[0]
+    labels = [t for t in ax.texts if t.get_text().endswith("km²")]
+    assert "56000 km²" in [t.get_text() for t in labels]
+    for label in labels:
+        box = label.get_window_extent()
+        assert not box.x0 - 2 <= day_x <= box.x1 + 2, label.get_text()
 
 
 # ---------------------------------------------------------------- scope breaks in indicators
@@ -504,22 +535,21 @@ def test_date_explorer_saved_view_shows_words_not_codes(timeline, zones, ftz):
 
 
 def test_comparison_lists_statuses_added_by_hand(timeline, zones, ftz):
-    # qianhai_zones: end of 2010-08 -> bonded port (2008) and cooperation zone (2010-08-26) in force; the city-wide
-    # SEZ (2010, year only) is uncertain, so not counted. 2020-08-24: + SEZ, pilot FTZ (2015-04-21), GBA
-    # (2019-02-18) = 5. Days: 2010-08-31 -> 2020-08-24 = 3,646 (10 years incl. 3 leap days = 3,653, minus 7).
+    # qianhai_zones: end of 2010-08 -> city-wide SEZ (2010-07-01), bonded port (2008) and cooperation zone
+    # (2010-08-26) in force = 3. 2020-08-24: + pilot FTZ (2015-04-21), GBA (2019-02-18) = 5. Days: 2010-08-31 -> 2020-08-24 = 3,646 (10 years incl. 3 leap days = 3,653, minus 7).
     ex = DateExplorer(timeline, zones, ftz, "2020-08-24", compare_with="2010-08")
     said = ex.comparison.value
-    assert said.startswith("From 2010-08-31 to 2020-08-24 (3,646 days): 2 → 5 special statuses")
-    # listed by start, earliest first: SEZ (2010), pilot FTZ (2015-04-21), GBA (2019-02-18)
-    assert "added, earliest first: Special Economic Zone, pilot free trade zone, Greater Bay Area; gone: none" in said
+    assert said.startswith("From 2010-08-31 to 2020-08-24 (3,646 days): 3 → 5 special statuses")
+    # listed by start, earliest first: pilot FTZ (2015-04-21), GBA (2019-02-18)
+    assert "added, earliest first: pilot free trade zone, Greater Bay Area; gone: none" in said
     swapped = DateExplorer(timeline, zones, ftz, "2010-08", compare_with="2020-08-24")
     assert swapped.comparison.value == said  # the order does not matter
 
 
 def test_date_explorer_compares_and_marks_a_refused_date_stale(timeline, zones, ftz):
     ex = DateExplorer(timeline, zones, ftz, "2015-04")
-    # end of 2010-08: 2 statuses (above); end of 2015-04: + SEZ (certain from 2010-12) + pilot FTZ = 4.
-    assert "2 → 4 special statuses" in ex.comparison.value
+    # end of 2010-08: 3 statuses (above); end of 2015-04: + pilot FTZ = 4.
+    assert "3 → 4 special statuses" in ex.comparison.value
     ex.since.text.value = "2014-12-02"  # the court's approval; 2015-04-30 - 2014-12-02 = 29 + 31 + 28 + 31 + 30 = 149
     assert "(149 days)" in ex.comparison.value and "first: pilot free trade zone;" in ex.comparison.value
     ex.date.text.value = "2015-02-30"

@@ -396,6 +396,15 @@ def _bar_words(zone) -> str:
     return words + (f", {zone['area_km2']:g} km²" if pd.notna(zone["area_km2"]) else "")
 
 
+def _keep_clear_of_line(ax, label, x: float) -> None:
+    """Move a label that the vertical line at `x` would run through to just right of the line (a quarter of
+    the label's width as margin: the final layout can still narrow the axes)."""
+    box = label.get_window_extent()
+    line_x = ax.transData.transform((x, 0))[0]
+    if box.x0 - box.width / 4 <= line_x <= box.x1 + box.width / 4:
+        label.set_x(x + 40)
+
+
 def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.date, day_label: str) -> Chart:
     """Horizontal bars: when each layer of special status around Qianhai existed (valid_from to valid_to;
     open ends run to the right edge). The part of a bar whose start is known only to the year is hatched.
@@ -406,6 +415,7 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
     table = zones.set_index("zone_id")
     table["sure_from"] = period_ends(table["valid_from"], table["valid_from_precision"])
     fig, ax = new_figure(6.6, 3.2)
+    area_labels = []
     for row, (label, ids) in enumerate(LAYER_ROWS):
         y = len(LAYER_ROWS) - 1 - row
         for zone in ids:
@@ -419,10 +429,12 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
                 ax.barh(y, _num(r["sure_from"]) - start, left=start, height=0.6, color="white", alpha=0.6,
                         hatch="///", edgecolor=colour)
             if pd.notna(r["area_km2"]):
-                ax.text(start + 40, y, f"{r['area_km2']:g} km²", va="center")
+                area_labels.append(ax.text(start + 40, y, f"{r['area_km2']:g} km²", va="center"))
     ax.set_yticks(range(len(LAYER_ROWS)), [label for label, _ in reversed(LAYER_ROWS)])
     _year_axis(ax, first, last)
     ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
+    for area_label in area_labels:
+        _keep_clear_of_line(ax, area_label, _num(day))
     ax.annotate(day_label, xy=(_num(day), len(LAYER_ROWS) - 0.45), xytext=(-6, 0), textcoords="offset points",
                 ha="right", va="center", color=PALETTE["vermillion"])
     bars = "; ".join(f"{label}: " + ", ".join(_bar_words(table.loc[zone]) for zone in ids) for label, ids in LAYER_ROWS)
