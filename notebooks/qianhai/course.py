@@ -33,7 +33,7 @@ LESSONS = [
            "What does the article claim, and how will we test it?"),
     Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 65, "1",
            "How fast did Shenzhen grow, and how sure are the numbers?"),
-    Lesson("02_blank_sheet", "A blank sheet of paper: Qianhai 2010–2021", 75, "2",
+    Lesson("02_blank_sheet", "A blank sheet of paper: Qianhai 2010–2021", 70, "2",
            "What was built in Qianhai, when, and on which territory?"),
     Lesson("03_industrial_policy", "Industrial policy: three bright spots", 75, "3",
            "What do the tax incentives actually give a firm or a worker?"),
