@@ -556,3 +556,13 @@ def test_date_explorer_compares_and_marks_a_refused_date_stale(timeline, zones, 
     assert "Not updated" in ex.summary.value and "Not updated" in ex.details.value
     ex.date.text.value = "2015-01-28"
     assert "Not updated" not in ex.summary.value and "(57 days)" in ex.comparison.value
+
+
+def test_date_explorer_alt_text_flags_vague_dates_and_names_the_colour(timeline, zones, ftz):
+    """At 2008-06 the summary says 0 milestones had happened and 1 may have; the text alternative must not read
+    as if that 1 had happened, and it must name the legend's colour (vermillion, orange-red), not "red"."""
+    ex = DateExplorer(timeline, zones, ftz, "2008-06")
+    # By hand from qianhai_timeline.csv: the only row dated before 2008-06-30 is the bonded harbour zone, dated
+    # "2008" (precision: year); every other row is dated 2010 or later.
+    assert "1 of them dated on or before 2008-06-30 (1 known only to the month or year)" in ex.chart.alt
+    assert "are orange-red" in ex.chart.alt and "are red" not in ex.chart.alt

@@ -604,14 +604,18 @@ class DateExplorer(Explorer):
         if self.messages.last.startswith("Pick at least one"):
             self.messages.clear()
         shown, day = self.shown, snap.query.day
-        before = int((shown["sort_date"].to_numpy() <= np.datetime64(day)).sum())
+        dated_before = shown["sort_date"].to_numpy() <= np.datetime64(day)
+        before = int(dated_before.sum())
+        # a year- or month-only date sorts on its first day: say so, or the count reads as "had happened"
+        vague = int((dated_before & (shown["date_precision"] != "day").to_numpy()).sum())
+        vague_note = f" ({vague} known only to the month or year)" if vague else ""
         counts = shown["category"].value_counts().reindex(self.chosen, fill_value=0)
         per_area = "; ".join(f"{CATEGORY_LABELS[c]} {n}" for c, n in counts.items())
         conflicts = int(shown["date_status"].isin(["disputed", "rejected"]).sum())
         steps = int((shown["date_status"] == "reconciled").sum())
         self.chart.alt = (f"Timeline chart, one row per policy area, {len(shown)} milestones ({per_area}); "
-                          f"{before} of them dated on or before {day.isoformat()}, which an orange-red line marks. "
-                          f"Disputed and rejected dates ({conflicts} rows shown) are red, reconciled steps of one "
+                          f"{before} of them dated on or before {day.isoformat()}{vague_note}, which an orange-red line "
+                          f"marks. Disputed and rejected dates ({conflicts} rows shown) are orange-red, reconciled steps of one "
                           f"event ({steps} rows shown) are open blue squares; rows of one disagreement or event "
                           "are joined by dotted lines.")
         self.details.value = self.details_on(snap.query, tuple(self.chosen))
