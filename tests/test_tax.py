@@ -87,6 +87,20 @@ def test_worked_subsidy_threshold(tables, examples):
           "subsidy_threshold_gross_income")
 
 
+def test_annual_table_and_bracket_lookup_as_the_statute_prints_them(tables):
+    # The 2019 annual table (IIT Law, table 1): 0-36,000 at 3% (quick deduction 0); 36,000-144,000 at 10% (2,520);
+    # ... ; above 960,000 at 45% (181,920). 319,200 lies in 300,000-420,000: bracket 4.
+    annual = tables.annual()
+    table = annual.table()
+    assert table.loc[1].tolist() == [0, "36000", 3, 0]
+    assert table.loc[2].tolist() == [36000, "144000", 10, 2520]
+    assert table.loc[7].tolist() == [960000, "", 45, 181920]  # no upper limit: a blank, not NaN
+    assert list(table.columns) == ["lower", "upper", "rate, %", "quick_deduction"]
+    assert annual.bracket_for(319_200).number == 4
+    assert annual.bracket_for(36_000).number == 1 and annual.bracket_for(36_001).number == 2  # lower < x <= upper
+    assert annual.bracket_for(0).number == 1
+
+
 @pytest.mark.parametrize("example_id, schedule_id", [("cn_iit_monthly_10k_2011", "cn_iit_monthly_2011"),
                                                      ("cn_iit_monthly_10k_2018", "cn_iit_monthly_2018")])
 def test_worked_monthly_tables(tables, examples, example_id, schedule_id):

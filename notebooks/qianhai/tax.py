@@ -107,6 +107,17 @@ class IITSchedule:
     def bands(self, taxable: float) -> list[tuple[Bracket, float, float]]:
         return _bands(taxable, self.brackets)
 
+    def bracket_for(self, taxable: float) -> Bracket:
+        """The bracket whose rate applies to a taxable income (bracket 1 for 0 or less)."""
+        return _progressive(taxable, self.brackets)[1]
+
+    def table(self) -> pd.DataFrame:
+        """The brackets to show a student: whole yuan, the rate in percent, a blank upper bound for "no limit"."""
+        return pd.DataFrame(
+            [{"bracket": b.number, "lower": int(b.lower), "upper": "" if b.upper is None else f"{b.upper:.0f}",
+              "rate, %": round(100 * b.rate), "quick_deduction": int(b.quick_deduction)} for b in self.brackets]
+        ).set_index("bracket")
+
 
 def _one(rows: pd.DataFrame, what: str) -> pd.Series:
     """The first of ``rows``, or a message naming what the data lack."""
