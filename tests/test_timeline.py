@@ -536,7 +536,8 @@ def test_date_explorer_saved_view_shows_words_not_codes(timeline, zones, ftz):
 
 def test_comparison_lists_statuses_added_by_hand(timeline, zones, ftz):
     # qianhai_zones: end of 2010-08 -> city-wide SEZ (2010-07-01), bonded port (2008) and cooperation zone
-    # (2010-08-26) in force = 3. 2020-08-24: + pilot FTZ (2015-04-21), GBA (2019-02-18) = 5. Days: 2010-08-31 -> 2020-08-24 = 3,646 (10 years incl. 3 leap days = 3,653, minus 7).
+    # (2010-08-26) in force = 3. 2020-08-24: + pilot FTZ (2015-04-21), GBA (2019-02-18) = 5.
+    # Days: 2010-08-31 -> 2020-08-24 = 3,646 (10 years incl. 3 leap days = 3,653, minus 7).
     ex = DateExplorer(timeline, zones, ftz, "2020-08-24", compare_with="2010-08")
     said = ex.comparison.value
     assert said.startswith("From 2010-08-31 to 2020-08-24 (3,646 days): 3 → 5 special statuses")

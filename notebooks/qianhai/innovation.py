@@ -421,19 +421,18 @@ def half_sentence(run: "Diffusion") -> str:
     """When half of a run's reforms are replicated: on average (the formula) and in this run (its seed)."""
     half = run.pilots / 2
     average = years_to_half(run.evaluation_share, run.adoption_rate)
-    reached = np.flatnonzero(run.replicated >= half)
     if run.adoption_rate == 0 or run.evaluation_share == 0:  # nothing can be copied, not even by chance
         why = ("the adoption rate is 0%: no reform is ever copied" if run.adoption_rate == 0
                else "the evaluation share is 0%: no reform is ever judged, so none is copied")
         return f"Half the reforms replicated ({half:g} of {run.pilots}): never, because {why}."
-    within = f"within {run.years} year{'s' if run.years != 1 else ''}"
+    reached = np.flatnonzero(run.replicated >= half)
+    when = (f"by the end of year {int(reached[0])}" if reached.size
+            else f"within {run.years} year{'s' if run.years != 1 else ''}")
     if average is None:
-        this_run = (f"this run does, by the end of year {int(reached[0])}" if reached.size
-                    else f"this run does not, {within}")
         return (f"Half the reforms replicated ({half:g} of {run.pilots}): the average never gets there, because on "
                 f"average only a share a = {run.adoption_rate:.0%} of them is ever copied. A single run can still "
-                f"reach half by chance: {this_run}.")
-    this_run = (f"in this run, by the end of year {int(reached[0])}" if reached.size else f"in this run, not {within}")
+                f"reach half by chance: this run does{'' if reached.size else ' not'}, {when}.")
+    this_run = f"in this run, {when}" if reached.size else f"in this run, not {when}"
     return (f"Half the reforms replicated ({half:g} of {run.pilots}): on average after {average:.1f} years "
             f"(the year T at which the formula a × (1 − (1 − e)ᵀ) reaches one half); {this_run}.")
 

@@ -614,10 +614,10 @@ class DateExplorer(Explorer):
         conflicts = int(shown["date_status"].isin(["disputed", "rejected"]).sum())
         steps = int((shown["date_status"] == "reconciled").sum())
         self.chart.alt = (f"Timeline chart, one row per policy area, {len(shown)} milestones ({per_area}); "
-                          f"{before} of them dated on or before {day.isoformat()}{vague_note}, which an orange-red line "
-                          f"marks. Disputed and rejected dates ({conflicts} rows shown) are orange-red, reconciled steps of one "
-                          f"event ({steps} rows shown) are open blue squares; rows of one disagreement or event "
-                          "are joined by dotted lines.")
+                          f"{before} of them dated on or before {day.isoformat()}{vague_note}, which an orange-red "
+                          f"line marks. Disputed and rejected dates ({conflicts} rows shown) are orange-red, "
+                          f"reconciled steps of one event ({steps} rows shown) are open blue squares; rows of one "
+                          "disagreement or event are joined by dotted lines.")
         self.details.value = self.details_on(snap.query, tuple(self.chosen))
 
     @staticmethod
