@@ -153,3 +153,27 @@ def test_a_reading_address_that_is_not_http_is_never_a_live_link(data_copy):
     markdown = readings_for("01_shenzhen_sez").markdown
     assert "](javascript" not in markdown and "[click]" not in markdown
     assert "\\[click\\]\\(javascript\\:alert\\(1\\)\\)" in markdown
+
+
+SHARED = """reading_id,author,year,title,venue,type,doi,isbn,url,notebooks,debate,annotation,verified_by,source_id
+RD-EEE2005,"Eoe, Eve",2005,Paper E,Series E,working paper,,,https://example.org/e,01_shenzhen_sez;07_evaluation,Shared Debate,Argues F.,Record V,RD-EEE2005
+RD-GGG2007,"Goe, Gus",2007,Paper G,Series G,working paper,,,https://example.org/g,01_shenzhen_sez;07_evaluation,Mixed Debate,Argues H.,Record T,RD-GGG2007
+RD-FFF2006,"Foe, Fay",2006,Paper F,Series F,working paper,,,https://example.org/f,07_evaluation,Own Debate,Argues G.,Record U,RD-FFF2006
+RD-HHH2008,"Hoe, Hal",2008,Paper H,Series H,working paper,,,https://example.org/h,07_evaluation;08_golden_decade,Mixed Debate,Argues I.,Record S,RD-HHH2008
+"""
+
+
+def test_a_notebooks_own_debates_come_before_the_ones_it_shares(data_copy):
+    # For 07: "Shared Debate" has one reading, EEE, which names 01 first: 07 borrows it. "Mixed Debate" (GGG names 01
+    # first, but HHH names 07 first) and "Own Debate" (FFF names only 07) are 07's own. Own debates in file order of
+    # their first reading (Mixed: GGG, row 2; Own: FFF, row 3), then the shared one; Mixed keeps GGG before HHH.
+    # For 01 (EEE and GGG, both naming 01 first): file order, Shared then Mixed.
+    (data_copy / "readings.csv").write_text(SHARED, encoding="utf-8")
+    (data_copy / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(data_copy)),
+                                                encoding="utf-8")
+    shown = repr(readings_for("07_evaluation")).splitlines()
+    assert [line for line in shown[1:] if not line.startswith(" ")] == ["Mixed Debate", "Own Debate", "Shared Debate"]
+    assert [line.split(")")[0] for line in shown if line.startswith("  - ")] == [
+        "  - Goe, Gus (2007", "  - Hoe, Hal (2008", "  - Foe, Fay (2006", "  - Eoe, Eve (2005"]
+    first = [line for line in repr(readings_for("01_shenzhen_sez")).splitlines()[1:] if not line.startswith(" ")]
+    assert first == ["Shared Debate", "Mixed Debate"]

@@ -12,7 +12,9 @@ from qianhai.display import Note, markdown_link, markdown_text
 def readings_for(slug: str) -> Note:
     """The readings of one notebook (its slug, e.g. ``"01_shenzhen_sez"``), grouped by debate.
 
-    Debates come in the order of their first reading in the file, and readings in file order within a debate.
+    The notebook's own debates come first (those with a reading that names this notebook first), then the ones it
+    shares with the notebook that introduced them, so that its intro can name its debates in the order shown.
+    Debates within each part, and readings within a debate, keep their order in the file.
     Raises ValueError, naming the notebooks that have readings, for a slug that has none."""
     frame = load("readings")
     served = frame["notebooks"].str.split(";")
@@ -20,8 +22,10 @@ def readings_for(slug: str) -> Note:
     if not isinstance(slug, str) or slug not in known:
         raise ValueError(f"No readings for notebook {slug!r}; notebooks with readings: {', '.join(known)}.")
     rows = frame[served.apply(lambda nbs: slug in nbs)]
+    own = set(rows.loc[served[rows.index].str[0] == slug, "debate"])
+    debates = sorted(dict.fromkeys(rows["debate"]), key=lambda debate: debate not in own)  # stable: file order kept
     md_lines, plain_lines = [], [f"Debates and readings for {slug}: {len(rows)} works from data/readings.csv."]
-    for debate in dict.fromkeys(rows["debate"]):
+    for debate in debates:
         md_lines += [f"**{markdown_text(debate)}**", ""]
         plain_lines.append(debate)
         for _, row in rows[rows["debate"] == debate].iterrows():
