@@ -95,12 +95,14 @@ def test_source_line_and_notes_name_weak_sources(tiny_package):
     line = source_line(["towns"])
     assert line.startswith("Source: One [X1]; Two [X2]. Data: towns (see Sources).")
     assert "below" not in line  # a chart in Going further stands after the Sources section, not before it
-    assert line.endswith("Weak sources among these (a copy, a code file or an encyclopedia, not the original): mirror X2.")
+    assert line.endswith("Weak sources among these, not the original: mirror (a copy elsewhere) X2.")
     note = sources_note(["towns"])
     assert "`X1` One — . Kind: official." in note.markdown
     assert "`X2` Two — . **Kind: mirror (weak).**" in note.markdown
-    assert "1 row of `towns` rests only on mirror, code or reference sources" in note.markdown
-    assert "1 rows rest only on weak sources" in repr(note)
+    # the one weak row is named by its key (town, year): towns.csv's Alpha 2021 cites only X2
+    assert "1 row of `towns` (Alpha, 2021) rests only on mirror, code or reference sources (below); read it as" \
+        in note.markdown
+    assert "; 1 row rests only on weak sources" in repr(note)
     assert "Alpha, 2021: X2 (mirror: Two)" in repr(weak_rows_note("towns"))
     assert repr(weak_rows_note("towns", years=(2020, 2020))).startswith("No row of towns (2020–2020)")
 

@@ -32,18 +32,20 @@ def source_line(names: list[str]) -> str:
             f"{ids}, ... — all listed under Sources, by data resource." + weak_note(found))
 
 
+WEAK_IN_WORDS = {"code": "a code file", "reference": "an encyclopedia", "mirror": "a copy elsewhere"}
+
+
 def weak_note(found: list[dict], shown: int = 6) -> str:
-    """A sentence naming the weak sources (mirror, code, reference) among ``found``, by kind; empty if none.
-    At most ``shown`` ids are named; the count says how many there are in all."""
+    """A sentence naming the weak sources (mirror, code, reference) among ``found``, by kind, each kind with its plain
+    meaning; empty if none. At most ``shown`` ids are named; the count says how many there are in all."""
     order = ("code", "reference", "mirror")  # the furthest from an original first
     weak = [(kind, s.get("id", "?")) for kind in order for s in found if s.get("kind") == kind]
     if not weak:
         return ""
-    groups = [f"{kind} {', '.join(sid for k, sid in weak[:shown] if k == kind)}"
+    groups = [f"{kind} ({WEAK_IN_WORDS[kind]}) {', '.join(sid for k, sid in weak[:shown] if k == kind)}"
               for kind in order if any(k == kind for k, _ in weak[:shown])]
     more = f", ... ({len(weak)} in all)" if len(weak) > shown else ""
-    return (" Weak sources among these (a copy, a code file or an encyclopedia, not the original): "
-            + "; ".join(groups) + more + ".")
+    return " Weak sources among these, not the original: " + "; ".join(groups) + more + "."
 
 
 def _short_publisher(text: str) -> str:
@@ -52,6 +54,7 @@ def _short_publisher(text: str) -> str:
 
 
 COLLAPSE_AFTER = 6  # a resource's source list longer than this is folded under a summary in a notebook
+SHOWN_WEAK_ROWS = 3  # up to this many rows resting only on weak sources are named in the Sources note
 
 
 def sources_note(names: list[str], detail: bool = False) -> Note:
@@ -65,11 +68,14 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
         md_lines.append(f"**{markdown_text(res.get('title', name))}** ({_code(name)}). "
                         f"Scope: {markdown_text(_clip(res.get('scope', 'not stated'), 200))} "
                         f"Vintage: {markdown_text(_clip(res.get('vintage', 'not stated'), 200))}")
-        weak = len(rows_on_weak_sources(name))
+        weak_frame = rows_on_weak_sources(name)
+        weak = len(weak_frame)
         weak_rows += weak
         if weak:
-            md_lines.append(f"- **Weak sources only:** {weak} row{'' if weak == 1 else 's'} of `{name}` rest{'s' if weak == 1 else ''} only on "
-                            "mirror, code or reference sources (below); read them as unconfirmed.")
+            which = f" ({markdown_text('; '.join(_row_keys(res, weak_frame)))})" if weak <= SHOWN_WEAK_ROWS else ""
+            md_lines.append(f"- **Weak sources only:** {weak} row{'' if weak == 1 else 's'} of `{name}`{which} "
+                            f"rest{'s' if weak == 1 else ''} only on mirror, code or reference sources (below); read "
+                            f"{'it' if weak == 1 else 'them'} as unconfirmed.")
         repeated, entries, weak_entries = [], [], 0
         for src in res.get("sources", []):
             sid = src.get("id", "?")
@@ -98,7 +104,8 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
         else:
             md_lines += entries
         md_lines.append("")
-    weak_text = f"; {weak_rows} rows rest only on weak sources" if weak_rows else ""
+    weak_text = (f"; {weak_rows} row{'' if weak_rows == 1 else 's'} rest{'s' if weak_rows == 1 else ''} only on weak "
+                 "sources") if weak_rows else ""
     plain = (f"Sources: {len(listed)} entries for {', '.join(names)}{weak_text} "
              "(from data/datapackage.json; shown as a list where Markdown is rendered).")
     return Note("\n".join(md_lines), plain)
@@ -138,15 +145,13 @@ def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
         return Note(text, text.replace("`", ""))
     res = resource(name)
     by_id = {str(s.get("id")): s for s in res.get("sources", [])}
-    keys = res.get("schema", {}).get("primaryKey", [])
-    keys = [k for k in ([keys] if isinstance(keys, str) else keys) if k in weak.columns]
     lines = []
-    for _, row in weak.iterrows():
+    for key, (_, row) in zip(_row_keys(res, weak), weak.iterrows()):
         ids = dict.fromkeys(sid for c in columns if c in weak.columns for sid in source_ids(row[c]))
         sources = [by_id.get(sid, {}) for sid in ids]
         named = "; ".join(f"{sid} ({src.get('kind', '?')}: {_clip(src.get('publisher') or src.get('title', ''), 50)})"
                           for sid, src in zip(ids, sources))
-        lines.append(f"{', '.join(str(row[k]) for k in keys) or 'a row'}: {named}")
+        lines.append(f"{key}: {named}")
     one = len(weak) == 1
 
     def head(shown_name: str) -> str:
@@ -157,3 +162,9 @@ def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
     markdown = f"**{head(_code(name))}**\n\n" + "\n".join(f"- {markdown_text(line)}" for line in lines)
     return Note(markdown, head(name).replace("`", "") + " " + "; ".join(lines) + ".")
 
+
+def _row_keys(res: dict, rows) -> list[str]:
+    """Each row named by its primary key's values, e.g. "2024, full_year" ("a row" for a table without a key)."""
+    keys = res.get("schema", {}).get("primaryKey", [])
+    keys = [k for k in ([keys] if isinstance(keys, str) else keys) if k in rows.columns]
+    return [", ".join(str(row[k]) for k in keys) or "a row" for _, row in rows.iterrows()]
