@@ -8,12 +8,16 @@ printed lines of figures as slowly as prose (tables turned into printed lines sa
 notebook costs a few minutes to open, start and find one's way back in. At commit 0ee01ea (longer notebooks), 01-06
 and 08 took 72-93 minutes and these rates overestimate them by 14 on average: the estimate errs on the long side.
 
+The stated core time is the estimate, or the last timed walkthrough recorded in study_walks.csv where that took
+longer: a measured walk can raise a notebook's stated time, never lower it below the estimate.
+
     python tools/study_time.py notebooks/05_finance.ipynb   # prints core and optional minutes, with the parts
     python tools/study_time.py --sync notebooks/0*.ipynb    # writes them into each notebook and course.py
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import sys
@@ -134,6 +138,20 @@ def rounded(minutes: float) -> int:
     return int(-(-minutes // 5) * 5)
 
 
+WALKS = Path(__file__).with_name("study_walks.csv")
+
+
+def latest_walk(stem: str, walks: Path = WALKS) -> float | None:
+    """The core minutes of the last timed walkthrough of notebook ``stem`` recorded in ``walks`` (None if none)."""
+    rows = [row for row in csv.DictReader(walks.open(encoding="utf-8")) if row["notebook"] == stem]
+    return float(rows[-1]["core_minutes"]) if rows else None
+
+
+def stated_core(estimate_minutes: float, stem: str, walks: Path = WALKS) -> int:
+    """The core time to state: the estimate, or the last timed walkthrough where that took longer, rounded up."""
+    return rounded(max(estimate_minutes, latest_walk(stem, walks) or 0.0))
+
+
 STATED = re.compile(r"\*\*Time to learn:\*\* (\d+) minutes")
 STATED_OPTIONAL = re.compile(r"Going further \(optional\)(?:\*\*)?:(?:\*\*)? about (\d+) more minutes")
 
@@ -145,11 +163,11 @@ def stated(notebook: dict) -> tuple[int | None, int | None]:
     return (int(core.group(1)) if core else None, int(optional.group(1)) if optional else None)
 
 
-def sync(path: Path) -> tuple[int, int]:
-    """Write the computed times into the notebook's first cell and into qianhai/course.py (LESSONS)."""
+def sync(path: Path, walks: Path = WALKS) -> tuple[int, int]:
+    """Write the times to state into the notebook's first cell and into qianhai/course.py (LESSONS)."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     t = estimate(notebook)
-    core, optional = rounded(t.core), rounded(t.optional) if t.optional else 0
+    core, optional = stated_core(t.core, path.stem, walks), rounded(t.optional) if t.optional else 0
     top = _text(notebook["cells"][0])
     top = STATED.sub(lambda m: m.group(0).replace(m.group(1), str(core)), top)
     top = STATED_OPTIONAL.sub(lambda m: m.group(0).replace(m.group(1), str(optional)), top)
@@ -179,6 +197,8 @@ if __name__ == "__main__":
         sys.exit(0)
     for name in sys.argv[1:]:
         t = estimate_file(name)
-        print(f"{name}: core {t.core:.0f} min (state {rounded(t.core)}), optional {t.optional:.0f} min")
+        walked = latest_walk(Path(name).stem)
+        print(f"{name}: core {t.core:.0f} min, last walk {'none' if walked is None else f'{walked:.0f} min'} "
+              f"(state {stated_core(t.core, Path(name).stem)}), optional {t.optional:.0f} min")
         for part, minutes in sorted(t.parts.items()):
             print(f"  {part:<24} {minutes:5.1f}")
