@@ -81,6 +81,13 @@ def test_only_full_year_figures_are_levels(gdp):
     assert table.loc[table["period covered"] == "full year", "level source"].loc[2024] == "E18"
 
 
+def test_comparability_table_shows_each_levels_second_source(gdp):
+    # qianhai_expanded_gdp.csv, column second_source_id: 2021 full year "E18;E24", 2022 H1 empty,
+    # 2024 Jan-Sep empty (E04 confirms only its growth rate), 2024 full year "E24;E06", 2025 full year empty
+    second = comparability_table(gdp)["second source"]
+    assert list(second) == ["E18, E24", "none", "none", "E24, E06", "none"]
+
+
 def test_implied_growth_2021_2024_by_hand(gdp):
     # 300.88 / 175.57 = 1.713732; ln = 0.538673; / 3 = 0.179558; e^0.179558 = 1.196688 -> 19.67 % a year,
     # far above the reported 2.6 % (H1 2022), 8.2 % (Q1-Q3 2024) and 8.6 % (2024).
