@@ -239,7 +239,7 @@ class DidResult:
         if self.check == "inconclusive":
             return (f"Parallel-trends check: inconclusive — the trend runs the other way: before treatment the "
                     f"gap was moving in the opposite direction ({self.trend_implied:+.3f}), so the trend cannot "
-                    "explain the estimate. If it had continued, the plain DiD understates the effect: net "
+                    "explain the estimate. Had that trend continued, the plain DiD would understate the effect: net "
                     f"of the trend it is {self.adjusted:+.3f}. The regions were not parallel, so trust the sign more "
                     "than the size.")
         return ("Parallel-trends check: FAILS the rule of thumb — the pre-period trend gap alone would produce "
