@@ -57,3 +57,16 @@ def test_answer_key_for_every_question_prompt(path):
     keys = (GUIDES / f"{path.stem}.md").read_text(encoding="utf-8").split("## Answer keys", 1)[1]
     for number in range(1, count + 1):
         assert f"**Question {number}.**" in keys, f"{path.stem}: no answer key for Question prompt {number}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_the_lesson_plan_states_the_notebooks_core_time(path):
+    """The guide's core time is the one the notebook and the course map state (tools/study_time.py --sync), so a
+    teacher plans with the same number a student reads."""
+    from qianhai.course import LESSONS
+
+    minutes = {lesson.slug: lesson.minutes for lesson in LESSONS}[path.stem]
+    plan = (GUIDES / f"{path.stem}.md").read_text(encoding="utf-8").split("## Lesson plan (90 minutes)", 1)[1]
+    plan = plan.split("\n## ", 1)[0]
+    stated = re.findall(r"core path[^.]*?stated at (\d+) minutes", plan, flags=re.S)
+    assert stated and int(stated[0]) == minutes, f"{path.stem}: the guide states {stated}, the notebook {minutes}"

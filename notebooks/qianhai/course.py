@@ -31,7 +31,7 @@ class Lesson:
 LESSONS = [
     Lesson("00_start_here", "Start here: how this course works, and the claims we will test", 75, "1",
            "What does the article claim, and how will we test it?"),
-    Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 65, "1",
+    Lesson("01_shenzhen_sez", "Forty years of the Shenzhen SEZ", 70, "1",
            "How fast did Shenzhen grow, and how sure are the numbers?"),
     Lesson("02_blank_sheet", "A blank sheet of paper: Qianhai 2010–2021", 70, "2",
            "What was built in Qianhai, when, and on which territory?"),
@@ -43,9 +43,9 @@ LESSONS = [
            "What would the finance claim imply, and can we check it?"),
     Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 75, "5",
            "How might a statutory body and credit-based supervision change outcomes?"),
-    Lesson("07_evaluation", "Does it work? How economists evaluate zones", 65, "4, 6",
+    Lesson("07_evaluation", "Does it work? How economists evaluate zones", 70, "4, 6",
            "How do economists tell a zone's effect from what would have happened anyway?"),
-    Lesson("08_golden_decade", "The golden decade: scenarios and judgement", 65, "7",
+    Lesson("08_golden_decade", "The golden decade: scenarios and judgement", 70, "7",
            "Is the 'golden decade' on track, and what is our verdict on each claim?"),
 ]
 
