@@ -97,7 +97,7 @@ def test_verdict_trend_against_estimate_says_understated():
     # The notebook's rule of thumb names this middle case "inconclusive", as the explorer shows it: "does not pass"
     # read as "fails" to a student (everyday English has no difference between the two).
     assert "inconclusive" in verdict and "does not pass" not in verdict
-    assert "understates" in verdict and "-0.400" in verdict
+    assert "would understate" in verdict and "-0.400" in verdict
 
 
 @pytest.mark.parametrize("year, before, after, words", [
