@@ -118,18 +118,24 @@ def test_the_command_line_says_how_to_use_it_instead_of_a_traceback(tmp_path):
     assert missing.returncode == 2 and "no such notebook" in missing.stderr and "Traceback" not in missing.stderr
 
 
-def test_sync_keeps_the_top_cell_as_lines(tmp_path):
-    """nbformat stores a cell's source as a list of lines; --sync writes the same, so its diff is one line."""
+def small_notebook(tmp_path) -> Path:
+    """notebooks/09_x.ipynb stating 5 minutes, four words long, with a course.py listing it at 5 minutes."""
     folder = tmp_path / "notebooks"
     (folder / "qianhai").mkdir(parents=True)
     (folder / "qianhai" / "course.py").write_text('Lesson("09_x", "X", 5)\n', encoding="utf-8")
     path = folder / "09_x.ipynb"
     path.write_text(json.dumps({"cells": [md("# X\n\n**Time to learn:** 5 minutes\n")], "metadata": {},
                                 "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    return path
+
+
+def test_sync_keeps_the_top_cell_as_lines(tmp_path):
+    """nbformat stores a cell's source as a list of lines; --sync writes the same, so its diff is one line."""
+    path = small_notebook(tmp_path)
     study_time.sync(path)
     top = json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"]
     assert top == ["# X\n", "\n", "**Time to learn:** 10 minutes\n"]  # 8 getting started + 4 words / 80 -> 10
-    assert 'Lesson("09_x", "X", 10)' in (folder / "qianhai" / "course.py").read_text(encoding="utf-8")
+    assert 'Lesson("09_x", "X", 10)' in (path.parent / "qianhai" / "course.py").read_text(encoding="utf-8")
 
 
 WALKS_HEADER = "notebook,date,core_minutes,stated_then,walker,note\n"
@@ -139,17 +145,12 @@ WALKS_HEADER = "notebook,date,core_minutes,stated_then,walker,note\n"
 def test_a_longer_timed_walk_raises_the_stated_time_and_a_shorter_one_never_lowers_it(tmp_path, walked, due):
     # The small notebook of test_sync_keeps_the_top_cell_as_lines: 8 getting started + 4 words / 80 = 8.05 -> 10.
     # A walk of 12 minutes is longer: 12 -> 15. A walk of 7 is shorter than 8.05: still 10. No walk: 10.
-    folder = tmp_path / "notebooks"
-    (folder / "qianhai").mkdir(parents=True)
-    (folder / "qianhai" / "course.py").write_text('Lesson("09_x", "X", 5)\n', encoding="utf-8")
-    path = folder / "09_x.ipynb"
-    path.write_text(json.dumps({"cells": [md("# X\n\n**Time to learn:** 5 minutes\n")], "metadata": {},
-                                "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    path = small_notebook(tmp_path)
     walks = tmp_path / "walks.csv"
     rows = [] if walked is None else [f"09_x,2026-12-07,{walked},5,a student,", "08_y,2026-12-07,70,5,a student,"]
     walks.write_text(WALKS_HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
     assert study_time.sync(path, walks)[0] == due
-    assert f'Lesson("09_x", "X", {due})' in (folder / "qianhai" / "course.py").read_text(encoding="utf-8")
+    assert f'Lesson("09_x", "X", {due})' in (path.parent / "qianhai" / "course.py").read_text(encoding="utf-8")
 
 
 def test_the_last_recorded_walk_of_a_notebook_counts(tmp_path):
