@@ -61,8 +61,8 @@ def test_answer_key_for_every_question_prompt(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_the_lesson_plan_states_the_notebooks_core_time(path):
-    """The guide's core time is the one the notebook and the course map state (tools/study_time.py --sync), so a
-    teacher plans with the same number a student reads."""
+    """The guide's core time is the one the notebook and the course map state (`python tools/study_time.py --sync`
+    writes all three), so a teacher plans with the same number a student reads."""
     from qianhai.course import LESSONS
 
     minutes = {lesson.slug: lesson.minutes for lesson in LESSONS}[path.stem]

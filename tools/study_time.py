@@ -1,5 +1,5 @@
 """How long a notebook takes a non-programmer: the rule CONTRIBUTING.md ("How a time is estimated") states,
-computed from the notebook itself so that a stated time cannot drift from the content it describes.
+computed from the notebook itself, so that the estimate follows the content it describes.
 
 The rates are calibrated on timed walkthroughs by students new to the course, the latest round weighing most.
 At commit 376e543, notebooks 02, 03, 04, 05, 06 and 07 took about 92, 91, 78, 84, 79 and 82 minutes for their core
@@ -8,8 +8,8 @@ printed lines of figures as slowly as prose (tables turned into printed lines sa
 notebook costs a few minutes to open, start and find one's way back in. At commit 0ee01ea (longer notebooks), 01-06
 and 08 took 72-93 minutes and these rates overestimate them by 14 on average: the estimate errs on the long side.
 
-The stated core time is the estimate, or the last timed walkthrough recorded in study_walks.csv where that took
-longer: a measured walk can raise a notebook's stated time, never lower it below the estimate.
+The stated core time is the estimate, or the notebook's last timed walkthrough (its last row in study_walks.csv)
+where that took longer: a measured walk can raise a notebook's stated time, never lower it below the estimate.
 
     python tools/study_time.py notebooks/05_finance.ipynb   # prints core and optional minutes, with the parts
     python tools/study_time.py --sync notebooks/0*.ipynb    # writes them into each notebook and course.py
@@ -143,7 +143,8 @@ WALKS = Path(__file__).with_name("study_walks.csv")
 
 def latest_walk(stem: str, walks: Path = WALKS) -> float | None:
     """The core minutes of the last timed walkthrough of notebook ``stem`` recorded in ``walks`` (None if none)."""
-    rows = [row for row in csv.DictReader(walks.open(encoding="utf-8")) if row["notebook"] == stem]
+    with walks.open(encoding="utf-8") as f:
+        rows = [row for row in csv.DictReader(f) if row["notebook"] == stem]
     return float(rows[-1]["core_minutes"]) if rows else None
 
 
@@ -164,7 +165,8 @@ def stated(notebook: dict) -> tuple[int | None, int | None]:
 
 
 def sync(path: Path, walks: Path = WALKS) -> tuple[int, int]:
-    """Write the times to state into the notebook's first cell and into qianhai/course.py (LESSONS)."""
+    """Write the times to state into the notebook's first cell, into qianhai/course.py (LESSONS) and into the
+    instructor guide's "stated at N minutes" (notebooks/instructor/<stem>.md, where it exists)."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     t = estimate(notebook)
     core, optional = stated_core(t.core, path.stem, walks), rounded(t.optional) if t.optional else 0
@@ -177,6 +179,11 @@ def sync(path: Path, walks: Path = WALKS) -> tuple[int, int]:
     code = course.read_text(encoding="utf-8")
     code = re.sub(rf'(Lesson\("{path.stem}", "[^"]*", )\d+', rf"\g<1>{core}", code)
     course.write_text(code, encoding="utf-8")
+    guide = path.parent / "instructor" / f"{path.stem}.md"
+    if guide.exists():
+        text = re.sub(r"(core path[^.]*?stated at )\d+( minutes)", rf"\g<1>{core}\2",
+                      guide.read_text(encoding="utf-8"), count=1, flags=re.S)
+        guide.write_text(text, encoding="utf-8")
     return core, optional
 
 

@@ -59,13 +59,12 @@ def full_year_series(gdp: pd.DataFrame) -> pd.Series:
 def comparability_table(gdp: pd.DataFrame) -> pd.DataFrame:
     """Every reported figure with its period, and whether it is a yearly level (only a full year is)."""
     rows = _gdp(gdp).sort_values(["year", "period"])
-    seconds = rows.get("second_source_id", pd.Series(None, index=rows.index, dtype=object))
     return pd.DataFrame({
         "year": rows["year"].astype(int), "period covered": rows["period"].map(PERIOD_WORDS).fillna(rows["period"]),
         f"GDP ({UNIT})": rows["value"].astype(float), "reported growth (% y/y)": rows["growth_pct"].astype(float),
         "a yearly level?": rows["period"].map({FULL_YEAR: "yes: a full year"}).fillna("no: part of a year"),
         "level source": rows["source_id"].astype(str),  # the GDP level's; the growth rate has its own source
-        "second source": [", ".join(source_ids(cell)) or "none" for cell in seconds],  # other sources of the level
+        "second source": [", ".join(source_ids(cell)) or "none" for cell in rows["second_source_id"]],  # the level's
     }).set_index("year")
 
 
