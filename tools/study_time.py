@@ -12,7 +12,7 @@ The stated core time is the estimate, or the notebook's last timed walkthrough (
 where that took longer: a measured walk can raise a notebook's stated time, never lower it below the estimate.
 
     python tools/study_time.py notebooks/05_finance.ipynb   # prints core and optional minutes, with the parts
-    python tools/study_time.py --sync notebooks/0*.ipynb    # writes them into each notebook and course.py
+    python tools/study_time.py --sync notebooks/0*.ipynb    # writes them into each notebook, course.py and guide
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def sync(path: Path, walks: Path = WALKS) -> tuple[int, int]:
 
 
 USAGE = """usage: python tools/study_time.py NOTEBOOK.ipynb ...         print core and optional minutes, with the parts
-       python tools/study_time.py --sync NOTEBOOK.ipynb ...  write them into each notebook and course.py"""
+       python tools/study_time.py --sync NOTEBOOK.ipynb ...  write them into each notebook, course.py and guide"""
 
 
 if __name__ == "__main__":

@@ -32,13 +32,14 @@ def source_line(names: list[str]) -> str:
             f"{ids}, ... — all listed under Sources, by data resource." + weak_note(found))
 
 
+# The weak kinds in plain words, the furthest from an original first (the order weak_note names them in).
 WEAK_IN_WORDS = {"code": "a code file", "reference": "an encyclopedia", "mirror": "a copy elsewhere"}
 
 
 def weak_note(found: list[dict], shown: int = 6) -> str:
     """A sentence naming the weak sources (mirror, code, reference) among ``found``, by kind, each kind with its plain
     meaning; empty if none. At most ``shown`` ids are named; the count says how many there are in all."""
-    order = ("code", "reference", "mirror")  # the furthest from an original first
+    order = tuple(WEAK_IN_WORDS)
     weak = [(kind, s.get("id", "?")) for kind in order for s in found if s.get("kind") == kind]
     if not weak:
         return ""
