@@ -99,11 +99,11 @@ def test_source_line_and_notes_name_weak_sources(tiny_package):
     note = sources_note(["towns"])
     assert "`X1` One — . Kind: official." in note.markdown
     assert "`X2` Two — . **Kind: mirror (weak).**" in note.markdown
-    # the one weak row is named by its key (town, year): towns.csv's Alpha 2021 cites only X2
-    assert "1 row of `towns` (Alpha, 2021) rests only on mirror, code or reference sources (below); read it as" \
+    # the one weak row is named by its key, column and value (town, year): towns.csv's Alpha 2021 cites only X2
+    assert "1 row of `towns` (town Alpha, year 2021) rests only on mirror, code or reference sources (below); read it as" \
         in note.markdown
     assert "; 1 row rests only on weak sources" in repr(note)
-    assert "Alpha, 2021: X2 (mirror: Two)" in repr(weak_rows_note("towns"))
+    assert "town Alpha, year 2021: X2 (mirror: Two)" in repr(weak_rows_note("towns"))
     assert repr(weak_rows_note("towns", years=(2020, 2020))).startswith("No row of towns (2020–2020)")
 
 

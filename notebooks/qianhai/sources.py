@@ -165,7 +165,8 @@ def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
 
 
 def _row_keys(res: dict, rows) -> list[str]:
-    """Each row named by its primary key's values, e.g. "2024, full_year" ("a row" for a table without a key)."""
+    """Each row named by its primary key, column and value, e.g. "year 2024, period full_year" (a bare value
+    such as "full_year" does not say which column it comes from); "a row" for a table without a key."""
     keys = res.get("schema", {}).get("primaryKey", [])
     keys = [k for k in ([keys] if isinstance(keys, str) else keys) if k in rows.columns]
-    return [", ".join(str(row[k]) for k in keys) or "a row" for _, row in rows.iterrows()]
+    return [", ".join(f"{k} {row[k]}" for k in keys) or "a row" for _, row in rows.iterrows()]
