@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+import build_datapackage
 from conftest import DATA
 from qianhai.data import DataError, load
 
@@ -132,3 +133,36 @@ def test_wrong_type(name, data_copy):
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(DataError, match=expect(name, index + 1, fields(name)[col]["name"]) + "': expected "):
         load(name)
+
+
+ID_COLUMNS = [(name, f["name"]) for name in NAMES for f in fields(name) if f["name"].endswith("source_id")]
+
+
+@pytest.mark.parametrize("name, column", ID_COLUMNS)
+def test_unknown_source_id(name, column, data_copy):
+    """An id that fits the column's pattern but is not among the resource's sources: a valid-looking file that
+    would load with a source nobody can look up."""
+    path = data_copy / RESOURCES[name]["path"]
+    lines, rows = read(path)
+    index = editable_row(lines, rows)
+    col = [f["name"] for f in fields(name)].index(column)
+    pattern = next(f for f in fields(name) if f["name"] == column).get("constraints", {}).get("pattern", ".*")
+    unknown = next(c for c in ("ZZ99", "RD-ZZ99") if re.fullmatch(pattern, c))
+    assert unknown not in {s["id"] for s in RESOURCES[name]["sources"]}
+    rows[index][col] = unknown
+    lines[index] = serialise(rows[index])
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataError, match=expect(name, index + 1, column) + f"': '{unknown}' is not among the sources"):
+        load(name)
+
+
+def test_make_data_refuses_an_unknown_source_id(data_copy):
+    """The QA probe's edit: the first GF07 in shenzhen_gdp.csv becomes ZZ99."""
+    path = data_copy / "shenzhen_gdp.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if "GF07" in line)
+    lines[index] = lines[index].replace("GF07", "ZZ99", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataError, match=rf"^data/shenzhen_gdp.csv, row {index + 1}, column 'source_id': 'ZZ99' is not "
+                                        r"among the sources listed in data/descriptors/shenzhen_gdp.json\.$"):
+        build_datapackage.build(data_copy)

@@ -6,6 +6,7 @@ Beta row is row 3 counting the header as row 1."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 
@@ -138,3 +139,49 @@ def test_a_recorded_file_that_does_not_read_as_its_schema_says_is_named(tiny_pac
     path.write_text(json.dumps(package), encoding="utf-8")
     with pytest.raises(DataError, match=r"^data/towns.csv, row 2, column 'capital': expected a whole number, found"):
         load("towns")
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("ZZ99", r"'ZZ99' is not among the sources listed in "),
+    ("X2;ZZ99", r"'ZZ99' is not among the sources listed in "),
+    ("X2;", r"'X2;' has an empty id \(a stray ';'\?\)"),
+])
+def test_an_unknown_source_id_is_refused_by_both(tiny_package, cell, message):
+    """The tiny package's sources are X1 and X2; row 4 (Alpha 2021) cites X2."""
+    rewrite(tiny_package, "1979-08-26,X2\n", f"1979-08-26,{cell}\n")
+    refused_by_both(tiny_package, r"^data/towns.csv, row 4, column 'source_id': " + message)
+
+
+def test_an_empty_source_id_is_refused_even_when_the_schema_does_not_require_one(tiny_package):
+    path = tiny_package / "descriptors" / "towns.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    del descriptor["schema"]["fields"][5]["constraints"]  # source_id's "required"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    rewrite(tiny_package, "1979-08-26,X2\n", "1979-08-26,\n")
+    with pytest.raises(DataError, match=r"^data/towns.csv, row 4, column 'source_id': the cell is empty; every row "
+                                        r"needs a source id from data/descriptors/towns.json\.$"):
+        build_datapackage.build(tiny_package)
+
+
+def test_make_data_names_the_descriptor_that_lists_the_sources_and_writes_nothing(tiny_package, monkeypatch, capsys):
+    rewrite(tiny_package, "1979-08-26,X2\n", "1979-08-26,ZZ99\n")
+    before = (tiny_package / "datapackage.json").read_bytes()
+    monkeypatch.setattr(build_datapackage, "DATA_DIR", tiny_package)
+    monkeypatch.setattr(build_datapackage, "build", functools.partial(build_datapackage.build, tiny_package))
+    assert build_datapackage.main([]) == 1
+    assert capsys.readouterr().err == ("make data: nothing written. data/towns.csv, row 4, column 'source_id': 'ZZ99' "
+                                       "is not among the sources listed in data/descriptors/towns.json.\n")
+    assert (tiny_package / "datapackage.json").read_bytes() == before
+
+
+def test_a_descriptor_with_a_byte_order_mark_or_no_schema_is_named_by_make_data(tiny_package):
+    path = tiny_package / "descriptors" / "towns.json"
+    original = path.read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + original)
+    with pytest.raises(DataError, match=r"^data/descriptors/towns.json: the file starts with a byte-order mark"):
+        build_datapackage.build(tiny_package)
+    descriptor = json.loads(original)
+    del descriptor["schema"]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(DataError, match=r"^data/towns.csv: data/descriptors/towns.json gives no schema for this file"):
+        build_datapackage.build(tiny_package)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import build_datapackage
-from qianhai.data import DataError, load, resource
+from qianhai.data import DataError, load, package, resource
 
 
 def edit(folder, old, new):
@@ -112,8 +112,20 @@ def test_truncated_row(tiny_package):
 
 def test_truncated_at_row_boundary(tiny_package):
     path = tiny_package / "towns.csv"
-    path.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:3]), encoding="utf-8")
-    with pytest.raises(DataError, match=r"row 4, column '\(all columns: the file ends 1 row\(s\) early\)'"):
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:3]), encoding="utf-8")  # the header and the first two of three rows
+    with pytest.raises(DataError, match=r"^data/towns.csv ends after row 3: 1 recorded row is missing \(was it cut"):
+        load("towns")
+    path.write_text(lines[0], encoding="utf-8")
+    with pytest.raises(DataError, match=r"^data/towns.csv has only its header: 3 recorded rows are missing"):
+        load("towns")
+
+
+def test_a_removed_final_newline_is_named_with_its_fix(tiny_package):
+    path = tiny_package / "towns.csv"
+    path.write_bytes(path.read_bytes().removesuffix(b"\n"))
+    with pytest.raises(DataError, match=r"^data/towns.csv: the rows are exactly the recorded ones, but the last line "
+                                        r"lacks its newline .*Add a newline at the end of the file, or .*`make data`"):
         load("towns")
 
 
@@ -167,4 +179,31 @@ def test_descriptor_that_is_not_json_or_not_text(tiny_package):
         resource("towns")
     path.write_bytes(b'{"name": "\xff"}')
     with pytest.raises(DataError, match=r"data/datapackage.json: bytes that are not UTF-8 text at line 1"):
+        load("towns")
+
+
+@pytest.mark.parametrize("text", ["[]", '{"resources": 5}', '{"resources": [5]}', '{"name": "no resources"}'])
+def test_descriptor_of_the_wrong_shape(tiny_package, text):
+    (tiny_package / "datapackage.json").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r'^data/datapackage.json: expected a JSON object whose "resources" is a list '
+                                        r"with one object per data file;.*`make data`"):
+        load("towns")
+    with pytest.raises(DataError, match=r"^data/datapackage.json: expected a JSON object"):
+        package()
+
+
+def test_descriptor_with_a_byte_order_mark(tiny_package):
+    path = tiny_package / "datapackage.json"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    with pytest.raises(DataError, match=r"^data/datapackage.json: the file starts with a byte-order mark \(an editor "
+                                        r'saved it as "UTF-8 with BOM"\); save it as UTF-8 without'):
+        load("towns")
+
+
+def test_resource_without_a_schema(tiny_package):
+    path = tiny_package / "datapackage.json"
+    package_json = json.loads(path.read_text(encoding="utf-8"))
+    del package_json["resources"][0]["schema"]
+    path.write_text(json.dumps(package_json), encoding="utf-8")
+    with pytest.raises(DataError, match=r'^data/towns.csv: datapackage.json gives no schema for this file \(a "schema"'):
         load("towns")

@@ -1,7 +1,7 @@
 """Assemble ``data/datapackage.json`` from ``data/descriptors/*.json``.
 
-Checks each file against its schema first (``validation.check_file``: a file that is not valid, or whose
-path leaves ``data/``, is never recorded), then adds its size, sha256 and a fingerprint (a short hash per
+Checks each file against its schema and sources first (``validation.check_file``: a file that is not valid,
+cites a source id its descriptor does not list, or whose path leaves ``data/``, is never recorded), then adds its size, sha256 and a fingerprint (a short hash per
 row and per column) so that the loader can say *where* a valid file was edited. Run it with ``make data``;
 ``--check`` exits 1 if the committed package is stale.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qianhai.data import DATA_DIR, PACKAGE_FILE, SOURCE_KINDS, column_fingerprint, row_fingerprint
-from qianhai.validation import DataError, check_file
+from qianhai.validation import DataError, check_file, read_json
 
 PACKAGE_HEADER: dict[str, Any] = {
     "name": "qianhai-model-course-data",
@@ -55,8 +55,11 @@ def check_source_kinds(descriptor: dict[str, Any], shown: str) -> None:
 def build(folder: Path = DATA_DIR) -> dict[str, Any]:
     resources = []
     for descriptor_path in sorted((folder / "descriptors").glob("*.json")):
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-        check_source_kinds(descriptor, f"data/descriptors/{descriptor_path.name}")
+        described_in = f"data/descriptors/{descriptor_path.name}"
+        descriptor = read_json(descriptor_path.read_bytes(), described_in)
+        if not isinstance(descriptor, dict):
+            raise DescriptorError(f"{described_in}: expected a JSON object describing one resource.")
+        check_source_kinds(descriptor, described_in)
         path = folder / descriptor["path"]
         shown = f"data/{descriptor['path']}"
         if not path.resolve().is_relative_to(folder.resolve()):
@@ -66,7 +69,7 @@ def build(folder: Path = DATA_DIR) -> dict[str, Any]:
             raise DataError(f"{shown}: {'file is missing' if not path.exists() else 'not a file (a folder?)'} "
                             f"(named by {descriptor_path.name}).")
         raw = path.read_bytes()
-        rows = check_file(raw, descriptor, shown)
+        rows = check_file(raw, descriptor, shown, described_in)
         header, body = rows[0], rows[1:]
         descriptor["bytes"] = len(raw)
         descriptor["hash"] = "sha256:" + hashlib.sha256(raw).hexdigest()

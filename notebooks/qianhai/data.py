@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from qianhai.validation import PACKAGE_FILE, DataError, check_file
+from qianhai.validation import PACKAGE_FILE, DataError, check_file, read_json
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -40,13 +40,12 @@ def _package_bytes() -> tuple[bytes, str]:
 
 
 def _parse_package(raw: bytes, shown: str) -> dict[str, Any]:
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise DataError(f"{shown}: bytes that are not UTF-8 text at line {line}.") from None
-    except json.JSONDecodeError as err:
-        raise DataError(f"{shown}: not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}.") from None
+    package = read_json(raw, shown)
+    resources = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(res, dict) for res in resources):
+        raise DataError(f"{shown}: expected a JSON object whose \"resources\" is a list with one object per data "
+                        "file; this file is shaped differently. Rebuild it with `make data`.")
+    return package
 
 
 @lru_cache(maxsize=8)
@@ -55,7 +54,7 @@ def _resource_texts(raw: bytes, shown: str) -> dict[str, str]:
     every call, so an edit is seen at once, but parsed (slow: it is large) only when its bytes change; callers
     parse their own copy of a resource, so none can change what the next one gets."""
     texts: dict[str, str] = {}
-    for res in _parse_package(raw, shown).get("resources", []):
+    for res in _parse_package(raw, shown)["resources"]:
         texts.setdefault(res.get("name"), json.dumps(res, sort_keys=True))
     return texts
 
@@ -116,6 +115,11 @@ def _load_checked(path_text: str, _mtime: int, size: int, res_json: str) -> pd.D
                         "`make data` checks it and records it.")
     raw = Path(path_text).read_bytes()
     recorded_file = size == recorded and "sha256:" + hashlib.sha256(raw).hexdigest() == expected
+    newline_lost = size + 1 == recorded and not raw.endswith(b"\n")
+    if newline_lost and "sha256:" + hashlib.sha256(raw + b"\n").hexdigest() == expected:
+        raise DataError(f"{shown}: the rows are exactly the recorded ones, but the last line lacks its newline "
+                        "(an editor may have removed it). Add a newline at the end of the file, or record the file "
+                        "as it is with `make data`.")
     if recorded_file:
         try:
             return _typed_frame(raw, res["schema"])
@@ -124,6 +128,12 @@ def _load_checked(path_text: str, _mtime: int, size: int, res_json: str) -> pd.D
     rows = check_file(raw, res, shown)
     if recorded_file:
         raise DataError(f"{shown}: the file cannot be read with the types in {PACKAGE_FILE} ({problem}).")
+    missing = _rows_cut_off(res.get("fingerprint", {}), rows[1:])
+    if missing:
+        rows_are = "1 recorded row is" if missing == 1 else f"{missing} recorded rows are"
+        where = "has only its header" if len(rows) == 1 else f"ends after row {len(rows)}"
+        raise DataError(f"{shown} {where}: {rows_are} missing (was it cut short?). Restore it with "
+                        "`git checkout`; if rows were removed on purpose, `make data` records the file.")
     row, column = _locate_edit(res.get("fingerprint", {}), rows[0], rows[1:])
     where = f"{shown}, row {row}, column {column!r}" if row else shown
     raise DataError(
@@ -153,14 +163,20 @@ def _typed_frame(raw: bytes, schema: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
+def _rows_cut_off(fingerprint: dict[str, Any], body: list[list[str]]) -> int:
+    """How many recorded rows are missing from the end of a file whose rows are otherwise the recorded ones."""
+    rows = fingerprint.get("rows", [])
+    if len(body) < len(rows) and all(row_fingerprint(cells) == rows[i] for i, cells in enumerate(body)):
+        return len(rows) - len(body)
+    return 0
+
+
 def _locate_edit(fingerprint: dict[str, Any], header: list[str], body: list[list[str]]) -> tuple[int | None, str]:
     """The first row and column that differ from the fingerprints recorded by `make data` (frictionless
     cannot tell: the edited file is valid, only different)."""
     rows, cols = fingerprint.get("rows", []), fingerprint.get("columns", {})
     row = next((index + 2 for index, cells in enumerate(body)
                 if index >= len(rows) or row_fingerprint(cells) != rows[index]), None)
-    if row is None and len(body) < len(rows):
-        return len(body) + 2, f"(all columns: the file ends {len(rows) - len(body)} row(s) early)"
     column = next((name for position, name in enumerate(header)
                    if cols.get(name) != column_fingerprint([cells[position] for cells in body])), "(unknown)")
     return row, column

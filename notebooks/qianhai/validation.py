@@ -3,13 +3,15 @@
 Asked by the loader when a file's size or sha256 differs from ``data/datapackage.json``, and by `make data`
 before it records a file. frictionless checks types, constraints and keys; this module adds what it leaves
 out or reads leniently: the bytes (UTF-8, no byte-order mark, LF line endings, closed quotes, sane cell
-lengths), the header by column name, and strict text for numbers, booleans and dates (``strict_problem``).
+lengths), the header by column name, strict text for numbers, booleans and dates (``strict_problem``), and
+source ids: every id in a column whose name ends in "source_id" is among the resource's sources.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any
 
@@ -38,6 +40,20 @@ class DataError(Exception):
     """A data file is missing, corrupt or does not match its schema."""
 
 
+def read_json(raw: bytes, shown: str) -> Any:
+    """The JSON value in a file's bytes (UTF-8 without a byte-order mark); DataError naming file and line."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise DataError(f"{shown}: the file starts with a byte-order mark (an editor saved it as \"UTF-8 with "
+                        "BOM\"); save it as UTF-8 without a byte-order mark, or restore it with `git checkout`.")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError(f"{shown}: bytes that are not UTF-8 text at line {line}.") from None
+    except json.JSONDecodeError as err:
+        raise DataError(f"{shown}: not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}.") from None
+
+
 def strict_problem(kind: str, cell: str) -> str | None:
     """What is wrong with a cell's text for its type (None if nothing): the course's strict reading."""
     found = f"found {cell[:40]!r}."
@@ -63,22 +79,50 @@ def strict_problem(kind: str, cell: str) -> str | None:
     return f"expected {KIND_WORDS[kind]}{how}, {found}"
 
 
-def check_file(raw: bytes, res: dict[str, Any], shown: str) -> list[list[str]]:
-    """The file's rows (header first) if it matches the resource's schema; DataError for the first problem."""
+def check_file(raw: bytes, res: dict[str, Any], shown: str, described_in: str = PACKAGE_FILE) -> list[list[str]]:
+    """The file's rows (header first) if it matches the resource's schema and every source id is among its
+    sources; DataError for the first problem. ``described_in`` names where the schema and sources come from."""
     rows = _rows(raw, shown)
-    names = [f["name"] for f in res.get("schema", {}).get("fields", [])]
+    schema = res.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) and f.get("name") for f in fields):
+        raise DataError(f"{shown}: {described_in} gives no schema for this file (a \"schema\" with a list of "
+                        "\"fields\", each with a \"name\"), so its columns cannot be checked.")
+    names = [f["name"] for f in fields]
     for col in names:
         if col not in rows[0]:
             raise DataError(f"{shown}, row 1, column {col!r}: column is missing from the header.")
     for col in rows[0]:
         if col not in names:
-            raise DataError(f"{shown}, row 1, column {col!r}: column is not in the schema ({PACKAGE_FILE}).")
+            raise DataError(f"{shown}, row 1, column {col!r}: column is not in the schema ({described_in}).")
     if rows[0] != names:
         raise DataError(f"{shown}, row 1: columns are in the order {rows[0]}, the schema expects {names}.")
-    problem = _first_schema_problem(rows, res.get("schema", {}))
+    problem = _first_schema_problem(rows, schema) or _unknown_source_id(rows, res, described_in)
     if problem:
         raise DataError(f"{shown}, {problem}")
     return rows
+
+
+def _unknown_source_id(rows: list[list[str]], res: dict[str, Any], described_in: str) -> str | None:
+    """The first cell of a source-id column (a name ending in "source_id"; ids separated by ";") holding an id
+    that is not among the resource's sources, or an empty source_id."""
+    sources = res.get("sources")
+    known = {s.get("id") for s in sources if isinstance(s, dict)} if isinstance(sources, list) else set()
+    missing = set(res["schema"].get("missingValues", [""]))
+    columns = [(i, name) for i, name in enumerate(rows[0]) if name.endswith("source_id")]
+    for number, cells in enumerate(rows[1:], start=2):
+        for i, column in columns:
+            where = f"row {number}, column {column!r}"
+            if cells[i] in missing:
+                if column == "source_id":
+                    return f"{where}: the cell is empty; every row needs a source id from {described_in}."
+                continue
+            for sid in cells[i].split(";"):
+                if not sid.strip():
+                    return f"{where}: {cells[i]!r} has an empty id (a stray ';'?)."
+                if sid.strip() not in known:
+                    return f"{where}: {sid.strip()!r} is not among the sources listed in {described_in}."
+    return None
 
 
 def _rows(raw: bytes, shown: str) -> list[list[str]]:
