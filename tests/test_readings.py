@@ -84,11 +84,22 @@ RD-DDD2004,"Loe, Lou",2004,Paper D,Series D,working paper,,,https://example.org/
 """
 
 
+def write_readings(folder, text):
+    """Replace readings.csv and list each reading as a source in its descriptor (`make data` refuses an id that is
+    not listed), then rebuild the package."""
+    (folder / "readings.csv").write_text(text, encoding="utf-8")
+    path = folder / "descriptors" / "readings.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["sources"] = [{"id": line.split(",")[0], "title": line.split(",")[0], "kind": "academic"}
+                             for line in text.splitlines()[1:]]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    (folder / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(folder)),
+                                             encoding="utf-8")
+
+
 @pytest.fixture
 def four_readings(data_copy):
-    (data_copy / "readings.csv").write_text(ROWS, encoding="utf-8")
-    (data_copy / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(data_copy)),
-                                                encoding="utf-8")
+    write_readings(data_copy, ROWS)
     return data_copy
 
 
@@ -147,9 +158,7 @@ def test_a_reading_address_that_is_not_http_is_never_a_live_link(data_copy):
     # issue 16.2: only http(s) links built by the package are live; '[x](javascript:...)' in data stays text.
     # (the descriptor's url pattern already refuses a non-http address, so the attempt goes through the title)
     rows = ROWS.replace("Paper C", "[click](javascript:alert(1))")
-    (data_copy / "readings.csv").write_text(rows, encoding="utf-8")
-    (data_copy / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(data_copy)),
-                                                encoding="utf-8")
+    write_readings(data_copy, rows)
     markdown = readings_for("01_shenzhen_sez").markdown
     assert "](javascript" not in markdown and "[click]" not in markdown
     assert "\\[click\\]\\(javascript\\:alert\\(1\\)\\)" in markdown
@@ -168,9 +177,7 @@ def test_a_notebooks_own_debates_come_before_the_ones_it_shares(data_copy):
     # first, but HHH names 07 first) and "Own Debate" (FFF names only 07) are 07's own. Own debates in file order of
     # their first reading (Mixed: GGG, row 2; Own: FFF, row 3), then the shared one; Mixed keeps GGG before HHH.
     # For 01 (EEE and GGG, both naming 01 first): file order, Shared then Mixed.
-    (data_copy / "readings.csv").write_text(SHARED, encoding="utf-8")
-    (data_copy / "datapackage.json").write_text(build_datapackage.render(build_datapackage.build(data_copy)),
-                                                encoding="utf-8")
+    write_readings(data_copy, SHARED)
     shown = repr(readings_for("07_evaluation")).splitlines()
     assert [line for line in shown[1:] if not line.startswith(" ")] == ["Mixed Debate", "Own Debate", "Shared Debate"]
     assert [line.split(")")[0] for line in shown if line.startswith("  - ")] == [
