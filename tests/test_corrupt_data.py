@@ -166,3 +166,14 @@ def test_make_data_refuses_an_unknown_source_id(data_copy):
     with pytest.raises(DataError, match=rf"^data/shenzhen_gdp.csv, row {index + 1}, column 'source_id': 'ZZ99' is not "
                                         r"among the sources listed in data/descriptors/shenzhen_gdp.json\.$"):
         build_datapackage.build(data_copy)
+
+
+def test_make_data_names_a_descriptor_without_a_path(data_copy):
+    """A descriptor that is a JSON object but names no file ("path") gets a sentence, not a KeyError."""
+    descriptor = data_copy / "descriptors" / "hkd_usd.json"
+    content = json.loads(descriptor.read_text(encoding="utf-8"))
+    del content["path"]
+    descriptor.write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(build_datapackage.DescriptorError, match=r"^data/descriptors/hkd_usd.json: expected a JSON "
+                                                                 r"object describing one resource, with its file name"):
+        build_datapackage.build(data_copy)

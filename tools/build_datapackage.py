@@ -1,9 +1,9 @@
 """Assemble ``data/datapackage.json`` from ``data/descriptors/*.json``.
 
 Checks each file against its schema and sources first (``validation.check_file``: a file that is not valid,
-cites a source id its descriptor does not list, or whose path leaves ``data/``, is never recorded), then adds its size, sha256 and a fingerprint (a short hash per
-row and per column) so that the loader can say *where* a valid file was edited. Run it with ``make data``;
-``--check`` exits 1 if the committed package is stale.
+cites a source id its descriptor does not list, or whose path leaves ``data/``, is never recorded), then adds its
+size, sha256 and a fingerprint (a short hash per row and per column) so that the loader can say *where* a valid
+file was edited. Run it with ``make data``; ``--check`` exits 1 if the committed package is stale.
 """
 
 from __future__ import annotations
@@ -57,8 +57,9 @@ def build(folder: Path = DATA_DIR) -> dict[str, Any]:
     for descriptor_path in sorted((folder / "descriptors").glob("*.json")):
         described_in = f"data/descriptors/{descriptor_path.name}"
         descriptor = read_json(descriptor_path.read_bytes(), described_in)
-        if not isinstance(descriptor, dict):
-            raise DescriptorError(f"{described_in}: expected a JSON object describing one resource.")
+        if not isinstance(descriptor, dict) or not isinstance(descriptor.get("path"), str):
+            raise DescriptorError(f"{described_in}: expected a JSON object describing one resource, with its "
+                                  "file name in \"path\".")
         check_source_kinds(descriptor, described_in)
         path = folder / descriptor["path"]
         shown = f"data/{descriptor['path']}"
