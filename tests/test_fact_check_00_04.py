@@ -17,3 +17,20 @@ def test_xiamen_followed_six_weeks_later_with_its_source():
 def test_campaign_launch_cites_the_announcement_and_the_report_of_the_launch():
     row = load("shenzhen_facts").set_index("fact_id").loc["campaign_launch"]
     assert row["source_id"].split(";") == ["SB01", "ART"]
+
+
+def _cell(notebook, cell_id):
+    import nbformat
+    from pathlib import Path
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / notebook, as_version=4)
+    return next(c.source for c in nb.cells if c.get("id") == cell_id)
+
+
+def test_exercise_3_compares_routine_revision_with_routine_revision():
+    # Guangzhou revised_routine 2016 = 19,610.94; Shenzhen's routine-revised 2016 = 20,078.6 (SZ51), held only in
+    # the note of shenzhen_facts overtook_guangzhou; revised[2016] (yearbook_revised, 20,685.74) is another vintage.
+    note = load("shenzhen_facts").set_index("fact_id").loc["overtook_guangzhou", "note"]
+    assert "20078.6" in note and "SZ51" in note
+    solution = _cell("01_shenzhen_sez.ipynb", "rework-01-4")
+    assert "revised[2016]:" not in solution
+    assert 'facts.loc["overtook_guangzhou", "note"]' in solution
