@@ -34,3 +34,16 @@ def test_exercise_3_compares_routine_revision_with_routine_revision():
     solution = _cell("01_shenzhen_sez.ipynb", "rework-01-4")
     assert "revised[2016]:" not in solution
     assert 'facts.loc["overtook_guangzhou", "note"]' in solution
+
+
+def test_02_does_not_bound_registered_value_added_by_land_area():
+    # qianhai_indicators: 2018 FTZ area 254.95 bn, note '+25.6% y/y' -> 2017 FTZ level 254.95 / 1.256 = 202.99 bn;
+    # 2017 'Qianhai' (territory not stated) 'about 150' -> 202.99 / 150 = 1.353: territory moves the level by a third.
+    rows = load("qianhai_indicators").set_index(["indicator_code", "year"])
+    ftz = rows.loc[("registered_enterprise_value_added", 2018)]
+    assert ftz["value"] == 254.95 and ftz["note"].startswith("+25.6%")
+    assert rows.loc[("registered_enterprise_value_added", 2017), "value"] == 150
+    assert round(254.95 / 1.256, 2) == 202.99
+    text = _cell("02_blank_sheet.ipynb", "cell-036")
+    assert "1.89" not in text and "explains little" not in text
+    assert "separate the change of territory from growth" in text
