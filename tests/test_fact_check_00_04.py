@@ -48,3 +48,17 @@ def test_02_does_not_bound_registered_value_added_by_land_area():
     text = _cell("02_blank_sheet.ipynb", "cell-036")
     assert "1.89" not in text and "explains little" not in text
     assert "separate the change of territory from growth" in text
+
+
+def test_04_solves_the_adoption_rate_for_both_stated_starts():
+    # E19: 65 / 645 = 0.100775 replicated, to Aug 2021. From 2015 (E19) T = 6; from 2010 (QT02, 'past 11 years') T = 11.
+    # e = 10%: 0.9^6 = 0.531441 -> a = 0.100775 / 0.468559 = 0.21507; 0.9^11 = 0.313811 -> a = 0.100775 / 0.686189 = 0.14686.
+    from qianhai.innovation import expected_share
+    target = 65 / 645
+    assert round(target / (1 - 0.9 ** 6), 4) == 0.2151
+    assert round(target / (1 - 0.9 ** 11), 4) == 0.1469
+    assert expected_share(0.1, 0.14686, 11) == __import__("pytest").approx(0.100775, abs=1e-5)
+    basis = load("qianhai_innovations").query("source_id == 'E19'")["counting_basis"]
+    assert basis.str.contains("11 years").all() and basis.str.contains("2015").all()
+    table = _cell("04_system_innovation.ipynb", "cell-040")
+    assert "end - 2015" in table and "end - 2010" in table
