@@ -62,3 +62,14 @@ def test_04_solves_the_adoption_rate_for_both_stated_starts():
     assert basis.str.contains("11 years").all() and basis.str.contains("2015").all()
     table = _cell("04_system_innovation.ipynb", "cell-040")
     assert "end - 2015" in table and "end - 2010" in table
+
+
+def test_03_reads_yishang_as_a_drafting_convention_not_as_art_1259_governing_2019():
+    # Civil Code Art. 1259 is civil law in force from 2021-01-01: the 2014-2020 notices rest on the convention it restates.
+    rules = load("tax_rules").set_index("rule_id")
+    sources = set(rules.loc["qianhai_cit_share_2014", "source_id"].split(";"))
+    assert {"FX03", "FX09", "FX10", "FX11", "FX12"} <= sources
+    assert "No tax text we hold defines" in rules.loc["qianhai_cit_share_2014", "note"]
+    text = _cell("03_industrial_policy.ipynb", "cell-019")
+    assert "defines its own" not in text and "Criminal Law" in text and "No tax\ntext we hold defines" in text
+    assert "the way Chinese law defines it" not in _cell("03_industrial_policy.ipynb", "cell-000")
