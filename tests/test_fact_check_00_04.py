@@ -73,3 +73,18 @@ def test_03_reads_yishang_as_a_drafting_convention_not_as_art_1259_governing_201
     text = _cell("03_industrial_policy.ipynb", "cell-019")
     assert "defines its own" not in text and "Criminal Law" in text and "No tax\ntext we hold defines" in text
     assert "the way Chinese law defines it" not in _cell("03_industrial_policy.ipynb", "cell-000")
+
+
+def test_03_searches_catalogue_items_and_c10_follows_the_rubric():
+    # Kaizen CPA (TX90) and agoodv.cn (TX91) list under 信息服务业 item 4 数据挖掘、数据分析、数据服务及数字化资源开发,
+    # item 6 卫星通信技术研发, item 8 云计算、物联网…大数据: 'data' is in items 4 and 8 (2 of 3), in no sector name.
+    rules = load("tax_rules")
+    items = rules[rules["parameter"] == "cit_catalogue_item"]
+    sectors = rules[rules["parameter"] == "cit_catalogue_sector"]
+    assert len(items) == 3 and set(items["source_id"]) == {"TX90;TX91"}
+    assert items["text"].str.contains("data", case=False).sum() == 2
+    assert sectors["text"].str.contains("data", case=False).sum() == 0
+    claims = load("claims").set_index("claim_id")
+    assert claims.loc["C10", ["verdict", "rubric_rule"]].tolist() == ["partly supported", "partly_confirmed"]
+    assert "TX90" in claims.loc["C10", "source_id"] and "no catalogue sector names" not in claims.loc["C10", "evidence"]
+    assert "cit_catalogue_item" in _cell("03_industrial_policy.ipynb", "cell-006")

@@ -662,7 +662,7 @@ def _list_html(title: str, items: list[str]) -> str:
 
 
 CIT_SIMPLIFICATIONS = [
-    "The catalogue is known here only at sector level; the real catalogue lists items within sectors.",
+    "The checker works at sector level; the real catalogue lists items within sectors (three are recorded in tax_rules).",
     "'Inside the zone' is entered as a share of the profit; the rules define it by establishment "
     "(in-zone headquarters and branches).",
     "Taxable profit is taken as given: no other incentives, losses carried forward or Hong Kong tax.",
