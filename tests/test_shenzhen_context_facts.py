@@ -19,8 +19,9 @@ def _ids(facts, fact_id):
 
 def test_campaign_launch(facts):
     # SB01, Economic Daily 14 Aug 2020: "由中央网信办主办 ... “经济特区40年@治理现代化”网络主题宣传活动,将于8月24日在深圳启动"
+    # (the date set in advance); ART, 25 Aug 2020, reports the launch itself.
     assert facts.loc["campaign_launch", "value"] == "2020-08-24"
-    assert _ids(facts, "campaign_launch") == {"SB01"}
+    assert _ids(facts, "campaign_launch") == {"SB01", "ART"}
 
 
 def test_third_plenum_formula(facts):

@@ -553,8 +553,8 @@ def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
 
 
 def share_passes(share: float, rules: CITRules) -> bool:
-    """Whether a main-business share (in %) meets the year's test: '以上' includes the number (Civil Code
-    Art. 1259), recorded as '>=' in tax_rules."""
+    """Whether a main-business share (in %) meets the year's test: '以上' includes the number (the drafting
+    convention of Civil Code Art. 1259 and its predecessors), recorded as '>=' in tax_rules."""
     return share >= rules.threshold_pct
 
 
@@ -598,7 +598,7 @@ class CITCheck:
             ("sector in the catalogue", f"one of the {len(r.sectors)} sectors of the {r.year} catalogue",
              self.sector, "yes" if self.in_catalogue else "no"),
             ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue, i.e. {r.threshold_pct:g}% or "
-             "more (Civil Code Art. 1259)", f"{self.share:g}%", "yes" if self.passes_share else "no"),
+             "more (the drafting convention: Civil Code Art. 1259, Criminal Law Art. 99)", f"{self.share:g}%", "yes" if self.passes_share else "no"),
         ]
 
     def scope(self) -> str:
@@ -662,7 +662,7 @@ def _list_html(title: str, items: list[str]) -> str:
 
 
 CIT_SIMPLIFICATIONS = [
-    "The catalogue is known here only at sector level; the real catalogue lists items within sectors.",
+    "The checker works at sector level; the real catalogue lists items within sectors (three are recorded in tax_rules).",
     "'Inside the zone' is entered as a share of the profit; the rules define it by establishment "
     "(in-zone headquarters and branches).",
     "Taxable profit is taken as given: no other incentives, losses carried forward or Hong Kong tax.",
