@@ -137,7 +137,7 @@ def _weak_share() -> tuple[int, int]:
 # US dollars for 2018-2023; a LegCo reply on info.gov.hk printing the Hong Kong 2018 yearbook's GDP for 2017-2018, SN08;
 # text resources: China Daily HK's PressReader edition for the 645 institutional innovations, QT02; People's Daily Online
 # reporting the NBS definition of the digital economy, QT03; the EPS KDD abstract of a zone-effects paper, EV-FTZ4-KDD):
-# 375 of 2037. It may only fall, with one exception, raised on purpose: on 8 Dec 2026 a fact-check found that the
+# 375 of 2037. It may only fall, with one exception, raised on purpose: on 7 Dec 2026 a fact-check found that the
 # 2014 tax catalogue lists data and satellite items (C10, C11), whose text was found only on copies (TX90, TX91);
 # three catalogue rows and claim C10 rest on them; shown with their weak caution, they beat leaving the correction
 # out: 378 of 2040.
