@@ -39,6 +39,17 @@ def facts():
     return load("statutory_body_facts")
 
 
+def test_credit_restoration_row_names_the_ndrc_and_its_order():
+    # The measures in force from 1 May 2023 are NDRC Order No. 58 (reprint of the gov.cn text, zs531.com),
+    # not SAMR's; the note records their replacement by NDRC Order No. 36 from 1 Apr 2026.
+    row = load("governance_facts").set_index("fact_id").loc["credit_restoration_2023"]
+    assert row["date"] == "2023-05-01"
+    assert "NDRC" in row["fact"] and "Order No. 58" in row["fact"] and "SAMR" not in row["fact"]
+    assert "Order No. 36" in row["note"] and "1 Apr 2026" in row["note"]
+    source = next(s for s in resource("governance_facts")["sources"] if s["id"] == row["source_id"])
+    assert source["kind"] == "mirror" and "第58号" in source["title"]
+
+
 def test_side_by_side_says_no_source_found_and_never_fills_in(facts):
     not_found = not_found_dimensions(resource("statutory_body_facts"))
     # descriptor vintage ends "... Not found: staffing, budget, accountability."
