@@ -3,11 +3,14 @@ least-squares problems, and from rows of data/basque_panel.csv and data/zone_eff
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+
+from conftest import ROOT
 
 from qianhai.data import load
 from qianhai.evaluation import (TREATED, DidExplorer, TableView, SynthExplorer, citation_list, default_donors,
@@ -488,3 +491,11 @@ def test_the_long_panel_or_no_table_in_place_of_wide_gets_a_message(panel, call)
         call(panel)
     with pytest.raises(InputProblem, match="must be a table.*not str"):
         call("wide")
+
+
+def test_07_does_not_claim_every_other_ftz_study_pools_guangdong():
+    # The research notes list Feng & Wang (2021), with Qianhai-Shekou as its own unit (estimate not captured).
+    cells = json.loads((ROOT / "notebooks" / "07_evaluation.ipynb").read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "pool Guangdong with other provinces" not in text
+    assert "its estimate is not in the data" in text

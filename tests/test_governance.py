@@ -39,6 +39,17 @@ def facts():
     return load("statutory_body_facts")
 
 
+def test_credit_restoration_row_names_the_ndrc_and_its_order():
+    # The measures in force from 1 May 2023 are NDRC Order No. 58 (reprint of the gov.cn text, zs531.com),
+    # not SAMR's; the note records their replacement by NDRC Order No. 36 from 1 Apr 2026.
+    row = load("governance_facts").set_index("fact_id").loc["credit_restoration_2023"]
+    assert row["date"] == "2023-05-01"
+    assert "NDRC" in row["fact"] and "Order No. 58" in row["fact"] and "SAMR" not in row["fact"]
+    assert "Order No. 36" in row["note"] and "1 Apr 2026" in row["note"]
+    source = next(s for s in resource("governance_facts")["sources"] if s["id"] == row["source_id"])
+    assert source["kind"] == "mirror" and "第58号" in source["title"]
+
+
 def test_side_by_side_says_no_source_found_and_never_fills_in(facts):
     not_found = not_found_dimensions(resource("statutory_body_facts"))
     # descriptor vintage ends "... Not found: staffing, budget, accountability."
@@ -478,6 +489,27 @@ def test_weekdays_between_by_hand():
     assert weekdays_between("2024-01-06", "2024-01-06") == 0  # a Saturday
     with pytest.raises(InputProblem, match="comes before"):
         weekdays_between("2024-01-08", "2024-01-01")
+
+
+def test_pace_check_counts_from_the_exact_launch_day_and_from_2010():
+    import json
+    from pathlib import Path
+    from qianhai.governance import weekdays_between
+    zones = load("qianhai_zones").set_index("zone_id")
+    assert f"{zones.loc['qianhai_shekou_ftz_area', 'valid_from']:%Y-%m-%d}" == "2015-04-21"
+    assert f"{zones.loc['qianhai_coop_zone_2010', 'valid_from']:%Y-%m-%d}" == "2010-08-26"
+    # By hand: Tue 21 Apr 2015 to Mon 20 Apr 2021 is 2,192 days (two leap days) = 313 weeks + 1 weekday
+    # = 1,566; Wed 21 Apr to Sun 1 Aug 2021 is 103 days = 14 weeks + Wed-Sun = 70 + 3; total 1,639.
+    # To Tue 31 Aug add 2-31 Aug: 4 weeks + Mon, Tue = 22, so 1,661.
+    assert weekdays_between("2015-04-21", "2021-08-01") == 1639
+    assert weekdays_between("2015-04-21", "2021-08-31") == 1661
+    # Thu 26 Aug 2010 to Tue 25 Aug 2020 is 3,653 days = 521 weeks + Thu-Tue = 2,605 + 4; Wed 26 Aug 2020
+    # to Sun 1 Aug 2021 is 341 days = 48 weeks + Wed-Sun = 240 + 3; total 2,852, and 2,874 to 31 Aug.
+    assert weekdays_between("2010-08-26", "2021-08-01") == 2852
+    assert weekdays_between("2010-08-26", "2021-08-31") == 2874
+    cells = json.loads(Path("notebooks/06_governance.ipynb").read_text(encoding="utf-8"))["cells"]
+    pace = next("".join(c["source"]) for c in cells if c["cell_type"] == "code" and "weekdays_between(" in "".join(c["source"]))
+    assert "qianhai_shekou_ftz_area" in pace and "qianhai_coop_zone_2010" in pace  # read from the data, not typed
 
 
 def test_not_found_in_governance_descriptor():

@@ -44,6 +44,21 @@ def test_every_work_says_how_it_was_verified():
     assert frame["verified_by"].str.len().min() > 20
 
 
+def test_hsing_links_to_the_book_not_to_a_review_of_it():
+    # muse.jhu.edu/article/478989 is Helen Siu's review essay of the book, not the book.
+    row = load("readings").set_index("reading_id").loc["RD-HSING2010"]
+    assert "muse.jhu.edu" not in row["url"]
+    assert "review" in row["verified_by"]
+
+
+def test_alder_shao_zilibotti_credits_each_point_to_the_version_that_makes_it():
+    # The 2016 journal abstract: about 20%, capital the main channel, spillovers. Only the 2013 CEPR DP9748
+    # abstract says 'but not with a permanently steeper growth path'.
+    note = load("readings").set_index("reading_id").loc["RD-ASZ2016", "annotation"]
+    assert "20%" in note and "spillover" in note
+    assert "DP9748" in note and note.index("DP9748") < note.index("steeper growth")
+
+
 @pytest.mark.parametrize("slug", NOTEBOOK_SLUGS)
 def test_every_notebook_has_at_least_three_readings(slug):
     served = load("readings")["notebooks"].str.split(";")

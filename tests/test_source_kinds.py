@@ -137,11 +137,12 @@ def _weak_share() -> tuple[int, int]:
 # US dollars for 2018-2023; a LegCo reply on info.gov.hk printing the Hong Kong 2018 yearbook's GDP for 2017-2018, SN08;
 # text resources: China Daily HK's PressReader edition for the 645 institutional innovations, QT02; People's Daily Online
 # reporting the NBS definition of the digital economy, QT03; the EPS KDD abstract of a zone-effects paper, EV-FTZ4-KDD):
-# 375 of 2037. It may only fall, with one exception, raised on purpose: on 7 Dec 2026 a fact-check found that the
-# 2014 tax catalogue lists data and satellite items (C10, C11), whose text was found only on copies (TX90, TX91);
-# three catalogue rows and claim C10 rest on them; shown with their weak caution, they beat leaving the correction
-# out: 378 of 2040.
-WEAK_ROWS_CEILING = 378
+# 375 of 2037. It may only fall, except where a fact-check's correction can only be sourced to copies (each case here):
+# on 7 Dec 2026, governance_facts' credit_restoration_2023 had rested on a china-training.org article (kind other)
+# naming the wrong issuer (SAMR) and now rests on two reprints of NDRC Order No. 58 (mirrors; no official page found);
+# the 2014 tax catalogue's data and satellite items (C10, C11) were found only on copies (TX90, TX91): three catalogue
+# rows and claim C10 rest on them. Shown with their weak caution, they beat leaving the corrections out: 379 of 2040.
+WEAK_ROWS_CEILING = 379
 
 
 def test_rows_resting_only_on_weak_sources_do_not_increase():
