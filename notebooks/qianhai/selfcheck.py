@@ -107,6 +107,9 @@ class NumericAnswer(_Checked):
         except InputProblem as problem:
             return Result(None, self._decimal_comma(typed) or str(problem))
         if self.count and not float(value).is_integer():
+            slip = self._slip(value, percent)  # 4.195 for 4,195,000: the scale is the slip, not the decimals
+            if slip:
+                return Result(None, slip)
             return Result(None, f"This answer is a count, so it is a whole number; {_show(value)} is not. "
                                 "Type a whole number.")
         if self._close(value):
