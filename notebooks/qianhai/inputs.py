@@ -82,7 +82,7 @@ def parse_number(
     if not math.isfinite(value):
         raise InputProblem(f"{label}: {_short(raw)!r} is not a finite number. {hint}")
     underflow = value == 0 and isinstance(text, str) and re.search("[1-9]", text.lower().split("e")[0])  # '1e-400'
-    if underflow or 0 < abs(value) < TINY:
+    if underflow or minimum is not None and 0 < abs(value) < TINY:  # without a minimum the caller sets its own
         raise InputProblem(f"{label}: {_short(raw)!r} is too small to tell from 0; type 0, or a number of "
                            f"at least {TINY:g} in size. {hint}")
     if integer and value != int(value):
