@@ -43,7 +43,7 @@ def parse_number(
     """Turn typed text (or a number) into a finite number within [minimum, maximum].
 
     Commas are read only as thousands separators ('4,195,000'); any other comma ('2,5') is refused with a hint
-    to use a point for decimals. A fraction ('1/3') is its value; in a box whose unit is '%' it is a share of
+    to use a point for decimals. A fraction ('1/3') is its value; in a box whose unit starts with '%' it is a share of
     the whole ('1/3' is 33.33%), and a trailing '%' is accepted ('328%' is 328). Raises InputProblem with a
     message that says what was wrong and what to type instead.
     """
