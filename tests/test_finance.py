@@ -137,6 +137,21 @@ def test_a_fraction_in_a_percent_box_gets_a_warning():
     assert "If you meant" not in ex.result.value
 
 
+def test_a_tiny_share_gets_a_message_not_an_error():
+    ex = ShareExplorer(firms_pct=10., value_pct=50.)
+    ex.firms.text.value = "5e-324"  # divided by zero in the observer
+    assert "too small to tell from 0" in ex.messages.last and ex.firms.value == 10
+    with pytest.raises(InputProblem, match="too small"):
+        implied_ratio(1e-310, 50)  # was 'inf times'
+
+
+def test_one_fraction_rule_in_every_percent_a_year_box():
+    calc = LoanSavingCalculator(amount_m=100, years=2, offshore_pct=4.5, onshore_pct=6)
+    calc.onshore.text.value = "1/10"  # 1/10 of 100% is 10% a year, as '1/10' in a '%' box
+    assert calc.onshore.value == pytest.approx(10)
+    assert interest_saving(100, 2, "1/25", 6).offshore_pct == pytest.approx(4)
+
+
 # --------------------------------------------------------------------------------------------- loans
 
 def test_first_batch_rows(loans):

@@ -351,8 +351,11 @@ def test_model_gives_a_run_or_a_message(pilots, years, e, a, seed):
         assert np.all(np.diff(run.replicated) >= 0) and 0 <= run.share <= 1
 
 
+share = st.one_of(st.just(0.0), st.floats(1e-9, 1))  # a nonzero share below 1e-9 is refused as a slip
+
+
 @settings(max_examples=100, deadline=None)
-@given(st.integers(0, 99999), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.integers(1, 20))
+@given(st.integers(0, 99999), share, share, share, st.integers(1, 20))
 def test_adoption_rate_monotonic_for_any_seed(seed, e, a1, a2, years):
     low, high = sorted((a1, a2))
     assert (simulate_diffusion(80, years, e, low, seed).replicated_ids
@@ -373,6 +376,13 @@ def test_years_to_half_worked_by_hand():
     assert expected_share(0.3, 0.6, 5) < 0.5 < expected_share(0.3, 0.6, 6)
     with pytest.raises(InputProblem):
         years_to_half(0.3, 1.5)
+
+
+def test_years_to_half_with_a_tiny_share_is_finite_or_refused():
+    # e = 1e-6: ln(1 - e) is about -1e-6, so T = ln(1/3) / -1e-6 = 1.0986e6 years (a = 0.75: 1 - 1/1.5 = 1/3)
+    assert years_to_half(1e-6, 0.75) == pytest.approx(1.0986e6, rel=1e-4)
+    with pytest.raises(InputProblem, match="too small"):
+        years_to_half(1e-300, 0.75)  # ln(1 - e) rounded to 0: this divided by zero
 
 
 def test_diffusion_explorer_says_when_half_is_reached():

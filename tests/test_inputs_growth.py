@@ -87,7 +87,7 @@ def test_doubling_time_bad_input(rate):
 @pytest.mark.parametrize("raw, unit, expected", [
     ("1/3", "", 1 / 3), (" 2 / 3 ", "", 2 / 3), ("-1/4", "", -0.25), ("1.5/3", "", 0.5),
     ("1/3", "%", 100 / 3),  # in a percent box a fraction is a share of the whole: 1/3 = 33.33%
-    ("1/4", "% a year", 0.25),  # only a plain '%' box reads a fraction as a share
+    ("1/4", "% a year", 25), ("1/4", "years", 0.25),  # every box whose unit starts with '%' reads it as a share
 ])
 def test_fractions_are_read_as_their_value(raw, unit, expected):
     assert parse_number(raw, label="Share", unit=unit) == pytest.approx(expected)
@@ -127,3 +127,47 @@ def test_a_minus_sign_pasted_from_the_text_reads_as_minus(typed, expected):
     """The notebooks print "−0.144" (U+2212, the typographic minus); a student who pastes it (student walkthrough
     of 07), or types a Chinese keyboard's full-width minus (U+FF0D), means -0.144, not "not a number"."""
     assert parse_number(typed, label="Your answer") == pytest.approx(expected)
+
+
+def test_a_comma_after_a_leading_zero_is_a_decimal_comma():
+    for typed in ("0,125", "0,5", "-0,125"):
+        with pytest.raises(InputProblem, match="use a point for decimals"):
+            parse_number(typed, label="x")
+
+
+def test_underscores_are_refused_not_dropped():
+    with pytest.raises(InputProblem, match="'_'"):
+        parse_number("12_5", label="x")  # float() alone reads it as 125
+
+
+@pytest.mark.parametrize("typed, bound, shown", [
+    ("100.04", {"maximum": 100}, "100.04 is above 100"),
+    ("1,000.5", {"maximum": 1000}, "1,000.5 is above 1000"),
+    ("-0.00001", {"minimum": 0}, "-1e-05 is below 0"),
+    ("101", {"maximum": 100}, "101 is above 100"),  # unchanged where the short form already differs
+])
+def test_a_value_out_of_range_is_shown_apart_from_its_bound(typed, bound, shown):
+    with pytest.raises(InputProblem, match=shown):
+        parse_number(typed, label="x", **bound)
+
+
+@pytest.mark.parametrize("unit", ["%", "% a year", "% of budget"])
+def test_a_fraction_in_any_percent_box_is_a_share_of_100(unit):
+    assert parse_number("1/4", label="x", unit=unit) == 25  # 1/4 of 100% is 25%
+    assert parse_number("1/4", label="x", unit="years") == 0.25
+
+
+@pytest.mark.parametrize("typed", ["1e-400", "5e-324", "1e-310", "-1e-12"])
+def test_a_tiny_or_underflowing_value_is_refused(typed):
+    with pytest.raises(InputProblem, match="too small to tell from 0"):
+        parse_number(typed, label="x", minimum=-1, maximum=100, unit="%")
+
+
+def test_zero_written_any_way_is_still_zero():
+    assert [parse_number(t, label="x") for t in ("0", "0.000", "0e5", "-0")] == [0, 0, 0, 0]
+
+
+def test_digits_of_other_scripts_are_refused_and_full_width_ones_read():
+    with pytest.raises(InputProblem, match="0-9"):
+        parse_number("\u0663", label="x")  # Arabic-Indic three, refused by the data validator too
+    assert parse_number("\uff13\uff0e\uff15", label="x") == 3.5  # full-width 3.5

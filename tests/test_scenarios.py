@@ -363,3 +363,9 @@ def test_project_notes_a_fraction_typed_for_a_percent(capsys):
 def test_a_base_year_read_from_the_table_is_accepted(gdp):
     # gdp["year"].max() is a numpy integer; the 2025 full-year row holds 331.81 (qianhai_expanded_gdp.csv)
     assert full_year_figure(gdp, gdp["year"].max()) == 331.81
+
+
+def test_a_fraction_in_the_growth_rate_box_is_a_share_of_100(gdp, targets):
+    ex = ScenarioExplorer(gdp, targets, base_year=2021, rate_pct=8.6)
+    ex.rate.text.value = "1/20"  # 1/20 of 100% is 5% a year, as in every '%' box (not 0.05%)
+    assert ex.rate.value == pytest.approx(5)

@@ -130,3 +130,18 @@ def test_the_static_view_labels_each_answer_box_with_one_colon():
 def test_an_answer_with_a_typographic_minus_is_judged_as_a_number():
     # '−0.144' (U+2212) is -0.144, within 0.005 of the answer -0.144.
     assert numeric(-0.144, 0.005, "thousand USD").judge("−0.144").correct is True
+
+
+def test_a_decimal_comma_after_zero_is_not_read_as_thousands():
+    result = numeric(12.5, 0.5, "%").judge("0,125")
+    assert result.correct is None and "use a point for decimals" in result.text and "125 is" not in result.text
+
+
+def test_a_count_typed_in_millions_gets_the_scale_hint():
+    result = numeric(4_195_000, 0, "firms", count=True).judge("4.195")
+    assert result.correct is None and "Did you mean 4,195,000 firms?" in result.text
+    assert "whole number" in numeric(77, 0, "claims", count=True).judge("7.5").text  # no scale fits: as before
+
+
+def test_a_fraction_in_a_percent_a_year_answer_is_a_share_of_100():
+    assert numeric(25, 0.1, "% a year").judge("1/4").correct is True  # 1/4 is 25%, as in a '%' answer

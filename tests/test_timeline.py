@@ -76,6 +76,13 @@ def test_parse_good_dates(bounds, typed, day, precision):
     assert (query.day, query.precision) == (day, precision)
 
 
+def test_full_width_digits_read_and_other_scripts_refused_as_in_number_boxes(bounds):
+    assert parse_date("\uff12\uff10\uff11\uff15-\uff10\uff14", first=bounds[0], last=bounds[1]) == \
+        DateQuery(D(2015, 4, 30), "month")  # full-width 2015-04, read as number boxes read full-width digits
+    with pytest.raises(InputProblem, match="not a date"):
+        parse_date("\u0662\u0660\u0661\u0665-04", first=bounds[0], last=bounds[1])  # Arabic-Indic: refused, as in number boxes
+
+
 def test_parse_date_object(bounds):
     assert parse_date(D(2019, 2, 18), first=bounds[0], last=bounds[1]) == DateQuery(D(2019, 2, 18), "day")
 
@@ -88,7 +95,6 @@ def test_parse_date_object(bounds):
     ("2015-13", "not a real date (month 13 does not exist)"),
     ("2015-02-30", "not a real date (February 2015 has 28 days)"),  # 2015 is not a leap year
     ("0000-01", "not a real date (year 0 is outside 1 to 9999)"),
-    ("２０１５-０６", "is not a date"),  # full-width digits: the data and the boxes read ASCII digits only
     ("2007-12", "outside the timeline, which runs from 2008-01 to 2025-06"),
     ("2025-07", "outside the timeline"),
     ("2030-01-01", "outside the timeline"),

@@ -414,7 +414,7 @@ def years_to_half(evaluation_share: float, adoption_rate: float) -> float | None
         return None
     if e == 1:
         return 1.0
-    return math.log(1 - 1 / (2 * a)) / math.log(1 - e)
+    return math.log(1 - 1 / (2 * a)) / math.log1p(-e)  # log1p: ln(1 - e) is not 0 for a tiny e
 
 
 def half_sentence(run: "Diffusion") -> str:

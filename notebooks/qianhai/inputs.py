@@ -9,10 +9,12 @@ import re
 import pandas as pd
 
 
-THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]*)?")  # '0,125' is a decimal comma, not 125
 MINUS_SIGNS = {0x2212: "-", 0xFF0D: "-"}  # the minus the notebooks print; a Chinese keyboard's full-width minus
 FRACTION = re.compile(r"([-+]?[0-9]+(?:\.[0-9]+)?)\s*/\s*([0-9]+(?:\.[0-9]+)?)")
 PERCENT = "%"
+FULL_WIDTH_DIGITS = {0xFF10 + d: str(d) for d in range(10)} | {0xFF0E: "."}  # a Chinese keyboard's ０-９ and ．
+TINY = 1e-9  # no box in the course means a size this small: a nonzero value below it is a slip (or underflows to 0)
 
 
 class InputProblem(ValueError):
@@ -41,7 +43,7 @@ def parse_number(
     """Turn typed text (or a number) into a finite number within [minimum, maximum].
 
     Commas are read only as thousands separators ('4,195,000'); any other comma ('2,5') is refused with a hint
-    to use a point for decimals. A fraction ('1/3') is its value; in a box whose unit is '%' it is a share of
+    to use a point for decimals. A fraction ('1/3') is its value; in a box whose unit starts with '%' it is a share of
     the whole ('1/3' is 33.33%), and a trailing '%' is accepted ('328%' is 328). Raises InputProblem with a
     message that says what was wrong and what to type instead.
     """
@@ -53,7 +55,12 @@ def parse_number(
         raise InputProblem(f"{label}: expected a number, not {type(raw).__name__}. {hint}")
     text = raw
     if isinstance(raw, str):
-        text = raw.strip().replace("_", "").translate(MINUS_SIGNS)
+        text = raw.strip().translate(MINUS_SIGNS).translate(FULL_WIDTH_DIGITS)
+        if "_" in text:  # float() would read '12_5' as 125
+            raise InputProblem(f"{label}: {_short(raw)!r} has '_' in it; type the digits alone (125, or 12.5 "
+                               f"with a point for decimals). {hint}")
+        if any(ch.isdigit() and not ch.isascii() for ch in text):  # float() reads '٣' as 3; the data files may not
+            raise InputProblem(f"{label}: {_short(raw)!r} has digits other than 0-9; type it with 0-9. {hint}")
         if unit.startswith(PERCENT) and text.endswith(PERCENT):
             text = text[:-1].rstrip()  # '328%' in a box already in percent: the sign the student would write anyway
         if text == "":
@@ -67,19 +74,23 @@ def parse_number(
             numerator, denominator = (float(part) for part in fraction.groups())
             if denominator == 0:
                 raise InputProblem(f"{label}: {_short(raw)!r} divides by zero. {hint}")
-            text = numerator / denominator * (100 if unit == PERCENT else 1)
+            text = numerator / denominator * (100 if unit.startswith(PERCENT) else 1)
     try:
         value = float(text)
     except (TypeError, ValueError, OverflowError):
         raise InputProblem(f"{label}: {_short(raw)!r} is not a number. {hint}") from None
     if not math.isfinite(value):
         raise InputProblem(f"{label}: {_short(raw)!r} is not a finite number. {hint}")
+    underflow = value == 0 and isinstance(text, str) and re.search("[1-9]", text.lower().split("e")[0])  # '1e-400'
+    if underflow or minimum is not None and 0 < abs(value) < TINY:  # without a minimum the caller sets its own
+        raise InputProblem(f"{label}: {_short(raw)!r} is too small to tell from 0; type 0, or a number of "
+                           f"at least {TINY:g} in size. {hint}")
     if integer and value != int(value):
         raise InputProblem(f"{label}: {_short(raw)!r} is not a whole number. {hint}")
     if minimum is not None and value < minimum:
-        raise InputProblem(f"{label}: {_fmt(value)} is below {_fmt(minimum)}{_unit(unit)}. {hint}")
+        raise InputProblem(f"{label}: {_fmt_beside(value, minimum)} is below {_fmt(minimum)}{_unit(unit)}. {hint}")
     if maximum is not None and value > maximum:
-        raise InputProblem(f"{label}: {_fmt(value)} is above {_fmt(maximum)}{_unit(unit)}. {hint}")
+        raise InputProblem(f"{label}: {_fmt_beside(value, maximum)} is above {_fmt(maximum)}{_unit(unit)}. {hint}")
     return int(value) if integer else value
 
 
@@ -125,6 +136,12 @@ def _fmt(value: float) -> str:
     if float(value).is_integer():
         return f"{value:.0f}" if abs(value) < 10000 else f"{value:,.0f}"
     return f"{value:,.4g}"
+
+
+def _fmt_beside(value: float, bound: float) -> str:
+    """``value`` as _fmt shows it, or with every digit when that would look the same as ``bound`` (100.04, not 100)."""
+    shown = _fmt(value)
+    return f"{value:,}" if float(shown.replace(",", "")) == float(_fmt(bound).replace(",", "")) else shown
 
 
 def _short(raw: object) -> str:

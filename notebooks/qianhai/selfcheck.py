@@ -81,7 +81,7 @@ class NumericAnswer(_Checked):
     """Type a number; right if within ``tolerance`` (absolute, in the answer's unit) of ``answer``.
 
     ``count=True`` accepts whole numbers only (for an answer that is a count). A fraction such as ``1/3`` is
-    accepted (in a question whose unit is '%' it is read as 33.3%). A typed value that would be right in
+    accepted (in a question whose unit starts with '%' it is read as 33.3%). A typed value that would be right in
     another scale (4,195,000 for 4.195 million, 0.33 for 33%) gets a hint about the unit, and a value of the right size
     but the wrong sign (−21.6 for a fall of 21.6%) a hint about the sign, not a verdict."""
 
@@ -107,6 +107,9 @@ class NumericAnswer(_Checked):
         except InputProblem as problem:
             return Result(None, self._decimal_comma(typed) or str(problem))
         if self.count and not float(value).is_integer():
+            slip = self._slip(value, percent)  # 4.195 for 4,195,000: the scale is the slip, not the decimals
+            if slip:
+                return Result(None, slip)
             return Result(None, f"This answer is a count, so it is a whole number; {_show(value)} is not. "
                                 "Type a whole number.")
         if self._close(value):

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.dates import as_date, as_known, month_end, real_day
 from qianhai.display import escape, whole_text
-from qianhai.inputs import InputProblem, need_table
+from qianhai.inputs import FULL_WIDTH_DIGITS, MINUS_SIGNS, InputProblem, need_table
 from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel
 
 # The data's policy areas (`category`), in the order the notebook shows them.
@@ -114,7 +114,7 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
     else:
         if isinstance(raw, bool) or not isinstance(raw, str):
             raise InputProblem(f"{label}: expected a date typed as text, not {type(raw).__name__}. {hint}")
-        text = raw.strip()
+        text = raw.strip().translate(FULL_WIDTH_DIGITS).translate(MINUS_SIGNS)  # '２０１５-０４', as number boxes read it
         if not text:
             raise InputProblem(f"{label}: the box is empty. {hint}")
         shown = _short(text, 40)
