@@ -17,7 +17,7 @@ from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import as_known
 from qianhai.display import Note, escape, message_html, whole_text
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
-                            refuse_fraction_lookalikes)
+                            need_table, refuse_fraction_lookalikes)
 from qianhai.scenarios import UNIT_WORDS
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
@@ -249,6 +249,7 @@ def in_words(code: object, words: dict[str, str]) -> str:
 
 def batch_value(loans: pd.DataFrame, item_id: str) -> float:
     """The numeric value of one row of ``crossborder_rmb_loans``, by ``item_id``."""
+    need_table(loans, "crossborder_rmb_loans", ["item_id", "value"])
     rows = loans[loans["item_id"] == item_id]
     if len(rows) != 1:
         raise InputProblem(f"No single row {str(item_id)[:40]!r} in the loan data.")

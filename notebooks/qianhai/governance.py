@@ -23,7 +23,7 @@ import pandas as pd
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import month_end, real_day
 from qianhai.display import cell_text, escape, markdown_table  # markdown_table: notebook 06 imports it from here
-from qianhai.inputs import InputProblem, parse_number
+from qianhai.inputs import InputProblem, need_kind, parse_number
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MODEL_TAG = "Teaching model — not data"
@@ -239,12 +239,18 @@ def _random_draws(firms: int, violator_pct: float, seed: int) -> tuple[np.ndarra
 
 def targeted_count(budget: int, targeting_pct: float) -> int:
     """Inspections given to the worst credit scores: targeting share × budget, rounded half up."""
+    budget = parse_number(budget, label="Inspection budget", minimum=1, integer=True, unit="inspections")
+    targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
     return min(budget, int(math.floor(targeting_pct * budget / 100 + 0.5)))
 
 
 def inspected_firms(population: FirmPopulation, budget: int, targeted: int) -> np.ndarray:
     """The firms inspected: the ``targeted`` lowest scores, then the first firms of the seeded random
     order among those not already chosen, until ``budget`` firms are inspected. Sorted indices."""
+    _need_population(population)
+    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+                          unit="inspections")
+    targeted = parse_number(targeted, label="Firms targeted", minimum=0, maximum=budget, integer=True, unit="firms")
     top = population.risk_order[:targeted]
     chosen = np.zeros(population.firms, dtype=bool)
     chosen[top] = True
@@ -286,10 +292,13 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
+def _need_population(population: object) -> None:
+    need_kind(population, FirmPopulation, "population", "make_firms(...)")
+
+
 def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -> InspectionResult:
     """Run one period of inspections on a population."""
-    if not isinstance(population, FirmPopulation):
-        raise InputProblem("inspect needs a population made with make_firms(...).")
+    _need_population(population)
     budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
                      unit="inspections")
     targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
@@ -348,6 +357,9 @@ def _caught_by_rank(firms: int, violator_pct: float, separation: float, seeds: t
 def budget_chart(population: FirmPopulation, budget: int):
     """Violations found as the budget grows, all random vs all targeted, beside a perfect credit list;
     prints how many inspections each strategy needs to find half the violators."""
+    _need_population(population)
+    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+                          unit="inspections")
     budgets = pd.RangeIndex(1, population.firms + 1, name="budget")
     # all random inspects the first b firms of the random order; all targeted the b lowest scores
     random_only = pd.Series(np.cumsum(population.violates[population.random_order]), index=budgets)

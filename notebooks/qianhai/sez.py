@@ -11,7 +11,7 @@ import pandas as pd
 from qianhai.charts import PALETTE, finish, fitted_title, new_figure, steady_limits
 from qianhai.display import Note, escape, markdown_text
 from qianhai.growth import cagr, doubling_time
-from qianhai.inputs import InputProblem
+from qianhai.inputs import InputProblem, need_table
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange
 
 GDP_UNIT = "100 million CNY, current prices"
@@ -47,6 +47,7 @@ def with_gaps(frame: pd.DataFrame, value: str, year: str = "year") -> pd.Series:
 
 def vintage_series(gdp: pd.DataFrame, vintage: str) -> pd.Series:
     """One vintage of Shenzhen GDP, gaps kept (never mixed with another vintage)."""
+    need_table(gdp, "shenzhen_gdp", ["year", "vintage", "gdp_cny_100m"])
     known = sorted(gdp["vintage"].unique())
     if vintage not in known:
         raise InputProblem(f"Unknown vintage {str(vintage)[:40]!r}. Pick one of: {', '.join(known)}.")

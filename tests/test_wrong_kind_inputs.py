@@ -1,0 +1,96 @@
+"""Public functions the notebooks import refuse the wrong kind of table or object with an InputProblem a student
+can act on, never a raw TypeError, KeyError or AttributeError from deep inside pandas."""
+
+from __future__ import annotations
+
+import pytest
+
+from qianhai import finance, governance, ledger, sez, tax
+from qianhai.data import load
+from qianhai.inputs import InputProblem
+
+TABLES = {name: load(name) for name in ["claims", "shenzhen_gdp", "tax_rules", "crossborder_rmb_loans",
+                                        "tax_hk_salaries"]}
+
+# (function, how to call it with the table in question, that table, a column it needs: the key students index by)
+CALLS = {
+    "claims_for": (lambda t: ledger.claims_for(t, "01_shenzhen_sez"), "claims", "claim_id"),
+    "verdicts_note": (lambda t: ledger.verdicts_note(t, "01_shenzhen_sez"), "claims", "claim_id"),
+    "claim_types_chart": (lambda t: ledger.claim_types_chart(t, by="speaker"), "claims", "speaker"),
+    "vintage_series": (lambda t: sez.vintage_series(t, "yearbook_revised"), "shenzhen_gdp", "year"),
+    "cit_rules": (lambda t: tax.cit_rules(t, 2020), "tax_rules", "parameter"),
+    "subsidy_rule": (lambda t: tax.subsidy_rule(t, 2019), "tax_rules", "rule_id"),
+    "hk_profits_tax": (lambda t: tax.hk_profits_tax(10_000_000, t), "tax_rules", "parameter"),
+    "hk_year": (lambda t: tax.hk_year(t, "2023/24"), "tax_hk_salaries", "year_of_assessment"),
+    "batch_value": (lambda t: finance.batch_value(t, "first_batch_projects"), "crossborder_rmb_loans", "item_id"),
+}
+WRONG = {
+    "a name": lambda table, key: "claims",
+    "None": lambda table, key: None,
+    "a column short": lambda table, key: table.drop(columns=key),
+    "the key as index": lambda table, key: table.set_index(key),
+}
+
+
+@pytest.mark.parametrize("wrong", WRONG)
+@pytest.mark.parametrize("name", CALLS)
+def test_a_wrong_table_gets_a_message(name, wrong):
+    call, table_name, key = CALLS[name]
+    table = TABLES[table_name]
+    call(table)  # the right table works
+    with pytest.raises(InputProblem, match=table_name) as raised:
+        call(WRONG[wrong](table, key))
+    if wrong == "the key as index":
+        assert ".reset_index()" in str(raised.value)
+
+
+TABLES_OBJ = tax.TaxTables(brackets=load("tax_iit_brackets"), hk=TABLES["tax_hk_salaries"], rules=TABLES["tax_rules"],
+                           fx=load("cny_hkd"))
+POPULATION = governance.make_firms()
+
+OBJECT_CALLS = {  # a course object (schedule, year, tables, population) replaced by None or a table
+    "mainland_iit": (lambda x: tax.mainland_iit(300_000, x), "tables.annual()"),
+    "hk_salaries_tax": (lambda x: tax.hk_salaries_tax(600_000, x), "hk_year"),
+    "compare_talent": (lambda x: tax.compare_talent(1_000_000, "2023/24", x), "TaxTables"),
+    "inspected_firms": (lambda x: governance.inspected_firms(x, 100, 50), "make_firms"),
+}
+
+
+@pytest.mark.parametrize("wrong", [None, TABLES["tax_rules"]], ids=["None", "a table"])
+@pytest.mark.parametrize("name", OBJECT_CALLS)
+def test_a_wrong_object_gets_a_message(name, wrong):
+    call, words = OBJECT_CALLS[name]
+    with pytest.raises(InputProblem, match=words):
+        call(wrong)
+
+
+def test_the_claims_of_a_notebook_need_its_name():
+    with pytest.raises(InputProblem, match="notebook must be a notebook's name such as '01_shenzhen_sez', not list"):
+        ledger.claims_for(TABLES["claims"], ["x"])
+
+
+def test_vintage_series_says_how_to_undo_set_index():
+    """Notebook 00 builds the frame by year just before calling vintage_series: the message says what to pass."""
+    with pytest.raises(InputProblem, match=r"year is its index: pass the table as loaded.*\.reset_index\(\)"):
+        sez.vintage_series(TABLES["shenzhen_gdp"].set_index("year"), "yearbook_revised")
+
+
+@pytest.mark.parametrize("budget, pct, words", [
+    (100, 150, "above 100"), (-5, 50, "below 1"), (100, -50, "below 0"), (True, 50, "not bool"), ("a", 50, "not a number"),
+])
+def test_targeted_count_checks_its_numbers(budget, pct, words):
+    with pytest.raises(InputProblem, match=words):
+        governance.targeted_count(budget, pct)
+
+
+@pytest.mark.parametrize("budget, targeted, words", [(True, 50, "not bool"), (100, 150, "above 100"),
+                                                      (2000, 10, "above 1000"), (100, -1, "below 0")])
+def test_inspected_firms_checks_its_numbers(budget, targeted, words):
+    with pytest.raises(InputProblem, match=words):
+        governance.inspected_firms(POPULATION, budget, targeted)
+
+
+def test_targeted_count_still_rounds_half_up():
+    assert governance.targeted_count(100, 50) == 50
+    assert governance.targeted_count(3, 50) == 2  # 1.5 rounds up
+    assert len(governance.inspected_firms(POPULATION, 100, 50)) == 100
