@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from qianhai import finance, governance, ledger, sez, tax
+from qianhai import finance, governance, ledger, sez, tax, timeline
 from qianhai.data import load
 from qianhai.inputs import InputProblem
 
 TABLES = {name: load(name) for name in ["claims", "shenzhen_gdp", "tax_rules", "crossborder_rmb_loans",
-                                        "tax_hk_salaries"]}
+                                        "tax_hk_salaries", "glossary", "hongkong_gdp", "cny_usd", "shenzhen_population",
+                                        "qianhai_timeline", "qianhai_zones", "ftz_count"]}
 
 # (function, how to call it with the table in question, that table, a column it needs: the key students index by)
 CALLS = {
@@ -23,6 +24,26 @@ CALLS = {
     "hk_profits_tax": (lambda t: tax.hk_profits_tax(10_000_000, t), "tax_rules", "parameter"),
     "hk_year": (lambda t: tax.hk_year(t, "2023/24"), "tax_hk_salaries", "year_of_assessment"),
     "batch_value": (lambda t: finance.batch_value(t, "first_batch_projects"), "crossborder_rmb_loans", "item_id"),
+    "GlossaryLookup": (ledger.GlossaryLookup, "glossary", "term"),
+    "vintage_table": (sez.vintage_table, "shenzhen_gdp", "year"),
+    "no_figure_years": (sez.no_figure_years, "shenzhen_gdp", "year"),
+    "vintages_chart": (sez.vintages_chart, "shenzhen_gdp", "year"),
+    "GrowthExplorer": (lambda t: sez.GrowthExplorer(t, "yearbook_revised", (2000, 2020)), "shenzhen_gdp", "year"),
+    "OvertakeExplorer gdp": (lambda t: sez.OvertakeExplorer(t, TABLES["hongkong_gdp"], TABLES["cny_usd"],
+                                                            "yearbook_revised"), "shenzhen_gdp", "year"),
+    "OvertakeExplorer hk": (lambda t: sez.OvertakeExplorer(TABLES["shenzhen_gdp"], t, TABLES["cny_usd"],
+                                                           "yearbook_revised"), "hongkong_gdp", "year"),
+    "OvertakeExplorer fx": (lambda t: sez.OvertakeExplorer(TABLES["shenzhen_gdp"], TABLES["hongkong_gdp"], t,
+                                                           "yearbook_revised"), "cny_usd", "year"),
+    "key_points_from_data": (lambda t: sez.key_points_from_data(TABLES["shenzhen_gdp"], t), "shenzhen_population",
+                             "year"),
+    "timeline_bounds": (timeline.timeline_bounds, "qianhai_timeline", "sort_date"),
+    "snapshot zones": (lambda t: timeline.snapshot(TABLES["qianhai_timeline"], t, TABLES["ftz_count"], "2015-04"),
+                       "qianhai_zones", "zone_id"),
+    "DateExplorer timeline": (lambda t: timeline.DateExplorer(t, TABLES["qianhai_zones"], TABLES["ftz_count"], "2015-04"),
+                              "qianhai_timeline", "event_id"),
+    "DateExplorer ftz_count": (lambda t: timeline.DateExplorer(TABLES["qianhai_timeline"], TABLES["qianhai_zones"], t,
+                                                               "2015-04"), "ftz_count", "date"),
 }
 WRONG = {
     "a name": lambda table, key: "claims",

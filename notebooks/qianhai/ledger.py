@@ -161,6 +161,7 @@ class GlossaryLookup:
     """Type an English word, Chinese characters or pinyin; see matching terms."""
 
     def __init__(self, glossary: pd.DataFrame):
+        need_table(glossary, "glossary", ["term", "chinese", "pinyin", "definition"])
         self.glossary = glossary
         self.query = w.Text(description="Look up", placeholder="e.g. negative list, 法定, fǎdìng",
                             continuous_update=False, style=LABEL_STYLE)
