@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from qianhai import finance, governance, ledger, sez, tax, timeline
-from qianhai.data import load
+from qianhai import evaluation, finance, governance, innovation, ledger, sez, tax, timeline
+from qianhai.data import load, resource
 from qianhai.inputs import InputProblem
 
 TABLES = {name: load(name) for name in ["claims", "shenzhen_gdp", "tax_rules", "crossborder_rmb_loans",
                                         "tax_hk_salaries", "glossary", "hongkong_gdp", "cny_usd", "shenzhen_population",
-                                        "qianhai_timeline", "qianhai_zones", "ftz_count"]}
+                                        "qianhai_timeline", "qianhai_zones", "ftz_count", "zone_effects", "basque_panel",
+                                        "ftz_negative_list", "qianhai_innovations", "statutory_body_facts"]}
 
 # (function, how to call it with the table in question, that table, a column it needs: the key students index by)
 CALLS = {
@@ -44,6 +45,15 @@ CALLS = {
                               "qianhai_timeline", "event_id"),
     "DateExplorer ftz_count": (lambda t: timeline.DateExplorer(TABLES["qianhai_timeline"], TABLES["qianhai_zones"], t,
                                                                "2015-04"), "ftz_count", "date"),
+    "effects_table": (evaluation.effects_table, "zone_effects", "effect_id"),
+    "reference_weights": (evaluation.reference_weights, "zone_effects", "effect_id"),
+    "outcome_wide": (evaluation.outcome_wide, "basque_panel", "region"),
+    "predictor_table": (evaluation.predictor_table, "basque_panel", "year"),
+    "edition_table": (innovation.edition_table, "ftz_negative_list", "list_type"),
+    "qianhai_counts": (innovation.qianhai_counts, "qianhai_innovations", "as_of"),
+    "loan_table": (lambda t: finance.loan_table(t, ["first_batch"]), "crossborder_rmb_loans", "item_id"),
+    "credit_timeline": (lambda t: governance.credit_timeline(t, load("governance_facts"), resource("claims")),
+                        "statutory_body_facts", "fact_id"),
 }
 WRONG = {
     "a name": lambda table, key: "claims",
@@ -115,3 +125,17 @@ def test_targeted_count_still_rounds_half_up():
     assert governance.targeted_count(100, 50) == 50
     assert governance.targeted_count(3, 50) == 2  # 1.5 rounds up
     assert len(governance.inspected_firms(POPULATION, 100, 50)) == 100
+
+
+def test_tables_the_notebooks_label_by_key_work_either_way():
+    """territories, facts_in_words and credit_timeline read rows by their key: as loaded or indexed, both work."""
+    zones = load("qianhai_zones")
+    assert finance.territories(zones, ["qianhai_ifc"]).equals(
+        finance.territories(zones.set_index("zone_id"), ["qianhai_ifc"]))
+    facts = load("qianhai_finance_facts")
+    assert finance.facts_in_words(facts).equals(finance.facts_in_words(facts.set_index("fact_id")))
+
+
+def test_print_rows_names_a_column_the_table_lacks():
+    with pytest.raises(InputProblem, match="The format names 'nothere', not a column"):
+        innovation.print_rows(TABLES["claims"], "{nothere}", "{quote}")
