@@ -139,3 +139,23 @@ def test_tables_the_notebooks_label_by_key_work_either_way():
 def test_print_rows_names_a_column_the_table_lacks():
     with pytest.raises(InputProblem, match="The format names 'nothere', not a column"):
         innovation.print_rows(TABLES["claims"], "{nothere}", "{quote}")
+
+
+OTHER_CALLS = {  # functions taking a course object or a plain collection, given None
+    "InspectionExplorer": (governance.InspectionExplorer, "InspectionSetup()"),
+    "ServiceExplorer": (governance.ServiceExplorer, "ServiceSetup()"),
+    "not_found_dimensions": (governance.not_found_dimensions, "resource"),
+    "predictor_comparison": (lambda x: evaluation.predictor_comparison(x, TABLES["basque_panel"]), "synth_standard"),
+    "weights_comparison": (lambda x: evaluation.weights_comparison(x, x), "a dict"),
+    "TableView": (lambda x: evaluation.TableView(x, "findings"), "effects_table"),
+    "field_evidence": (innovation.field_evidence, "a dict of tables"),
+    "share_chart": (sez.share_chart, "a Series"),
+    "effective_rates": (lambda x: tax.effective_rates(TABLES_OBJ, "2023/24", x), "several annual salaries"),
+}
+
+
+@pytest.mark.parametrize("name", OTHER_CALLS)
+def test_none_for_a_course_object_gets_a_message(name):
+    call, words = OTHER_CALLS[name]
+    with pytest.raises(InputProblem, match=words):
+        call(None)

@@ -20,7 +20,7 @@ from scipy.optimize import minimize, nnls
 
 from qianhai.charts import PALETTE, finish, new_figure, steady_limits
 from qianhai.display import escape
-from qianhai.inputs import InputProblem, need_table, parse_number
+from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 
 TREATED = "Basque Country (Pais Vasco)"
@@ -62,6 +62,7 @@ class TableView:
     """A table shown as HTML whose plain-text form is a one-line summary (keeps the saved notebook small)."""
 
     def __init__(self, table: pd.DataFrame, summary: str):
+        need_table(table, "table", [], example="effects_table(effects)")
         self.table = table
         self.summary = summary
 
@@ -593,6 +594,7 @@ def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFra
     """The treated region, its synthetic control and Spain as a whole on each predictor, with the weights V in %.
     The fit uses schooling head-counts (as Synth does), which grow with a region's size: here each is a share of
     the five groups together. The other predictors are already averages or shares."""
+    need_kind(result, SynthResult, "result", "a result such as synth_standard(panel)")
     table = result.predictors
     raw = pd.DataFrame({"Basque Country": table[result.actual.name],
                         "synthetic Basque Country": table[result.weights.index] @ result.weights,
@@ -605,6 +607,10 @@ def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFra
 
 def weights_comparison(results: dict[str, SynthResult], reference: pd.Series) -> pd.DataFrame:
     """Donor weights side by side (rows with any weight ≥ 0.0005), with the published reference."""
+    need_kind(results, dict, "results", "a dict of synth_standard(panel) and synth_outcome(wide) results")
+    for result in results.values():
+        need_kind(result, SynthResult, "each result", "a result of synth_standard(panel) or synth_outcome(wide)")
+    need_kind(reference, pd.Series, "reference", "the weights reference_weights(effects)")
     table = pd.DataFrame({name: r.weights for name, r in results.items()}).fillna(0.0)
     ref = pd.Series({donor: value for key, value in reference.items() for donor in table.index
                      if donor.startswith(key)}, dtype=float)

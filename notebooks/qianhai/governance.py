@@ -38,6 +38,7 @@ DIMENSION_LABELS = {"cross_border_cooperation": "cross-border cooperation"}  # o
 
 def not_found_dimensions(descriptor: dict) -> list[str]:
     """The dimensions a descriptor's ``vintage`` says were searched for and not found ('Not found: a, b, c.')."""
+    need_kind(descriptor, dict, "descriptor", "a descriptor such as resource('statutory_body_facts')")
     match = re.search(r"Not found:\s*([^.]+)\.", cell_text(descriptor.get("vintage")))
     if not match:
         return []
@@ -297,7 +298,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _need_population(population: object) -> None:
-    need_kind(population, FirmPopulation, "population", "make_firms(...)")
+    need_kind(population, FirmPopulation, "population", "firms made by make_firms(...)")
 
 
 def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -> InspectionResult:
@@ -410,6 +411,7 @@ class InspectionExplorer(Explorer):
     compliant firms, and a chart of both against the targeting share. A teaching model, not data."""
 
     def __init__(self, setup: InspectionSetup = InspectionSetup(), average_over: int = 100):
+        need_kind(setup, InspectionSetup, "setup", "a setup such as InspectionSetup()")
         super().__init__()
         self.setup = setup
         self.average_over = average_over
@@ -591,6 +593,7 @@ class ServiceExplorer(Explorer):
     one window, with a chart over 1 to MAX_STEPS steps. A teaching model, not data."""
 
     def __init__(self, setup: ServiceSetup = ServiceSetup()):
+        need_kind(setup, ServiceSetup, "setup", "a setup such as ServiceSetup()")
         super().__init__()
         self.setup = setup
         self.steps = TwinSlider("Steps (hand-offs + 1)", minimum=1, maximum=MAX_STEPS, value=setup.steps,

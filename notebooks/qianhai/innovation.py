@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 
 from qianhai.charts import PALETTE, finish, new_figure
 from qianhai.display import escape
-from qianhai.inputs import InputProblem, need_table, parse_number
+from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
 # ----------------------------------------------------------------------- Negative lists by edition
@@ -331,6 +331,7 @@ def _evidence_text(resource_name: str, row: pd.Series) -> str:
 def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """For each field the article names, the rows of the data that document it, and whether each is a
     rule or institution in place or only an aim in a plan (rows of pilot_reform_concepts are aims)."""
+    need_kind(frames, dict, "frames", "a dict of tables by name, e.g. {'qianhai_legal_facts': load('qianhai_legal_facts')}")
     missing = sorted({res for refs in COOPERATION_FIELDS.values() for res, _ in refs} - set(frames))
     if missing:
         raise InputProblem(f"field_evidence needs the resources {missing} (load them with load(name)).")

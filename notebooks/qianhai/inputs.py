@@ -36,7 +36,7 @@ def need_table(frame: object, name: str, columns: list[str], *, example: str | N
 def need_kind(value: object, kind: type, name: str, example: str) -> None:
     """Refuse, with a message, what is not the course object (a tax schedule, a firm population...) expected."""
     if not isinstance(value, kind):
-        raise InputProblem(f"{name} must be made by {example}, not {type(value).__name__}.")
+        raise InputProblem(f"{name} must be {example}, not {type(value).__name__}.")
 
 
 def parse_number(

@@ -11,7 +11,7 @@ import pandas as pd
 from qianhai.charts import PALETTE, finish, fitted_title, new_figure, steady_limits
 from qianhai.display import Note, escape, markdown_text
 from qianhai.growth import cagr, doubling_time
-from qianhai.inputs import InputProblem, need_table
+from qianhai.inputs import InputProblem, need_kind, need_table
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange
 
 GDP_UNIT = "100 million CNY, current prices"
@@ -315,6 +315,7 @@ def vintages_chart(gdp: pd.DataFrame):
 
 def share_chart(share: pd.Series):
     """Shenzhen's share of China's GDP (percent, by year); a year missing in either series stays a gap."""
+    need_kind(share, pd.Series, "share", "a Series of percent by year (section 7 builds it)")
     share = share.loc[share.first_valid_index():share.last_valid_index()]
     known = share.dropna()
     fig, ax = new_figure()

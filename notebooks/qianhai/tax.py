@@ -168,7 +168,7 @@ def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object
 
 
 def _need_schedule(schedule: object) -> None:
-    need_kind(schedule, IITSchedule, "schedule", "tables.annual()")
+    need_kind(schedule, IITSchedule, "schedule", "an IIT schedule such as tables.annual()")
 
 
 # ----------------------------------------------------------------------------------------- tax_rules
@@ -234,7 +234,7 @@ def cap_binds_from(schedule: IITSchedule, rule: SubsidyRule) -> float | None:
     """The salary (basic deduction only) above which the subsidy cap binds, or None if the rule has no cap.
     In the top bracket the uncapped subsidy is (top rate - ceiling) x taxable - top quick deduction."""
     _need_schedule(schedule)
-    need_kind(rule, SubsidyRule, "rule", "subsidy_rule(rules, 2023)")
+    need_kind(rule, SubsidyRule, "rule", "a subsidy rule such as subsidy_rule(rules, 2023)")
     if rule.cap is None:
         return None
     top = schedule.brackets[-1]
@@ -327,7 +327,7 @@ class HKSalariesTax:
 def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
     """Lower of (progressive rates on net income - allowance) and (standard rate on net income), then the
     year's one-off reduction: min(rate x tax, cap)."""
-    need_kind(year, HKYear, "year", "hk_year(tables.hk, '2023/24')")
+    need_kind(year, HKYear, "year", "a year of assessment such as hk_year(tables.hk, '2023/24')")
     income = amount(net_income, "Net income", unit="HKD", maximum=MAX_SALARY * 2)
     nci = max(0.0, income - year.basic_allowance)
     progressive, _ = _progressive(nci, year.bands)
@@ -521,7 +521,7 @@ def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
 
 
 def _need_tables(tables: object) -> None:
-    need_kind(tables, TaxTables, "tables", "TaxTables(brackets=load('tax_iit_brackets'), hk=load('tax_hk_salaries'), "
+    need_kind(tables, TaxTables, "tables", "the tax tables, TaxTables(brackets=load('tax_iit_brackets'), hk=load('tax_hk_salaries'), "
                                            "rules=load('tax_rules'), fx=load('cny_hkd'))")
 
 
@@ -536,10 +536,13 @@ def effective_rates(tables: TaxTables, year_of_assessment: str, salaries) -> pd.
     """For each annual salary (CNY): mainland IIT, IIT after the subsidy, and Hong Kong tax payable, each as
     a percentage of the salary."""
     context = year_context(year_of_assessment, tables)
+    if isinstance(salaries, str) or not hasattr(salaries, "__iter__"):
+        raise InputProblem("salaries must be several annual salaries, e.g. np.arange(20_000, 4_000_001, 20_000), "
+                           f"not {type(salaries).__name__}.")
     rows = []
     for salary in salaries:
-        c = context.compare(amount(float(salary), "Annual salary"))
-        rows.append({"salary_cny": float(salary), "mainland_iit_pct": 100 * c.mainland.iit / c.salary,
+        c = context.compare(amount(salary, "Annual salary"))
+        rows.append({"salary_cny": c.salary, "mainland_iit_pct": 100 * c.mainland.iit / c.salary,
                      "mainland_after_subsidy_pct": 100 * c.net_iit / c.salary,
                      "hong_kong_pct": 100 * c.hk_payable_cny / c.salary})
     return pd.DataFrame(rows)
