@@ -9,6 +9,8 @@ import urllib.parse
 
 import pandas as pd
 
+from qianhai.inputs import need_table
+
 
 class Note:
     """Markdown for the notebook, with the same words as plain text for every other reader."""
@@ -110,6 +112,7 @@ def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None,
     """A table whose long text wraps (Markdown), with the same content as plain text for nbval and screen
     readers. Every cell is data text, made inert (``markdown_text``): no markup, links or images. ``headings``
     renames columns for the reader."""
+    need_table(frame, "frame", list(columns or []), example="a course table from load(...)")
     columns = columns or list(frame.columns)
     heads = [(headings or {}).get(c, c) for c in columns]
     rows = [[cell_text(row[c]) for c in columns] for _, row in frame.iterrows()]

@@ -20,7 +20,7 @@ from scipy.optimize import minimize, nnls
 
 from qianhai.charts import PALETTE, finish, new_figure, steady_limits
 from qianhai.display import escape
-from qianhai.inputs import InputProblem, parse_number
+from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 
 TREATED = "Basque Country (Pais Vasco)"
@@ -45,9 +45,13 @@ def _method_names(effects: pd.DataFrame) -> pd.Series:
     return effects["method"].map(METHOD_LABELS).fillna(effects["method"])
 
 
+EFFECT_COLUMNS = ["effect_id", "study", "method", "direction", "version", "evidence_quality", "notes"]
+
+
 def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
     """The published findings in the columns a student reads first, wording as reported; ``status`` says whether
     the numbers come from the article or a working paper, read in the source itself (primary) or a summary."""
+    need_table(effects, "zone_effects", EFFECT_COLUMNS)
     table = effects.assign(method=_method_names(effects),
                            status=effects["version"].str.replace("_", " ") + ", " + effects["evidence_quality"])
     columns = ["study", "status", "zone_type", "method", "outcome", "as reported", "direction"]
@@ -58,6 +62,7 @@ class TableView:
     """A table shown as HTML whose plain-text form is a one-line summary (keeps the saved notebook small)."""
 
     def __init__(self, table: pd.DataFrame, summary: str):
+        need_table(table, "table", [], example="effects_table(effects)")
         self.table = table
         self.summary = summary
 
@@ -70,6 +75,7 @@ class TableView:
 
 def findings_by_method(effects: pd.DataFrame) -> pd.DataFrame:
     """Count of findings: one row per method (most findings first), one column per direction."""
+    need_table(effects, "zone_effects", EFFECT_COLUMNS)
     counts = pd.crosstab(_method_names(effects), effects["direction"])
     counts = counts[[d for d in DIRECTIONS if d in counts.columns]]
     counts = counts.loc[sorted(counts.index, key=lambda m: (-int(counts.loc[m].sum()), m))]
@@ -79,6 +85,7 @@ def findings_by_method(effects: pd.DataFrame) -> pd.DataFrame:
 
 def citation_list(effects: pd.DataFrame) -> pd.DataFrame:
     """Each study once: full citation, DOI or URL, and whether the numbers we use come from a working paper."""
+    need_table(effects, "zone_effects", EFFECT_COLUMNS)
     rows = []
     for study, group in effects.groupby("study", sort=False):
         first = group.iloc[0]
@@ -91,6 +98,7 @@ def citation_list(effects: pd.DataFrame) -> pd.DataFrame:
 
 def reference_weights(effects: pd.DataFrame, effect_id: str = "ag2003_basque") -> pd.Series:
     """The synthetic-control weights recorded in the notes of a row, e.g. 'weights Cataluna 0.851, Madrid 0.149'."""
+    need_table(effects, "zone_effects", EFFECT_COLUMNS)
     if effect_id not in set(effects["effect_id"]):
         raise InputProblem(f"No published finding with id {str(effect_id)[:40]!r}.")
     note = str(effects.set_index("effect_id").loc[effect_id, "notes"])
@@ -104,9 +112,7 @@ def reference_weights(effects: pd.DataFrame, effect_id: str = "ag2003_basque") -
 
 def outcome_wide(panel: pd.DataFrame, value: str = "gdp_per_capita") -> pd.DataFrame:
     """Year × region table of one variable (years as plain integers, regions in the data's order)."""
-    missing = {"region", "year", value} - set(panel.columns)
-    if missing:
-        raise InputProblem(f"The panel lacks the column(s) {', '.join(sorted(missing))}.")
+    need_table(panel, "basque_panel", ["region", "year", value])
     wide = panel.pivot(index="year", columns="region", values=value)
     wide.index = wide.index.astype(int)
     return wide[list(dict.fromkeys(panel["region"]))].astype(float)
@@ -179,6 +185,7 @@ def event_study_gaps(wide: pd.DataFrame, control: object, treatment_year: object
 
 def event_study_chart(events: pd.DataFrame, control: str):
     """Bars of the gap against the base year, by event time, with a dotted line where the treatment starts."""
+    need_table(events, "events", ["event time", "gap vs base year"], example="event_study_gaps(wide, 'Cataluna', 1970)")
     before, after = events[events["event time"] < 0], events[events["event time"] >= 0]
     gaps_before, gaps_after = before["gap vs base year"], after["gap vs base year"]
     fig, ax = new_figure()
@@ -526,6 +533,7 @@ def synth_outcome(wide: pd.DataFrame, fit: tuple[int, int] = (1955, 1969), donor
 
 def predictor_table(panel: pd.DataFrame, predictors=STANDARD_PREDICTORS) -> pd.DataFrame:
     """Predictors × regions: each predictor averaged over its years (missing values skipped)."""
+    need_table(panel, "basque_panel", ["region", "year"])
     columns = {}
     for column, years in predictors:
         label = f"{column} ({years[0]}–{years[-1]})" if len(years) > 1 else f"{column} ({years[0]})"
@@ -586,6 +594,7 @@ def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFra
     """The treated region, its synthetic control and Spain as a whole on each predictor, with the weights V in %.
     The fit uses schooling head-counts (as Synth does), which grow with a region's size: here each is a share of
     the five groups together. The other predictors are already averages or shares."""
+    need_kind(result, SynthResult, "result", "a result such as synth_standard(panel)")
     table = result.predictors
     raw = pd.DataFrame({"Basque Country": table[result.actual.name],
                         "synthetic Basque Country": table[result.weights.index] @ result.weights,
@@ -598,6 +607,10 @@ def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFra
 
 def weights_comparison(results: dict[str, SynthResult], reference: pd.Series) -> pd.DataFrame:
     """Donor weights side by side (rows with any weight ≥ 0.0005), with the published reference."""
+    need_kind(results, dict, "results", "a dict of synth_standard(panel) and synth_outcome(wide) results")
+    for result in results.values():
+        need_kind(result, SynthResult, "each result", "a result of synth_standard(panel) or synth_outcome(wide)")
+    need_kind(reference, pd.Series, "reference", "the weights reference_weights(effects)")
     table = pd.DataFrame({name: r.weights for name, r in results.items()}).fillna(0.0)
     ref = pd.Series({donor: value for key, value in reference.items() for donor in table.index
                      if donor.startswith(key)}, dtype=float)

@@ -17,7 +17,7 @@ from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import as_known
 from qianhai.display import Note, escape, message_html, whole_text
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
-                            refuse_fraction_lookalikes)
+                            need_table, refuse_fraction_lookalikes)
 from qianhai.scenarios import UNIT_WORDS
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
@@ -249,6 +249,7 @@ def in_words(code: object, words: dict[str, str]) -> str:
 
 def batch_value(loans: pd.DataFrame, item_id: str) -> float:
     """The numeric value of one row of ``crossborder_rmb_loans``, by ``item_id``."""
+    need_table(loans, "crossborder_rmb_loans", ["item_id", "value"])
     rows = loans[loans["item_id"] == item_id]
     if len(rows) != 1:
         raise InputProblem(f"No single row {str(item_id)[:40]!r} in the loan data.")
@@ -266,6 +267,8 @@ def _loan_value(value: float, unit: str, qualifier: object, text: str) -> str:
 
 def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
     """Rows of the loan data for the given stages, in date order, in the columns a student reads."""
+    need_table(loans, "crossborder_rmb_loans", ["item_id", "stage", "item", "date", "value", "unit", "value_qualifier",
+                                                "value_text", "source_id", "confidence"])
     chosen = loans[loans["stage"].isin(stages)].copy()
     what = chosen[["value", "unit", "value_qualifier", "value_text"]].fillna({"value_text": ""})
     chosen["what"] = [_loan_value(*row) for row in what.itertuples(index=False)]
@@ -277,6 +280,9 @@ def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
 def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
     """The named territories (``zones`` indexed by zone_id) in plain words: area, and the dates in force only as
     precisely as they are known, worded as notebook 02 words them ('still valid' for an open end, not pandas' NaT)."""
+    need_table(zones, "qianhai_zones", ["area_km2", "valid_from", "valid_to"])
+    if "zone_id" in zones.columns:  # as loaded: label the rows by zone_id, as the notebooks do
+        zones = zones.set_index("zone_id")
     missing = [z for z in zone_ids if z not in zones.index]
     if missing:
         raise InputProblem(f"No territory {missing[0]!r} in the zones table.")
@@ -293,6 +299,7 @@ def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     words, numbers as text without a trailing ".0" and a blank where the data have none."""
     shown = {"scope": lambda code: in_words(code, TERRITORY_WORDS), "unit": lambda u: UNIT_WORDS.get(u, str(u)),
              "value": lambda v: f"{v:,g}", "value_qualifier": str, "note": str}
+    need_table(rows, "rows", list(columns), example="a course table from load(...)")
     table = rows[columns].copy()
     for column in table.columns.intersection(list(shown)):
         table[column] = ["" if pd.isna(x) and column != "scope" else shown[column](x) for x in table[column]]
@@ -302,6 +309,10 @@ def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def facts_in_words(facts: pd.DataFrame) -> pd.DataFrame:
     """The finance facts (indexed by fact_id) with their territory and what was counted in plain words, shown
     with their names in full."""
+    need_table(facts, "qianhai_finance_facts", ["year", "indicator", "value", "unit", "scope_code", "basis",
+                                                "confidence"])
+    if "fact_id" in facts.columns:  # as loaded: label the rows by fact_id, as the notebooks do
+        facts = facts.set_index("fact_id")
     table = facts[["year", "indicator", "value", "unit"]].copy()
     table["territory"] = [in_words(c, TERRITORY_WORDS) for c in facts["scope_code"]]
     table["what was counted"] = [in_words(c, COUNTED_WORDS) for c in facts["basis"]]

@@ -23,7 +23,7 @@ import pandas as pd
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import month_end, real_day
 from qianhai.display import cell_text, escape, markdown_table  # markdown_table: notebook 06 imports it from here
-from qianhai.inputs import InputProblem, parse_number
+from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MODEL_TAG = "Teaching model — not data"
@@ -38,6 +38,7 @@ DIMENSION_LABELS = {"cross_border_cooperation": "cross-border cooperation"}  # o
 
 def not_found_dimensions(descriptor: dict) -> list[str]:
     """The dimensions a descriptor's ``vintage`` says were searched for and not found ('Not found: a, b, c.')."""
+    need_kind(descriptor, dict, "descriptor", "a descriptor such as resource('statutory_body_facts')")
     match = re.search(r"Not found:\s*([^.]+)\.", cell_text(descriptor.get("vintage")))
     if not match:
         return []
@@ -105,6 +106,10 @@ def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descrip
     """Notebook 06's timeline: the Qianhai Authority's legal milestones beside the national credit-system
     measures, with the article's date. ``body`` is statutory_body_facts, ``governance`` governance_facts
     indexed by fact_id, ``claims_descriptor`` the claims resource (for the article's date)."""
+    need_table(body, "statutory_body_facts", ["fact_id", "date"])
+    need_table(governance, "governance_facts", ["date"], example="load('governance_facts').set_index('fact_id')")
+    if "fact_id" in governance.columns:  # as loaded: label the rows by fact_id, as the notebook does
+        governance = governance.set_index("fact_id")
     facts = body.set_index("fact_id")
     article_date = pd.Timestamp(next(s["date"] for s in claims_descriptor["sources"] if s["id"] == "ART"))
     # (date, label, offset in points: + above the marker, - below, side of the label's anchor). Each lane's
@@ -239,12 +244,18 @@ def _random_draws(firms: int, violator_pct: float, seed: int) -> tuple[np.ndarra
 
 def targeted_count(budget: int, targeting_pct: float) -> int:
     """Inspections given to the worst credit scores: targeting share × budget, rounded half up."""
+    budget = parse_number(budget, label="Inspection budget", minimum=1, integer=True, unit="inspections")
+    targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
     return min(budget, int(math.floor(targeting_pct * budget / 100 + 0.5)))
 
 
 def inspected_firms(population: FirmPopulation, budget: int, targeted: int) -> np.ndarray:
     """The firms inspected: the ``targeted`` lowest scores, then the first firms of the seeded random
     order among those not already chosen, until ``budget`` firms are inspected. Sorted indices."""
+    _need_population(population)
+    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+                          unit="inspections")
+    targeted = parse_number(targeted, label="Firms targeted", minimum=0, maximum=budget, integer=True, unit="firms")
     top = population.risk_order[:targeted]
     chosen = np.zeros(population.firms, dtype=bool)
     chosen[top] = True
@@ -286,10 +297,13 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
+def _need_population(population: object) -> None:
+    need_kind(population, FirmPopulation, "population", "firms made by make_firms(...)")
+
+
 def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -> InspectionResult:
     """Run one period of inspections on a population."""
-    if not isinstance(population, FirmPopulation):
-        raise InputProblem("inspect needs a population made with make_firms(...).")
+    _need_population(population)
     budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
                      unit="inspections")
     targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
@@ -348,6 +362,9 @@ def _caught_by_rank(firms: int, violator_pct: float, separation: float, seeds: t
 def budget_chart(population: FirmPopulation, budget: int):
     """Violations found as the budget grows, all random vs all targeted, beside a perfect credit list;
     prints how many inspections each strategy needs to find half the violators."""
+    _need_population(population)
+    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+                          unit="inspections")
     budgets = pd.RangeIndex(1, population.firms + 1, name="budget")
     # all random inspects the first b firms of the random order; all targeted the b lowest scores
     random_only = pd.Series(np.cumsum(population.violates[population.random_order]), index=budgets)
@@ -394,6 +411,7 @@ class InspectionExplorer(Explorer):
     compliant firms, and a chart of both against the targeting share. A teaching model, not data."""
 
     def __init__(self, setup: InspectionSetup = InspectionSetup(), average_over: int = 100):
+        need_kind(setup, InspectionSetup, "setup", "a setup such as InspectionSetup()")
         super().__init__()
         self.setup = setup
         self.average_over = average_over
@@ -575,6 +593,7 @@ class ServiceExplorer(Explorer):
     one window, with a chart over 1 to MAX_STEPS steps. A teaching model, not data."""
 
     def __init__(self, setup: ServiceSetup = ServiceSetup()):
+        need_kind(setup, ServiceSetup, "setup", "a setup such as ServiceSetup()")
         super().__init__()
         self.setup = setup
         self.steps = TwinSlider("Steps (hand-offs + 1)", minimum=1, maximum=MAX_STEPS, value=setup.steps,

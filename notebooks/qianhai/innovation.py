@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 
 from qianhai.charts import PALETTE, finish, new_figure
 from qianhai.display import escape
-from qianhai.inputs import InputProblem, parse_number
+from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
 # ----------------------------------------------------------------------- Negative lists by edition
@@ -37,10 +37,14 @@ def _plain(value: object):
     return None if pd.isna(value) else value.item() if isinstance(value, np.generic) else value
 
 
+INNOVATION_COLUMNS = ["as_of", "sort_date", "source_id", "scope", "measure", "value", "value_qualifier"]
+
+
 def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
     """One row per edition (list types in a fixed order, then by year) with the change from the previous edition
     of the same list. ``previous_measures`` is the count the sources report for the previous edition, checked
     against the previous row of the same list in the data. Editions are not yearly: ``years_since_previous``."""
+    need_table(lists, "ftz_negative_list", ["list_type", "edition_year", "special_measures", "previous_edition_measures"])
     rows = lists.assign(order=lists["list_type"].map(LIST_ORDER.index)).sort_values(["order", "edition_year"])
     before = rows.groupby("list_type")[["edition_year", "special_measures"]].shift()
     year = rows["edition_year"].astype(int).astype(str)
@@ -71,6 +75,7 @@ def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
 def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
     """The pilot-FTZ and nationwide editions side by side, one row per edition year (a compact view of
     ``edition_table``; the Hainan list is left out)."""
+    need_table(table, "table", ["list_type", "edition_year", "measures"], example="edition_table(lists)")
     columns = {}
     for list_type, short in (("ftz_pilot", "FTZ list"), ("nationwide", "nationwide list")):
         part = table[table["list_type"] == list_type].set_index("edition_year")
@@ -197,10 +202,15 @@ class EditionPicker(Explorer):
 def print_rows(frame: pd.DataFrame, head: str, body: str) -> None:
     """Print one short paragraph per row: ``head`` and ``body`` are format strings over the row's columns
     (missing values shown as '-'). Text-heavy tables read better this way than as wide tables."""
+    need_table(frame, "frame", [], example="a course table from load(...)")
     for row in frame.reset_index().to_dict("records"):
         shown = {k: ("-" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else v)) for k, v in row.items()}
-        print(head.format(**shown))
-        print("    " + body.format(**shown))
+        try:
+            print(head.format(**shown))
+            print("    " + body.format(**shown))
+        except KeyError as missing:
+            raise InputProblem(f"The format names {missing}, not a column of this table. Its columns: "
+                               f"{', '.join(map(str, row))}.") from None
 
 
 # ------------------------------------- Qianhai's institutional-innovation counts, source by source
@@ -211,6 +221,7 @@ SCOPE_WORDS = {"qianhai_shekou_ftz_area": "Qianhai & Shekou FTZ area", "qianhai_
 def qianhai_counts(innov: pd.DataFrame) -> pd.DataFrame:
     """Qianhai's reported counts, one row per (date, source, measure), sorted by date then source;
     each row keeps its counting basis and territory. Counts are never averaged across sources."""
+    need_table(innov, "qianhai_innovations", INNOVATION_COLUMNS)
     rows = innov[innov["scope"].isin(QIANHAI_SCOPES)].copy()
     rows["territory"] = rows["scope"].map(SCOPE_WORDS)
     rows = rows.sort_values(["sort_date", "source_id", "measure"], kind="stable")
@@ -238,6 +249,7 @@ def counts_by_source(innov: pd.DataFrame) -> pd.DataFrame:
 def replication_ratios(innov: pd.DataFrame) -> pd.DataFrame:
     """Replicated-nationwide share of the cumulative total, only where ONE source gives both numbers
     for the same date and territory (so numerator and denominator share a counting basis)."""
+    need_table(innov, "qianhai_innovations", INNOVATION_COLUMNS)
     rows = innov[innov["scope"].isin(QIANHAI_SCOPES)]
     out = []
     for (as_of, source, scope), group in rows.groupby(["as_of", "source_id", "scope"], sort=True):
@@ -319,6 +331,7 @@ def _evidence_text(resource_name: str, row: pd.Series) -> str:
 def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """For each field the article names, the rows of the data that document it, and whether each is a
     rule or institution in place or only an aim in a plan (rows of pilot_reform_concepts are aims)."""
+    need_kind(frames, dict, "frames", "a dict of tables by name, e.g. {'qianhai_legal_facts': load('qianhai_legal_facts')}")
     missing = sorted({res for refs in COOPERATION_FIELDS.values() for res, _ in refs} - set(frames))
     if missing:
         raise InputProblem(f"field_evidence needs the resources {missing} (load them with load(name)).")
@@ -340,6 +353,7 @@ def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def fields_in_place(evidence: pd.DataFrame) -> list[str]:
     """Fields with at least one rule or institution in place (article order)."""
+    need_table(evidence, "evidence", ["field", "kind"], example="field_evidence({...})")
     done = set(evidence.loc[evidence["kind"] == "rule or institution in place", "field"])
     return [f for f in COOPERATION_FIELDS if f in done]
 

@@ -21,14 +21,24 @@ class InputProblem(ValueError):
     """The student's input cannot be used; ``str(err)`` is a message fit to show them."""
 
 
-def need_table(frame: object, name: str, columns: list[str]) -> None:
-    """Refuse, with a message, what is not the course table a public function expects."""
+def need_table(frame: object, name: str, columns: list[str], *, example: str | None = None) -> None:
+    """Refuse, with a message, what is not the course table a public function expects. ``example`` says how to
+    make the table (default ``load(name)``); a needed column found as the index gets the hint ``.reset_index()``."""
+    example = example or f"load({name!r})"
     if not isinstance(frame, pd.DataFrame):
-        raise InputProblem(f"{name} must be a table (a pandas DataFrame, e.g. load({name!r})), "
-                           f"not {type(frame).__name__}.")
+        raise InputProblem(f"{name} must be a table such as {example}, not {type(frame).__name__}.")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputProblem(f"{name} lacks the column(s) {', '.join(missing)}: load it with load({name!r}).")
+        in_index = [c for c in missing if c in frame.index.names]
+        hint = (f" ({', '.join(in_index)} is its index: pass the table as loaded, with {in_index[0]!r} as a column, "
+                f"or add .reset_index())") if in_index else ""
+        raise InputProblem(f"{name} lacks the column(s) {', '.join(missing)}{hint}. Pass {example}.")
+
+
+def need_kind(value: object, kind: type, name: str, example: str) -> None:
+    """Refuse, with a message, what is not the course object (a tax schedule, a firm population...) expected."""
+    if not isinstance(value, kind):
+        raise InputProblem(f"{name} must be {example}, not {type(value).__name__}.")
 
 
 def parse_number(

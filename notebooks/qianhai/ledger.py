@@ -12,7 +12,7 @@ import pandas as pd
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.course import LESSONS
 from qianhai.display import Note, cell_text, escape, markdown_table, message_html
-from qianhai.inputs import need_table
+from qianhai.inputs import InputProblem, need_table
 from qianhai.widgets import LABEL_STYLE, Panel
 
 VERDICTS = ["supported", "partly supported", "not verifiable", "contradicted", "not yet examined"]
@@ -59,8 +59,9 @@ def notebook_label(slug: str) -> str:
 def claim_types_chart(claims: pd.DataFrame, by: str = "speaker") -> Chart:
     """Stacked bars: how many claims of each type (factual, evaluative, forward-looking) per speaker or per
     notebook that tests them. No verdicts: they come after each notebook's evidence."""
+    need_table(claims, "claims", ["speaker", "notebook", "claim_type"])
     if by not in GROUPINGS:
-        raise ValueError(f"by must be 'speaker' or 'notebook', not {by!r}.")
+        raise InputProblem(f"by must be 'speaker' or 'notebook', not {str(by)[:40]!r}.")
     counts = pd.crosstab(claims[by], claims["claim_type"]).reindex(columns=list(CLAIM_TYPES), fill_value=0).sort_index()
     if by == "notebook":
         counts.index = [notebook_label(slug) for slug in counts.index]
@@ -160,6 +161,7 @@ class GlossaryLookup:
     """Type an English word, Chinese characters or pinyin; see matching terms."""
 
     def __init__(self, glossary: pd.DataFrame):
+        need_table(glossary, "glossary", ["term", "chinese", "pinyin", "definition"])
         self.glossary = glossary
         self.query = w.Text(description="Look up", placeholder="e.g. negative list, 法定, fǎdìng",
                             continuous_update=False, style=LABEL_STYLE)
@@ -229,9 +231,13 @@ def _note(table: pd.DataFrame, plain_title: str, plain_line) -> Note:
 
 
 def _rows_for(claims: pd.DataFrame, notebook: str) -> pd.DataFrame:
+    """Every public function showing one notebook's claims starts here."""
+    need_table(claims, "claims", ["claim_id", "notebook", "speaker", "quote", "claim", "verdict", "evidence"])
+    if not isinstance(notebook, str):
+        raise InputProblem(f"notebook must be a notebook's name such as '01_shenzhen_sez', not {type(notebook).__name__}.")
     chosen = claims[claims["notebook"] == notebook]
     if chosen.empty:
-        raise ValueError(f"No claims in the ledger for notebook {notebook!r}.")
+        raise InputProblem(f"No claims in the ledger for notebook {notebook!r}.")
     return chosen.set_index("claim_id")
 
 

@@ -19,7 +19,7 @@ from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.display import Note, escape, markdown_text, message_html
 from qianhai.data import source_ids
 from qianhai.growth import cagr
-from qianhai.inputs import InputProblem, fraction_slip_note, parse_number
+from qianhai.inputs import InputProblem, fraction_slip_note, need_table, parse_number
 from qianhai.ledger import VERDICTS
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
@@ -34,8 +34,7 @@ EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km
 
 
 def _check_frame(frame: object, columns: set[str], name: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame) or not columns <= set(frame.columns):
-        raise InputProblem(f"Expected the {name} table (load({name!r})), not {type(frame).__name__}.")
+    need_table(frame, name, sorted(columns))
     return frame
 
 
@@ -412,6 +411,8 @@ def evidence_note(frame: pd.DataFrame) -> Note:
     md = ["| aim | the article's words | evidence in the course data | what it cannot tell us |",
           "|---|---|---|---|"]
     plain = []
+    need_table(frame, "frame", ["group", "aim", "the article's words", "evidence in the course data",
+                                "what it cannot tell us"], example="evidence_map(indicators, zones)")
     for group, aim, phrase, evidence, caveat in frame[["group", "aim", "the article's words",
                                                        "evidence in the course data",
                                                        "what it cannot tell us"]].itertuples(index=False):

@@ -11,7 +11,7 @@ import pandas as pd
 from qianhai.charts import PALETTE, finish, fitted_title, new_figure, steady_limits
 from qianhai.display import Note, escape, markdown_text
 from qianhai.growth import cagr, doubling_time
-from qianhai.inputs import InputProblem
+from qianhai.inputs import InputProblem, need_kind, need_table
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange
 
 GDP_UNIT = "100 million CNY, current prices"
@@ -45,8 +45,12 @@ def with_gaps(frame: pd.DataFrame, value: str, year: str = "year") -> pd.Series:
     return series if series.empty else series.reindex(range(int(series.index.min()), int(series.index.max()) + 1))
 
 
+GDP_COLUMNS = ["year", "vintage", "gdp_cny_100m"]
+
+
 def vintage_series(gdp: pd.DataFrame, vintage: str) -> pd.Series:
     """One vintage of Shenzhen GDP, gaps kept (never mixed with another vintage)."""
+    need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
     known = sorted(gdp["vintage"].unique())
     if vintage not in known:
         raise InputProblem(f"Unknown vintage {str(vintage)[:40]!r}. Pick one of: {', '.join(known)}.")
@@ -125,6 +129,7 @@ class GrowthExplorer(Explorer):
     """Vintage picker + year range (with typed twins) + linear/log toggle → chart, CAGR, doubling time."""
 
     def __init__(self, gdp: pd.DataFrame, vintage: str, years: tuple[int, int]):
+        need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
         super().__init__()
         self.vintage = vintage_dropdown(gdp, vintage, "Vintage")
         self.series = {code: vintage_series(gdp, code) for _, code in self.vintage.options}  # once, not per move
@@ -188,6 +193,9 @@ class OvertakeExplorer(Explorer):
     """Pick a Shenzhen vintage → both economies in billion USD and the year Shenzhen passes Hong Kong."""
 
     def __init__(self, gdp: pd.DataFrame, hk: pd.DataFrame, fx: pd.DataFrame, vintage: str, since: int = 2000):
+        need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
+        need_table(hk, "hongkong_gdp", ["year", "gdp_usd_bn"])
+        need_table(fx, "cny_usd", ["year", "cny_per_usd"])
         super().__init__()
         self.since = since
         self.hk = hk.set_index("year")["gdp_usd_bn"].astype(float)
@@ -236,6 +244,7 @@ class OvertakeExplorer(Explorer):
 
 def vintage_table(gdp: pd.DataFrame) -> pd.DataFrame:
     """Each vintage: the words charts use for it, how many years, which span, and how many gaps inside the span."""
+    need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
     rows = []
     for vintage, group in gdp.groupby("vintage"):
         years = sorted(int(y) for y in group["year"])
@@ -271,6 +280,7 @@ def key_number(text: str) -> Note:
 
 def no_figure_years(gdp: pd.DataFrame) -> str:
     """The years inside the data's span for which no vintage has a figure, as runs ("1981–1991 and 1993")."""
+    need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
     return year_spans(missing_years(gdp["year"]))
 
 
@@ -282,6 +292,7 @@ def revision_added(gdp: pd.DataFrame) -> pd.Series:
 
 def vintages_chart(gdp: pd.DataFrame):
     """Every vintage of Shenzhen GDP on one chart, labelled in words, each series broken at its gaps."""
+    need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
     fig, ax = new_figure()
     markers = {"first_release": "o", "first_release_contemporaneous": "s", "nbs_city_database": "^",
                "yearbook_older_vintage": "v", "yearbook_revised": "D", "revised_later_vintage": "*"}
@@ -304,6 +315,7 @@ def vintages_chart(gdp: pd.DataFrame):
 
 def share_chart(share: pd.Series):
     """Shenzhen's share of China's GDP (percent, by year); a year missing in either series stays a gap."""
+    need_kind(share, pd.Series, "share", "a Series of percent by year (section 7 builds it)")
     share = share.loc[share.first_valid_index():share.last_valid_index()]
     known = share.dropna()
     fig, ax = new_figure()
@@ -317,6 +329,8 @@ def share_chart(share: pd.Series):
 
 def population_chart(before: pd.DataFrame, after: pd.DataFrame):
     """Year-end population on the old basis and after the 2020 census, with the break marked."""
+    for name, rows in (("before", before), ("after", after)):
+        need_table(rows, name, ["year", "population"], example="year_end_permanent rows of load('shenzhen_population')")
     break_at = (before["year"].iloc[-1] + after["year"].iloc[0]) / 2
     fig, ax = new_figure()
     ax.plot(before["year"], before["population"] / 1e6, marker="o", markersize=3, label="yearly estimates, old basis")
@@ -337,6 +351,8 @@ def population_chart(before: pd.DataFrame, after: pd.DataFrame):
 
 def key_points_from_data(gdp: pd.DataFrame, population: pd.DataFrame) -> Note:
     """The key points that state a figure, computed from the data so that they cannot drift from it."""
+    need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
+    need_table(population, "shenzhen_population", ["year", "measure", "population", "census_2020_basis"])
     yearly = population[population["measure"] == "year_end_permanent"].sort_values("year")
     old, new = yearly[~yearly["census_2020_basis"]].iloc[-1], yearly[yearly["census_2020_basis"]].iloc[0]
     step = new["population"] - old["population"]

@@ -13,7 +13,7 @@ import ipywidgets as w
 import pandas as pd
 
 from qianhai.display import escape
-from qianhai.inputs import InputProblem, parse_number
+from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
 MAX_SALARY = 1_000_000_000  # CNY a year; larger typed amounts are refused as typos (not a tax rule)
@@ -158,6 +158,7 @@ class MainlandIIT:
 def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object = 0) -> MainlandIIT:
     """IIT on income for one period of ``schedule``: taxable = income - basic - other deductions (not below 0);
     tax = taxable x rate - quick deduction."""
+    _need_schedule(schedule)
     value = amount(income, "Annual salary" if schedule.period_unit == "year" else "Monthly salary")
     other = _deduction(other_deductions, "Other deductions")
     taxable = max(0.0, value - schedule.basic_deduction - other)
@@ -166,7 +167,18 @@ def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object
                        bracket.rate if taxable > 0 else 0.0, tax)
 
 
+def _need_schedule(schedule: object) -> None:
+    need_kind(schedule, IITSchedule, "schedule", "an IIT schedule such as tables.annual()")
+
+
 # ----------------------------------------------------------------------------------------- tax_rules
+
+RULE_COLUMNS = ["rule_id", "parameter", "jurisdiction", "value", "valid_from", "valid_to", "instrument", "text"]
+
+
+def _need_rules(rules: object) -> None:
+    need_table(rules, "tax_rules", RULE_COLUMNS)
+
 
 def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, year: int) -> pd.DataFrame:
     """Rows of ``tax_rules`` for a parameter and jurisdiction in force at the end of a calendar year (an empty
@@ -210,6 +222,7 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     >>> print(f"{rate:.0%} × 100,000 = {rate * 100_000:,.0f} CNY")
     15% × 100,000 = 15,000 CNY
     """
+    _need_rules(rules)
     year = _year(tax_year, "Tax year", subsidy_years(rules))
     ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year), f"the 15% ceiling in {year}")
     caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", year)
@@ -220,6 +233,8 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
 def cap_binds_from(schedule: IITSchedule, rule: SubsidyRule) -> float | None:
     """The salary (basic deduction only) above which the subsidy cap binds, or None if the rule has no cap.
     In the top bracket the uncapped subsidy is (top rate - ceiling) x taxable - top quick deduction."""
+    _need_schedule(schedule)
+    need_kind(rule, SubsidyRule, "rule", "a subsidy rule such as subsidy_rule(rules, 2023)")
     if rule.cap is None:
         return None
     top = schedule.brackets[-1]
@@ -238,6 +253,8 @@ def gba_subsidy(iit: float, taxable: float, rule: SubsidyRule) -> float:
 def subsidy_threshold(schedule: IITSchedule, ceiling: float) -> float:
     """Taxable income T where tax(T) = ceiling x T: above it the subsidy is positive. In the bracket that
     holds T: rate x T - QD = ceiling x T, so T = QD / (rate - ceiling)."""
+    _need_schedule(schedule)
+    ceiling = float(parse_number(ceiling, label="Ceiling (a fraction, 0.15 for 15%)", minimum=0, maximum=1))
     for bracket in schedule.brackets:
         if bracket.rate > ceiling:
             t = bracket.quick_deduction / (bracket.rate - ceiling)
@@ -248,6 +265,7 @@ def subsidy_threshold(schedule: IITSchedule, ceiling: float) -> float:
 
 # ------------------------------------------------------------------------------ Hong Kong salaries tax
 
+HK_COLUMNS = ["year_of_assessment", "year_start", "item", "tier", "lower", "upper", "rate", "amount"]
 HK_NEEDS = {"progressive_band", "standard_rate_tier", "basic_allowance_single"}  # items the lower-of rule needs
 
 
@@ -269,6 +287,7 @@ def hk_years(hk: pd.DataFrame) -> list[str]:
 
 def hk_year(hk: pd.DataFrame, year_of_assessment: object) -> HKYear:
     """Parameters of one year of assessment; a clear message when the research left a gap."""
+    need_table(hk, "tax_hk_salaries", HK_COLUMNS)
     if not isinstance(year_of_assessment, str):
         raise InputProblem(f"Year of assessment: expected text like '2023/24', "
                            f"not {type(year_of_assessment).__name__}.")
@@ -308,6 +327,7 @@ class HKSalariesTax:
 def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
     """Lower of (progressive rates on net income - allowance) and (standard rate on net income), then the
     year's one-off reduction: min(rate x tax, cap)."""
+    need_kind(year, HKYear, "year", "a year of assessment such as hk_year(tables.hk, '2023/24')")
     income = amount(net_income, "Net income", unit="HKD", maximum=MAX_SALARY * 2)
     nci = max(0.0, income - year.basic_allowance)
     progressive, _ = _progressive(nci, year.bands)
@@ -321,6 +341,7 @@ def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
 
 def hk_profits_tax(profits: object, rules: pd.DataFrame) -> float:
     """Two-tiered profits tax for a corporation (from 2018/19): tier-1 rate on the first tranche, tier-2 above."""
+    _need_rules(rules)
     value = amount(profits, "Assessable profits", unit="HKD", maximum=MAX_PROFIT)
 
     def param(name: str) -> float:  # a parameter may have several rows, one per validity period
@@ -369,6 +390,13 @@ class TaxTables:
     hk: pd.DataFrame
     rules: pd.DataFrame
     fx: pd.DataFrame
+
+    def __post_init__(self):
+        need_table(self.brackets, "tax_iit_brackets", ["schedule_id", "bracket", "lower", "upper", "rate",
+                                                       "quick_deduction", "basic_deduction", "period_unit"])
+        need_table(self.hk, "tax_hk_salaries", HK_COLUMNS)
+        _need_rules(self.rules)
+        need_table(self.fx, "cny_hkd", ["year", "basis", "cny_per_hkd", "source_id"])
 
     def annual(self) -> IITSchedule:
         return iit_schedule(self.brackets, ANNUAL_TABLE)
@@ -481,6 +509,7 @@ class YearContext:
 
 def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
     """Everything one Hong Kong year of assessment (and its first calendar year on the mainland) needs."""
+    _need_tables(tables)
     allowed = tables.comparison_years()
     year = hk_year(tables.hk, year_of_assessment)  # a specific message for gaps and unknown years
     if year_of_assessment not in allowed:
@@ -489,6 +518,11 @@ def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
     exemption = rules_in_force(tables.rules, "iit_exemption_above_hk_burden", "CN-Qianhai", year.year_start)
     return YearContext(year, tables.annual(), subsidy_rule(tables.rules, year.year_start),
                        fx_for_year(tables.fx, year.year_start), not exemption.empty)
+
+
+def _need_tables(tables: object) -> None:
+    need_kind(tables, TaxTables, "tables", "the tax tables, TaxTables(brackets=load('tax_iit_brackets'), hk=load('tax_hk_salaries'), "
+                                           "rules=load('tax_rules'), fx=load('cny_hkd'))")
 
 
 def compare_talent(salary: object, year_of_assessment: object, tables: TaxTables,
@@ -502,10 +536,13 @@ def effective_rates(tables: TaxTables, year_of_assessment: str, salaries) -> pd.
     """For each annual salary (CNY): mainland IIT, IIT after the subsidy, and Hong Kong tax payable, each as
     a percentage of the salary."""
     context = year_context(year_of_assessment, tables)
+    if isinstance(salaries, str) or not hasattr(salaries, "__iter__"):
+        raise InputProblem("salaries must be several annual salaries, e.g. np.arange(20_000, 4_000_001, 20_000), "
+                           f"not {type(salaries).__name__}.")
     rows = []
     for salary in salaries:
-        c = context.compare(amount(float(salary), "Annual salary"))
-        rows.append({"salary_cny": float(salary), "mainland_iit_pct": 100 * c.mainland.iit / c.salary,
+        c = context.compare(amount(salary, "Annual salary"))
+        rows.append({"salary_cny": c.salary, "mainland_iit_pct": 100 * c.mainland.iit / c.salary,
                      "mainland_after_subsidy_pct": 100 * c.net_iit / c.salary,
                      "hong_kong_pct": 100 * c.hk_payable_cny / c.salary})
     return pd.DataFrame(rows)
@@ -541,6 +578,7 @@ def cit_sectors(rules: pd.DataFrame) -> list[str]:
 
 def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
     """The standard rate and the Qianhai rule (rate, share test, sectors) in force in a year."""
+    _need_rules(rules)
     value = _year(year, "Tax year", cit_years(rules))
     standard = _one(rules_in_force(rules, "cit_rate_standard", "CN", value), f"the standard CIT rate in {value}")
     rate = _one(rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", value),
@@ -674,6 +712,7 @@ class CITChecker(Explorer):
 
     def __init__(self, rules: pd.DataFrame, year: int = 2019, sector: str = "information services",
                  share: float = 70, in_zone: float = 100, profit: str = "10,000,000"):
+        _need_rules(rules)
         super().__init__()
         self.rules = rules
         self.year = w.Dropdown(options=cit_years(rules), value=year, description="Tax year", style=LABEL_STYLE)
@@ -709,6 +748,7 @@ class TalentTaxCalculator(Explorer):
 
     def __init__(self, tables: TaxTables, salary: int = 1_000_000, year_of_assessment: str = "2023/24",
                  maximum: int = 5_000_000):
+        _need_tables(tables)
         super().__init__()
         self.contexts = {year: year_context(year, tables) for year in tables.comparison_years()}
         self.salary = TwinSlider("Annual salary", minimum=10_000, maximum=maximum, value=salary, step=10_000,

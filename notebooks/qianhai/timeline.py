@@ -100,6 +100,7 @@ class DateQuery:
 
 def timeline_bounds(timeline: pd.DataFrame) -> tuple[dt.date, dt.date]:
     """First day of the first event's month and last day of the last event's month."""
+    need_table(timeline, "qianhai_timeline", ["sort_date"])
     first, last = as_date(timeline["sort_date"].min()), as_date(timeline["sort_date"].max())
     return first.replace(day=1), month_end(last)
 
@@ -178,7 +179,9 @@ LAYER_COLUMNS = ["zone_id", "name", "special_status", "area_km2", "valid_from", 
 
 def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
     """The territories called Qianhai and every zone they lie within (through `contained_in`), outermost first;
-    valid_from and valid_to as text only as precise as they are known (`as_known`)."""
+    valid_from and valid_to as text only as precise as they are known (`as_known`). Every public function taking
+    the zones starts here."""
+    need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
     parents = {zone: inside.split(";") if isinstance(inside, str) else []
                for zone, inside in zip(zones["zone_id"], zones["contained_in"])}
     found, todo = set(), list(QIANHAI_CORE)
@@ -529,6 +532,8 @@ class DateExplorer(Explorer):
 
     def __init__(self, timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, value: str,
                  categories: list[str] | None = None, compare_with: str = "2010-08"):
+        need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
+        need_table(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
         super().__init__()
         self.dated = _by_date(timeline)  # prepared once: a slider move changes only the date
         self.related = _related_layers(zones)
@@ -678,6 +683,7 @@ def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
 def in_words(rows: pd.DataFrame) -> pd.DataFrame:
     """A copy of a course table to show a student: territory (in the columns or the row labels), measure,
     policy-area and disagreement codes replaced by words, column names in words (the original keeps its codes)."""
+    need_table(rows, "rows", [], example="a course table from load(...)")
     shown = rows.copy()
     words = {"scope": ("territory", SCOPE_LABELS), "measure_type": ("measure", MEASURE_LABELS),
              "category": ("policy area", CATEGORY_LABELS), "conflict_group": ("what", CONFLICT_LABELS)}
