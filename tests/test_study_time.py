@@ -142,6 +142,22 @@ def test_sync_keeps_the_top_cell_as_lines(tmp_path):
     assert 'Lesson("09_x", "X", 10)' in (path.parent / "qianhai" / "course.py").read_text(encoding="utf-8")
 
 
+def test_sync_writes_the_going_further_heading_as_the_top_cell_states_it(tmp_path):
+    """06's heading said 100 minutes while its top cell said 105 (7 Dec 2026): --sync now writes both."""
+    path = small_notebook(tmp_path)
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"][0]["source"] = ["# X\n", "\n", "**Time to learn:** 5 minutes · Going further (optional): about 1 more "
+                                      "minutes\n"]
+    notebook["cells"].append(md("## Going further (optional, about 1 minutes)\n\n" + "word " * 800))
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    core, optional = study_time.sync(path)
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    # about 806 words (800 + the heading's) at 80 words a minute: just over 10 minutes of reading -> 15 (rounded up to 5)
+    assert optional == 15
+    assert "about 15 more minutes" in "".join(cells[0]["source"])
+    assert cells[1]["source"][0] == "## Going further (optional, about 15 minutes)\n"
+
+
 WALKS_HEADER = "notebook,date,core_minutes,stated_then,walker,note\n"
 
 

@@ -155,6 +155,7 @@ def stated_core(estimate_minutes: float, stem: str, walks: Path = WALKS) -> int:
 
 STATED = re.compile(r"\*\*Time to learn:\*\* (\d+) minutes")
 STATED_OPTIONAL = re.compile(r"Going further \(optional\)(?:\*\*)?:(?:\*\*)? about (\d+) more minutes")
+OPTIONAL_HEADING_TIME = re.compile(r"^(##\s+Going further \(optional, about )\d+( minutes\))", re.M)
 
 
 def stated(notebook: dict) -> tuple[int | None, int | None]:
@@ -165,8 +166,9 @@ def stated(notebook: dict) -> tuple[int | None, int | None]:
 
 
 def sync(path: Path, walks: Path = WALKS) -> tuple[int, int]:
-    """Write the times to state into the notebook's first cell, into qianhai/course.py (LESSONS) and into the
-    instructor guide's "stated at N minutes" (notebooks/instructor/<stem>.md, where it exists)."""
+    """Write the times to state into the notebook's first cell and its "Going further" heading, into
+    qianhai/course.py (LESSONS) and into the instructor guide's "stated at N minutes" (notebooks/instructor/<stem>.md,
+    where it exists)."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     t = estimate(notebook)
     core, optional = stated_core(t.core, path.stem, walks), rounded(t.optional) if t.optional else 0
@@ -174,6 +176,10 @@ def sync(path: Path, walks: Path = WALKS) -> tuple[int, int]:
     top = STATED.sub(lambda m: m.group(0).replace(m.group(1), str(core)), top)
     top = STATED_OPTIONAL.sub(lambda m: m.group(0).replace(m.group(1), str(optional)), top)
     notebook["cells"][0]["source"] = top.splitlines(keepends=True)  # as nbformat stores it: a small diff
+    for cell in notebook["cells"][1:]:
+        text = _text(cell)
+        if cell["cell_type"] == "markdown" and OPTIONAL_HEADING_TIME.search(text):
+            cell["source"] = OPTIONAL_HEADING_TIME.sub(rf"\g<1>{optional}\2", text).splitlines(keepends=True)
     path.write_text(json.dumps(notebook, sort_keys=True, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     course = path.parent / "qianhai" / "course.py"
     code = course.read_text(encoding="utf-8")
