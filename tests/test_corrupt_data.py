@@ -152,7 +152,9 @@ def test_unknown_source_id(name, column, data_copy):
     rows[index][col] = unknown
     lines[index] = serialise(rows[index])
     path.write_text("".join(lines), encoding="utf-8")
-    with pytest.raises(DataError, match=expect(name, index + 1, column) + f"': '{unknown}' is not among the sources"):
+    # the loader names the descriptor a person edits, not datapackage.json (built from it, never edited by hand)
+    with pytest.raises(DataError, match=expect(name, index + 1, column) + f"': '{unknown}' is not among the sources "
+                       f"listed in data/descriptors/{name}.json. Add it there and run `make data`"):
         load(name)
 
 
@@ -164,7 +166,7 @@ def test_make_data_refuses_an_unknown_source_id(data_copy):
     lines[index] = lines[index].replace("GF07", "ZZ99", 1)
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(DataError, match=rf"^data/shenzhen_gdp.csv, row {index + 1}, column 'source_id': 'ZZ99' is not "
-                                        r"among the sources listed in data/descriptors/shenzhen_gdp.json\.$"):
+                                        r"among the sources listed in data/descriptors/shenzhen_gdp.json\. Add it there and run `make data`"):
         build_datapackage.build(data_copy)
 
 

@@ -159,7 +159,7 @@ def test_an_empty_source_id_is_refused_even_when_the_schema_does_not_require_one
     path.write_text(json.dumps(descriptor), encoding="utf-8")
     rewrite(tiny_package, "1979-08-26,X2\n", "1979-08-26,\n")
     with pytest.raises(DataError, match=r"^data/towns.csv, row 4, column 'source_id': the cell is empty; every row "
-                                        r"needs a source id from data/descriptors/towns.json\.$"):
+                                        r"needs a source id from data/descriptors/towns.json \(restore the row with `git checkout`\)\.$"):
         build_datapackage.build(tiny_package)
 
 
@@ -170,7 +170,8 @@ def test_make_data_names_the_descriptor_that_lists_the_sources_and_writes_nothin
     monkeypatch.setattr(build_datapackage, "build", functools.partial(build_datapackage.build, tiny_package))
     assert build_datapackage.main([]) == 1
     assert capsys.readouterr().err == ("make data: nothing written. data/towns.csv, row 4, column 'source_id': 'ZZ99' "
-                                       "is not among the sources listed in data/descriptors/towns.json.\n")
+                                       "is not among the sources listed in data/descriptors/towns.json. Add it there and run `make data`, "
+                                       "or restore the row with `git checkout`.\n")
     assert (tiny_package / "datapackage.json").read_bytes() == before
 
 

@@ -145,6 +145,7 @@ def test_underscores_are_refused_not_dropped():
     ("1,000.5", {"maximum": 1000}, "1,000.5 is above 1000"),
     ("-0.00001", {"minimum": 0}, "-1e-05 is below 0"),
     ("101", {"maximum": 100}, "101 is above 100"),  # unchanged where the short form already differs
+    ("99999.5", {"maximum": 99999}, "99,999.5 is above 99,999"),  # the short form, 1e+05, looked like another number
 ])
 def test_a_value_out_of_range_is_shown_apart_from_its_bound(typed, bound, shown):
     with pytest.raises(InputProblem, match=shown):
@@ -171,3 +172,8 @@ def test_digits_of_other_scripts_are_refused_and_full_width_ones_read():
     with pytest.raises(InputProblem, match="0-9"):
         parse_number("\u0663", label="x")  # Arabic-Indic three, refused by the data validator too
     assert parse_number("\uff13\uff0e\uff15", label="x") == 3.5  # full-width 3.5
+
+
+@pytest.mark.parametrize("typed, unit, value", [("50％", "%", 50), ("１／４", "%", 25), ("１２．５", "", 12.5)])
+def test_a_chinese_keyboards_percent_sign_and_slash_are_read(typed, unit, value):
+    assert parse_number(typed, label="x", unit=unit) == value

@@ -136,6 +136,18 @@ def test_tables_the_notebooks_label_by_key_work_either_way():
     assert finance.facts_in_words(facts).equals(finance.facts_in_words(facts.set_index("fact_id")))
 
 
+@pytest.mark.parametrize("head", ["{claim_id:d}", "{0}"])
+def test_print_rows_explains_a_format_it_cannot_fill(head):
+    with pytest.raises(InputProblem, match="Name columns in braces"):
+        innovation.print_rows(TABLES["claims"], head, "{quote}")
+
+
+@pytest.mark.parametrize("salaries", [__import__("numpy").array(5), {100_000: 1}], ids=["a 0-d array", "a dict"])
+def test_effective_rates_refuses_what_is_not_a_list_of_salaries(salaries):
+    with pytest.raises(InputProblem, match="several annual salaries"):
+        tax.effective_rates(TABLES_OBJ, "2023/24", salaries)
+
+
 def test_print_rows_names_a_column_the_table_lacks():
     with pytest.raises(InputProblem, match="The format names 'nothere', not a column"):
         innovation.print_rows(TABLES["claims"], "{nothere}", "{quote}")
@@ -159,3 +171,13 @@ def test_none_for_a_course_object_gets_a_message(name):
     call, words = OTHER_CALLS[name]
     with pytest.raises(InputProblem, match=words):
         call(None)
+
+
+@pytest.mark.parametrize("column", ["outcome", "effect_as_reported", "citation", "doi", "year"])
+@pytest.mark.parametrize("call", [evaluation.effects_table, evaluation.citation_list], ids=["effects_table",
+                                                                                            "citation_list"])
+def test_a_published_effects_table_missing_a_column_it_reads_gets_a_message(call, column):
+    """effects_table reads outcome and effect_as_reported, citation_list citation, doi and year: a table without one
+    of them gets the column's name, not a KeyError (the review of 7 Dec 2026 found both only half checked)."""
+    with pytest.raises(InputProblem, match=column):
+        call(TABLES["zone_effects"].drop(columns=column))

@@ -45,7 +45,9 @@ def _method_names(effects: pd.DataFrame) -> pd.Series:
     return effects["method"].map(METHOD_LABELS).fillna(effects["method"])
 
 
-EFFECT_COLUMNS = ["effect_id", "study", "method", "direction", "version", "evidence_quality", "notes"]
+# every column the functions below read, so that a table missing one gets a message, not a KeyError
+EFFECT_COLUMNS = ["effect_id", "study", "method", "direction", "version", "evidence_quality", "notes", "zone_type",
+                  "outcome", "effect_as_reported", "citation", "doi", "url", "year"]
 
 
 def effects_table(effects: pd.DataFrame) -> pd.DataFrame:

@@ -107,7 +107,7 @@ def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descrip
     measures, with the article's date. ``body`` is statutory_body_facts, ``governance`` governance_facts
     indexed by fact_id, ``claims_descriptor`` the claims resource (for the article's date)."""
     need_table(body, "statutory_body_facts", ["fact_id", "date"])
-    need_table(governance, "governance_facts", ["date"], example="load('governance_facts').set_index('fact_id')")
+    need_table(governance, "governance_facts", ["date"])
     if "fact_id" in governance.columns:  # as loaded: label the rows by fact_id, as the notebook does
         governance = governance.set_index("fact_id")
     facts = body.set_index("fact_id")
@@ -305,7 +305,7 @@ def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -
     """Run one period of inspections on a population."""
     _need_population(population)
     budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
-                     unit="inspections")
+                          unit="inspections")
     targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
     targeted = targeted_count(budget, targeting_pct)
     found = int(population.violates[inspected_firms(population, budget, targeted)].sum())

@@ -211,6 +211,9 @@ def print_rows(frame: pd.DataFrame, head: str, body: str) -> None:
         except KeyError as missing:
             raise InputProblem(f"The format names {missing}, not a column of this table. Its columns: "
                                f"{', '.join(map(str, row))}.") from None
+        except (IndexError, ValueError, AttributeError) as err:  # "{0}", "{claim_id:d}" on text, "{x.y}"
+            raise InputProblem(f"The format {head!r} / {body!r} cannot show this table's row: {err}. Name columns "
+                               "in braces, e.g. '{claim_id}: {verdict}'.") from None
 
 
 # ------------------------------------- Qianhai's institutional-innovation counts, source by source

@@ -13,7 +13,8 @@ THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]*)?")  # '0,125
 MINUS_SIGNS = {0x2212: "-", 0xFF0D: "-"}  # the minus the notebooks print; a Chinese keyboard's full-width minus
 FRACTION = re.compile(r"([-+]?[0-9]+(?:\.[0-9]+)?)\s*/\s*([0-9]+(?:\.[0-9]+)?)")
 PERCENT = "%"
-FULL_WIDTH_DIGITS = {0xFF10 + d: str(d) for d in range(10)} | {0xFF0E: "."}  # a Chinese keyboard's ０-９ and ．
+# a Chinese keyboard's ０-９, ．, ％ and ／ (not its full-width comma, which may be a decimal comma)
+FULL_WIDTH_DIGITS = {0xFF10 + d: str(d) for d in range(10)} | {0xFF0E: ".", 0xFF05: "%", 0xFF0F: "/"}
 TINY = 1e-9  # no box in the course means a size this small: a nonzero value below it is a slip (or underflows to 0)
 
 
@@ -149,9 +150,10 @@ def _fmt(value: float) -> str:
 
 
 def _fmt_beside(value: float, bound: float) -> str:
-    """``value`` as _fmt shows it, or with every digit when that would look the same as ``bound`` (100.04, not 100)."""
+    """``value`` as _fmt shows it, or with every digit when the short form is not the value itself (100.04, not 100;
+    99,999.5, not 1e+05), so that a value is never shown looking like its bound."""
     shown = _fmt(value)
-    return f"{value:,}" if float(shown.replace(",", "")) == float(_fmt(bound).replace(",", "")) else shown
+    return shown if float(shown.replace(",", "")) == value else f"{value:,}"
 
 
 def _short(raw: object) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
 
 from qianhai.display import escape
@@ -536,7 +537,7 @@ def effective_rates(tables: TaxTables, year_of_assessment: str, salaries) -> pd.
     """For each annual salary (CNY): mainland IIT, IIT after the subsidy, and Hong Kong tax payable, each as
     a percentage of the salary."""
     context = year_context(year_of_assessment, tables)
-    if isinstance(salaries, str) or not hasattr(salaries, "__iter__"):
+    if isinstance(salaries, (str, dict)) or np.ndim(salaries) != 1:  # np.array(5) has __iter__ but no items
         raise InputProblem("salaries must be several annual salaries, e.g. np.arange(20_000, 4_000_001, 20_000), "
                            f"not {type(salaries).__name__}.")
     rows = []

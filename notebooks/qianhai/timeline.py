@@ -666,7 +666,8 @@ def output_rows(indicators: pd.DataFrame) -> pd.DataFrame:
 def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
     """Each pair of consecutive rows (by year) whose territory or measure differs: a break that a
     single line across them would hide."""
-    need_table(rows, "output rows", ["year", "scope", "measure_type", "value"])
+    need_table(rows, "output rows", ["year", "scope", "measure_type", "value"],
+               example="output_rows(load('qianhai_indicators'))")
     ordered = rows.sort_values(["year", "scope"]).to_dict("records")
     out = []
     for a, b in zip(ordered, ordered[1:]):

@@ -108,6 +108,8 @@ def _unknown_source_id(rows: list[list[str]], res: dict[str, Any], described_in:
     that is not among the resource's sources, or an empty source_id."""
     sources = res.get("sources")
     known = {s.get("id") for s in sources if isinstance(s, dict)} if isinstance(sources, list) else set()
+    if isinstance(res.get("name"), str):  # the file a person edits; datapackage.json is built from it
+        described_in = f"data/descriptors/{res['name']}.json"
     missing = set(res["schema"].get("missingValues", [""]))
     columns = [(i, name) for i, name in enumerate(rows[0]) if name.endswith("source_id")]
     for number, cells in enumerate(rows[1:], start=2):
@@ -115,13 +117,15 @@ def _unknown_source_id(rows: list[list[str]], res: dict[str, Any], described_in:
             where = f"row {number}, column {column!r}"
             if cells[i] in missing:
                 if column == "source_id":
-                    return f"{where}: the cell is empty; every row needs a source id from {described_in}."
+                    return (f"{where}: the cell is empty; every row needs a source id from {described_in} "
+                            "(restore the row with `git checkout`).")
                 continue
             for sid in cells[i].split(";"):
                 if not sid.strip():
                     return f"{where}: {cells[i]!r} has an empty id (a stray ';'?)."
                 if sid.strip() not in known:
-                    return f"{where}: {sid.strip()!r} is not among the sources listed in {described_in}."
+                    return (f"{where}: {sid.strip()!r} is not among the sources listed in {described_in}. Add it "
+                            "there and run `make data`, or restore the row with `git checkout`.")
     return None
 
 
