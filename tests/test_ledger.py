@@ -232,7 +232,7 @@ def test_every_section_the_evidence_cites_exists_in_its_notebook():
         cells = json.loads((ROOT / "notebooks" / f"{row.notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
         headings = {n for c in cells if c["cell_type"] == "markdown"
                     for n in re.findall(r"(?m)^#{2,3}\s+(\d+)\s*·", "".join(c["source"]))}
-        for cited in re.finditer(r"Notebook \d\d, sections? ([\d\s,and–-]+?)(?=[:;.]| and its)", str(row.evidence)):
+        for cited in re.finditer(r"Notebook \d\d, sections? ([\d\s,and–-]+?)(?=[:;.]| and its| \(in Going further)", str(row.evidence)):
             span = re.search(r"(\d+)\s*[-–]\s*(\d+)", cited.group(1))
             numbers = ([str(n) for n in range(int(span.group(1)), int(span.group(2)) + 1)] if span
                        else re.findall(r"\d+", cited.group(1)))
@@ -275,3 +275,24 @@ def test_claim_explorer_refuses_what_is_not_the_claims_table(bad):
     """A table without the ledger's columns got a raw AttributeError from a widget callback (code review)."""
     with pytest.raises(InputProblem, match="claims"):
         ClaimExplorer(bad)
+
+
+def test_evidence_in_going_further_says_so():
+    """A verdict whose evidence is a section after the 'Going further' heading says so: the core reader never saw
+    it (a student read 02's C05, C07 and C08 as pointing at the core)."""
+    import json
+    import re
+
+    from conftest import ROOT
+
+    for row in load("claims").itertuples():
+        cells = json.loads((ROOT / "notebooks" / f"{row.notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+        optional, later = False, set()
+        for c in cells:
+            text = "".join(c["source"]) if c["cell_type"] == "markdown" else ""
+            optional = optional or bool(re.search(r"(?m)^##\s+Going further", text))
+            if optional:
+                later |= set(re.findall(r"(?m)^#{2,3}\s+(\d+)\s*·", text))
+        cited = re.match(r"Notebook \d\d, sections? (\d+)(?:\s*[-–]\s*\d+)?\b", str(row.evidence))
+        if cited and cited.group(1) in later:
+            assert "Going further" in row.evidence, f"{row.claim_id}: its evidence is in Going further; say so"
