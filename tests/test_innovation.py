@@ -303,10 +303,28 @@ def test_diffusion_explorer_with_bad_pilots_in_code():
     assert ex.last is None and "Reforms piloted: 0 is below 1" in ex.messages.last
 
 
+def test_fields_in_place_by_the_date_of_the_claim(evidence):
+    # C15 was reported on 2020-08-25 (claims.json, source ART). By then: service trade (CEPA IX, 2012-06-29),
+    # financial opening (rules Dec 2012; first loans 2013-01-28), legal cooperation (court, 2015-01-28).
+    # Talent flow has only an undated row (Q01) and one from 2025-08 (E24); HK law choice is 2020-10 (after).
+    assert fields_in_place(evidence, by="2020-08-25") == ["service trade", "financial opening", "legal cooperation"]
+    assert fields_in_place(evidence, by="2020-10") == ["service trade", "financial opening", "legal cooperation"]
+    assert fields_in_place(evidence, by="2012-11") == ["service trade"]
+    for bad in ("25 Aug 2020", 2020, "2020/08/25"):
+        with pytest.raises(InputProblem, match="2020-08-25"):
+            fields_in_place(evidence, by=bad)
+
+
+def test_cepa_is_spelled_out_in_the_service_trade_row(evidence):
+    service = evidence[evidence["field"] == "service trade"].iloc[0]
+    assert service["evidence"].startswith("Supplement IX to CEPA (Closer Economic Partnership Arrangement, the "
+                                          "mainland–Hong Kong trade agreement)")
+
+
 def test_field_evidence_text_from_the_rows(evidence):
     lenders = evidence[evidence["data"] == "crossborder_rmb_loans: first_batch_lenders"].iloc[0]
     # crossborder_rmb_loans.csv: first_batch_lenders, 2013-01-28, value 15, unit banks, value_text Hong Kong banks
-    assert lenders["evidence"] == "first batch, lenders count: 15 banks (Hong Kong banks)"
+    assert lenders["evidence"] == "first batch of cross-border RMB loans, lenders count: 15 banks (Hong Kong banks)"
     assert lenders["date"] == "2013-01-28" and lenders["field"] == "financial opening"
 
 

@@ -326,7 +326,7 @@ def _evidence_text(resource_name: str, row: pd.Series) -> str:
             words += f"; date conflict: {conflict.group(1).strip()}"
         if pd.isna(row["value"]):
             return words
-        first = f"first batch, {row['item'].replace('_', ' ')}: {row['value']:g} {row['unit']}"
+        first = f"first batch of cross-border RMB loans, {row['item'].replace('_', ' ')}: {row['value']:g} {row['unit']}"
         return first + (f" ({words})" if words else "")
     return row["statement"]
 
@@ -354,10 +354,17 @@ def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fields_in_place(evidence: pd.DataFrame) -> list[str]:
-    """Fields with at least one rule or institution in place (article order)."""
-    need_table(evidence, "evidence", ["field", "kind"], example="field_evidence({...})")
-    done = set(evidence.loc[evidence["kind"] == "rule or institution in place", "field"])
+def fields_in_place(evidence: pd.DataFrame, by: str | None = None) -> list[str]:
+    """Fields with at least one rule or institution in place (article order); with ``by`` (a date such as
+    '2020-08-25'), only rules dated on or before it (an undated rule does not count)."""
+    need_table(evidence, "evidence", ["field", "kind", "date"], example="field_evidence({...})")
+    rules = evidence[evidence["kind"] == "rule or institution in place"]
+    if by is not None:
+        if not isinstance(by, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", by):
+            raise InputProblem(f"by must be a date written like '2020-08-25', not {by!r}.")
+        # dates are ISO text of year, month or day precision: compare on the shorter of the two
+        rules = rules[[bool(re.match(r"\d{4}", d)) and d[:len(by)] <= by[:len(d)] for d in rules["date"].astype(str)]]
+    done = set(rules["field"])
     return [f for f in COOPERATION_FIELDS if f in done]
 
 
