@@ -643,3 +643,38 @@ def test_a_date_that_does_not_exist_says_why():
 
     with pytest.raises(InputProblem, match="February 2021 has 28 days"):
         date_span("2021-02-30")
+
+
+def _notebook06_cells() -> list[dict]:
+    import json
+    from pathlib import Path
+    return json.loads(Path("notebooks/06_governance.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def test_notebook06_weak_row_list_counts_rows_not_dimensions(capsys):
+    """Section 1 prints "N of M rows, on ..."; a dimension with several weak rows shows its count
+    ("functions (2 rows)"), so the listed names add up to N."""
+    import re
+    cells = [c for c in _notebook06_cells() if c["cell_type"] == "code"]
+    code = ["".join(c["source"]) for c in cells]
+    namespace: dict = {}
+    for source in code:
+        exec(source, namespace)  # the imports and loads, then the table and its counts
+        if "rows_on_weak_sources(" in source and "print(" in source:
+            break
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Resting only on copies"))
+    total, listed = re.match(r".*: (\d+) of \d+ rows, on (.*)\.$", line).groups()
+    counts = [int(m.group(1)) if (m := re.search(r" \((\d+) rows\)$", name)) else 1 for name in listed.split("; ")]
+    assert sum(counts) == int(total)
+    assert "functions (2 rows)" in listed  # by hand: statutory_body_facts has two functions rows, both on copies
+
+
+def test_notebook06_names_the_rows_and_the_second_source_of_the_bureau_contrast():
+    body = load("statutory_body_facts")
+    contrast = body[body["ordinary_bureau"].notna()]
+    text = next("".join(c["source"]) for c in _notebook06_cells()
+                if c["cell_type"] == "markdown" and "the only contrast with an ordinary bureau" in "".join(c["source"]))
+    for dimension in contrast["dimension"]:
+        assert dimension.replace("_", " ") in text
+    for source_id in set(contrast["source_id"]) | set(contrast["second_source_id"].dropna()):
+        assert source_id in text
