@@ -70,3 +70,26 @@ def test_the_lesson_plan_states_the_notebooks_core_time(path):
     plan = plan.split("\n## ", 1)[0]
     stated = re.findall(r"core path[^.]*?stated at (\d+) minutes", plan, flags=re.S)
     assert stated and int(stated[0]) == minutes, f"{path.stem}: the guide states {stated}, the notebook {minutes}"
+
+
+def test_08s_answers_on_speakers_follow_the_ledger():
+    """08's Question 5 answer and the guide's keys once said Luan Qun had 3 of 4 claims not verifiable after C10 had
+    become partly supported (fact-check, 7 Dec 2026): the numbers they state must be the ledger's."""
+    import json
+
+    from qianhai.data import load
+
+    claims = load("claims")
+    def counts(speaker):
+        theirs = claims[claims["speaker"] == speaker]
+        return int((theirs["verdict"] == "not verifiable").sum()), int(theirs["verdict"].isin(
+            ["supported", "partly supported"]).sum()), len(theirs)
+    (tan_nv, tan_ok, tan_n), (luan_nv, luan_ok, luan_n) = counts("Tan Gang"), counts("Luan Qun")
+    notebook = json.loads((ROOT / "notebooks" / "08_golden_decade.ipynb").read_text(encoding="utf-8"))
+    answer = next("".join(c["source"]) for c in notebook["cells"] if "Which speaker's claims are easiest to check"
+                  in "".join(c["source"]))
+    assert f"{tan_nv} of his {tan_n} are judged not verifiable" in " ".join(answer.split())
+    assert f"Luan Qun's ({luan_nv} of {luan_n})" in answer
+    guide = " ".join((ROOT / "notebooks" / "instructor" / "08_golden_decade.md").read_text(encoding="utf-8").split())
+    assert f"Luan Qun {luan_ok} of {luan_n} = {100 * luan_ok / luan_n:.0f}%" in guide
+    assert f"Tan Gang {tan_ok} of {tan_n} = {100 * tan_ok / tan_n:.0f}%" in guide

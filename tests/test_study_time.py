@@ -156,6 +156,11 @@ def test_sync_writes_the_going_further_heading_as_the_top_cell_states_it(tmp_pat
     assert optional == 15
     assert "about 15 more minutes" in "".join(cells[0]["source"])
     assert cells[1]["source"][0] == "## Going further (optional, about 15 minutes)\n"
+    # the guide says it too (06's guide said 100 while the notebook said 105, found by a fact-check on 7 Dec 2026)
+    guide = path.parent / "instructor" / "09_x.md"
+    guide.write_text("Set the *Going further* part (about 1 minutes) as homework.\n", encoding="utf-8")
+    study_time.sync(path)
+    assert guide.read_text(encoding="utf-8") == "Set the *Going further* part (about 15 minutes) as homework.\n"
 
 
 WALKS_HEADER = "notebook,date,core_minutes,stated_then,walker,note\n"

@@ -156,6 +156,8 @@ def stated_core(estimate_minutes: float, stem: str, walks: Path = WALKS) -> int:
 STATED = re.compile(r"\*\*Time to learn:\*\* (\d+) minutes")
 STATED_OPTIONAL = re.compile(r"Going further \(optional\)(?:\*\*)?:(?:\*\*)? about (\d+) more minutes")
 OPTIONAL_HEADING_TIME = re.compile(r"^(##\s+Going further \(optional, about )\d+( minutes\))", re.M)
+# e.g. "Going further* part (about 50 minutes" in a guide
+GUIDE_OPTIONAL_TIME = re.compile(r"(Going further[^(]{0,40}\(about )\d+( minutes)")
 
 
 def stated(notebook: dict) -> tuple[int | None, int | None]:
@@ -167,8 +169,8 @@ def stated(notebook: dict) -> tuple[int | None, int | None]:
 
 def sync(path: Path, walks: Path = WALKS) -> tuple[int, int]:
     """Write the times to state into the notebook's first cell and its "Going further" heading, into
-    qianhai/course.py (LESSONS) and into the instructor guide's "stated at N minutes" (notebooks/instructor/<stem>.md,
-    where it exists)."""
+    qianhai/course.py (LESSONS) and into the instructor guide's "stated at N minutes" and "Going further ... (about N
+    minutes" (notebooks/instructor/<stem>.md, where it exists)."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     t = estimate(notebook)
     core, optional = stated_core(t.core, path.stem, walks), rounded(t.optional) if t.optional else 0
@@ -189,6 +191,7 @@ def sync(path: Path, walks: Path = WALKS) -> tuple[int, int]:
     if guide.exists():
         text = re.sub(r"(core path[^.]*?stated at )\d+( minutes)", rf"\g<1>{core}\2",
                       guide.read_text(encoding="utf-8"), count=1, flags=re.S)
+        text = GUIDE_OPTIONAL_TIME.sub(rf"\g<1>{optional}\2", text, count=1)
         guide.write_text(text, encoding="utf-8")
     return core, optional
 
