@@ -157,3 +157,13 @@ def test_event_study_chart_describes_the_gaps_it_draws(wide):
     chart = event_study_chart(event_study_gaps(wide, "Cataluna", 1970), "Cataluña")
     assert chart.alt.startswith("One bar per year, 1955-1997.")
     assert "-0.17 (1961)" in chart.alt and "+0.14 (1955)" in chart.alt
+
+
+def test_webank_first_private_bank_is_the_sources_words_not_ours():
+    """China Minsheng Bank (1996) is usually called the first privately funded national bank; 'first private bank'
+    is the Guangdong feature's phrase, so the row attributes it (fact-check of 7 Dec 2026)."""
+    from qianhai.data import load
+
+    text = load("context_facts").set_index("fact_id").loc["webank_in_qianhai", "description"]
+    assert "a Guangdong news feature, calls it China's first private bank" in text
+    assert "as China's first private bank" not in text
