@@ -203,13 +203,16 @@ def test_ledger_problems_names_each_break():
 def test_issue_14_verdicts():
     # Issue 14 audit. C04: the phrase is the speaker's echo of the 7 Dec 2012 instruction (E21); the land was
     # near-empty tidal flats (E19) but the zone had institutional predecessors -> partly supported, 'qualified'.
-    # C13 and C17 rest on the same self-reported replication counts (C13: E15, E19, S25; C17: E19, S09, S25, E23) -> the same verdict and rule.
+    # C13 and C17 rest on the same self-reported replication counts (C13: E15, E19, S25; C17: E19, S09, S25, E23) -> the
+    # same verdict; C13's pilot role is also in official texts (S02, the 2010 reply; S07, the 2021 plan), so its rule is
+    # partly_confirmed, while C17 has only the zone's counts (self_reported).
     # C01: the 26 Aug 1980 regulations covered three cities, Xiamen came in Oct 1980 (FX05-FX07).
     c = load("claims").set_index("claim_id")
     assert (c.loc["C04", "verdict"], c.loc["C04", "rubric_rule"]) == ("partly supported", "qualified")
     assert {"E19", "E21"} <= set(c.loc["C04", "source_id"].split(";"))
-    assert c.loc["C13", ["verdict", "rubric_rule"]].tolist() == c.loc["C17", ["verdict", "rubric_rule"]].tolist() \
-        == ["partly supported", "self_reported"]
+    assert c.loc["C13", "verdict"] == c.loc["C17", "verdict"] == "partly supported"
+    assert (c.loc["C13", "rubric_rule"], c.loc["C17", "rubric_rule"]) == ("partly_confirmed", "self_reported")
+    assert {"S02", "S07"} <= set(c.loc["C13", "source_id"].split(";"))
     assert "Shantou" in c.loc["C01", "evidence"] and "Oct 1980" in c.loc["C01", "evidence"]
     assert "'four'" in c.loc["C01", "evidence"] and "FX06" in c.loc["C01", "source_id"]
 
@@ -296,3 +299,20 @@ def test_evidence_in_going_further_says_so():
         cited = re.match(r"Notebook \d\d, sections? (\d+)(?:\s*[-–]\s*\d+)?\b", str(row.evidence))
         if cited and cited.group(1) in later:
             assert "Going further" in row.evidence, f"{row.claim_id}: its evidence is in Going further; say so"
+
+
+def test_audit_rules_follow_the_rubric():
+    """Auditor's findings, each worked from the sources: C05's and C06's figures are the zone's, repeated by its
+    release (S17) and press, so self_reported; C03's founding date is in the State Council's own text (S02);
+    forward-looking claims get partly_confirmed only when an official text confirms a part (C28: plans S06, S42),
+    and C26's measured part (expanded-zone GDP, E23) is the zone's figures, so not_publicly_verifiable; C15's
+    evidence names the earlier talent measures; C13's plain words stay within its quote."""
+    c = load("claims").set_index("claim_id")
+    assert c.loc["C05", "rubric_rule"] == c.loc["C06", "rubric_rule"] == "self_reported"
+    assert "S02" in c.loc["C03", "source_id"].split(";")
+    assert c.loc["C28", "rubric_rule"] == "partly_confirmed" and "S06" in c.loc["C28", "evidence"]
+    for claim in ("C26", "C27"):
+        assert c.loc[claim, "rubric_rule"] == "not_publicly_verifiable"
+        assert "no part is confirmed independently" in c.loc[claim, "evidence"]
+    assert "undated or later (earlier talent measures" in c.loc["C15", "evidence"]
+    assert "institutional innovation" not in c.loc["C13", "claim"]
