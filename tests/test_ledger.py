@@ -316,3 +316,26 @@ def test_audit_rules_follow_the_rubric():
         assert "no part is confirmed independently" in c.loc[claim, "evidence"]
     assert "undated or later (earlier talent measures" in c.loc["C15", "evidence"]
     assert "institutional innovation" not in c.loc["C13", "claim"]
+
+
+def test_c19_and_c22_cite_the_zones_case_pages_and_the_pboc_memorandum():
+    """Audit of 7 Dec 2026: C19 and C22 had been 'not verifiable' though the Guangdong Department of Commerce's FTZ
+    case pages describe Qianhai's credit platform (GD01) and its Eagle Eye risk system (GD02), and the PBOC Shenzhen
+    branch agreed to build a lab on Eagle Eye (IC01, 7 Dec 2019). Values from the pages: '17万余家企业' (over
+    170,000 firms), '针对87家机构形成风险监测报告' (87 institutions)."""
+    from qianhai.data import resource
+
+    c = load("claims").set_index("claim_id")
+    assert c.loc["C19", ["verdict", "rubric_rule"]].tolist() == ["partly supported", "self_reported"]
+    assert "GD01" in c.loc["C19", "source_id"].split(";")
+    assert c.loc["C22", ["verdict", "rubric_rule"]].tolist() == ["partly supported", "partly_confirmed"]
+    assert {"GD02", "IC01"} <= set(c.loc["C22", "source_id"].split(";"))
+    kinds = {s["id"]: s["kind"] for s in resource("claims")["sources"]}
+    assert (kinds["GD01"], kinds["GD02"], kinds["IC01"]) == ("official", "official", "other")
+    credit = load("governance_facts").set_index("fact_id").loc["credit_qianhai_platform_2018"]
+    assert (credit["jurisdiction"], credit["topic"], credit["source_id"], credit["value"]) == (
+        "qianhai", "credit_supervision", "GD01", 170000)
+    finance = load("qianhai_finance_facts").set_index("fact_id")
+    assert finance.loc["fin_2018_eagle_eye_risk_reports", ["value", "source_id"]].tolist() == [87, "GD02"]
+    assert finance.loc["fin_2019_pboc_lab_on_eagle_eye", "source_id"] == "IC01"
+    assert finance.loc["fin_2018_eagle_eye_monitored", "source_id"] == "GD02"

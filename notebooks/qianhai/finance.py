@@ -234,7 +234,7 @@ COUNTED_WORDS = {
     "enterprises_with_operations_as_printed": "firms with operations (as printed)",
     "registered_enterprises": "registered firms", "institutions_settled_or_signed": "institutions settled or signed",
     "institutions_attracted": "institutions attracted", "sector_value_added": "value added of the sector",
-    "licensed_institutions": "licensed institutions",
+    "licensed_institutions": "licensed institutions", "monitored_by_risk_system": "firms watched by a risk system",
 }
 LOAN_ITEM_WORDS = {
     "rate_max": "highest offshore rate", "rate_min": "lowest offshore rate", "tenor_max": "longest tenor",
