@@ -304,6 +304,9 @@ def test_loan_calculator_callbacks():
     assert [bar.get_visible() for bar in calc.bars].count(True) == 4
     assert calc.bars[3].get_height() == pytest.approx(4.62)
     assert len(calc.output.outputs) == 2 and "year 4: 4.620" in calc.chart.alt
+    assert "of a 4-year loan" in calc.chart.alt
+    calc.years.slider.value = 8
+    assert "of an 8-year loan" in calc.chart.alt
     calc.years.slider.value = 2
     assert calc.last.total == pytest.approx(2.31) and [b.get_visible() for b in calc.bars].count(True) == 2
     calc.amount.text.value = "2000"  # 2000 × 1.5% × 2 = 60

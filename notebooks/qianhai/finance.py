@@ -458,7 +458,8 @@ class LoanSavingCalculator(Explorer):
                              f"<br>{escape(saving.arithmetic())}")
         steps = ", ".join(f"year {y}: {saving.annual * y:,.3f}" for y in range(1, saving.years + 1))
         self.chart.alt = (f"Bar chart of the cumulative interest saving, in million CNY, at the end of each year of "
-                          f"a {saving.years}-year loan of {saving.amount_m:,.6g} million CNY at "
+                          f"{'an' if str(saving.years).startswith('8') or saving.years in (11, 18) else 'a'} "
+                          f"{saving.years}-year loan of {saving.amount_m:,.6g} million CNY at "
                           f"{saving.offshore_pct:.2f}% instead of {saving.onshore_pct:.2f}%: {steps}. The bars grow "
                           f"by the same amount each year because interest is simple. A dashed line marks the "
                           f"starting loan's total saving, {self.start_total:,.3f} million CNY.")
