@@ -678,3 +678,22 @@ def test_notebook06_names_the_rows_and_the_second_source_of_the_bureau_contrast(
         assert dimension.replace("_", " ") in text
     for source_id in set(contrast["source_id"]) | set(contrast["second_source_id"].dropna()):
         assert source_id in text
+
+
+def test_notebook06_explains_every_partly_supported_verdict_with_its_rule():
+    # A student walking 06 met C19 "partly supported" (rule self_reported) with no word on why.
+    claims = load("claims")
+    partly = claims[(claims["notebook"] == "06_governance") & (claims["verdict"] == "partly supported")]
+    cells = _notebook06_cells()
+    at = next(i for i, c in enumerate(cells) if "verdicts_note(" in "".join(c["source"]))
+    after = " ".join("".join(c["source"]) for c in cells[at + 1:] if c["cell_type"] == "markdown").split("## Key points")[0]
+    for claim in partly.itertuples():
+        assert claim.claim_id in after, f"{claim.claim_id}'s verdict is not explained under the verdicts"
+    assert "self reported" in after
+
+
+def test_notebook06_says_what_a_seed_is_before_the_model_uses_one():
+    cells = _notebook06_cells()
+    at = next(i for i, c in enumerate(cells) if "setup_a.assumptions()" in "".join(c["source"]))
+    before = " ".join("".join(c["source"]) for c in cells[:at] if c["cell_type"] == "markdown")
+    assert "seed is" in before and "standard deviation" in before
