@@ -33,13 +33,9 @@ ON_PATH = 0.005  # a reported figure less than 0.5% from the path counts as on i
 EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km² zone
 
 
-def _check_frame(frame: object, columns: set[str], name: str) -> pd.DataFrame:
-    need_table(frame, name, sorted(columns))
-    return frame
-
-
 def _gdp(frame: object) -> pd.DataFrame:
-    return _check_frame(frame, {"year", "period", "value", "growth_pct"}, "qianhai_expanded_gdp")
+    need_table(frame, "qianhai_expanded_gdp", ["growth_pct", "period", "value", "year"])
+    return frame
 
 
 def _year(value: object, label: str = "Base year") -> int:
@@ -219,8 +215,8 @@ def scenario(gdp: pd.DataFrame, base_year: object, rate_pct: object, to_year: in
 
 def gdp_targets(targets: pd.DataFrame) -> pd.DataFrame:
     """Numeric output targets (bn yuan) for the expanded zone: the only kind that could sit on the chart."""
-    columns = {"target_id", "kind", "target_year", "target_value", "unit", "scope_code", "target_text"}
-    targets = _check_frame(targets, columns, "qianhai_targets")
+    need_table(targets, "qianhai_targets", sorted({"target_id", "kind", "target_year", "target_value", "unit",
+                                                   "scope_code", "target_text"}))
     chosen = targets[(targets["kind"] == "target") & (targets["scope_code"] == EXPANDED)
                      & (targets["unit"] == "bn yuan") & targets[["target_value", "target_year"]].notna().all(axis=1)]
     return chosen.sort_values("target_year")
@@ -390,8 +386,8 @@ def _indicator_text(indicators: pd.DataFrame, code: str) -> list[str]:
 
 def evidence_map(indicators: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
     """For each aim of section 7, what the course data hold (computed from the rows) and what they cannot show."""
-    _check_frame(indicators, {"indicator_code", "scope", "period_type", "value", "unit"}, "qianhai_indicators")
-    _check_frame(zones, {"zone_id", "area_km2", "valid_from"}, "qianhai_zones")
+    need_table(indicators, "qianhai_indicators", ["indicator_code", "period_type", "scope", "unit", "value"])
+    need_table(zones, "qianhai_zones", ["area_km2", "valid_from", "zone_id"])
     rows = []
     for group, aim, phrase, specs, caveat in AIMS:
         found = []
@@ -427,7 +423,8 @@ def evidence_note(frame: pd.DataFrame) -> Note:
 # --- the claims ledger at the end of the course ---------------------------------------------------------
 
 def _claims(frame: object) -> pd.DataFrame:
-    return _check_frame(frame, {"claim_id", "speaker", "claim_type", "notebook", "verdict"}, "claims")
+    need_table(frame, "claims", ["claim_id", "claim_type", "notebook", "speaker", "verdict"])
+    return frame
 
 
 def _verdict_order(verdicts) -> list[str]:
