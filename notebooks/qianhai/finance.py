@@ -17,7 +17,7 @@ from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import as_known
 from qianhai.display import Note, escape, message_html, whole_text
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
-                            need_table, refuse_fraction_lookalikes)
+                            by_key, need_table, refuse_fraction_lookalikes)
 from qianhai.scenarios import UNIT_WORDS
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
@@ -281,8 +281,7 @@ def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
     """The named territories (``zones`` indexed by zone_id) in plain words: area, and the dates in force only as
     precisely as they are known, worded as notebook 02 words them ('still valid' for an open end, not pandas' NaT)."""
     need_table(zones, "qianhai_zones", ["area_km2", "valid_from", "valid_to"])
-    if "zone_id" in zones.columns:  # as loaded: label the rows by zone_id, as the notebooks do
-        zones = zones.set_index("zone_id")
+    zones = by_key(zones, "zone_id")
     missing = [z for z in zone_ids if z not in zones.index]
     if missing:
         raise InputProblem(f"No territory {missing[0]!r} in the zones table.")
@@ -311,8 +310,7 @@ def facts_in_words(facts: pd.DataFrame) -> pd.DataFrame:
     with their names in full."""
     need_table(facts, "qianhai_finance_facts", ["year", "indicator", "value", "unit", "scope_code", "basis",
                                                 "confidence"])
-    if "fact_id" in facts.columns:  # as loaded: label the rows by fact_id, as the notebooks do
-        facts = facts.set_index("fact_id")
+    facts = by_key(facts, "fact_id")
     table = facts[["year", "indicator", "value", "unit"]].copy()
     table["territory"] = [in_words(c, TERRITORY_WORDS) for c in facts["scope_code"]]
     table["what was counted"] = [in_words(c, COUNTED_WORDS) for c in facts["basis"]]

@@ -23,7 +23,7 @@ import pandas as pd
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import month_end, real_day
 from qianhai.display import cell_text, escape, markdown_table  # markdown_table: notebook 06 imports it from here
-from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
+from qianhai.inputs import InputProblem, by_key, need_kind, need_table, parse_number
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MODEL_TAG = "Teaching model — not data"
@@ -108,8 +108,7 @@ def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descrip
     indexed by fact_id, ``claims_descriptor`` the claims resource (for the article's date)."""
     need_table(body, "statutory_body_facts", ["fact_id", "date"])
     need_table(governance, "governance_facts", ["date"])
-    if "fact_id" in governance.columns:  # as loaded: label the rows by fact_id, as the notebook does
-        governance = governance.set_index("fact_id")
+    governance = by_key(governance, "fact_id")
     facts = body.set_index("fact_id")
     article_date = pd.Timestamp(next(s["date"] for s in claims_descriptor["sources"] if s["id"] == "ART"))
     # (date, label, offset in points: + above the marker, - below, side of the label's anchor). Each lane's

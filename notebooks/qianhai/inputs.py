@@ -36,6 +36,11 @@ def need_table(frame: object, name: str, columns: list[str], *, example: str | N
         raise InputProblem(f"{name} lacks the column(s) {', '.join(missing)}{hint}. Pass {example}.")
 
 
+def by_key(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A course table labelled by its key column: as loaded (``key`` a column) or already indexed by it."""
+    return frame.set_index(key) if key in frame.columns else frame
+
+
 def need_kind(value: object, kind: type, name: str, example: str) -> None:
     """Refuse, with a message, what is not the course object (a tax schedule, a firm population...) expected."""
     if not isinstance(value, kind):
