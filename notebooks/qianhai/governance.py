@@ -245,6 +245,10 @@ def targeted_count(budget: int, targeting_pct: float) -> int:
     """Inspections given to the worst credit scores: targeting share × budget, rounded half up."""
     budget = parse_number(budget, label="Inspection budget", minimum=1, integer=True, unit="inspections")
     targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
+    return _targeted(budget, targeting_pct)
+
+
+def _targeted(budget: int, targeting_pct: float) -> int:  # for callers that have checked both already
     return min(budget, int(math.floor(targeting_pct * budget / 100 + 0.5)))
 
 
@@ -255,6 +259,10 @@ def inspected_firms(population: FirmPopulation, budget: int, targeted: int) -> n
     budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
                           unit="inspections")
     targeted = parse_number(targeted, label="Firms targeted", minimum=0, maximum=budget, integer=True, unit="firms")
+    return _inspected(population, budget, targeted)
+
+
+def _inspected(population: FirmPopulation, budget: int, targeted: int) -> np.ndarray:  # arguments checked
     top = population.risk_order[:targeted]
     chosen = np.zeros(population.firms, dtype=bool)
     chosen[top] = True
@@ -306,8 +314,8 @@ def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -
     budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
                           unit="inspections")
     targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
-    targeted = targeted_count(budget, targeting_pct)
-    found = int(population.violates[inspected_firms(population, budget, targeted)].sum())
+    targeted = _targeted(budget, targeting_pct)
+    found = int(population.violates[_inspected(population, budget, targeted)].sum())
     return InspectionResult(population.firms, population.violators, budget, float(targeting_pct), targeted, found,
                             population.separation, population.seed)
 
@@ -332,13 +340,15 @@ def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: 
     """Violations found at each targeting share, averaged over many seeded firm populations. Each population's
     random draws are averaged exactly: with H violators among the t targeted, the b − t random inspections
     find (b − t) × (violators − H) / (firms − t) on average."""
-    seeds, shares = tuple(seeds), [float(s) for s in shares]
+    seeds = tuple(seeds)
+    shares = [float(parse_number(s, label="Share targeted by credit score", minimum=0, maximum=100, unit="%"))
+              for s in shares]
     if not seeds:
         raise InputProblem("Give at least one seed to average over.")
     firms, violator_pct, separation = _population_inputs(firms, violator_pct, separation)
     b = parse_number(budget, label="Inspection budget", minimum=1, maximum=firms, integer=True, unit="inspections")
     caught_by_rank, violators = _caught_by_rank(firms, violator_pct, separation, tuple(_seed(s) for s in seeds))
-    targeted = np.array([targeted_count(b, s) for s in shares])
+    targeted = np.array([_targeted(b, s) for s in shares])
     caught = caught_by_rank[:, targeted]
     left = firms - targeted
     found = np.where(left == 0, caught, caught + (b - targeted) * (violators - caught) / np.maximum(left, 1))
