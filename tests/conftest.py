@@ -18,6 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+def notebook_cell(notebook: str, cell_id: str):
+    """The cell of ``notebooks/<notebook>`` with this id (nbformat: ``.source`` as text, ``.outputs``)."""
+    import nbformat
+
+    return next(c for c in nbformat.read(ROOT / "notebooks" / notebook, as_version=4).cells if c.get("id") == cell_id)
+
+
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
     """A copy of data/ that the loader reads instead of the original."""

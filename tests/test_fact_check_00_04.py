@@ -1,4 +1,5 @@
 """Fixes from the fact-check of notebooks 00-04 (dates and their sources)."""
+from conftest import notebook_cell
 from qianhai.data import load
 
 
@@ -16,18 +17,12 @@ def test_campaign_launch_cites_the_announcement_and_the_report_of_the_launch():
     assert row["source_id"].split(";") == ["SB01", "ART"]
 
 
-def _outputs(notebook, cell_id):
-    import nbformat
-    from pathlib import Path
-    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / notebook, as_version=4)
-    return next(c.outputs for c in nb.cells if c.get("id") == cell_id)
-
-
 def _cell(notebook, cell_id):
-    import nbformat
-    from pathlib import Path
-    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / notebook, as_version=4)
-    return next(c.source for c in nb.cells if c.get("id") == cell_id)
+    return notebook_cell(notebook, cell_id).source
+
+
+def _outputs(notebook, cell_id):
+    return notebook_cell(notebook, cell_id).outputs
 
 
 def test_exercise_3_compares_routine_revision_with_routine_revision():

@@ -1,16 +1,11 @@
 """A student's walk of notebook 03: what the core text says must be on the core path, or say where it is."""
-from pathlib import Path
-
-import nbformat
-
+from conftest import notebook_cell
 from qianhai.data import load, resource
 from qianhai.tax import CITChecker, TaxTables
 
-NB = Path(__file__).resolve().parents[1] / "notebooks" / "03_industrial_policy.ipynb"
-
 
 def _cell(cell_id):
-    return next(c.source for c in nbformat.read(NB, as_version=4).cells if c.get("id") == cell_id)
+    return notebook_cell("03_industrial_policy.ipynb", cell_id).source
 
 
 def test_section_2_and_c12_say_the_package_list_is_in_going_further_and_the_grant_is_not_in_force():
