@@ -36,16 +36,22 @@ def test_exercise_3_compares_routine_revision_with_routine_revision():
 
 
 def test_02_does_not_bound_registered_value_added_by_land_area():
-    # qianhai_indicators: 2018 FTZ area 254.95 bn, note '+25.6% y/y' -> 2017 FTZ level 254.95 / 1.256 = 202.99 bn;
+    # qianhai_indicators: 2018 FTZ area 254.95 bn, growth +25.6% y/y (E13, its own row since the notebook stopped
+    # reading it from a note's text) -> 2017 FTZ level 254.95 / 1.256 = 202.99 bn;
     # 2017 'Qianhai' (territory not stated) 'about 150' -> 202.99 / 150 = 1.353: territory moves the level by a third.
     rows = load("qianhai_indicators").set_index(["indicator_code", "year"])
     ftz = rows.loc[("registered_enterprise_value_added", 2018)]
-    assert ftz["value"] == 254.95 and ftz["note"].startswith("+25.6%")
+    growth = rows.loc[("registered_enterprise_value_added_growth", 2018)]
+    assert ftz["value"] == 254.95 and (growth["value"], growth["unit"], growth["source_id"]) == (25.6, "pct_yoy", "E13")
+    assert growth["scope"] == ftz["scope"] and growth["period"] == ftz["period"]
     from qianhai.timeline import output_rows
     assert output_rows(load("qianhai_indicators")).set_index("year").loc[2017, "value"] == 150
     text = _cell("02_blank_sheet.ipynb", "cell-036")
     assert "1.89" not in text and "explains little" not in text
     assert "separate the change of territory from growth" in text
+    assert 'note"].split' not in _cell("02_blank_sheet.ipynb", "cell-032")
+    shown = "".join(o.get("text", "") for o in _outputs("02_blank_sheet.ipynb", "cell-032"))
+    assert "+25.6% on 2017, so 2017 in the FTZ area: 203 bn, 1.35 times the 150 bn" in shown
 
 
 def test_04_solves_the_adoption_rate_for_both_stated_starts():
