@@ -145,3 +145,18 @@ def test_a_count_typed_in_millions_gets_the_scale_hint():
 
 def test_a_fraction_in_a_percent_a_year_answer_is_a_share_of_100():
     assert numeric(25, 0.1, "% a year").judge("1/4").correct is True  # 1/4 is 25%, as in a '%' answer
+
+
+def test_a_wrong_number_gets_a_second_try_before_the_working():
+    question = numeric(42, 0.5, "years")
+    question.entry.value = "40"
+    first = question.check()
+    assert first.correct is False and "40 is too low" in first.text and "Because." not in first.text
+    assert "Try once more" in first.text
+    question.entry.value = "abc"  # not judged, so not a try
+    assert question.check().correct is None
+    question.entry.value = "50"
+    second = question.check()
+    assert second.correct is False and "50 is too high" in second.text and "Because." in second.text
+    question.entry.value = "42"
+    assert question.check().text == "Right. Because."

@@ -72,8 +72,11 @@ def test_multiple_choice_right_wrong_and_empty():
     q = MultipleChoice("Which?", ["a", "b"], answer="b", why="Because b.", hints={"a": "a is a trap."})
     assert q.check().correct is None and "Pick an answer" in q.feedback.value
     q.choice.value = "a"
-    q.button.click()
-    assert "Not quite" in q.feedback.value and "a is a trap." in q.feedback.value and "Because b." in q.feedback.value
+    q.button.click()  # a first wrong answer gets its hint and another try, not the working
+    assert "Not quite" in q.feedback.value and "a is a trap." in q.feedback.value and "Because b." not in q.feedback.value
+    assert "Try once more" in q.feedback.value
+    q.button.click()  # the second wrong try shows the explanation
+    assert "a is a trap." in q.feedback.value and "Because b." in q.feedback.value
     q.choice.value = "b"
     assert q.check().correct is True
 

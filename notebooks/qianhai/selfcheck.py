@@ -18,13 +18,18 @@ class Result:
     text: str
 
 
+TRY_AGAIN = "Try once more: the explanation appears after a second try."
+
+
 class _Checked:
-    """What both kinds of question share: a Check button and its feedback, the last result, and listeners told
-    after each check (the score)."""
+    """What both kinds of question share: a Check button and its feedback, the last result, listeners told
+    after each check (the score), and a count of wrong answers: the first one gets a hint and another try, so that
+    a student thinks again before reading the working."""
 
     def _build(self, answer: w.Widget, beside: bool = False) -> None:
         """The question's box: its text, the ``answer`` widget with the button below (or ``beside``) it, feedback."""
         self.last: Result | None = None
+        self.wrong_tries = 0
         self.listeners: list = []
         self.button = w.Button(description="Check", tooltip="Check your answer", button_style="primary")
         self.feedback = w.HTML(value="")
@@ -36,11 +41,16 @@ class _Checked:
     def check(self) -> Result:
         """Judge the answer in the widget, show the feedback and tell the listeners."""
         result = self.last = self.judge(self.answer_widget.value)
+        self.wrong_tries += result.correct is False
         kind = {True: "ok", False: "error", None: "info"}[result.correct]
         self.feedback.value = message_html(result.text, kind)
         for listener in self.listeners:
             listener()
         return result
+
+    def _not_quite(self, text: str) -> Result:
+        """A wrong answer: ``text`` says what is wrong with it; the explanation comes from the second wrong try on."""
+        return Result(False, f"{text} {self.why if self.wrong_tries else TRY_AGAIN}")
 
 
 @dataclass
@@ -68,7 +78,7 @@ class MultipleChoice(_Checked):
         if picked == self.answer:
             return Result(True, f"Right. {self.why}")
         hint = self.hints.get(picked, "")
-        return Result(False, f"Not quite. {hint + ' ' if hint else ''}{self.why}")
+        return self._not_quite(f"Not quite.{' ' + hint if hint else ''}")
 
 
 # Unit slips a typed answer is checked for: the same number written in full instead of in thousands, millions
@@ -118,7 +128,7 @@ class NumericAnswer(_Checked):
         if slip:
             return Result(None, slip)
         direction = "too high" if value > self.answer else "too low"
-        return Result(False, f"Not quite: {_show(value)} is {direction}. {self.why}")
+        return self._not_quite(f"Not quite: {_show(value)} is {direction}.")
 
     def _close(self, value: float) -> bool:
         return abs(value - self.answer) <= self.tolerance
