@@ -39,7 +39,7 @@ LESSONS = [
            "What do the tax incentives actually give a firm or a worker?"),
     Lesson("04_system_innovation", "System innovation: negative lists and 'replicable' reform", 75, "4",
            "What does 'replicable and extendable' reform look like in numbers?"),
-    Lesson("05_finance", "Finance: one-third of firms, two-thirds of value added?", 80, "6",
+    Lesson("05_finance", "Finance: one-third of firms, two-thirds of value added?", 70, "6",
            "What would the finance claim imply, and can we check it?"),
     Lesson("06_governance", "Governing differently: statutory bodies, credit and services", 75, "5",
            "How might a statutory body and credit-based supervision change outcomes?"),
