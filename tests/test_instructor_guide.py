@@ -93,3 +93,14 @@ def test_08s_answers_on_speakers_follow_the_ledger():
     guide = " ".join((ROOT / "notebooks" / "instructor" / "08_golden_decade.md").read_text(encoding="utf-8").split())
     assert f"Luan Qun {luan_ok} of {luan_n} = {100 * luan_ok / luan_n:.0f}%" in guide
     assert f"Tan Gang {tan_ok} of {tan_n} = {100 * tan_ok / tan_n:.0f}%" in guide
+
+
+def test_guide_00_names_every_claim_the_ledger_caps_as_self_reported():
+    """A fact-check found guide 00's list of claims 'confirmed only by the zone's own figures' one short (C19)."""
+    from qianhai.data import load
+
+    claims = load("claims")
+    expected = sorted(claims.loc[claims["rubric_rule"] == "self_reported", "claim_id"])
+    guide = " ".join((ROOT / "notebooks" / "instructor" / "00_start_here.md").read_text(encoding="utf-8").split())
+    listed = re.search(r"confirmed only by the zone's own figures \(([^)]*)\)", guide).group(1)
+    assert sorted(listed.split(", ")) == expected
