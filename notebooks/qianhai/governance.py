@@ -22,7 +22,6 @@ from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MODEL_TAG = "Teaching model — not data"
 NO_SOURCE = "no source found"
-MAX_SEED = 2**32 - 1
 
 
 # --- The statutory body, side by side with an ordinary bureau (sourced rows only)
@@ -212,7 +211,7 @@ def _population_inputs(firms: object, violator_pct: object, separation: object) 
 
 
 def _seed(raw: object) -> int:
-    return int(parse_number(raw, label="Random seed", minimum=0, maximum=MAX_SEED, integer=True))
+    return int(parse_number(raw, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True))
 
 
 @lru_cache(maxsize=256)
@@ -220,7 +219,7 @@ def _random_draws(firms: int, violator_pct: float, seed: int) -> tuple[np.ndarra
     """The seeded draws (who violates, score noise, random order), cached: a new separation reuses them."""
     rng = np.random.default_rng(seed)
     violates = np.zeros(firms, dtype=bool)
-    violates[rng.permutation(firms)[:int(math.floor(violator_pct * firms / 100 + 0.5))]] = True
+    violates[rng.permutation(firms)[:math.floor(violator_pct * firms / 100 + 0.5)]] = True
     draws = violates, rng.standard_normal(firms), rng.permutation(firms)
     for array in draws:
         array.setflags(write=False)
@@ -230,20 +229,28 @@ def _random_draws(firms: int, violator_pct: float, seed: int) -> tuple[np.ndarra
 def targeted_count(budget: int, targeting_pct: float) -> int:
     """Inspections given to the worst credit scores: targeting share × budget, rounded half up."""
     budget = parse_number(budget, label="Inspection budget", minimum=1, integer=True, unit="inspections")
-    targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
-    return _targeted(budget, targeting_pct)
+    return _targeted(budget, _share(targeting_pct))
 
 
 def _targeted(budget: int, targeting_pct: float) -> int:  # for callers that have checked both already
-    return min(budget, int(math.floor(targeting_pct * budget / 100 + 0.5)))
+    return min(budget, math.floor(targeting_pct * budget / 100 + 0.5))
+
+
+def _share(raw: object) -> float:
+    return float(parse_number(raw, label="Share targeted by credit score", minimum=0, maximum=100, unit="%"))
+
+
+def _budget(population: object, budget: object) -> int:
+    """A population from make_firms and a budget of 1 to all its firms, checked where a student passes them."""
+    need_kind(population, FirmPopulation, "population", "firms made by make_firms(...)")
+    return parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+                        unit="inspections")
 
 
 def inspected_firms(population: FirmPopulation, budget: int, targeted: int) -> np.ndarray:
     """The firms inspected: the ``targeted`` lowest scores, then the first firms of the seeded random
     order among those not already chosen, until ``budget`` firms are inspected. Sorted indices."""
-    _need_population(population)
-    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
-                          unit="inspections")
+    budget = _budget(population, budget)
     targeted = parse_number(targeted, label="Firms targeted", minimum=0, maximum=budget, integer=True, unit="firms")
     return _inspected(population, budget, targeted)
 
@@ -290,19 +297,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def _need_population(population: object) -> None:
-    need_kind(population, FirmPopulation, "population", "firms made by make_firms(...)")
-
-
 def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -> InspectionResult:
     """Run one period of inspections on a population."""
-    _need_population(population)
-    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
-                          unit="inspections")
-    targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
+    budget, targeting_pct = _budget(population, budget), _share(targeting_pct)
     targeted = _targeted(budget, targeting_pct)
     found = int(population.violates[_inspected(population, budget, targeted)].sum())
-    return InspectionResult(population.firms, population.violators, budget, float(targeting_pct), targeted, found,
+    return InspectionResult(population.firms, population.violators, budget, targeting_pct, targeted, found,
                             population.separation, population.seed)
 
 
@@ -326,8 +326,7 @@ def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: 
     """Violations found at each targeting share, averaged over seeded populations; within each, the b − t random
     inspections find (b − t) × (violators − H) / (firms − t) on average (H: violators among the t targeted)."""
     seeds = tuple(seeds)
-    shares = [float(parse_number(s, label="Share targeted by credit score", minimum=0, maximum=100, unit="%"))
-              for s in shares]
+    shares = [_share(s) for s in shares]
     if not seeds:
         raise InputProblem("Give at least one seed to average over.")
     firms, violator_pct, separation = _population_inputs(firms, violator_pct, separation)
@@ -355,9 +354,7 @@ def _caught_by_rank(firms: int, violator_pct: float, separation: float, seeds: t
 def budget_chart(population: FirmPopulation, budget: int):
     """Violations found as the budget grows, all random vs all targeted vs a perfect credit list; prints how many
     inspections each needs to find half the violators."""
-    _need_population(population)
-    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
-                          unit="inspections")
+    budget = _budget(population, budget)
     budgets = pd.RangeIndex(1, population.firms + 1, name="budget")
     # all random inspects the first b firms of the random order; all targeted the b lowest scores
     random_only = pd.Series(np.cumsum(population.violates[population.random_order]), index=budgets)
