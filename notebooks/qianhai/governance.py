@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 import ipywidgets as w
@@ -271,13 +271,9 @@ class InspectionResult:
     targeting_pct: float
     targeted: int
     found: int
+    compliant_inspected: int  # inspections that found nothing: the burden on compliant firms
     separation: float
     seed: int
-
-    @property
-    def compliant_inspected(self) -> int:
-        """Inspections that found nothing: the burden on compliant firms."""
-        return self.budget - self.found
 
     def sentence(self) -> str:
         missed, burden, compliant = self.violators - self.found, self.compliant_inspected, self.firms - self.violators
@@ -303,7 +299,7 @@ def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -
     targeted = _targeted(budget, targeting_pct)
     found = int(population.violates[_inspected(population, budget, targeted)].sum())
     return InspectionResult(population.firms, population.violators, budget, targeting_pct, targeted, found,
-                            population.separation, population.seed)
+                            budget - found, population.separation, population.seed)
 
 
 def simulate_inspections(budget: object = 100, targeting_pct: object = 50, *, firms: object = 1000,
@@ -314,10 +310,8 @@ def simulate_inspections(budget: object = 100, targeting_pct: object = 50, *, fi
 
 def targeting_curve(population: FirmPopulation, budget: object, shares=range(0, 101, 10)) -> pd.DataFrame:
     """Found and compliant-inspected counts at each targeting share, for one population and budget."""
-    results = [inspect(population, budget, share) for share in shares]
-    return pd.DataFrame({"targeting_pct": [r.targeting_pct for r in results],
-                         "targeted": [r.targeted for r in results], "found": [r.found for r in results],
-                         "compliant_inspected": [r.compliant_inspected for r in results]}).set_index("targeting_pct")
+    results = pd.DataFrame([asdict(inspect(population, budget, share)) for share in shares])
+    return results.set_index("targeting_pct")[["targeted", "found", "compliant_inspected"]]
 
 
 def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: object = 1000,
@@ -520,10 +514,6 @@ def _stats(times: np.ndarray) -> dict[str, float]:
 class ServiceResult:
     steps: int
     handoff: float
-    mean_wait: float
-    service: float
-    back_office: str
-    seed: int
     sequential: np.ndarray  # working days, one per applicant
     one_window: np.ndarray
 
@@ -560,7 +550,7 @@ def _service_times(steps: int, handoff: float, mean_wait: float, service: float,
     waits = _standard_waits(applicants, seed)[:, :steps] * mean_wait
     sequential = waits.sum(axis=1) + steps * service + (steps - 1) * handoff
     one_window = waits[:, 0] + (steps * service if back_office == "in sequence" else service)
-    return ServiceResult(steps, handoff, mean_wait, service, back_office, seed, sequential, one_window)
+    return ServiceResult(steps, handoff, sequential, one_window)
 
 
 @lru_cache(maxsize=64)
