@@ -26,9 +26,6 @@ NO_SOURCE = "no source found"
 
 # --- The statutory body, side by side with an ordinary bureau (sourced rows only)
 
-DIMENSION_LABELS = {"cross_border_cooperation": "cross-border cooperation"}  # others: the code with spaces
-
-
 def not_found_dimensions(descriptor: dict) -> list[str]:
     """The dimensions a descriptor's ``vintage`` says were searched for and not found ('Not found: a, b, c.')."""
     need_kind(descriptor, dict, "descriptor", "a descriptor such as resource('statutory_body_facts')")
@@ -74,7 +71,7 @@ def side_by_side(facts: pd.DataFrame, not_found: list[str] | None = None) -> pd.
     # a dimension sourced in different years gets the year in its label: two rows never read as one said twice
     years = text["date"].str[:4]
     dated = (years.groupby(text["dimension"]).transform("nunique") > 1) & (years != "")
-    labels = text["dimension"].map(lambda code: DIMENSION_LABELS.get(code, code.replace("_", " ")))
+    labels = text["dimension"].str.replace("_", " ").replace("cross border cooperation", "cross-border cooperation")
     table = pd.DataFrame({
         "fact_id": text["fact_id"],
         "dimension": labels.where(~dated, labels + " (" + years + ")"),
@@ -500,9 +497,7 @@ class ServiceSetup:
 @lru_cache(maxsize=64)
 def _standard_waits(applicants: int, seed: int) -> np.ndarray:
     """Standard exponential waits, one per applicant and counter, scaled later: other settings keep the draws."""
-    waits = np.random.default_rng(seed).standard_exponential((applicants, MAX_STEPS))
-    waits.setflags(write=False)
-    return waits
+    return np.random.default_rng(seed).standard_exponential((applicants, MAX_STEPS))  # never handed out
 
 
 def _stats(times: np.ndarray) -> dict[str, float]:
