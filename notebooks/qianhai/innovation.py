@@ -1,9 +1,5 @@
 """Notebook 04: negative-list editions, Qianhai's innovation counts source by source, the evidence behind the
-cooperation-zone fields, and a teaching model of policy diffusion (pilot → replicate → nationwide).
-
-The arithmetic students read is written out in the notebook; these functions repeat it for the widgets and are
-tested against values worked by hand from the CSV rows.
-"""
+cooperation-zone fields, and a teaching model of policy diffusion (pilot → replicate → nationwide)."""
 
 from __future__ import annotations
 
@@ -41,9 +37,8 @@ INNOVATION_COLUMNS = ["as_of", "sort_date", "source_id", "scope", "measure", "va
 
 
 def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
-    """One row per edition (list types in a fixed order, then by year) with the change from the previous edition
-    of the same list. ``previous_measures`` is the count the sources report for the previous edition, checked
-    against the previous row of the same list in the data. Editions are not yearly: ``years_since_previous``."""
+    """One row per edition (by list, then year) with the change from the previous edition as the sources report
+    it, checked against the list's previous row in the data. Editions are not yearly: ``years_since_previous``."""
     need_table(lists, "ftz_negative_list", ["list_type", "edition_year", "special_measures", "previous_edition_measures"])
     rows = lists.assign(order=lists["list_type"].map(LIST_ORDER.index)).sort_values(["order", "edition_year"])
     before = rows.groupby("list_type")[["edition_year", "special_measures"]].shift()
@@ -73,8 +68,7 @@ def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
 
 
 def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
-    """The pilot-FTZ and nationwide editions side by side, one row per edition year (a compact view of
-    ``edition_table``; the Hainan list is left out)."""
+    """The pilot-FTZ and nationwide editions of ``edition_table`` side by side, one row per edition year."""
     need_table(table, "table", ["list_type", "edition_year", "measures"], example="edition_table(lists)")
     columns = {}
     for list_type, short in (("ftz_pilot", "FTZ list"), ("nationwide", "nationwide list")):
@@ -95,8 +89,7 @@ def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
 
 
 class EditionSummary(SimpleNamespace):
-    """One row of ``edition_table`` as attributes named after its columns (a missing value is None), plus ``key``
-    and what the row says in words."""
+    """One row of ``edition_table`` as attributes (a missing value is None), plus ``key``; ``sentence`` in words."""
 
     def sentence(self) -> str:
         dates = ", ".join(x for x in (f"issued {self.issued}" if self.issued else "",
@@ -134,8 +127,7 @@ def edition_summary(table: pd.DataFrame, key: object) -> EditionSummary:
 
 
 def draw_lists(ax, table: pd.DataFrame) -> None:
-    """The editions of each list as a line with markers; a hollow marker for a baseline count that is
-    not a negative list of its own; a lone diamond for the Hainan list."""
+    """Each list's editions as a line; a hollow marker for the baseline that is not a list; a diamond for Hainan."""
     for list_type in LIST_ORDER:
         part = table[table["list_type"] == list_type]
         if part.empty:  # a table without this kind of list: no empty legend entry
@@ -200,8 +192,8 @@ class EditionPicker(Explorer):
 
 
 def print_rows(frame: pd.DataFrame, head: str, body: str) -> None:
-    """Print one short paragraph per row: ``head`` and ``body`` are format strings over the row's columns
-    (missing values shown as '-'). Text-heavy tables read better this way than as wide tables."""
+    """Print one short paragraph per row (text-heavy tables read better so): ``head`` and ``body`` are format
+    strings over the row's columns, missing values shown as '-'."""
     need_table(frame, "frame", [], example="a course table from load(...)")
     for row in frame.reset_index().to_dict("records"):
         shown = {k: ("-" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else v)) for k, v in row.items()}
@@ -222,8 +214,8 @@ QIANHAI_SCOPES = ["qianhai_shekou_ftz_area", "qianhai_unstated", "qianhai_coop_z
 SCOPE_WORDS = {"qianhai_shekou_ftz_area": "Qianhai & Shekou FTZ area", "qianhai_unstated": "territory not stated",
                "qianhai_coop_zone_2021": "expanded cooperation zone (2021)", "all_pilot_ftzs": "all pilot FTZs"}
 def qianhai_counts(innov: pd.DataFrame) -> pd.DataFrame:
-    """Qianhai's reported counts, one row per (date, source, measure), sorted by date then source;
-    each row keeps its counting basis and territory. Counts are never averaged across sources."""
+    """Qianhai's reported counts, one row per (date, source, measure), each with its counting basis and territory
+    (counts are never averaged across sources)."""
     need_table(innov, "qianhai_innovations", INNOVATION_COLUMNS)
     rows = innov[innov["scope"].isin(QIANHAI_SCOPES)].copy()
     rows["territory"] = rows["scope"].map(SCOPE_WORDS)
@@ -266,8 +258,7 @@ def replication_ratios(innov: pd.DataFrame) -> pd.DataFrame:
 
 
 def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
-    """One horizontal bar per (date, source) with the cumulative total, and the replicated-nationwide
-    count drawn over it; returns the bar labels (top to bottom)."""
+    """A bar per (date, source): the cumulative total, the replicated-nationwide count over it; returns the labels."""
     counts = qianhai_counts(innov)
     keys = counts[counts["measure"].isin(["cumulative_achievements", "replicated_nationwide"])]
     groups = list(keys.groupby(["as_of", "source_id"], sort=False))
@@ -332,8 +323,8 @@ def _evidence_text(resource_name: str, row: pd.Series) -> str:
 
 
 def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """For each field the article names, the rows of the data that document it, and whether each is a
-    rule or institution in place or only an aim in a plan (rows of pilot_reform_concepts are aims)."""
+    """For each field the article names, the data rows that document it: a rule or institution in place, or only
+    an aim in a plan (the rows of pilot_reform_concepts)."""
     need_kind(frames, dict, "frames", "a dict of tables by name, e.g. {'qianhai_legal_facts': load('qianhai_legal_facts')}")
     missing = sorted({res for refs in COOPERATION_FIELDS.values() for res, _ in refs} - set(frames))
     if missing:
@@ -377,7 +368,7 @@ MAX_SEED = 99999
 
 @dataclass(frozen=True)
 class Diffusion:
-    """One run of the teaching model. Arrays are indexed by year 0..years (end of each year)."""
+    """One run of the teaching model; arrays are indexed by year 0..years (end of each year)."""
 
     pilots: int
     years: int
@@ -409,7 +400,7 @@ class Diffusion:
 
 
 def check_model_inputs(pilots, years, evaluation_share, adoption_rate, seed) -> tuple[int, int, float, float, int]:
-    """Every input of the model, checked; InputProblem with a short message otherwise."""
+    """Every input of the model, checked (InputProblem otherwise)."""
     return (
         parse_number(pilots, label="Reforms piloted", minimum=1, maximum=MAX_PILOTS, integer=True, unit="reforms"),
         parse_number(years, label="Years", minimum=1, maximum=MAX_YEARS, integer=True, unit="years"),
@@ -505,8 +496,7 @@ def assumptions_table() -> pd.DataFrame:
 
 
 class DiffusionExplorer(Explorer):
-    """Adoption rate, evaluation share and years (each a slider with a typed twin) plus a typed seed, for a
-    fixed number of pilots → the model's path and its final share. Labelled as model output throughout."""
+    """Adoption rate, evaluation share, years and a typed seed, for a fixed number of pilots → the model's path."""
 
     def __init__(self, pilots: int = 100, years: int = 6, evaluation_pct: int = 30, adoption_pct: int = 30,
                  seed: int = 2020):
