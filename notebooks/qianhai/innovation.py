@@ -232,13 +232,11 @@ MEASURE_WORDS = {"cumulative_achievements": "cumulative results", "national_firs
 def counts_by_source(innov: pd.DataFrame) -> pd.DataFrame:
     """One row per (date, source): every count that source gives, in words ('about' kept)."""
     counts = qianhai_counts(innov)
-    rows = []
-    for (as_of, source), group in counts.groupby(["as_of", "source_id"], sort=False):
-        parts = [f"{MEASURE_WORDS[m]} {'about ' if q == 'about' else ''}{v}"
-                 for m, v, q in zip(group["measure"], group["value"], group["value_qualifier"])]
-        rows.append({"as_of": as_of, "source_id": source, "territory": group["territory"].iloc[0],
-                     "counting_basis": group["counting_basis"].iloc[0], "counts": "; ".join(parts)})
-    return pd.DataFrame(rows)
+    about = counts["value_qualifier"].eq("about").map({True: "about ", False: ""})
+    counts["counts"] = counts["measure"].map(MEASURE_WORDS) + " " + about + counts["value"].astype(str)
+    return counts.groupby(["as_of", "source_id"], sort=False).agg(
+        territory=("territory", "first"), counting_basis=("counting_basis", "first"), counts=("counts", "; ".join),
+    ).reset_index()
 
 
 def replication_ratios(innov: pd.DataFrame) -> pd.DataFrame:
