@@ -150,7 +150,6 @@ class EditionPicker(Explorer):
     def __init__(self, lists: pd.DataFrame, start: str = "ftz_pilot 2018"):
         super().__init__()
         self.table = edition_table(lists)
-        self.summaries = {key: edition_summary(self.table, key) for key in self.table.index}
         self.edition = w.Dropdown(options=[(r.label, key) for key, r in self.table.iterrows()], value=start,
                                   description="Edition", style=LABEL_STYLE, layout=w.Layout(width="420px"))
         self.fig, self.ax = new_figure(5.8, 3.3)
@@ -177,7 +176,7 @@ class EditionPicker(Explorer):
                            summary="negative-list edition picker: count, change from the previous edition, chart")
 
     def compute(self) -> EditionSummary:
-        return self.summaries[self.edition.value]
+        return edition_summary(self.table, self.edition.value)
 
     def draw(self, summary: EditionSummary) -> None:
         self.ring.set_data([summary.edition_year], [summary.measures])
