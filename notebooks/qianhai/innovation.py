@@ -260,27 +260,23 @@ def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
     keys = counts[counts["measure"].isin(["cumulative_achievements", "replicated_nationwide"])]
     groups = list(keys.groupby(["as_of", "source_id"], sort=False))
     ypos = np.arange(len(groups))[::-1]  # the first report at the top
-    labels, tops = [], []
+    labels = []
     for y, ((as_of, source), group) in zip(ypos, groups):
         values = dict(zip(group["measure"], group["value"]))
         total, rep = values.get("cumulative_achievements"), values.get("replicated_nationwide")
         approx = "about " if "about" in set(group["value_qualifier"].dropna()) else ""
         basis = textwrap.fill(f"basis: {group['counting_basis'].iloc[0]}", 34, subsequent_indent="  ")
         labels.append(f"{as_of} · {source} · {group['territory'].iloc[0]}\n{basis}")
-        if total is not None:
+        if total is None:
+            words, end = f"{rep} nationwide (no total in this source)", rep
+        else:
             ax.barh(y, total, color=PALETTE["sky"], height=0.6)
-            tops.append(total)
+            words, end = f"{approx}{total}" + ("" if rep is None else f", of which {rep} nationwide"), total
         if rep is not None:
             ax.barh(y, rep, color=PALETTE["vermillion"], height=0.6)
-        if total is not None and rep is not None:
-            words, end = f"{approx}{total}, of which {rep} nationwide", total
-        elif total is not None:
-            words, end = f"{approx}{total}", total
-        else:
-            words, end = f"{rep} nationwide (no total in this source)", rep
         ax.text(end + 10, y, words, va="center")
     ax.set_yticks(ypos, labels)
-    ax.set_xlim(0, max(tops) * 1.6)
+    ax.set_xlim(0, keys.loc[keys["measure"] == "cumulative_achievements", "value"].max() * 1.6)
     ax.legend(handles=[Patch(color=PALETTE["sky"], label="cumulative results reported"),
                        Patch(color=PALETTE["vermillion"], label="of which replicated nationwide")],
               loc="upper right")
