@@ -25,7 +25,6 @@ LIST_ORDER = ["ftz_pilot", "nationwide", "hainan_ftp"]
 LIST_LABELS = {"ftz_pilot": "Pilot FTZ list", "nationwide": "Nationwide list",
                "hainan_ftp": "Hainan Free Trade Port list"}
 LIST_COLOURS = {"ftz_pilot": PALETTE["blue"], "nationwide": PALETTE["orange"], "hainan_ftp": PALETTE["green"]}
-COUNTED = "special administrative measures"
 
 
 def _plain(value: object):
@@ -43,14 +42,15 @@ def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
     rows = lists.assign(order=lists["list_type"].map(LIST_ORDER.index)).sort_values(["order", "edition_year"])
     before = rows.groupby("list_type")[["edition_year", "special_measures"]].shift()
     year = rows["edition_year"].astype(int).astype(str)
+    counted = rows["measure_definition"] == "special administrative measures"  # else the Catalogue baseline
     table = pd.DataFrame({
         "key": rows["list_type"] + " " + year,
         "label": (rows["list_type"].map(LIST_LABELS) + ", " + year + " edition").where(
-            rows["measure_definition"] == COUNTED, "Nationwide: " + year + " Catalogue baseline (not a list)"),
+            counted, "Nationwide: " + year + " Catalogue baseline (not a list)"),
         "list_type": rows["list_type"],
         "edition_year": rows["edition_year"].astype(int),
         "measures": rows["special_measures"].astype(int),
-        "is_negative_list": rows["measure_definition"] == COUNTED,
+        "is_negative_list": counted,
         "previous_edition_year": before["edition_year"].astype("Int64"),
         "previous_measures": rows["previous_edition_measures"].astype("Int64"),
         "previous_in_data": before["special_measures"].astype("Int64"),
@@ -60,10 +60,8 @@ def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
     table["change_pct"] = (100 * table["change"] / table["previous_measures"]).astype("float64")
     table["years_since_previous"] = table["edition_year"] - table["previous_edition_year"]
     table["pilot_ftzs_covered"] = rows["pilot_ftzs_covered_at_issue"].astype("Int64")
-    table["issued"] = rows["issued"].fillna("")
-    table["effective"] = rows["effective"].fillna("")
-    table["source_id"] = rows["source_id"]
-    table["second_source_id"] = rows["second_source_id"].fillna("")
+    text = ["issued", "effective", "source_id", "second_source_id"]
+    table[text] = rows[text].fillna("")
     return table.set_index("key")
 
 
@@ -78,14 +76,12 @@ def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
         columns[f"{short} gap (years)"] = part["years_since_previous"]
         if list_type == "ftz_pilot":
             columns["pilot FTZs covered"] = part["pilot_ftzs_covered"]
-    out = pd.DataFrame(columns).sort_index().astype("Int64")
-    # A count that is not a list (the 2017 Catalogue baseline) is marked in its cell, not only in the prose.
-    baselines = table[(table["list_type"] == "nationwide") & ~table["is_negative_list"]]
-    out["nationwide list"] = out["nationwide list"].astype(object)
-    for r in baselines.itertuples():
-        out.loc[r.edition_year, "nationwide list"] = f"{r.measures} (Catalogue, not a list)"
-    out.index.name = "edition"
-    return out.astype(object).where(out.notna(), "")  # a blank cell where a list had no edition that year, not "<NA>"
+    out = pd.DataFrame(columns).sort_index().astype("Int64").rename_axis("edition")
+    out = out.astype(object).where(out.notna(), "")  # a blank cell where a list had no edition that year, not "<NA>"
+    # a count that is not a list (the 2017 Catalogue baseline) is marked in its cell, not only in the prose
+    baselines = table[(table["list_type"] == "nationwide") & ~table["is_negative_list"]].set_index("edition_year")
+    out.loc[baselines.index, "nationwide list"] = baselines["measures"].astype(str) + " (Catalogue, not a list)"
+    return out
 
 
 class EditionSummary(SimpleNamespace):
