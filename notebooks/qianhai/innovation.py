@@ -181,7 +181,6 @@ class EditionPicker(Explorer):
         self.ax.set_title(f"Negative lists: {summary.label}", loc="left")
 
     def describe(self, summary: EditionSummary) -> None:
-        self.messages.clear()
         self.result.value = f"<b>{escape(summary.sentence())}</b>"
         self.chart.alt = f"{self.alt_start}Highlighted: {summary.sentence()}"
 
