@@ -236,14 +236,12 @@ def counts_by_source(innov: pd.DataFrame) -> pd.DataFrame:
 def replication_ratios(innov: pd.DataFrame) -> pd.DataFrame:
     """Replicated-nationwide share of the cumulative total, only where ONE source gives both numbers
     for the same date and territory (so numerator and denominator share a counting basis)."""
-    need_table(innov, "qianhai_innovations", INNOVATION_COLUMNS)
-    rows = innov[innov["scope"].isin(QIANHAI_SCOPES)]
     out = []
-    for (as_of, source, scope), group in rows.groupby(["as_of", "source_id", "scope"], sort=True):
+    for (as_of, source, territory), group in qianhai_counts(innov).groupby(["as_of", "source_id", "territory"]):
         values = dict(zip(group["measure"], group["value"]))
         if "cumulative_achievements" in values and "replicated_nationwide" in values:
             total, replicated = int(values["cumulative_achievements"]), int(values["replicated_nationwide"])
-            out.append({"as_of": as_of, "source_id": source, "territory": SCOPE_WORDS[scope],
+            out.append({"as_of": as_of, "source_id": source, "territory": territory,
                         "counting_basis": group["counting_basis"].iloc[0], "total": total,
                         "replicated_nationwide": replicated, "share_pct": 100 * replicated / total})
     return pd.DataFrame(out)
