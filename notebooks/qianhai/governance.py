@@ -1,19 +1,13 @@
-"""Notebook 06: the statutory body beside an ordinary bureau, and two TEACHING MODELS (not data).
-
-A. Credit-based vs random inspection: seeded synthetic firms, a share violating the rules, a noisy credit
-   score that is lower for violators, and an inspection budget of which a share goes to the worst scores.
-B. Opening a business: ``steps`` steps at sequential counters (a wait at each, hand-offs between them) or at
-   one window (one wait; the back office does the same steps with no hand-offs).
-
-Every parameter is in the model's assumptions table; all randomness comes from ``numpy.random.default_rng``.
-"""
+"""Notebook 06: the statutory body beside an ordinary bureau, and two TEACHING MODELS (not data): credit-based
+vs random inspection of seeded synthetic firms (A), and opening a business at sequential counters or at one
+window (B). Every parameter is in a model's assumptions table."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 import ipywidgets as w
@@ -28,13 +22,9 @@ from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MODEL_TAG = "Teaching model — not data"
 NO_SOURCE = "no source found"
-MAX_SEED = 2**32 - 1
 
 
 # --- The statutory body, side by side with an ordinary bureau (sourced rows only)
-
-DIMENSION_LABELS = {"cross_border_cooperation": "cross-border cooperation"}  # others: the code with spaces
-
 
 def not_found_dimensions(descriptor: dict) -> list[str]:
     """The dimensions a descriptor's ``vintage`` says were searched for and not found ('Not found: a, b, c.')."""
@@ -63,8 +53,7 @@ def date_span(text: object) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def weekdays_between(first: object, last: object) -> int:
-    """Monday-to-Friday days from ``first`` to ``last``, both included (public holidays and make-up
-    working days are not in the course data, so they are not counted either way)."""
+    """Monday-to-Friday days from ``first`` to ``last``, both included (holidays are not in the course data)."""
     start, end = date_span(first)[0], date_span(last)[0]
     if end < start:
         raise InputProblem(f"Dates: {last} comes before {first}.")
@@ -72,20 +61,17 @@ def weekdays_between(first: object, last: object) -> int:
 
 
 def side_by_side(facts: pd.DataFrame, not_found: list[str] | None = None) -> pd.DataFrame:
-    """One row per sourced fact: the Qianhai Authority beside an ordinary government bureau.
-
-    Where no source speaks about an ordinary bureau the cell says 'no source found' — never a guess.
-    ``not_found`` adds dimensions the research looked for and found nothing on (both sides empty)."""
+    """One row per sourced fact: the Qianhai Authority beside an ordinary bureau, 'no source found' where no source
+    speaks (never a guess); ``not_found`` adds the dimensions searched for and not found."""
     needed = {"fact_id", "dimension", "qianhai_authority", "ordinary_bureau", "date", "source_id",
               "second_source_id", "confidence"}
     if not isinstance(facts, pd.DataFrame) or not needed <= set(facts.columns):
         raise InputProblem("side_by_side needs the statutory_body_facts table (load('statutory_body_facts')).")
     text = facts.astype(object).where(facts.notna(), "").astype(str)
-    # A dimension sourced in different years (the 2011 regulation and its 2020 revision) gets the year in its
-    # label, so that two rows never read as the same thing said twice.
+    # a dimension sourced in different years gets the year in its label: two rows never read as one said twice
     years = text["date"].str[:4]
     dated = (years.groupby(text["dimension"]).transform("nunique") > 1) & (years != "")
-    labels = text["dimension"].map(lambda code: DIMENSION_LABELS.get(code, code.replace("_", " ")))
+    labels = text["dimension"].str.replace("_", " ").replace("cross border cooperation", "cross-border cooperation")
     table = pd.DataFrame({
         "fact_id": text["fact_id"],
         "dimension": labels.where(~dated, labels + " (" + years + ")"),
@@ -103,18 +89,15 @@ def side_by_side(facts: pd.DataFrame, not_found: list[str] | None = None) -> pd.
 
 
 def credit_timeline(body: pd.DataFrame, governance: pd.DataFrame, claims_descriptor: dict):
-    """Notebook 06's timeline: the Qianhai Authority's legal milestones beside the national credit-system
-    measures, with the article's date. ``body`` is statutory_body_facts, ``governance`` governance_facts
-    indexed by fact_id, ``claims_descriptor`` the claims resource (for the article's date)."""
+    """The Qianhai Authority's legal milestones beside the national credit-system measures, with the article's
+    date (from ``claims_descriptor``, the claims resource)."""
     need_table(body, "statutory_body_facts", ["fact_id", "date"])
     need_table(governance, "governance_facts", ["date"])
     governance = by_key(governance, "fact_id")
     facts = body.set_index("fact_id")
     article_date = pd.Timestamp(next(s["date"] for s in claims_descriptor["sources"] if s["id"] == "ART"))
-    # (date, label, offset in points: + above the marker, - below, side of the label's anchor). Each lane's
-    # labels keep to its own side (Qianhai's below, except the first; the national ones above), so the band
-    # between the lanes holds only the label just over its own dot. The credit register's label would cover
-    # the outline's, so it sits a line higher, tied to its bar by a line.
+    # (date, label, offset in points: + above the marker, - below, side of the label's anchor): each lane's labels
+    # keep to its side; the credit register's sits higher, tied to its bar by a line, clear of the outline's.
     lanes = {
         "Qianhai Authority\n(legal basis)": [
             (facts.loc["basis_regulations_2011", "date"], "Qianhai Regulations", 8, "left"),
@@ -225,16 +208,15 @@ def _population_inputs(firms: object, violator_pct: object, separation: object) 
 
 
 def _seed(raw: object) -> int:
-    return int(parse_number(raw, label="Random seed", minimum=0, maximum=MAX_SEED, integer=True))
+    return int(parse_number(raw, label="Random seed", minimum=0, maximum=2**32 - 1, integer=True))
 
 
 @lru_cache(maxsize=256)
 def _random_draws(firms: int, violator_pct: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The seeded draws (who violates, score noise, random order); the separation is applied after, so a
-    change of separation reuses them."""
+    """The seeded draws (who violates, score noise, random order), cached: a new separation reuses them."""
     rng = np.random.default_rng(seed)
     violates = np.zeros(firms, dtype=bool)
-    violates[rng.permutation(firms)[:int(math.floor(violator_pct * firms / 100 + 0.5))]] = True
+    violates[rng.permutation(firms)[:math.floor(violator_pct * firms / 100 + 0.5)]] = True
     draws = violates, rng.standard_normal(firms), rng.permutation(firms)
     for array in draws:
         array.setflags(write=False)
@@ -244,25 +226,33 @@ def _random_draws(firms: int, violator_pct: float, seed: int) -> tuple[np.ndarra
 def targeted_count(budget: int, targeting_pct: float) -> int:
     """Inspections given to the worst credit scores: targeting share × budget, rounded half up."""
     budget = parse_number(budget, label="Inspection budget", minimum=1, integer=True, unit="inspections")
-    targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
-    return _targeted(budget, targeting_pct)
+    return _targeted(budget, _share(targeting_pct))
 
 
 def _targeted(budget: int, targeting_pct: float) -> int:  # for callers that have checked both already
-    return min(budget, int(math.floor(targeting_pct * budget / 100 + 0.5)))
+    return min(budget, math.floor(targeting_pct * budget / 100 + 0.5))
+
+
+def _share(raw: object) -> float:
+    return float(parse_number(raw, label="Share targeted by credit score", minimum=0, maximum=100, unit="%"))
+
+
+def _budget(population: object, budget: object) -> int:
+    """A population from make_firms and a budget of 1 to all its firms, checked where a student passes them."""
+    need_kind(population, FirmPopulation, "population", "firms made by make_firms(...)")
+    return parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
+                        unit="inspections")
 
 
 def inspected_firms(population: FirmPopulation, budget: int, targeted: int) -> np.ndarray:
     """The firms inspected: the ``targeted`` lowest scores, then the first firms of the seeded random
     order among those not already chosen, until ``budget`` firms are inspected. Sorted indices."""
-    _need_population(population)
-    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
-                          unit="inspections")
+    budget = _budget(population, budget)
     targeted = parse_number(targeted, label="Firms targeted", minimum=0, maximum=budget, integer=True, unit="firms")
     return _inspected(population, budget, targeted)
 
 
-def _inspected(population: FirmPopulation, budget: int, targeted: int) -> np.ndarray:  # arguments checked
+def _inspected(population: FirmPopulation, budget: int, targeted: int) -> np.ndarray:  # for checked arguments
     top = population.risk_order[:targeted]
     chosen = np.zeros(population.firms, dtype=bool)
     chosen[top] = True
@@ -278,13 +268,9 @@ class InspectionResult:
     targeting_pct: float
     targeted: int
     found: int
+    compliant_inspected: int  # inspections that found nothing: the burden on compliant firms
     separation: float
     seed: int
-
-    @property
-    def compliant_inspected(self) -> int:
-        """Inspections that found nothing: the burden on compliant firms."""
-        return self.budget - self.found
 
     def sentence(self) -> str:
         missed, burden, compliant = self.violators - self.found, self.compliant_inspected, self.firms - self.violators
@@ -304,20 +290,13 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def _need_population(population: object) -> None:
-    need_kind(population, FirmPopulation, "population", "firms made by make_firms(...)")
-
-
 def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -> InspectionResult:
     """Run one period of inspections on a population."""
-    _need_population(population)
-    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
-                          unit="inspections")
-    targeting_pct = parse_number(targeting_pct, label="Share targeted by credit score", minimum=0, maximum=100, unit="%")
+    budget, targeting_pct = _budget(population, budget), _share(targeting_pct)
     targeted = _targeted(budget, targeting_pct)
     found = int(population.violates[_inspected(population, budget, targeted)].sum())
-    return InspectionResult(population.firms, population.violators, budget, float(targeting_pct), targeted, found,
-                            population.separation, population.seed)
+    return InspectionResult(population.firms, population.violators, budget, targeting_pct, targeted, found,
+                            budget - found, population.separation, population.seed)
 
 
 def simulate_inspections(budget: object = 100, targeting_pct: object = 50, *, firms: object = 1000,
@@ -328,21 +307,17 @@ def simulate_inspections(budget: object = 100, targeting_pct: object = 50, *, fi
 
 def targeting_curve(population: FirmPopulation, budget: object, shares=range(0, 101, 10)) -> pd.DataFrame:
     """Found and compliant-inspected counts at each targeting share, for one population and budget."""
-    results = [inspect(population, budget, share) for share in shares]
-    return pd.DataFrame({"targeting_pct": [r.targeting_pct for r in results],
-                         "targeted": [r.targeted for r in results], "found": [r.found for r in results],
-                         "compliant_inspected": [r.compliant_inspected for r in results]}).set_index("targeting_pct")
+    results = pd.DataFrame([asdict(inspect(population, budget, share)) for share in shares])
+    return results.set_index("targeting_pct")[["targeted", "found", "compliant_inspected"]]
 
 
 def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: object = 1000,
                             violator_pct: object = 10, separation: object = 1.5,
                             seeds=range(100)) -> pd.Series:
-    """Violations found at each targeting share, averaged over many seeded firm populations. Each population's
-    random draws are averaged exactly: with H violators among the t targeted, the b − t random inspections
-    find (b − t) × (violators − H) / (firms − t) on average."""
+    """Violations found at each targeting share, averaged over seeded populations; within each, the b − t random
+    inspections find (b − t) × (violators − H) / (firms − t) on average (H: violators among the t targeted)."""
     seeds = tuple(seeds)
-    shares = [float(parse_number(s, label="Share targeted by credit score", minimum=0, maximum=100, unit="%"))
-              for s in shares]
+    shares = [_share(s) for s in shares]
     if not seeds:
         raise InputProblem("Give at least one seed to average over.")
     firms, violator_pct, separation = _population_inputs(firms, violator_pct, separation)
@@ -357,23 +332,20 @@ def average_targeting_curve(budget: object, shares=range(0, 101, 10), *, firms: 
 
 @lru_cache(maxsize=32)
 def _caught_by_rank(firms: int, violator_pct: float, separation: float, seeds: tuple[int, ...]):
-    """For each seed's population (one row each): violators among the first k of its credit ranking, for every k
-    from 0 to all firms; and its number of violators."""
+    """Per seed (a row each): violators among the first k of the credit ranking, k = 0 to all; and its violators."""
     draws = [_random_draws(firms, violator_pct, seed) for seed in seeds]
     violates, noise = np.stack([d[0] for d in draws]), np.stack([d[1] for d in draws])
     ranked = np.take_along_axis(violates, np.argsort(noise - separation * violates, axis=1, kind="stable"), axis=1)
-    # counts up to 100,000 firms: 32-bit integers keep each cached entry (seeds × firms) half the size of floats
+    # 32-bit counts keep each cached entry (seeds × firms) half the size of floats
     caught = np.concatenate([np.zeros((len(seeds), 1), dtype=np.int32), np.cumsum(ranked, axis=1, dtype=np.int32)],
                             axis=1)
     return caught, violates.sum(axis=1, keepdims=True)
 
 
 def budget_chart(population: FirmPopulation, budget: int):
-    """Violations found as the budget grows, all random vs all targeted, beside a perfect credit list;
-    prints how many inspections each strategy needs to find half the violators."""
-    _need_population(population)
-    budget = parse_number(budget, label="Inspection budget", minimum=1, maximum=population.firms, integer=True,
-                          unit="inspections")
+    """Violations found as the budget grows, all random vs all targeted vs a perfect credit list; prints how many
+    inspections each needs to find half the violators."""
+    budget = _budget(population, budget)
     budgets = pd.RangeIndex(1, population.firms + 1, name="budget")
     # all random inspects the first b firms of the random order; all targeted the b lowest scores
     random_only = pd.Series(np.cumsum(population.violates[population.random_order]), index=budgets)
@@ -406,8 +378,7 @@ SHARES = tuple(range(0, 101, 5))  # the explorer's targeting shares, %
 
 @lru_cache(maxsize=64)
 def _inspection_curves(setup: InspectionSetup, budget: int, separation: float, average_over: int):
-    """The explorer's lines for one budget and separation: found and compliant firms inspected at each share
-    (this seed), and found averaged over ``average_over`` seeds."""
+    """The explorer's lines: found and compliant firms inspected at each share (this seed), and found on average."""
     population = make_firms(setup.firms, setup.violator_pct, separation, setup.seed)
     curve = targeting_curve(population, budget, SHARES)
     average = average_targeting_curve(budget, SHARES, firms=setup.firms, violator_pct=setup.violator_pct,
@@ -416,8 +387,8 @@ def _inspection_curves(setup: InspectionSetup, budget: int, separation: float, a
 
 
 class InspectionExplorer(Explorer):
-    """Budget, targeting share and score separation (TwinSliders) → violations found, burden on
-    compliant firms, and a chart of both against the targeting share. A teaching model, not data."""
+    """Budget, targeting share and score separation → violations found and compliant firms inspected, with a chart
+    of both against the targeting share."""
 
     def __init__(self, setup: InspectionSetup = InspectionSetup(), average_over: int = 100):
         need_kind(setup, InspectionSetup, "setup", "a setup such as InspectionSetup()")
@@ -467,8 +438,7 @@ class InspectionExplorer(Explorer):
         self.average_line.set_data(SHARES, average)
         self.burden_line.set_data(SHARES, burden)
         self.now.set_data([result.targeting_pct], [result.found])
-        # Neither line can pass the budget, so the axis tops there (plus room for the markers), rounded up: it
-        # moves with the budget only, and stays put while the targeting or separation slider is dragged.
+        # neither line can pass the budget: the axis tops there, steady while the other sliders are dragged
         self.ax.set_ylim(0, nice_ceiling(max(result.budget, 1) * 1.05))
         self.ax.set_title(f"{MODEL_TAG}\n{result.budget:,} inspections, separation {result.separation:g} SD",
                           loc="left")
@@ -526,11 +496,8 @@ class ServiceSetup:
 
 @lru_cache(maxsize=64)
 def _standard_waits(applicants: int, seed: int) -> np.ndarray:
-    """Standard exponential draws, one per applicant and possible counter (scaled by the mean wait later,
-    so that changing the mean or the number of steps keeps every other draw the same)."""
-    waits = np.random.default_rng(seed).standard_exponential((applicants, MAX_STEPS))
-    waits.setflags(write=False)
-    return waits
+    """Standard exponential waits, one per applicant and counter, scaled later: other settings keep the draws."""
+    return np.random.default_rng(seed).standard_exponential((applicants, MAX_STEPS))  # never handed out
 
 
 def _stats(times: np.ndarray) -> dict[str, float]:
@@ -542,10 +509,6 @@ def _stats(times: np.ndarray) -> dict[str, float]:
 class ServiceResult:
     steps: int
     handoff: float
-    mean_wait: float
-    service: float
-    back_office: str
-    seed: int
     sequential: np.ndarray  # working days, one per applicant
     one_window: np.ndarray
 
@@ -582,7 +545,7 @@ def _service_times(steps: int, handoff: float, mean_wait: float, service: float,
     waits = _standard_waits(applicants, seed)[:, :steps] * mean_wait
     sequential = waits.sum(axis=1) + steps * service + (steps - 1) * handoff
     one_window = waits[:, 0] + (steps * service if back_office == "in sequence" else service)
-    return ServiceResult(steps, handoff, mean_wait, service, back_office, seed, sequential, one_window)
+    return ServiceResult(steps, handoff, sequential, one_window)
 
 
 @lru_cache(maxsize=64)
@@ -598,8 +561,7 @@ def _service_curve(setup: ServiceSetup, handoff: float) -> dict[str, np.ndarray]
 
 
 class ServiceExplorer(Explorer):
-    """Number of steps and hand-off time (TwinSliders) → time to open a business, sequential counters vs
-    one window, with a chart over 1 to MAX_STEPS steps. A teaching model, not data."""
+    """Number of steps and hand-off time → time to open a business, sequential counters vs one window."""
 
     def __init__(self, setup: ServiceSetup = ServiceSetup()):
         need_kind(setup, ServiceSetup, "setup", "a setup such as ServiceSetup()")

@@ -1,9 +1,5 @@
 """Notebook 04: negative-list editions, Qianhai's innovation counts source by source, the evidence behind the
-cooperation-zone fields, and a teaching model of policy diffusion (pilot → replicate → nationwide).
-
-The arithmetic students read is written out in the notebook; these functions repeat it for the widgets and are
-tested against values worked by hand from the CSV rows.
-"""
+cooperation-zone fields, and a teaching model of policy diffusion (pilot → replicate → nationwide)."""
 
 from __future__ import annotations
 
@@ -29,7 +25,6 @@ LIST_ORDER = ["ftz_pilot", "nationwide", "hainan_ftp"]
 LIST_LABELS = {"ftz_pilot": "Pilot FTZ list", "nationwide": "Nationwide list",
                "hainan_ftp": "Hainan Free Trade Port list"}
 LIST_COLOURS = {"ftz_pilot": PALETTE["blue"], "nationwide": PALETTE["orange"], "hainan_ftp": PALETTE["green"]}
-COUNTED = "special administrative measures"
 
 
 def _plain(value: object):
@@ -41,21 +36,21 @@ INNOVATION_COLUMNS = ["as_of", "sort_date", "source_id", "scope", "measure", "va
 
 
 def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
-    """One row per edition (list types in a fixed order, then by year) with the change from the previous edition
-    of the same list. ``previous_measures`` is the count the sources report for the previous edition, checked
-    against the previous row of the same list in the data. Editions are not yearly: ``years_since_previous``."""
+    """One row per edition (by list, then year) with the change from the previous edition as the sources report
+    it, checked against the list's previous row in the data. Editions are not yearly: ``years_since_previous``."""
     need_table(lists, "ftz_negative_list", ["list_type", "edition_year", "special_measures", "previous_edition_measures"])
     rows = lists.assign(order=lists["list_type"].map(LIST_ORDER.index)).sort_values(["order", "edition_year"])
     before = rows.groupby("list_type")[["edition_year", "special_measures"]].shift()
     year = rows["edition_year"].astype(int).astype(str)
+    counted = rows["measure_definition"] == "special administrative measures"  # else the Catalogue baseline
     table = pd.DataFrame({
         "key": rows["list_type"] + " " + year,
         "label": (rows["list_type"].map(LIST_LABELS) + ", " + year + " edition").where(
-            rows["measure_definition"] == COUNTED, "Nationwide: " + year + " Catalogue baseline (not a list)"),
+            counted, "Nationwide: " + year + " Catalogue baseline (not a list)"),
         "list_type": rows["list_type"],
         "edition_year": rows["edition_year"].astype(int),
         "measures": rows["special_measures"].astype(int),
-        "is_negative_list": rows["measure_definition"] == COUNTED,
+        "is_negative_list": counted,
         "previous_edition_year": before["edition_year"].astype("Int64"),
         "previous_measures": rows["previous_edition_measures"].astype("Int64"),
         "previous_in_data": before["special_measures"].astype("Int64"),
@@ -65,16 +60,13 @@ def edition_table(lists: pd.DataFrame) -> pd.DataFrame:
     table["change_pct"] = (100 * table["change"] / table["previous_measures"]).astype("float64")
     table["years_since_previous"] = table["edition_year"] - table["previous_edition_year"]
     table["pilot_ftzs_covered"] = rows["pilot_ftzs_covered_at_issue"].astype("Int64")
-    table["issued"] = rows["issued"].fillna("")
-    table["effective"] = rows["effective"].fillna("")
-    table["source_id"] = rows["source_id"]
-    table["second_source_id"] = rows["second_source_id"].fillna("")
+    text = ["issued", "effective", "source_id", "second_source_id"]
+    table[text] = rows[text].fillna("")
     return table.set_index("key")
 
 
 def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
-    """The pilot-FTZ and nationwide editions side by side, one row per edition year (a compact view of
-    ``edition_table``; the Hainan list is left out)."""
+    """The pilot-FTZ and nationwide editions of ``edition_table`` side by side, one row per edition year."""
     need_table(table, "table", ["list_type", "edition_year", "measures"], example="edition_table(lists)")
     columns = {}
     for list_type, short in (("ftz_pilot", "FTZ list"), ("nationwide", "nationwide list")):
@@ -84,19 +76,16 @@ def editions_by_year(table: pd.DataFrame) -> pd.DataFrame:
         columns[f"{short} gap (years)"] = part["years_since_previous"]
         if list_type == "ftz_pilot":
             columns["pilot FTZs covered"] = part["pilot_ftzs_covered"]
-    out = pd.DataFrame(columns).sort_index().astype("Int64")
-    # A count that is not a list (the 2017 Catalogue baseline) is marked in its cell, not only in the prose.
-    baselines = table[(table["list_type"] == "nationwide") & ~table["is_negative_list"]]
-    out["nationwide list"] = out["nationwide list"].astype(object)
-    for r in baselines.itertuples():
-        out.loc[r.edition_year, "nationwide list"] = f"{r.measures} (Catalogue, not a list)"
-    out.index.name = "edition"
-    return out.astype(object).where(out.notna(), "")  # a blank cell where a list had no edition that year, not "<NA>"
+    out = pd.DataFrame(columns).sort_index().astype("Int64").rename_axis("edition")
+    out = out.astype(object).where(out.notna(), "")  # a blank cell where a list had no edition that year, not "<NA>"
+    # a count that is not a list (the 2017 Catalogue baseline) is marked in its cell, not only in the prose
+    baselines = table[(table["list_type"] == "nationwide") & ~table["is_negative_list"]].set_index("edition_year")
+    out.loc[baselines.index, "nationwide list"] = baselines["measures"].astype(str) + " (Catalogue, not a list)"
+    return out
 
 
 class EditionSummary(SimpleNamespace):
-    """One row of ``edition_table`` as attributes named after its columns (a missing value is None), plus ``key``
-    and what the row says in words."""
+    """One row of ``edition_table`` as attributes (a missing value is None), plus ``key``; ``sentence`` in words."""
 
     def sentence(self) -> str:
         dates = ", ".join(x for x in (f"issued {self.issued}" if self.issued else "",
@@ -134,8 +123,7 @@ def edition_summary(table: pd.DataFrame, key: object) -> EditionSummary:
 
 
 def draw_lists(ax, table: pd.DataFrame) -> None:
-    """The editions of each list as a line with markers; a hollow marker for a baseline count that is
-    not a negative list of its own; a lone diamond for the Hainan list."""
+    """Each list's editions as a line; a hollow marker for the baseline that is not a list; a diamond for Hainan."""
     for list_type in LIST_ORDER:
         part = table[table["list_type"] == list_type]
         if part.empty:  # a table without this kind of list: no empty legend entry
@@ -158,7 +146,6 @@ class EditionPicker(Explorer):
     def __init__(self, lists: pd.DataFrame, start: str = "ftz_pilot 2018"):
         super().__init__()
         self.table = edition_table(lists)
-        self.summaries = {key: edition_summary(self.table, key) for key in self.table.index}
         self.edition = w.Dropdown(options=[(r.label, key) for key, r in self.table.iterrows()], value=start,
                                   description="Edition", style=LABEL_STYLE, layout=w.Layout(width="420px"))
         self.fig, self.ax = new_figure(5.8, 3.3)
@@ -185,7 +172,7 @@ class EditionPicker(Explorer):
                            summary="negative-list edition picker: count, change from the previous edition, chart")
 
     def compute(self) -> EditionSummary:
-        return self.summaries[self.edition.value]
+        return edition_summary(self.table, self.edition.value)
 
     def draw(self, summary: EditionSummary) -> None:
         self.ring.set_data([summary.edition_year], [summary.measures])
@@ -194,14 +181,13 @@ class EditionPicker(Explorer):
         self.ax.set_title(f"Negative lists: {summary.label}", loc="left")
 
     def describe(self, summary: EditionSummary) -> None:
-        self.messages.clear()
         self.result.value = f"<b>{escape(summary.sentence())}</b>"
         self.chart.alt = f"{self.alt_start}Highlighted: {summary.sentence()}"
 
 
 def print_rows(frame: pd.DataFrame, head: str, body: str) -> None:
-    """Print one short paragraph per row: ``head`` and ``body`` are format strings over the row's columns
-    (missing values shown as '-'). Text-heavy tables read better this way than as wide tables."""
+    """Print one short paragraph per row (text-heavy tables read better so): ``head`` and ``body`` are format
+    strings over the row's columns, missing values shown as '-'."""
     need_table(frame, "frame", [], example="a course table from load(...)")
     for row in frame.reset_index().to_dict("records"):
         shown = {k: ("-" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else v)) for k, v in row.items()}
@@ -222,8 +208,8 @@ QIANHAI_SCOPES = ["qianhai_shekou_ftz_area", "qianhai_unstated", "qianhai_coop_z
 SCOPE_WORDS = {"qianhai_shekou_ftz_area": "Qianhai & Shekou FTZ area", "qianhai_unstated": "territory not stated",
                "qianhai_coop_zone_2021": "expanded cooperation zone (2021)", "all_pilot_ftzs": "all pilot FTZs"}
 def qianhai_counts(innov: pd.DataFrame) -> pd.DataFrame:
-    """Qianhai's reported counts, one row per (date, source, measure), sorted by date then source;
-    each row keeps its counting basis and territory. Counts are never averaged across sources."""
+    """Qianhai's reported counts, one row per (date, source, measure), each with its counting basis and territory
+    (counts are never averaged across sources)."""
     need_table(innov, "qianhai_innovations", INNOVATION_COLUMNS)
     rows = innov[innov["scope"].isin(QIANHAI_SCOPES)].copy()
     rows["territory"] = rows["scope"].map(SCOPE_WORDS)
@@ -240,59 +226,50 @@ MEASURE_WORDS = {"cumulative_achievements": "cumulative results", "national_firs
 def counts_by_source(innov: pd.DataFrame) -> pd.DataFrame:
     """One row per (date, source): every count that source gives, in words ('about' kept)."""
     counts = qianhai_counts(innov)
-    rows = []
-    for (as_of, source), group in counts.groupby(["as_of", "source_id"], sort=False):
-        parts = [f"{MEASURE_WORDS[m]} {'about ' if q == 'about' else ''}{v}"
-                 for m, v, q in zip(group["measure"], group["value"], group["value_qualifier"])]
-        rows.append({"as_of": as_of, "source_id": source, "territory": group["territory"].iloc[0],
-                     "counting_basis": group["counting_basis"].iloc[0], "counts": "; ".join(parts)})
-    return pd.DataFrame(rows)
+    about = counts["value_qualifier"].eq("about").map({True: "about ", False: ""})
+    counts["counts"] = counts["measure"].map(MEASURE_WORDS) + " " + about + counts["value"].astype(str)
+    return counts.groupby(["as_of", "source_id"], sort=False).agg(
+        territory=("territory", "first"), counting_basis=("counting_basis", "first"), counts=("counts", "; ".join),
+    ).reset_index()
 
 
 def replication_ratios(innov: pd.DataFrame) -> pd.DataFrame:
     """Replicated-nationwide share of the cumulative total, only where ONE source gives both numbers
     for the same date and territory (so numerator and denominator share a counting basis)."""
-    need_table(innov, "qianhai_innovations", INNOVATION_COLUMNS)
-    rows = innov[innov["scope"].isin(QIANHAI_SCOPES)]
     out = []
-    for (as_of, source, scope), group in rows.groupby(["as_of", "source_id", "scope"], sort=True):
+    for (as_of, source, territory), group in qianhai_counts(innov).groupby(["as_of", "source_id", "territory"]):
         values = dict(zip(group["measure"], group["value"]))
         if "cumulative_achievements" in values and "replicated_nationwide" in values:
             total, replicated = int(values["cumulative_achievements"]), int(values["replicated_nationwide"])
-            out.append({"as_of": as_of, "source_id": source, "territory": SCOPE_WORDS[scope],
+            out.append({"as_of": as_of, "source_id": source, "territory": territory,
                         "counting_basis": group["counting_basis"].iloc[0], "total": total,
                         "replicated_nationwide": replicated, "share_pct": 100 * replicated / total})
     return pd.DataFrame(out)
 
 
 def draw_innovation_bars(ax, innov: pd.DataFrame) -> list[str]:
-    """One horizontal bar per (date, source) with the cumulative total, and the replicated-nationwide
-    count drawn over it; returns the bar labels (top to bottom)."""
+    """A bar per (date, source): the cumulative total, the replicated-nationwide count over it; returns the labels."""
     counts = qianhai_counts(innov)
     keys = counts[counts["measure"].isin(["cumulative_achievements", "replicated_nationwide"])]
     groups = list(keys.groupby(["as_of", "source_id"], sort=False))
     ypos = np.arange(len(groups))[::-1]  # the first report at the top
-    labels, tops = [], []
+    labels = []
     for y, ((as_of, source), group) in zip(ypos, groups):
         values = dict(zip(group["measure"], group["value"]))
         total, rep = values.get("cumulative_achievements"), values.get("replicated_nationwide")
         approx = "about " if "about" in set(group["value_qualifier"].dropna()) else ""
         basis = textwrap.fill(f"basis: {group['counting_basis'].iloc[0]}", 34, subsequent_indent="  ")
         labels.append(f"{as_of} · {source} · {group['territory'].iloc[0]}\n{basis}")
-        if total is not None:
+        if total is None:
+            words, end = f"{rep} nationwide (no total in this source)", rep
+        else:
             ax.barh(y, total, color=PALETTE["sky"], height=0.6)
-            tops.append(total)
+            words, end = f"{approx}{total}" + ("" if rep is None else f", of which {rep} nationwide"), total
         if rep is not None:
             ax.barh(y, rep, color=PALETTE["vermillion"], height=0.6)
-        if total is not None and rep is not None:
-            words, end = f"{approx}{total}, of which {rep} nationwide", total
-        elif total is not None:
-            words, end = f"{approx}{total}", total
-        else:
-            words, end = f"{rep} nationwide (no total in this source)", rep
         ax.text(end + 10, y, words, va="center")
     ax.set_yticks(ypos, labels)
-    ax.set_xlim(0, max(tops) * 1.6)
+    ax.set_xlim(0, keys.loc[keys["measure"] == "cumulative_achievements", "value"].max() * 1.6)
     ax.legend(handles=[Patch(color=PALETTE["sky"], label="cumulative results reported"),
                        Patch(color=PALETTE["vermillion"], label="of which replicated nationwide")],
               loc="upper right")
@@ -332,8 +309,8 @@ def _evidence_text(resource_name: str, row: pd.Series) -> str:
 
 
 def field_evidence(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """For each field the article names, the rows of the data that document it, and whether each is a
-    rule or institution in place or only an aim in a plan (rows of pilot_reform_concepts are aims)."""
+    """For each field the article names, the data rows that document it: a rule or institution in place, or only
+    an aim in a plan (the rows of pilot_reform_concepts)."""
     need_kind(frames, dict, "frames", "a dict of tables by name, e.g. {'qianhai_legal_facts': load('qianhai_legal_facts')}")
     missing = sorted({res for refs in COOPERATION_FIELDS.values() for res, _ in refs} - set(frames))
     if missing:
@@ -377,7 +354,7 @@ MAX_SEED = 99999
 
 @dataclass(frozen=True)
 class Diffusion:
-    """One run of the teaching model. Arrays are indexed by year 0..years (end of each year)."""
+    """One run of the teaching model; arrays are indexed by year 0..years (end of each year)."""
 
     pilots: int
     years: int
@@ -389,14 +366,8 @@ class Diffusion:
     piloting: np.ndarray
     expected_replicated: np.ndarray
     replicated_ids: frozenset
-
-    @property
-    def final_replicated(self) -> int:
-        return int(self.replicated[-1])
-
-    @property
-    def share(self) -> float:
-        return self.final_replicated / self.pilots
+    final_replicated: int  # replicated by the end of the last year
+    share: float  # final_replicated / pilots
 
     def sentence(self) -> str:
         e, a, t = self.evaluation_share, self.adoption_rate, self.years
@@ -409,7 +380,7 @@ class Diffusion:
 
 
 def check_model_inputs(pilots, years, evaluation_share, adoption_rate, seed) -> tuple[int, int, float, float, int]:
-    """Every input of the model, checked; InputProblem with a short message otherwise."""
+    """Every input of the model, checked (InputProblem otherwise)."""
     return (
         parse_number(pilots, label="Reforms piloted", minimum=1, maximum=MAX_PILOTS, integer=True, unit="reforms"),
         parse_number(years, label="Years", minimum=1, maximum=MAX_YEARS, integer=True, unit="years"),
@@ -483,7 +454,8 @@ def simulate_diffusion(pilots=100, years=6, evaluation_share=0.3, adoption_rate=
     piloting = pilots - replicated - kept_local
     expected = pilots * a * (1 - (1 - e) ** steps)
     ids = frozenset(int(i) for i in np.flatnonzero(ever & adopted))
-    return Diffusion(pilots, years, e, a, seed, replicated, kept_local, piloting, expected, ids)
+    final = int(replicated[-1])
+    return Diffusion(pilots, years, e, a, seed, replicated, kept_local, piloting, expected, ids, final, final / pilots)
 
 
 def assumptions_table() -> pd.DataFrame:
@@ -505,8 +477,7 @@ def assumptions_table() -> pd.DataFrame:
 
 
 class DiffusionExplorer(Explorer):
-    """Adoption rate, evaluation share and years (each a slider with a typed twin) plus a typed seed, for a
-    fixed number of pilots → the model's path and its final share. Labelled as model output throughout."""
+    """Adoption rate, evaluation share, years and a typed seed, for a fixed number of pilots → the model's path."""
 
     def __init__(self, pilots: int = 100, years: int = 6, evaluation_pct: int = 30, adoption_pct: int = 30,
                  seed: int = 2020):
