@@ -7,7 +7,6 @@ widget, tested against values worked by hand. A scenario is a teaching model (co
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -253,8 +252,7 @@ class ScenarioExplorer(Explorer):
 
     def __init__(self, gdp: pd.DataFrame, targets: pd.DataFrame, base_year: int, rate_pct: float):
         super().__init__()
-        # a pure function of the two controls: a setting the student comes back to is not computed again
-        self.scenario = functools.lru_cache(maxsize=512)(functools.partial(scenario, gdp))
+        self.gdp = gdp
         self.actual = full_year_series(gdp)
         self.reported = "; ".join(f"{y}: {v:,.2f}" for y, v in self.actual.items())
         self.target_line = w.HTML(escape(target_note(targets)))  # shown once under the chart, not on every move
@@ -288,7 +286,7 @@ class ScenarioExplorer(Explorer):
                                    "where the reported figures fall")
 
     def compute(self) -> Scenario:
-        return self.scenario(self.base.value, self.rate.value)
+        return scenario(self.gdp, self.base.value, self.rate.value)
 
     def draw(self, result: Scenario) -> None:
         self.line.set_data(list(result.path), list(result.path.values()))
