@@ -1,9 +1,5 @@
-"""Notebook 07: published zone effects, difference-in-differences and synthetic control.
-
-The notebook writes out the arithmetic students should read (the 2×2 table, the trend check, the two problems of
-synthetic control); these functions do the same for the widgets and exercises, tested against hand-worked values.
-Synthetic control uses scipy: ``nnls`` for the donor weights, ``minimize`` (Nelder–Mead) for the predictor weights.
-"""
+"""Notebook 07: published zone effects, difference-in-differences and synthetic control (scipy's ``nnls`` for the
+donor weights, ``minimize`` for the predictor weights), for the widgets and exercises."""
 
 from __future__ import annotations
 
@@ -51,8 +47,7 @@ EFFECT_COLUMNS = ["effect_id", "study", "method", "direction", "version", "evide
 
 
 def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
-    """The published findings in the columns a student reads first, wording as reported; ``status`` says whether
-    the numbers come from the article or a working paper, read in the source itself (primary) or a summary."""
+    """The published findings in the columns a student reads first, wording as reported, with their ``status``."""
     need_table(effects, "zone_effects", EFFECT_COLUMNS)
     table = effects.assign(method=_method_names(effects),
                            status=effects["version"].str.replace("_", " ") + ", " + effects["evidence_quality"])
@@ -130,8 +125,7 @@ def _plain(name: str) -> str:
 
 
 def _need_wide(wide: object) -> None:
-    """Refuse, with a message, what is not the outcome table; passing the long panel is an easy slip (the explorers
-    take it)."""
+    """Refuse, with a message, what is not the outcome table (the long panel is an easy slip)."""
     if not isinstance(wide, pd.DataFrame):
         raise InputProblem(f"The outcome table must be a table (a pandas DataFrame: wide = outcome_wide(panel)), "
                            f"not {type(wide).__name__}.")
@@ -141,9 +135,7 @@ def _need_wide(wide: object) -> None:
 
 
 def _region(wide: pd.DataFrame, name: object, label: str) -> str:
-    """The panel's name of a region typed in code: exact, or the same but for accents and capitals, or the start of
-    exactly one name ('Madrid' for 'Madrid (Comunidad De)'). Every public function taking ``wide`` and a region
-    starts here."""
+    """The panel's name of a region typed in code: exact, or but for accents and capitals, or the start of one name."""
     _need_wide(wide)
     if isinstance(name, str):
         if name in wide.columns:
@@ -171,9 +163,7 @@ def trend_slope(series: pd.Series) -> float:
 
 
 def event_study_gaps(wide: pd.DataFrame, control: object, treatment_year: object) -> pd.DataFrame:
-    """Gap treated − control for every year: ``event time`` (year − treatment year), the raw ``gap`` and the
-    ``gap vs base year`` (0 in the last year before the treatment). With parallel trends the gaps before the
-    treatment hover near 0; after it they trace the effect year by year."""
+    """Gap treated − control for every year, raw and against the last year before the treatment, by event time."""
     control = _region(wide, control, "Control region")
     start = _year(treatment_year, "Treatment year")
     base = start - 1
@@ -234,14 +224,12 @@ class DidResult:
 
     @property
     def check(self) -> str:
-        """This course's rule of thumb (not a statistical test): could the pre-period trend gap explain the estimate?
-        "passes" (it gives less than half of it), "inconclusive" (it runs against it) or "fails"."""
+        """The course's rule of thumb: could the pre-period trend gap explain the estimate?"""
         if abs(self.trend_implied) < 0.5 * abs(self.estimate):
             return "passes"
         return "inconclusive" if self.trend_implied * self.estimate < 0 else "fails"
 
     def verdict(self) -> str:
-        """The rule of thumb's outcome (``check``) in words."""
         if self.check == "passes":
             return ("Parallel-trends check: passes the rule of thumb — the pre-period trend gap would produce less "
                     "than half of the estimate. Still an assumption, not a proof.")
@@ -257,9 +245,8 @@ class DidResult:
 
 def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, years_before: object,
                  years_after: object, treated: str = TREATED) -> DidResult:
-    """The 2×2 difference-in-differences of the outcome (``years_before`` years up to treatment_year − 1 against
-    ``years_after`` years from it), with a pre-period trend check. The result's ``.estimate`` is the number;
-    ``.sentence()``, ``.trend_sentence()`` and ``.verdict()`` say the estimate, the trends and the check."""
+    """The 2×2 difference-in-differences of the outcome, ``years_before`` against ``years_after`` the treatment year,
+    with a pre-period trend check."""
     control = _region(wide, control, "Control region")
     treated = _region(wide, treated, "Treated region")
     if control == treated:
@@ -328,9 +315,7 @@ def means_html(result: DidResult) -> str:
 
 
 class DidExplorer(Explorer):
-    """Pick a control region, a treatment year and the window (the same number of years before and after)
-    → the 2×2 table, the DiD estimate, the two series with their pre-period trends, and the parallel-trends
-    check."""
+    """Control region, treatment year and years before and after → the 2×2 table, the trends and the check."""
 
     def __init__(self, panel: pd.DataFrame, control: str = "Cataluna", treatment_year: int = 1970,
                  window: int = 10, treated: str = TREATED):
@@ -438,17 +423,14 @@ class DidExplorer(Explorer):
 # --- synthetic control ------------------------------------------------------------------------------
 
 def simplex_weights(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Weights w ≥ 0 with Σw = 1 (one per column of ``a``) that minimise ‖a·w − b‖², with scipy's ``nnls``: the sum
-    is one extra equation, big · Σw = big, weighted so heavily that it holds to about 1e-13 (the division makes it
-    exact). Unused donors get exactly 0; the published weights come out, as from a general solver, faster."""
+    """Weights w ≥ 0 with Σw = 1 that minimise ‖a·w − b‖²: ``nnls`` with the sum as one heavily weighted extra
+    equation (it holds to about 1e-13; the division makes it exact)."""
     big = 1e6 * max(np.abs(a).max(), np.abs(b).max(), 1e-12)
     weights, _ = nnls(np.vstack([a, np.full(a.shape[1], big)]), np.append(b, big))
     return weights / weights.sum()
 
 
-# Abadie & Gardeazabal's predictors as specified in Synth's documentation and pysyncon's Basque test:
-# (column, years averaged). Schooling and investment 1964–1969; GDP per capita 1960–1969; sector shares
-# in the odd years 1961–1969; population density 1969.
+# Abadie & Gardeazabal's predictors (column, years averaged), as in Synth's documentation and pysyncon's Basque test
 STANDARD_PREDICTORS = [
     *[(col, tuple(range(1964, 1970))) for col in
       ("school_illit", "school_prim", "school_med", "school_high", "school_post_high", "invest")],
@@ -522,8 +504,7 @@ def _fit_years(wide: pd.DataFrame, fit: object, last_pre: int) -> tuple[int, int
 
 def synth_outcome(wide: pd.DataFrame, fit: tuple[int, int] = (1955, 1969), donors=None, treated: str = TREATED,
                   treatment_year: int = 1970) -> SynthResult:
-    """Simplest synthetic control: weights that make the weighted donors' outcome path match the treated
-    unit's in the fit years."""
+    """Simplest synthetic control: donor weights matching the treated region's outcome over the fit years."""
     treated = _region(wide, treated, "Treated region")
     donors = _donor_list(wide, donors, treated)
     start, end = _fit_years(wide, fit, treatment_year - 1)
@@ -544,11 +525,8 @@ def predictor_table(panel: pd.DataFrame, predictors=STANDARD_PREDICTORS) -> pd.D
 
 def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, donors=None,
                    treated: str = TREATED, treatment_year: int = 1970) -> SynthResult:
-    """Abadie & Gardeazabal's specification, in two nested problems. Inner: for predictor weights V, the donor
-    weights W (≥ 0, summing to 1) whose predictors, each in units of its standard deviation and weighted by V, come
-    closest to the treated region's. Outer: the V whose W best fits the outcome over the fit years, by scipy's
-    Nelder–Mead from equal weights (as R's Synth and pysyncon). The loss is nearly flat in V: the search stops at
-    a nearby low point, the same for the same inputs, but another donor pool can end somewhere else."""
+    """Abadie & Gardeazabal's specification: donor weights W matching the predictors (scaled, weighted by V), with
+    the V whose W best fits the outcome found by Nelder–Mead from equal weights (as R's Synth and pysyncon)."""
     return _standard_fit(outcome_wide(panel), predictor_table(panel), fit, donors, treated, treatment_year)
 
 
@@ -592,9 +570,8 @@ PREDICTOR_LABELS = {
 
 
 def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFrame:
-    """The treated region, its synthetic control and Spain as a whole on each predictor, with the weights V in %.
-    The fit uses schooling head-counts (as Synth does), which grow with a region's size: here each is a share of
-    the five groups together. The other predictors are already averages or shares."""
+    """The treated region, its synthetic control and Spain on each predictor (schooling head-counts as shares of the
+    five groups), with the weights V in %."""
     need_kind(result, SynthResult, "result", "a result such as synth_standard(panel)")
     table = result.predictors
     raw = pd.DataFrame({"Basque Country": table[result.actual.name],
