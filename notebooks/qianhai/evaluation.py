@@ -7,7 +7,7 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import ipywidgets as w
 import numpy as np
@@ -457,19 +457,14 @@ class SynthResult:
     actual: pd.Series
     synthetic: pd.Series
     predictor_weights: pd.Series | None = None
-    predictors: pd.DataFrame | None = field(default=None, repr=False)
 
-    @functools.cached_property  # a cached fit is described again when the student comes back to it
-    def gap(self) -> pd.Series:
-        return self.actual - self.synthetic
-
-    @functools.cached_property
+    @property
     def gap_percent(self) -> pd.Series:
-        return 100 * self.gap / self.synthetic
+        return 100 * (self.actual - self.synthetic) / self.synthetic
 
-    @functools.cached_property
+    @property
     def pre_rmse(self) -> float:
-        gap = self.gap.loc[self.fit[0]:self.fit[1]]
+        gap = (self.actual - self.synthetic).loc[self.fit[0]:self.fit[1]]
         return float(np.sqrt((gap ** 2).mean()))
 
     def top(self, k: int = 4, floor: float = 0.0005) -> pd.Series:
@@ -505,12 +500,7 @@ def _fit_years(wide: pd.DataFrame, fit: object, last_pre: int) -> tuple[int, int
 def synth_outcome(wide: pd.DataFrame, fit: tuple[int, int] = (1955, 1969), donors=None, treated: str = TREATED,
                   treatment_year: int = 1970) -> SynthResult:
     """Simplest synthetic control: donor weights matching the treated region's outcome over the fit years."""
-    treated = _region(wide, treated, "Treated region")
-    donors = _donor_list(wide, donors, treated)
-    start, end = _fit_years(wide, fit, treatment_year - 1)
-    pre = wide.loc[start:end]
-    weights = pd.Series(simplex_weights(pre[donors].to_numpy(), pre[treated].to_numpy()), index=donors, name="weight")
-    return SynthResult("outcome path only", (start, end), weights, wide[treated], wide[donors] @ weights)
+    return _synth(wide, None, fit, donors, treated, treatment_year)
 
 
 def predictor_table(panel: pd.DataFrame, predictors=STANDARD_PREDICTORS) -> pd.DataFrame:
@@ -527,19 +517,22 @@ def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, don
                    treated: str = TREATED, treatment_year: int = 1970) -> SynthResult:
     """Abadie & Gardeazabal's specification: donor weights W matching the predictors (scaled, weighted by V), with
     the V whose W best fits the outcome found by Nelder–Mead from equal weights (as R's Synth and pysyncon)."""
-    return _standard_fit(outcome_wide(panel), predictor_table(panel), fit, donors, treated, treatment_year)
+    return _synth(outcome_wide(panel), predictor_table(panel), fit, donors, treated, treatment_year)
 
 
-def _standard_fit(wide: pd.DataFrame, table: pd.DataFrame, fit: tuple[int, int], donors, treated: str,
-                  treatment_year: int) -> SynthResult:
-    """``synth_standard`` from the outcome (years × regions) and the predictors (predictors × regions): neither
-    depends on the donor pool, so the explorer computes them once."""
+def _synth(wide: pd.DataFrame, table: pd.DataFrame | None, fit: tuple[int, int], donors, treated: str,
+           treatment_year: int) -> SynthResult:
+    """Donor weights fitted to the outcome alone (``table`` None), or to the predictors in ``table`` (predictors ×
+    regions) with V chosen to fit the outcome."""
     treated = _region(wide, treated, "Treated region")
     donors = _donor_list(wide, donors, treated)
     start, end = _fit_years(wide, fit, treatment_year - 1)
+    z1, z0 = wide.loc[start:end, treated].to_numpy(), wide.loc[start:end, donors].to_numpy()
+    if table is None:
+        weights = pd.Series(simplex_weights(z0, z1), index=donors, name="weight")
+        return SynthResult("outcome path only", (start, end), weights, wide[treated], wide[donors] @ weights)
     scaled = table.div(table.std(axis=1, ddof=1), axis=0)
     x1, x0 = scaled[treated].to_numpy(), scaled[donors].to_numpy()
-    z1, z0 = wide.loc[start:end, treated].to_numpy(), wide.loc[start:end, donors].to_numpy()
 
     def weights_for(v: np.ndarray) -> np.ndarray:
         root = np.sqrt(np.abs(v) / np.abs(v).sum())  # V ≥ 0 and summing to 1, whatever point the search tries
@@ -554,7 +547,7 @@ def _standard_fit(wide: pd.DataFrame, table: pd.DataFrame, fit: tuple[int, int],
     v = np.abs(search.x) / np.abs(search.x).sum()
     weights = pd.Series(weights_for(search.x), index=donors, name="weight")
     return SynthResult("predictors, V chosen to fit the outcome", (start, end), weights, wide[treated],
-                       wide[donors] @ weights, pd.Series(v, index=table.index, name="V"), table)
+                       wide[donors] @ weights, pd.Series(v, index=table.index, name="V"))
 
 
 PREDICTOR_LABELS = {
@@ -573,7 +566,7 @@ def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFra
     """The treated region, its synthetic control and Spain on each predictor (schooling head-counts as shares of the
     five groups), with the weights V in %."""
     need_kind(result, SynthResult, "result", "a result such as synth_standard(panel)")
-    table = result.predictors
+    table = predictor_table(panel)
     raw = pd.DataFrame({"Basque Country": table[result.actual.name],
                         "synthetic Basque Country": table[result.weights.index] @ result.weights,
                         "Spain as a whole": table[SPAIN]})
@@ -639,9 +632,8 @@ class SynthExplorer(Explorer):
 
     def compute_fit(self, spec: str, fit: tuple[int, int], left: str) -> SynthResult:
         donors = [d for d in default_donors(self.wide) if d != left]
-        if spec == self.SPECS[0]:
-            return _standard_fit(self.wide, self.predictors, fit, donors, TREATED, self.treatment_year)
-        return synth_outcome(self.wide, fit, donors, treatment_year=self.treatment_year)
+        table = self.predictors if spec == self.SPECS[0] else None
+        return _synth(self.wide, table, fit, donors, TREATED, self.treatment_year)
 
     def compute(self) -> SynthResult:
         return self.fitted(self.spec.value, tuple(self.fit.value), self.leave_out.value)
