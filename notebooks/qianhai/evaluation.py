@@ -21,8 +21,6 @@ from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 
 TREATED = "Basque Country (Pais Vasco)"
 SPAIN = "Spain (Espana)"
-OUTCOME_UNIT = "thousand 1986 US dollars per person"
-TITLE_OVER_LEGEND = 50  # points between the axes and a title with a three-row legend under it
 MIN_PRE_YEARS = 3  # the trend check fits a line: with fewer than three years there is nothing to check
 
 DIRECTIONS = ["positive", "negative", "mixed", "null", "not_reported"]
@@ -197,9 +195,7 @@ def event_study_chart(events: pd.DataFrame, control: str):
 
 @dataclass
 class DidResult:
-    treated: str
     control: str
-    treatment_year: int
     before: tuple[int, int]
     after: tuple[int, int]
     means: pd.DataFrame  # rows treated/control/difference; columns before/after/change
@@ -283,7 +279,7 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
     estimate = float(means.iloc[2, 2])  # (treated after − before) − (control after − before)
     slope_t, slope_c = trend_slope(pre[treated]), trend_slope(pre[control])
     implied = (slope_t - slope_c) * (sum(after) - sum(before)) / 2
-    return DidResult(treated, control, year, before, after, means, estimate, slope_t, slope_c, slope_t - slope_c,
+    return DidResult(control, before, after, means, estimate, slope_t, slope_c, slope_t - slope_c,
                      implied, estimate - implied)
 
 
@@ -310,21 +306,19 @@ def means_html(result: DidResult) -> str:
         rows.append(f"<tr><th style='text-align:left'>{escape(name)}</th>"
                     + "".join(f"<td style='text-align:right'>{cell}</td>" for cell in cells) + "</tr>")
     head = "".join(f"<th>{escape(c)}</th>" for c in result.means.columns)
-    return (f"<table><caption>Means of GDP per capita ({escape(OUTCOME_UNIT)})</caption>"
+    return (f"<table><caption>Means of GDP per capita (thousand 1986 US dollars per person)</caption>"
             f"<tr><th></th>{head}</tr>{''.join(rows)}</table>")
 
 
 class DidExplorer(Explorer):
     """Control region, treatment year and years before and after → the 2×2 table, the trends and the check."""
 
-    def __init__(self, panel: pd.DataFrame, control: str = "Cataluna", treatment_year: int = 1970,
-                 window: int = 10, treated: str = TREATED):
+    def __init__(self, panel: pd.DataFrame, control: str = "Cataluna", treatment_year: int = 1970, window: int = 10):
         super().__init__()
         self.wide = outcome_wide(panel)
-        self.treated = treated
-        self.years = self.wide.index.to_numpy()
-        first, last = int(self.years.min()), int(self.years.max())
-        self.control = w.Dropdown(options=sorted(c for c in self.wide.columns if c != treated), value=control,
+        years = self.wide.index.to_numpy()
+        first, last = int(years.min()), int(years.max())
+        self.control = w.Dropdown(options=sorted(c for c in self.wide.columns if c != TREATED), value=control,
                                   description="Control region", style=LABEL_STYLE)
         self.year = TwinSlider("Treatment year", minimum=first + 1, maximum=last, value=treatment_year,
                                messages=self.messages)
@@ -333,9 +327,9 @@ class DidExplorer(Explorer):
         self.table = w.HTML()
         self.fig, self.ax = new_figure(5.4, 4.0)
         ax = self.ax
-        (treated_line,) = ax.plot(self.years, self.wide[treated], color=PALETTE["vermillion"], linewidth=1.8,
+        (treated_line,) = ax.plot(years, self.wide[TREATED], color=PALETTE["vermillion"], linewidth=1.8,
                                   label="treated (Basque Country)")
-        (self.control_line,) = ax.plot(self.years, self.wide[control], color=PALETTE["blue"], linewidth=1.8,
+        (self.control_line,) = ax.plot(years, self.wide[control], color=PALETTE["blue"], linewidth=1.8,
                                        label="control region")
         self.before_span = ax.axvspan(first, first + 1, color=PALETTE["sky"], alpha=0.15, linewidth=0,
                                       label="years before")
@@ -354,7 +348,7 @@ class DidExplorer(Explorer):
         ax.legend([*handles, (self.mean_lines[0], self.mean_lines[2])],
                   [*(handle.get_label() for handle in handles), "period means"], loc="lower left",
                   bbox_to_anchor=(0, 1.01), ncols=2, borderaxespad=0, columnspacing=1.2, handlelength=1.6)
-        every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
+        every = self.wide.drop(columns=[TREATED]).stack()  # one scale for every control region
         steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
         self.chart = finish(self.fig, ax, title="(set on update)", xlabel="Year", ylabel="thousand 1986 USD",
                             resources=["basque_panel"], alt="(set on update)")
@@ -368,15 +362,14 @@ class DidExplorer(Explorer):
         )
 
     def compute(self) -> DidResult:
-        return did_estimate(self.wide, self.control.value, self.year.value, self.window.value, self.window.value,
-                            self.treated)
+        return did_estimate(self.wide, self.control.value, self.year.value, self.window.value, self.window.value)
 
     def draw_control(self) -> None:
         control = self.control.value
         self.control_line.set_ydata(self.wide[control].to_numpy())
-        # two lines whatever the region, so the layout of the first draw holds for every choice; raised above the legend
+        # two lines whatever the region, so the first draw's layout holds; raised 50 points, above the legend
         self.ax.set_title(f"Difference-in-differences: GDP per capita\ncontrol region: {control}", loc="left",
-                          pad=TITLE_OVER_LEGEND)
+                          pad=50)
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
