@@ -32,9 +32,7 @@ ON_PATH = 0.005  # a reported figure less than 0.5% from the path counts as on i
 EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km² zone
 
 
-def _gdp(frame: object) -> pd.DataFrame:
-    need_table(frame, "qianhai_expanded_gdp", ["growth_pct", "period", "value", "year"])
-    return frame
+GDP_COLUMNS = ["growth_pct", "period", "value", "year"]
 
 
 def _year(value: object, label: str = "Base year") -> int:
@@ -45,14 +43,16 @@ def _year(value: object, label: str = "Base year") -> int:
 
 def full_year_series(gdp: pd.DataFrame) -> pd.Series:
     """The full-year figures only, indexed by year: the only ones comparable across years."""
-    rows = _gdp(gdp)[gdp["period"] == FULL_YEAR]
+    need_table(gdp, "qianhai_expanded_gdp", GDP_COLUMNS)
+    rows = gdp[gdp["period"] == FULL_YEAR]
     series = pd.Series(rows["value"].astype(float).to_numpy(), index=[int(y) for y in rows["year"]], name="gdp")
     return series.sort_index()
 
 
 def comparability_table(gdp: pd.DataFrame) -> pd.DataFrame:
     """Every reported figure with its period, and whether it is a yearly level (only a full year is)."""
-    rows = _gdp(gdp).sort_values(["year", "period"])
+    need_table(gdp, "qianhai_expanded_gdp", GDP_COLUMNS)
+    rows = gdp.sort_values(["year", "period"])
     return pd.DataFrame({
         "year": rows["year"].astype(int), "period covered": rows["period"].map(PERIOD_WORDS).fillna(rows["period"]),
         f"GDP ({UNIT})": rows["value"].astype(float), "reported growth (% y/y)": rows["growth_pct"].astype(float),
@@ -127,11 +127,6 @@ def _rate(rate_pct: object) -> float:
     return float(rate)
 
 
-def _rate_slip_note(rate_pct: float, also: str = "") -> str:
-    """The note for a rate that looks like a fraction typed for a percent (0.17 for 17), or ""."""
-    return fraction_slip_note({"The growth rate": rate_pct}, per=" a year", also=also)
-
-
 def _grow(base: float, rate: float, years: int) -> float:
     try:
         value = base * (1 + rate / 100) ** years
@@ -152,7 +147,7 @@ def project(base_value: object, rate_pct: object, years: object) -> float:
         raise InputProblem(f"Base value: {base:g} bn yuan; a GDP level to grow from must be above zero.")
     rate = _rate(rate_pct)
     value = _grow(base, rate, parse_number(years, label="Years ahead", minimum=0, maximum=200, integer=True))
-    slip = _rate_slip_note(rate, also=" (in code, multiply a fraction by 100)")
+    slip = fraction_slip_note({"The growth rate": rate}, per=" a year", also=" (in code, multiply a fraction by 100)")
     if slip:
         print(f"Note: {slip}")
     return value
@@ -237,7 +232,8 @@ def target_note(targets: pd.DataFrame) -> str:
 
 def base_year_options(gdp: pd.DataFrame) -> list[tuple[str, int]]:
     """Every year of the data, labelled with what was reported for it (so a gap is visible, not hidden)."""
-    periods = _gdp(gdp).groupby("year")["period"].agg(set)
+    need_table(gdp, "qianhai_expanded_gdp", GDP_COLUMNS)
+    periods = gdp.groupby("year")["period"].agg(set)
     options = []
     for year in range(int(gdp["year"].min()), int(gdp["year"].max()) + 1):
         found = periods.get(year, set())
@@ -304,7 +300,7 @@ class ScenarioExplorer(Explorer):
 
     def describe(self, result: Scenario) -> None:
         self.messages.clear()
-        slip = _rate_slip_note(result.rate_pct)
+        slip = fraction_slip_note({"The growth rate": result.rate_pct}, per=" a year")
         self.result.value = ((message_html(slip, "info") if slip else "")
                              + "<br>".join(escape(line) for line in result.lines()))
         self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported}) as dots, and a "
@@ -420,9 +416,7 @@ def evidence_note(frame: pd.DataFrame) -> Note:
 
 # --- the claims ledger at the end of the course ---------------------------------------------------------
 
-def _claims(frame: object) -> pd.DataFrame:
-    need_table(frame, "claims", ["claim_id", "claim_type", "notebook", "speaker", "verdict"])
-    return frame
+CLAIM_COLUMNS = ["claim_id", "claim_type", "notebook", "speaker", "verdict"]
 
 
 def _verdict_order(verdicts) -> list[str]:
@@ -432,20 +426,22 @@ def _verdict_order(verdicts) -> list[str]:
 
 def ledger_table(claims: pd.DataFrame) -> pd.DataFrame:
     """Every claim with who made it, where it was tested and its verdict, read from the ledger."""
-    return _claims(claims).sort_values("claim_id").set_index("claim_id")[["speaker", "claim_type", "notebook",
-                                                                           "verdict"]]
+    need_table(claims, "claims", CLAIM_COLUMNS)
+    return claims.sort_values("claim_id").set_index("claim_id")[["speaker", "claim_type", "notebook", "verdict"]]
 
 
 def verdict_counts(claims: pd.DataFrame, by: str = "claim_type") -> pd.DataFrame:
     """Claims counted by ``by`` and verdict, verdict columns in the course's order (only those present)."""
-    if by not in _claims(claims).columns:
+    need_table(claims, "claims", CLAIM_COLUMNS)
+    if by not in claims.columns:
         raise InputProblem(f"The ledger has no column {str(by)[:40]!r}; try claim_type, speaker or notebook.")
     table = pd.crosstab(claims[by], claims["verdict"])
     return table[_verdict_order(table.columns)].sort_index()
 
 
 def verdict_sentence(claims: pd.DataFrame) -> str:
-    counts = _claims(claims)["verdict"].value_counts()
+    need_table(claims, "claims", CLAIM_COLUMNS)
+    counts = claims["verdict"].value_counts()
     return f"{len(claims)} claims: " + ", ".join(f"{int(counts[v])} {v}" for v in _verdict_order(counts.index)) + "."
 
 
