@@ -89,18 +89,9 @@ class ImpliedGrowth:
     end: int
     start_value: float
     end_value: float
-
-    @property
-    def years(self) -> int:
-        return self.end - self.start
-
-    @property
-    def ratio(self) -> float:
-        return self.end_value / self.start_value
-
-    @property
-    def rate(self) -> float:
-        return cagr(self.start_value, self.end_value, self.years)
+    years: int
+    ratio: float  # end_value / start_value
+    rate: float  # constant yearly growth, as a fraction
 
     def sentence(self) -> str:
         return (f"{self.start} → {self.end}: {self.start_value:,.2f} → {self.end_value:,.2f} bn yuan, "
@@ -113,8 +104,8 @@ def implied_growth(gdp: pd.DataFrame, start: object, end: object) -> ImpliedGrow
     first, last = _year(start, "First year"), _year(end, "Last year")
     if first >= last:
         raise InputProblem(f"The first year ({first}) must come before the last ({last}).")
-    return ImpliedGrowth(first, last, full_year_figure(gdp, first, "First year"),
-                         full_year_figure(gdp, last, "Last year"))
+    low, high = full_year_figure(gdp, first, "First year"), full_year_figure(gdp, last, "Last year")
+    return ImpliedGrowth(first, last, low, high, last - first, high / low, cagr(low, high, last - first))
 
 
 # --- the teaching model: constant growth ------------------------------------------------------------
@@ -158,10 +149,7 @@ class Comparison:
     year: int
     reported: float
     path: float
-
-    @property
-    def gap(self) -> float:
-        return self.reported / self.path - 1
+    gap: float  # reported / path − 1
 
     def sentence(self) -> str:
         if abs(self.gap) < ON_PATH:
@@ -201,7 +189,8 @@ def scenario(gdp: pd.DataFrame, base_year: object, rate_pct: object, to_year: in
     year0, rate = _year(base_year), _rate(rate_pct)
     path = {year: _grow(base, rate, year - year0) for year in range(year0, to_year + 1)}
     reported = full_year_series(gdp)
-    comparisons = [Comparison(int(y), float(v), path[y]) for y, v in reported.items() if year0 < y <= to_year]
+    comparisons = [Comparison(int(y), float(v), path[y], float(v) / path[y] - 1) for y, v in reported.items()
+                   if year0 < y <= to_year]
     return Scenario(year0, base, rate, path, comparisons)
 
 
