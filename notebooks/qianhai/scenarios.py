@@ -1,9 +1,5 @@
-"""Notebook 08: the expanded zone's GDP as reported, constant-growth scenarios to 2030 and 2035, the evidence the
-course holds for each "golden decade" aim, and the final claims ledger.
-
-The notebook writes out the arithmetic (a projection, an implied growth rate); these functions repeat it for the
-widget, tested against values worked by hand. A scenario is a teaching model (constant growth), never a forecast.
-"""
+"""Notebook 08: the expanded zone's GDP as reported, constant-growth scenarios (a teaching model, never a forecast),
+the evidence for each "golden decade" aim, and the final claims ledger."""
 
 from __future__ import annotations
 
@@ -129,10 +125,7 @@ def _grow(base: float, rate: float, years: int) -> float:
 
 
 def project(base_value: object, rate_pct: object, years: object) -> float:
-    """base × (1 + rate/100) ** years: the level after ``years`` years of constant growth (rate in percent).
-
-    A rate between 0 and 1 is kept (0.5% a year is a possible rate) but printed with a note, as in the widget:
-    it is most often a fraction (0.17) typed for a percent (17)."""
+    """base × (1 + rate/100) ** years; a rate between 0 and 1 (often a fraction typed for a percent) gets a note."""
     base = parse_number(base_value, label="Base value", unit="bn yuan")
     if base <= 0:
         raise InputProblem(f"Base value: {base:g} bn yuan; a GDP level to grow from must be above zero.")
@@ -232,8 +225,7 @@ def base_year_options(gdp: pd.DataFrame) -> list[tuple[str, int]]:
 
 
 class ScenarioExplorer(Explorer):
-    """Base year + growth rate (slider with typed twin) → a path to 2030 and 2035, and where the reported
-    full-year figures fall against it."""
+    """Base year + growth rate → a path to 2030 and 2035, and where the reported full-year figures fall against it."""
 
     def __init__(self, gdp: pd.DataFrame, targets: pd.DataFrame, base_year: int, rate_pct: float):
         super().__init__()
@@ -350,6 +342,9 @@ AIMS = [
 ]
 
 
+EVIDENCE_COLUMNS = ["group", "aim", "the article's words", "evidence in the course data", "what it cannot tell us"]
+
+
 def _indicator_text(indicators: pd.DataFrame, code: str) -> list[str]:
     rows = indicators[(indicators["indicator_code"] == code) & (indicators["scope"] == "qianhai_coop_zone_2021")
                       & (indicators["period_type"].isin(["full_year", "point_in_time", "cumulative"]))]
@@ -380,9 +375,8 @@ def evidence_map(indicators: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
             else:
                 found += [f"{r.name}: {r.area_km2:,.2f} km² from {r.valid_from:%Y-%m-%d} ({r.source_id})"
                           for r in zones[zones["zone_id"] == key].itertuples()]
-        rows.append({"group": group, "aim": aim, "the article's words": phrase,
-                     "evidence in the course data": found, "what it cannot tell us": caveat})
-    return pd.DataFrame(rows)
+        rows.append((group, aim, phrase, found, caveat))
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
 
 
 def evidence_note(frame: pd.DataFrame) -> Note:
@@ -390,11 +384,8 @@ def evidence_note(frame: pd.DataFrame) -> Note:
     md = ["| aim | the article's words | evidence in the course data | what it cannot tell us |",
           "|---|---|---|---|"]
     plain = []
-    need_table(frame, "frame", ["group", "aim", "the article's words", "evidence in the course data",
-                                "what it cannot tell us"], example="evidence_map(indicators, zones)")
-    for group, aim, phrase, evidence, caveat in frame[["group", "aim", "the article's words",
-                                                       "evidence in the course data",
-                                                       "what it cannot tell us"]].itertuples(index=False):
+    need_table(frame, "frame", EVIDENCE_COLUMNS, example="evidence_map(indicators, zones)")
+    for group, aim, phrase, evidence, caveat in frame[EVIDENCE_COLUMNS].itertuples(index=False):
         shown = "<br>".join(markdown_text(x) for x in evidence) if evidence else "**none: no source found**"
         md.append(f"| **{markdown_text(aim)}** ({markdown_text(group)}) | “{markdown_text(phrase)}” | {shown} | "
                   f"{markdown_text(caveat)} |")
@@ -441,10 +432,9 @@ def ledger_chart(claims: pd.DataFrame):
                "not verifiable": PALETTE["orange"], "contradicted": PALETTE["vermillion"],
                "not yet examined": "#BBBBBB"}
     fig, ax = new_figure(6.4, 2.9)
-    left = pd.Series(0, index=table.index)
+    starts = table.cumsum(axis=1) - table
     for verdict in table.columns:
-        ax.barh(table.index, table[verdict], left=left, label=verdict, color=colours.get(verdict))
-        left = left + table[verdict]
+        ax.barh(table.index, table[verdict], left=starts[verdict], label=verdict, color=colours.get(verdict))
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
