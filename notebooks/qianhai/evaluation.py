@@ -559,6 +559,9 @@ def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFra
     """The treated region, its synthetic control and Spain on each predictor (schooling head-counts as shares of the
     five groups), with the weights V in %."""
     need_kind(result, SynthResult, "result", "a result such as synth_standard(panel)")
+    if result.predictor_weights is None:
+        raise InputProblem("This result fits the outcome path only and has no predictor weights: pass a result "
+                           "such as synth_standard(panel).")
     table = predictor_table(panel)
     raw = pd.DataFrame({"Basque Country": table[result.actual.name],
                         "synthetic Basque Country": table[result.weights.index] @ result.weights,
