@@ -23,7 +23,6 @@ TREATED = "Basque Country (Pais Vasco)"
 SPAIN = "Spain (Espana)"
 MIN_PRE_YEARS = 3  # the trend check fits a line: with fewer than three years there is nothing to check
 
-DIRECTIONS = ["positive", "negative", "mixed", "null", "not_reported"]
 METHOD_LABELS = {
     "did": "difference-in-differences", "staggered_did": "staggered DiD", "psm_did": "matching + DiD (PSM-DiD)",
     "cross_section_regression": "cross-section regression", "panel_data_hcw": "panel counterfactual (HCW)",
@@ -72,7 +71,7 @@ def findings_by_method(effects: pd.DataFrame) -> pd.DataFrame:
     """Count of findings: one row per method (most findings first), one column per direction."""
     need_table(effects, "zone_effects", EFFECT_COLUMNS)
     counts = pd.crosstab(_method_names(effects), effects["direction"])
-    counts = counts[[d for d in DIRECTIONS if d in counts.columns]]
+    counts = counts[[d for d in ["positive", "negative", "mixed", "null", "not_reported"] if d in counts.columns]]
     counts = counts.loc[sorted(counts.index, key=lambda m: (-int(counts.loc[m].sum()), m))]
     counts.index.name = "method"
     return counts
