@@ -341,8 +341,7 @@ class DidExplorer(Explorer):
         styles = [(PALETTE["vermillion"], 6, 0.45)] * 2 + [(PALETTE["blue"], 2, 1.0)] * 2
         self.mean_lines = [ax.plot([], [], color=colour, linewidth=width, alpha=alpha, solid_capstyle="butt",
                                    zorder=3)[0] for colour, width, alpha in styles]
-        # above the axes, under the title: nothing drawn in the axes can run under it, so it is drawn once; lines
-        # in the first column, shading and means (both keys in one entry) in the second
+        # above the axes, under the title, so nothing drawn in the axes runs under it: it is drawn once
         handles = [treated_line, self.control_line, self.trend_t, self.before_span, self.after_span]
         ax.legend([*handles, (self.mean_lines[0], self.mean_lines[2])],
                   [*(handle.get_label() for handle in handles), "period means"], loc="lower left",
