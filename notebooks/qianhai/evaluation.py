@@ -600,8 +600,8 @@ class SynthExplorer(Explorer):
         self.fit = TwinRange("Fit years", minimum=int(self.wide.index.min()), maximum=treatment_year - 1,
                              value=STANDARD_FIT, messages=self.messages)
         self.weights_html = w.HTML()
-        # a standard fit is a search of some 700 steps (tens of ms): a setting seen before, and the fit with every
-        # donor that the note on a donor left out compares with, come from this cache
+        # a standard fit is a search of hundreds of steps: a setting seen before, and the fit with every donor that
+        # the note on a donor left out compares with, come from this cache (keyed by the donor left out)
         self.fitted = functools.lru_cache(maxsize=64)(self.compute_fit)
         self.fig, self.ax = new_figure(5.4, 2.9)
         years = self.wide.index
