@@ -412,6 +412,12 @@ def test_predictor_comparison_shows_comparable_units(panel, standard):
     assert table["weight V (%)"].sum() == pytest.approx(100)
 
 
+def test_predictor_comparison_of_an_outcome_only_fit_gets_a_message(panel, wide):
+    # notebook 07 holds both `standard` and `outcome_only`; the second has no predictor weights to compare
+    with pytest.raises(InputProblem, match=r"outcome path only.*synth_standard\(panel\)"):
+        predictor_comparison(synth_outcome(wide, (1960, 1969)), panel)
+
+
 def test_notebook_03_flags_working_paper_figures():
     # Issue 14: Wang's +58% (zone_effects wang2013_fdi, version working_paper, source EV-WANG2009) comes from the
     # 2009 job-market paper, not the 2013 article. Notebook 03's published-effects table must carry the same

@@ -1,9 +1,5 @@
-"""Notebook 07: published zone effects, difference-in-differences and synthetic control.
-
-The notebook writes out the arithmetic students should read (the 2×2 table, the trend check, the two problems of
-synthetic control); these functions do the same for the widgets and exercises, tested against hand-worked values.
-Synthetic control uses scipy: ``nnls`` for the donor weights, ``minimize`` (Nelder–Mead) for the predictor weights.
-"""
+"""Notebook 07: published zone effects, difference-in-differences and synthetic control (scipy's ``nnls`` for the
+donor weights, ``minimize`` for the predictor weights), for the widgets and exercises."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import ipywidgets as w
 import numpy as np
@@ -25,11 +21,8 @@ from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 
 TREATED = "Basque Country (Pais Vasco)"
 SPAIN = "Spain (Espana)"
-OUTCOME_UNIT = "thousand 1986 US dollars per person"
-TITLE_OVER_LEGEND = 50  # points between the axes and a title with a three-row legend under it
 MIN_PRE_YEARS = 3  # the trend check fits a line: with fewer than three years there is nothing to check
 
-DIRECTIONS = ["positive", "negative", "mixed", "null", "not_reported"]
 METHOD_LABELS = {
     "did": "difference-in-differences", "staggered_did": "staggered DiD", "psm_did": "matching + DiD (PSM-DiD)",
     "cross_section_regression": "cross-section regression", "panel_data_hcw": "panel counterfactual (HCW)",
@@ -51,8 +44,7 @@ EFFECT_COLUMNS = ["effect_id", "study", "method", "direction", "version", "evide
 
 
 def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
-    """The published findings in the columns a student reads first, wording as reported; ``status`` says whether
-    the numbers come from the article or a working paper, read in the source itself (primary) or a summary."""
+    """The published findings in the columns a student reads first, wording as reported, with their ``status``."""
     need_table(effects, "zone_effects", EFFECT_COLUMNS)
     table = effects.assign(method=_method_names(effects),
                            status=effects["version"].str.replace("_", " ") + ", " + effects["evidence_quality"])
@@ -79,7 +71,7 @@ def findings_by_method(effects: pd.DataFrame) -> pd.DataFrame:
     """Count of findings: one row per method (most findings first), one column per direction."""
     need_table(effects, "zone_effects", EFFECT_COLUMNS)
     counts = pd.crosstab(_method_names(effects), effects["direction"])
-    counts = counts[[d for d in DIRECTIONS if d in counts.columns]]
+    counts = counts[[d for d in ["positive", "negative", "mixed", "null", "not_reported"] if d in counts.columns]]
     counts = counts.loc[sorted(counts.index, key=lambda m: (-int(counts.loc[m].sum()), m))]
     counts.index.name = "method"
     return counts
@@ -130,8 +122,7 @@ def _plain(name: str) -> str:
 
 
 def _need_wide(wide: object) -> None:
-    """Refuse, with a message, what is not the outcome table; passing the long panel is an easy slip (the explorers
-    take it)."""
+    """Refuse, with a message, what is not the outcome table (the long panel is an easy slip)."""
     if not isinstance(wide, pd.DataFrame):
         raise InputProblem(f"The outcome table must be a table (a pandas DataFrame: wide = outcome_wide(panel)), "
                            f"not {type(wide).__name__}.")
@@ -141,9 +132,7 @@ def _need_wide(wide: object) -> None:
 
 
 def _region(wide: pd.DataFrame, name: object, label: str) -> str:
-    """The panel's name of a region typed in code: exact, or the same but for accents and capitals, or the start of
-    exactly one name ('Madrid' for 'Madrid (Comunidad De)'). Every public function taking ``wide`` and a region
-    starts here."""
+    """The panel's name of a region typed in code: exact, or but for accents and capitals, or the start of one name."""
     _need_wide(wide)
     if isinstance(name, str):
         if name in wide.columns:
@@ -171,9 +160,7 @@ def trend_slope(series: pd.Series) -> float:
 
 
 def event_study_gaps(wide: pd.DataFrame, control: object, treatment_year: object) -> pd.DataFrame:
-    """Gap treated − control for every year: ``event time`` (year − treatment year), the raw ``gap`` and the
-    ``gap vs base year`` (0 in the last year before the treatment). With parallel trends the gaps before the
-    treatment hover near 0; after it they trace the effect year by year."""
+    """Gap treated − control for every year, raw and against the last year before the treatment, by event time."""
     control = _region(wide, control, "Control region")
     start = _year(treatment_year, "Treatment year")
     base = start - 1
@@ -207,9 +194,7 @@ def event_study_chart(events: pd.DataFrame, control: str):
 
 @dataclass
 class DidResult:
-    treated: str
     control: str
-    treatment_year: int
     before: tuple[int, int]
     after: tuple[int, int]
     means: pd.DataFrame  # rows treated/control/difference; columns before/after/change
@@ -234,14 +219,12 @@ class DidResult:
 
     @property
     def check(self) -> str:
-        """This course's rule of thumb (not a statistical test): could the pre-period trend gap explain the estimate?
-        "passes" (it gives less than half of it), "inconclusive" (it runs against it) or "fails"."""
+        """The course's rule of thumb: could the pre-period trend gap explain the estimate?"""
         if abs(self.trend_implied) < 0.5 * abs(self.estimate):
             return "passes"
         return "inconclusive" if self.trend_implied * self.estimate < 0 else "fails"
 
     def verdict(self) -> str:
-        """The rule of thumb's outcome (``check``) in words."""
         if self.check == "passes":
             return ("Parallel-trends check: passes the rule of thumb — the pre-period trend gap would produce less "
                     "than half of the estimate. Still an assumption, not a proof.")
@@ -257,9 +240,8 @@ class DidResult:
 
 def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, years_before: object,
                  years_after: object, treated: str = TREATED) -> DidResult:
-    """The 2×2 difference-in-differences of the outcome (``years_before`` years up to treatment_year − 1 against
-    ``years_after`` years from it), with a pre-period trend check. The result's ``.estimate`` is the number;
-    ``.sentence()``, ``.trend_sentence()`` and ``.verdict()`` say the estimate, the trends and the check."""
+    """The 2×2 difference-in-differences of the outcome, ``years_before`` against ``years_after`` the treatment year,
+    with a pre-period trend check."""
     control = _region(wide, control, "Control region")
     treated = _region(wide, treated, "Treated region")
     if control == treated:
@@ -296,7 +278,7 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
     estimate = float(means.iloc[2, 2])  # (treated after − before) − (control after − before)
     slope_t, slope_c = trend_slope(pre[treated]), trend_slope(pre[control])
     implied = (slope_t - slope_c) * (sum(after) - sum(before)) / 2
-    return DidResult(treated, control, year, before, after, means, estimate, slope_t, slope_c, slope_t - slope_c,
+    return DidResult(control, before, after, means, estimate, slope_t, slope_c, slope_t - slope_c,
                      implied, estimate - implied)
 
 
@@ -323,36 +305,30 @@ def means_html(result: DidResult) -> str:
         rows.append(f"<tr><th style='text-align:left'>{escape(name)}</th>"
                     + "".join(f"<td style='text-align:right'>{cell}</td>" for cell in cells) + "</tr>")
     head = "".join(f"<th>{escape(c)}</th>" for c in result.means.columns)
-    return (f"<table><caption>Means of GDP per capita ({escape(OUTCOME_UNIT)})</caption>"
+    return (f"<table><caption>Means of GDP per capita (thousand 1986 US dollars per person)</caption>"
             f"<tr><th></th>{head}</tr>{''.join(rows)}</table>")
 
 
 class DidExplorer(Explorer):
-    """Pick a control region, a treatment year and the window (the same number of years before and after)
-    → the 2×2 table, the DiD estimate, the two series with their pre-period trends, and the parallel-trends
-    check."""
+    """Control region, treatment year and years before and after → the 2×2 table, the trends and the check."""
 
-    def __init__(self, panel: pd.DataFrame, control: str = "Cataluna", treatment_year: int = 1970,
-                 window: int = 10, treated: str = TREATED):
+    def __init__(self, panel: pd.DataFrame, control: str = "Cataluna", treatment_year: int = 1970, window: int = 10):
         super().__init__()
         self.wide = outcome_wide(panel)
-        self.treated = treated
-        self.years = self.wide.index.to_numpy()
-        first, last = int(self.years.min()), int(self.years.max())
-        self.control = w.Dropdown(options=sorted(c for c in self.wide.columns if c != treated), value=control,
+        years = self.wide.index.to_numpy()
+        first, last = int(years.min()), int(years.max())
+        self.control = w.Dropdown(options=sorted(c for c in self.wide.columns if c != TREATED), value=control,
                                   description="Control region", style=LABEL_STYLE)
         self.year = TwinSlider("Treatment year", minimum=first + 1, maximum=last, value=treatment_year,
                                messages=self.messages)
         self.window = TwinSlider("Years before and after", minimum=1, maximum=(last - first + 1) // 2, value=window,
                                  unit="years", messages=self.messages)
-        # a pure function of the three controls: a setting the student comes back to is not computed again
-        self.estimate = functools.lru_cache(maxsize=256)(functools.partial(did_estimate, self.wide))
         self.table = w.HTML()
         self.fig, self.ax = new_figure(5.4, 4.0)
         ax = self.ax
-        (treated_line,) = ax.plot(self.years, self.wide[treated], color=PALETTE["vermillion"], linewidth=1.8,
+        (treated_line,) = ax.plot(years, self.wide[TREATED], color=PALETTE["vermillion"], linewidth=1.8,
                                   label="treated (Basque Country)")
-        (self.control_line,) = ax.plot(self.years, self.wide[control], color=PALETTE["blue"], linewidth=1.8,
+        (self.control_line,) = ax.plot(years, self.wide[control], color=PALETTE["blue"], linewidth=1.8,
                                        label="control region")
         self.before_span = ax.axvspan(first, first + 1, color=PALETTE["sky"], alpha=0.15, linewidth=0,
                                       label="years before")
@@ -365,13 +341,12 @@ class DidExplorer(Explorer):
         styles = [(PALETTE["vermillion"], 6, 0.45)] * 2 + [(PALETTE["blue"], 2, 1.0)] * 2
         self.mean_lines = [ax.plot([], [], color=colour, linewidth=width, alpha=alpha, solid_capstyle="butt",
                                    zorder=3)[0] for colour, width, alpha in styles]
-        # above the axes, under the title: nothing drawn in the axes can run under it, so it is drawn once; lines
-        # in the first column, shading and means (both keys in one entry) in the second
+        # above the axes, under the title, so nothing drawn in the axes runs under it: it is drawn once
         handles = [treated_line, self.control_line, self.trend_t, self.before_span, self.after_span]
         ax.legend([*handles, (self.mean_lines[0], self.mean_lines[2])],
                   [*(handle.get_label() for handle in handles), "period means"], loc="lower left",
                   bbox_to_anchor=(0, 1.01), ncols=2, borderaxespad=0, columnspacing=1.2, handlelength=1.6)
-        every = self.wide.drop(columns=[treated]).stack()  # one scale for every control region
+        every = self.wide.drop(columns=[TREATED]).stack()  # one scale for every control region
         steady_limits(ax, every.index.get_level_values(0), every.to_numpy())
         self.chart = finish(self.fig, ax, title="(set on update)", xlabel="Year", ylabel="thousand 1986 USD",
                             resources=["basque_panel"], alt="(set on update)")
@@ -385,14 +360,14 @@ class DidExplorer(Explorer):
         )
 
     def compute(self) -> DidResult:
-        return self.estimate(self.control.value, self.year.value, self.window.value, self.window.value, self.treated)
+        return did_estimate(self.wide, self.control.value, self.year.value, self.window.value, self.window.value)
 
     def draw_control(self) -> None:
         control = self.control.value
         self.control_line.set_ydata(self.wide[control].to_numpy())
-        # two lines whatever the region, so the layout of the first draw holds for every choice; raised above the legend
+        # two lines whatever the region, so the first draw's layout holds; raised 50 points, above the legend
         self.ax.set_title(f"Difference-in-differences: GDP per capita\ncontrol region: {control}", loc="left",
-                          pad=TITLE_OVER_LEGEND)
+                          pad=50)
 
     def refuse(self, problem: InputProblem) -> None:
         super().refuse(problem)
@@ -439,17 +414,14 @@ class DidExplorer(Explorer):
 # --- synthetic control ------------------------------------------------------------------------------
 
 def simplex_weights(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Weights w ≥ 0 with Σw = 1 (one per column of ``a``) that minimise ‖a·w − b‖², with scipy's ``nnls``: the sum
-    is one extra equation, big · Σw = big, weighted so heavily that it holds to about 1e-13 (the division makes it
-    exact). Unused donors get exactly 0; the published weights come out, as from a general solver, faster."""
+    """Weights w ≥ 0 with Σw = 1 that minimise ‖a·w − b‖²: ``nnls`` with the sum as one heavily weighted extra
+    equation (it holds to about 1e-13; the division makes it exact)."""
     big = 1e6 * max(np.abs(a).max(), np.abs(b).max(), 1e-12)
     weights, _ = nnls(np.vstack([a, np.full(a.shape[1], big)]), np.append(b, big))
     return weights / weights.sum()
 
 
-# Abadie & Gardeazabal's predictors as specified in Synth's documentation and pysyncon's Basque test:
-# (column, years averaged). Schooling and investment 1964–1969; GDP per capita 1960–1969; sector shares
-# in the odd years 1961–1969; population density 1969.
+# Abadie & Gardeazabal's predictors (column, years averaged), as in Synth's documentation and pysyncon's Basque test
 STANDARD_PREDICTORS = [
     *[(col, tuple(range(1964, 1970))) for col in
       ("school_illit", "school_prim", "school_med", "school_high", "school_post_high", "invest")],
@@ -476,19 +448,14 @@ class SynthResult:
     actual: pd.Series
     synthetic: pd.Series
     predictor_weights: pd.Series | None = None
-    predictors: pd.DataFrame | None = field(default=None, repr=False)
 
-    @functools.cached_property  # a cached fit is described again when the student comes back to it
-    def gap(self) -> pd.Series:
-        return self.actual - self.synthetic
-
-    @functools.cached_property
+    @property
     def gap_percent(self) -> pd.Series:
-        return 100 * self.gap / self.synthetic
+        return 100 * (self.actual - self.synthetic) / self.synthetic
 
-    @functools.cached_property
+    @property
     def pre_rmse(self) -> float:
-        gap = self.gap.loc[self.fit[0]:self.fit[1]]
+        gap = (self.actual - self.synthetic).loc[self.fit[0]:self.fit[1]]
         return float(np.sqrt((gap ** 2).mean()))
 
     def top(self, k: int = 4, floor: float = 0.0005) -> pd.Series:
@@ -523,14 +490,8 @@ def _fit_years(wide: pd.DataFrame, fit: object, last_pre: int) -> tuple[int, int
 
 def synth_outcome(wide: pd.DataFrame, fit: tuple[int, int] = (1955, 1969), donors=None, treated: str = TREATED,
                   treatment_year: int = 1970) -> SynthResult:
-    """Simplest synthetic control: weights that make the weighted donors' outcome path match the treated
-    unit's in the fit years."""
-    treated = _region(wide, treated, "Treated region")
-    donors = _donor_list(wide, donors, treated)
-    start, end = _fit_years(wide, fit, treatment_year - 1)
-    pre = wide.loc[start:end]
-    weights = pd.Series(simplex_weights(pre[donors].to_numpy(), pre[treated].to_numpy()), index=donors, name="weight")
-    return SynthResult("outcome path only", (start, end), weights, wide[treated], wide[donors] @ weights)
+    """Simplest synthetic control: donor weights matching the treated region's outcome over the fit years."""
+    return _synth(wide, None, fit, donors, treated, treatment_year)
 
 
 def predictor_table(panel: pd.DataFrame, predictors=STANDARD_PREDICTORS) -> pd.DataFrame:
@@ -545,24 +506,24 @@ def predictor_table(panel: pd.DataFrame, predictors=STANDARD_PREDICTORS) -> pd.D
 
 def synth_standard(panel: pd.DataFrame, fit: tuple[int, int] = STANDARD_FIT, donors=None,
                    treated: str = TREATED, treatment_year: int = 1970) -> SynthResult:
-    """Abadie & Gardeazabal's specification, in two nested problems. Inner: for predictor weights V, the donor
-    weights W (≥ 0, summing to 1) whose predictors, each in units of its standard deviation and weighted by V, come
-    closest to the treated region's. Outer: the V whose W best fits the outcome over the fit years, by scipy's
-    Nelder–Mead from equal weights (as R's Synth and pysyncon). The loss is nearly flat in V: the search stops at
-    a nearby low point, the same for the same inputs, but another donor pool can end somewhere else."""
-    return _standard_fit(outcome_wide(panel), predictor_table(panel), fit, donors, treated, treatment_year)
+    """Abadie & Gardeazabal's specification: donor weights W matching the predictors (scaled, weighted by V), with
+    the V whose W best fits the outcome found by Nelder–Mead from equal weights (as R's Synth and pysyncon)."""
+    return _synth(outcome_wide(panel), predictor_table(panel), fit, donors, treated, treatment_year)
 
 
-def _standard_fit(wide: pd.DataFrame, table: pd.DataFrame, fit: tuple[int, int], donors, treated: str,
-                  treatment_year: int) -> SynthResult:
-    """``synth_standard`` from the outcome (years × regions) and the predictors (predictors × regions): neither
-    depends on the donor pool, so the explorer computes them once."""
+def _synth(wide: pd.DataFrame, table: pd.DataFrame | None, fit: tuple[int, int], donors, treated: str,
+           treatment_year: int) -> SynthResult:
+    """Donor weights fitted to the outcome alone (``table`` None), or to the predictors in ``table`` (predictors ×
+    regions) with V chosen to fit the outcome."""
     treated = _region(wide, treated, "Treated region")
     donors = _donor_list(wide, donors, treated)
     start, end = _fit_years(wide, fit, treatment_year - 1)
+    z1, z0 = wide.loc[start:end, treated].to_numpy(), wide.loc[start:end, donors].to_numpy()
+    if table is None:
+        weights = pd.Series(simplex_weights(z0, z1), index=donors, name="weight")
+        return SynthResult("outcome path only", (start, end), weights, wide[treated], wide[donors] @ weights)
     scaled = table.div(table.std(axis=1, ddof=1), axis=0)
     x1, x0 = scaled[treated].to_numpy(), scaled[donors].to_numpy()
-    z1, z0 = wide.loc[start:end, treated].to_numpy(), wide.loc[start:end, donors].to_numpy()
 
     def weights_for(v: np.ndarray) -> np.ndarray:
         root = np.sqrt(np.abs(v) / np.abs(v).sum())  # V ≥ 0 and summing to 1, whatever point the search tries
@@ -577,7 +538,7 @@ def _standard_fit(wide: pd.DataFrame, table: pd.DataFrame, fit: tuple[int, int],
     v = np.abs(search.x) / np.abs(search.x).sum()
     weights = pd.Series(weights_for(search.x), index=donors, name="weight")
     return SynthResult("predictors, V chosen to fit the outcome", (start, end), weights, wide[treated],
-                       wide[donors] @ weights, pd.Series(v, index=table.index, name="V"), table)
+                       wide[donors] @ weights, pd.Series(v, index=table.index, name="V"))
 
 
 PREDICTOR_LABELS = {
@@ -593,11 +554,13 @@ PREDICTOR_LABELS = {
 
 
 def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFrame:
-    """The treated region, its synthetic control and Spain as a whole on each predictor, with the weights V in %.
-    The fit uses schooling head-counts (as Synth does), which grow with a region's size: here each is a share of
-    the five groups together. The other predictors are already averages or shares."""
+    """The treated region, its synthetic control and Spain on each predictor (schooling head-counts as shares of the
+    five groups), with the weights V in %."""
     need_kind(result, SynthResult, "result", "a result such as synth_standard(panel)")
-    table = result.predictors
+    if result.predictor_weights is None:
+        raise InputProblem("This result fits the outcome path only and has no predictor weights: pass a result "
+                           "such as synth_standard(panel).")
+    table = predictor_table(panel)
     raw = pd.DataFrame({"Basque Country": table[result.actual.name],
                         "synthetic Basque Country": table[result.weights.index] @ result.weights,
                         "Spain as a whole": table[SPAIN]})
@@ -637,7 +600,8 @@ class SynthExplorer(Explorer):
         self.fit = TwinRange("Fit years", minimum=int(self.wide.index.min()), maximum=treatment_year - 1,
                              value=STANDARD_FIT, messages=self.messages)
         self.weights_html = w.HTML()
-        # the standard fit runs a search of many steps: a setting the student comes back to is shown at once
+        # a standard fit is a search of hundreds of steps: a setting seen before, and the fit with every donor that
+        # the note on a donor left out compares with, come from this cache (keyed by the donor left out)
         self.fitted = functools.lru_cache(maxsize=64)(self.compute_fit)
         self.fig, self.ax = new_figure(5.4, 2.9)
         years = self.wide.index
@@ -662,9 +626,8 @@ class SynthExplorer(Explorer):
 
     def compute_fit(self, spec: str, fit: tuple[int, int], left: str) -> SynthResult:
         donors = [d for d in default_donors(self.wide) if d != left]
-        if spec == self.SPECS[0]:
-            return _standard_fit(self.wide, self.predictors, fit, donors, TREATED, self.treatment_year)
-        return synth_outcome(self.wide, fit, donors, treatment_year=self.treatment_year)
+        table = self.predictors if spec == self.SPECS[0] else None
+        return _synth(self.wide, table, fit, donors, TREATED, self.treatment_year)
 
     def compute(self) -> SynthResult:
         return self.fitted(self.spec.value, tuple(self.fit.value), self.leave_out.value)

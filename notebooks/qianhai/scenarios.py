@@ -1,13 +1,8 @@
-"""Notebook 08: the expanded zone's GDP as reported, constant-growth scenarios to 2030 and 2035, the evidence the
-course holds for each "golden decade" aim, and the final claims ledger.
-
-The notebook writes out the arithmetic (a projection, an implied growth rate); these functions repeat it for the
-widget, tested against values worked by hand. A scenario is a teaching model (constant growth), never a forecast.
-"""
+"""Notebook 08: the expanded zone's GDP as reported, constant-growth scenarios (a teaching model, never a forecast),
+the evidence for each "golden decade" aim, and the final claims ledger."""
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -31,11 +26,7 @@ PERIOD_WORDS = {"full_year": "full year", "H1": "first half only (Jan–Jun)",
 PARTIAL_WORDS = {"H1": "first-half (Jan–Jun)", "Q1_Q3": "first-three-quarters (Jan–Sep)"}
 ON_PATH = 0.005  # a reported figure less than 0.5% from the path counts as on it (the slider moves in 0.1-point steps)
 EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km² zone
-
-
-def _gdp(frame: object) -> pd.DataFrame:
-    need_table(frame, "qianhai_expanded_gdp", ["growth_pct", "period", "value", "year"])
-    return frame
+GDP_COLUMNS = ["growth_pct", "period", "value", "year"]
 
 
 def _year(value: object, label: str = "Base year") -> int:
@@ -46,14 +37,16 @@ def _year(value: object, label: str = "Base year") -> int:
 
 def full_year_series(gdp: pd.DataFrame) -> pd.Series:
     """The full-year figures only, indexed by year: the only ones comparable across years."""
-    rows = _gdp(gdp)[gdp["period"] == FULL_YEAR]
+    need_table(gdp, "qianhai_expanded_gdp", GDP_COLUMNS)
+    rows = gdp[gdp["period"] == FULL_YEAR]
     series = pd.Series(rows["value"].astype(float).to_numpy(), index=[int(y) for y in rows["year"]], name="gdp")
     return series.sort_index()
 
 
 def comparability_table(gdp: pd.DataFrame) -> pd.DataFrame:
     """Every reported figure with its period, and whether it is a yearly level (only a full year is)."""
-    rows = _gdp(gdp).sort_values(["year", "period"])
+    need_table(gdp, "qianhai_expanded_gdp", GDP_COLUMNS)
+    rows = gdp.sort_values(["year", "period"])
     return pd.DataFrame({
         "year": rows["year"].astype(int), "period covered": rows["period"].map(PERIOD_WORDS).fillna(rows["period"]),
         f"GDP ({UNIT})": rows["value"].astype(float), "reported growth (% y/y)": rows["growth_pct"].astype(float),
@@ -90,22 +83,12 @@ class ImpliedGrowth:
     end: int
     start_value: float
     end_value: float
-
-    @property
-    def years(self) -> int:
-        return self.end - self.start
-
-    @property
-    def ratio(self) -> float:
-        return self.end_value / self.start_value
-
-    @property
-    def rate(self) -> float:
-        return cagr(self.start_value, self.end_value, self.years)
+    ratio: float  # end_value / start_value
+    rate: float  # constant yearly growth, as a fraction
 
     def sentence(self) -> str:
         return (f"{self.start} → {self.end}: {self.start_value:,.2f} → {self.end_value:,.2f} bn yuan, "
-                f"{self.ratio:.3f} times; implied growth ({self.ratio:.4f}) ** (1/{self.years}) − 1 = "
+                f"{self.ratio:.3f} times; implied growth ({self.ratio:.4f}) ** (1/{self.end - self.start}) − 1 = "
                 f"{self.rate:.1%} a year.")
 
 
@@ -114,8 +97,8 @@ def implied_growth(gdp: pd.DataFrame, start: object, end: object) -> ImpliedGrow
     first, last = _year(start, "First year"), _year(end, "Last year")
     if first >= last:
         raise InputProblem(f"The first year ({first}) must come before the last ({last}).")
-    return ImpliedGrowth(first, last, full_year_figure(gdp, first, "First year"),
-                         full_year_figure(gdp, last, "Last year"))
+    low, high = full_year_figure(gdp, first, "First year"), full_year_figure(gdp, last, "Last year")
+    return ImpliedGrowth(first, last, low, high, high / low, cagr(low, high, last - first))
 
 
 # --- the teaching model: constant growth ------------------------------------------------------------
@@ -126,11 +109,6 @@ def _rate(rate_pct: object) -> float:
         raise InputProblem(f"Growth rate: {rate:g}% a year would wipe out the whole economy (or more) every "
                            "year. Type a rate above -100% a year.")
     return float(rate)
-
-
-def _rate_slip_note(rate_pct: float, also: str = "") -> str:
-    """The note for a rate that looks like a fraction typed for a percent (0.17 for 17), or ""."""
-    return fraction_slip_note({"The growth rate": rate_pct}, per=" a year", also=also)
 
 
 def _grow(base: float, rate: float, years: int) -> float:
@@ -144,16 +122,13 @@ def _grow(base: float, rate: float, years: int) -> float:
 
 
 def project(base_value: object, rate_pct: object, years: object) -> float:
-    """base × (1 + rate/100) ** years: the level after ``years`` years of constant growth (rate in percent).
-
-    A rate between 0 and 1 is kept (0.5% a year is a possible rate) but printed with a note, as in the widget:
-    it is most often a fraction (0.17) typed for a percent (17)."""
+    """base × (1 + rate/100) ** years; a rate between 0 and 1 (often a fraction typed for a percent) gets a note."""
     base = parse_number(base_value, label="Base value", unit="bn yuan")
     if base <= 0:
         raise InputProblem(f"Base value: {base:g} bn yuan; a GDP level to grow from must be above zero.")
     rate = _rate(rate_pct)
     value = _grow(base, rate, parse_number(years, label="Years ahead", minimum=0, maximum=200, integer=True))
-    slip = _rate_slip_note(rate, also=" (in code, multiply a fraction by 100)")
+    slip = fraction_slip_note({"The growth rate": rate}, per=" a year", also=" (in code, multiply a fraction by 100)")
     if slip:
         print(f"Note: {slip}")
     return value
@@ -164,10 +139,7 @@ class Comparison:
     year: int
     reported: float
     path: float
-
-    @property
-    def gap(self) -> float:
-        return self.reported / self.path - 1
+    gap: float  # reported / path − 1
 
     def sentence(self) -> str:
         if abs(self.gap) < ON_PATH:
@@ -207,7 +179,8 @@ def scenario(gdp: pd.DataFrame, base_year: object, rate_pct: object, to_year: in
     year0, rate = _year(base_year), _rate(rate_pct)
     path = {year: _grow(base, rate, year - year0) for year in range(year0, to_year + 1)}
     reported = full_year_series(gdp)
-    comparisons = [Comparison(int(y), float(v), path[y]) for y, v in reported.items() if year0 < y <= to_year]
+    comparisons = [Comparison(int(y), float(v), path[y], float(v) / path[y] - 1) for y, v in reported.items()
+                   if year0 < y <= to_year]
     return Scenario(year0, base, rate, path, comparisons)
 
 
@@ -238,7 +211,8 @@ def target_note(targets: pd.DataFrame) -> str:
 
 def base_year_options(gdp: pd.DataFrame) -> list[tuple[str, int]]:
     """Every year of the data, labelled with what was reported for it (so a gap is visible, not hidden)."""
-    periods = _gdp(gdp).groupby("year")["period"].agg(set)
+    need_table(gdp, "qianhai_expanded_gdp", GDP_COLUMNS)
+    periods = gdp.groupby("year")["period"].agg(set)
     options = []
     for year in range(int(gdp["year"].min()), int(gdp["year"].max()) + 1):
         found = periods.get(year, set())
@@ -248,13 +222,11 @@ def base_year_options(gdp: pd.DataFrame) -> list[tuple[str, int]]:
 
 
 class ScenarioExplorer(Explorer):
-    """Base year + growth rate (slider with typed twin) → a path to 2030 and 2035, and where the reported
-    full-year figures fall against it."""
+    """Base year + growth rate → a path to 2030 and 2035, and where the reported full-year figures fall against it."""
 
     def __init__(self, gdp: pd.DataFrame, targets: pd.DataFrame, base_year: int, rate_pct: float):
         super().__init__()
-        # a pure function of the two controls: a setting the student comes back to is not computed again
-        self.scenario = functools.lru_cache(maxsize=512)(functools.partial(scenario, gdp))
+        self.gdp = gdp
         self.actual = full_year_series(gdp)
         self.reported = "; ".join(f"{y}: {v:,.2f}" for y, v in self.actual.items())
         self.target_line = w.HTML(escape(target_note(targets)))  # shown once under the chart, not on every move
@@ -288,7 +260,7 @@ class ScenarioExplorer(Explorer):
                                    "where the reported figures fall")
 
     def compute(self) -> Scenario:
-        return self.scenario(self.base.value, self.rate.value)
+        return scenario(self.gdp, self.base.value, self.rate.value)
 
     def draw(self, result: Scenario) -> None:
         self.line.set_data(list(result.path), list(result.path.values()))
@@ -306,7 +278,7 @@ class ScenarioExplorer(Explorer):
 
     def describe(self, result: Scenario) -> None:
         self.messages.clear()
-        slip = _rate_slip_note(result.rate_pct)
+        slip = fraction_slip_note({"The growth rate": result.rate_pct}, per=" a year")
         self.result.value = ((message_html(slip, "info") if slip else "")
                              + "<br>".join(escape(line) for line in result.lines()))
         self.chart.alt = (f"Reported full-year GDP of the expanded zone in bn yuan ({self.reported}) as dots, and a "
@@ -367,6 +339,9 @@ AIMS = [
 ]
 
 
+EVIDENCE_COLUMNS = ["group", "aim", "the article's words", "evidence in the course data", "what it cannot tell us"]
+
+
 def _indicator_text(indicators: pd.DataFrame, code: str) -> list[str]:
     rows = indicators[(indicators["indicator_code"] == code) & (indicators["scope"] == "qianhai_coop_zone_2021")
                       & (indicators["period_type"].isin(["full_year", "point_in_time", "cumulative"]))]
@@ -397,9 +372,8 @@ def evidence_map(indicators: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
             else:
                 found += [f"{r.name}: {r.area_km2:,.2f} km² from {r.valid_from:%Y-%m-%d} ({r.source_id})"
                           for r in zones[zones["zone_id"] == key].itertuples()]
-        rows.append({"group": group, "aim": aim, "the article's words": phrase,
-                     "evidence in the course data": found, "what it cannot tell us": caveat})
-    return pd.DataFrame(rows)
+        rows.append((group, aim, phrase, found, caveat))
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
 
 
 def evidence_note(frame: pd.DataFrame) -> Note:
@@ -407,11 +381,8 @@ def evidence_note(frame: pd.DataFrame) -> Note:
     md = ["| aim | the article's words | evidence in the course data | what it cannot tell us |",
           "|---|---|---|---|"]
     plain = []
-    need_table(frame, "frame", ["group", "aim", "the article's words", "evidence in the course data",
-                                "what it cannot tell us"], example="evidence_map(indicators, zones)")
-    for group, aim, phrase, evidence, caveat in frame[["group", "aim", "the article's words",
-                                                       "evidence in the course data",
-                                                       "what it cannot tell us"]].itertuples(index=False):
+    need_table(frame, "frame", EVIDENCE_COLUMNS, example="evidence_map(indicators, zones)")
+    for group, aim, phrase, evidence, caveat in frame[EVIDENCE_COLUMNS].itertuples(index=False):
         shown = "<br>".join(markdown_text(x) for x in evidence) if evidence else "**none: no source found**"
         md.append(f"| **{markdown_text(aim)}** ({markdown_text(group)}) | “{markdown_text(phrase)}” | {shown} | "
                   f"{markdown_text(caveat)} |")
@@ -422,9 +393,7 @@ def evidence_note(frame: pd.DataFrame) -> Note:
 
 # --- the claims ledger at the end of the course ---------------------------------------------------------
 
-def _claims(frame: object) -> pd.DataFrame:
-    need_table(frame, "claims", ["claim_id", "claim_type", "notebook", "speaker", "verdict"])
-    return frame
+CLAIM_COLUMNS = ["claim_id", "claim_type", "notebook", "speaker", "verdict"]
 
 
 def _verdict_order(verdicts) -> list[str]:
@@ -434,20 +403,22 @@ def _verdict_order(verdicts) -> list[str]:
 
 def ledger_table(claims: pd.DataFrame) -> pd.DataFrame:
     """Every claim with who made it, where it was tested and its verdict, read from the ledger."""
-    return _claims(claims).sort_values("claim_id").set_index("claim_id")[["speaker", "claim_type", "notebook",
-                                                                           "verdict"]]
+    need_table(claims, "claims", CLAIM_COLUMNS)
+    return claims.sort_values("claim_id").set_index("claim_id")[["speaker", "claim_type", "notebook", "verdict"]]
 
 
 def verdict_counts(claims: pd.DataFrame, by: str = "claim_type") -> pd.DataFrame:
     """Claims counted by ``by`` and verdict, verdict columns in the course's order (only those present)."""
-    if by not in _claims(claims).columns:
+    need_table(claims, "claims", CLAIM_COLUMNS)
+    if by not in claims.columns:
         raise InputProblem(f"The ledger has no column {str(by)[:40]!r}; try claim_type, speaker or notebook.")
     table = pd.crosstab(claims[by], claims["verdict"])
     return table[_verdict_order(table.columns)].sort_index()
 
 
 def verdict_sentence(claims: pd.DataFrame) -> str:
-    counts = _claims(claims)["verdict"].value_counts()
+    need_table(claims, "claims", CLAIM_COLUMNS)
+    counts = claims["verdict"].value_counts()
     return f"{len(claims)} claims: " + ", ".join(f"{int(counts[v])} {v}" for v in _verdict_order(counts.index)) + "."
 
 
@@ -458,10 +429,9 @@ def ledger_chart(claims: pd.DataFrame):
                "not verifiable": PALETTE["orange"], "contradicted": PALETTE["vermillion"],
                "not yet examined": "#BBBBBB"}
     fig, ax = new_figure(6.4, 2.9)
-    left = pd.Series(0, index=table.index)
+    starts = table.cumsum(axis=1) - table
     for verdict in table.columns:
-        ax.barh(table.index, table[verdict], left=left, label=verdict, color=colours.get(verdict))
-        left = left + table[verdict]
+        ax.barh(table.index, table[verdict], left=starts[verdict], label=verdict, color=colours.get(verdict))
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
