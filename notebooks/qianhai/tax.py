@@ -21,6 +21,8 @@ MAX_SALARY = 1_000_000_000  # CNY a year; larger typed amounts are refused as ty
 MAX_PROFIT = 10_000_000_000_000  # CNY; same purpose
 NOT_IN_CATALOGUE = "another sector (not in the catalogue)"
 ANNUAL_TABLE = "cn_iit_annual_2019"
+TABLES_EXAMPLE = ("the tax tables, TaxTables(brackets=load('tax_iit_brackets'), hk=load('tax_hk_salaries'), "
+                  "rules=load('tax_rules'), fx=load('cny_hkd'))")
 
 
 def amount(raw: object, label: str, unit: str = "CNY", maximum: float = MAX_SALARY) -> float:
@@ -177,10 +179,6 @@ def _need_schedule(schedule: object) -> None:
 RULE_COLUMNS = ["rule_id", "parameter", "jurisdiction", "value", "valid_from", "valid_to", "instrument", "text"]
 
 
-def _need_rules(rules: object) -> None:
-    need_table(rules, "tax_rules", RULE_COLUMNS)
-
-
 def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, year: int) -> pd.DataFrame:
     """Rows of ``tax_rules`` for a parameter and jurisdiction in force at the end of a calendar year (an empty
     date is open-ended)."""
@@ -223,7 +221,7 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     >>> print(f"{rate:.0%} × 100,000 = {rate * 100_000:,.0f} CNY")
     15% × 100,000 = 15,000 CNY
     """
-    _need_rules(rules)
+    need_table(rules, "tax_rules", RULE_COLUMNS)
     year = _year(tax_year, "Tax year", subsidy_years(rules))
     ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year), f"the 15% ceiling in {year}")
     caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", year)
@@ -342,7 +340,7 @@ def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
 
 def hk_profits_tax(profits: object, rules: pd.DataFrame) -> float:
     """Two-tiered profits tax for a corporation (from 2018/19): tier-1 rate on the first tranche, tier-2 above."""
-    _need_rules(rules)
+    need_table(rules, "tax_rules", RULE_COLUMNS)
     value = amount(profits, "Assessable profits", unit="HKD", maximum=MAX_PROFIT)
 
     def param(name: str) -> float:  # a parameter may have several rows, one per validity period
@@ -396,7 +394,7 @@ class TaxTables:
         need_table(self.brackets, "tax_iit_brackets", ["schedule_id", "bracket", "lower", "upper", "rate",
                                                        "quick_deduction", "basic_deduction", "period_unit"])
         need_table(self.hk, "tax_hk_salaries", HK_COLUMNS)
-        _need_rules(self.rules)
+        need_table(self.rules, "tax_rules", RULE_COLUMNS)
         need_table(self.fx, "cny_hkd", ["year", "basis", "cny_per_hkd", "source_id"])
 
     def annual(self) -> IITSchedule:
@@ -510,7 +508,7 @@ class YearContext:
 
 def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
     """Everything one Hong Kong year of assessment (and its first calendar year on the mainland) needs."""
-    _need_tables(tables)
+    need_kind(tables, TaxTables, "tables", TABLES_EXAMPLE)
     allowed = tables.comparison_years()
     year = hk_year(tables.hk, year_of_assessment)  # a specific message for gaps and unknown years
     if year_of_assessment not in allowed:
@@ -519,11 +517,6 @@ def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
     exemption = rules_in_force(tables.rules, "iit_exemption_above_hk_burden", "CN-Qianhai", year.year_start)
     return YearContext(year, tables.annual(), subsidy_rule(tables.rules, year.year_start),
                        fx_for_year(tables.fx, year.year_start), not exemption.empty)
-
-
-def _need_tables(tables: object) -> None:
-    need_kind(tables, TaxTables, "tables", "the tax tables, TaxTables(brackets=load('tax_iit_brackets'), hk=load('tax_hk_salaries'), "
-                                           "rules=load('tax_rules'), fx=load('cny_hkd'))")
 
 
 def compare_talent(salary: object, year_of_assessment: object, tables: TaxTables,
@@ -579,7 +572,7 @@ def cit_sectors(rules: pd.DataFrame) -> list[str]:
 
 def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
     """The standard rate and the Qianhai rule (rate, share test, sectors) in force in a year."""
-    _need_rules(rules)
+    need_table(rules, "tax_rules", RULE_COLUMNS)
     value = _year(year, "Tax year", cit_years(rules))
     standard = _one(rules_in_force(rules, "cit_rate_standard", "CN", value), f"the standard CIT rate in {value}")
     rate = _one(rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", value),
@@ -713,7 +706,7 @@ class CITChecker(Explorer):
 
     def __init__(self, rules: pd.DataFrame, year: int = 2019, sector: str = "information services",
                  share: float = 70, in_zone: float = 100, profit: str = "10,000,000"):
-        _need_rules(rules)
+        need_table(rules, "tax_rules", RULE_COLUMNS)
         super().__init__()
         self.rules = rules
         self.year = w.Dropdown(options=cit_years(rules), value=year, description="Tax year", style=LABEL_STYLE)
@@ -749,7 +742,7 @@ class TalentTaxCalculator(Explorer):
 
     def __init__(self, tables: TaxTables, salary: int = 1_000_000, year_of_assessment: str = "2023/24",
                  maximum: int = 5_000_000):
-        _need_tables(tables)
+        need_kind(tables, TaxTables, "tables", TABLES_EXAMPLE)
         super().__init__()
         self.contexts = {year: year_context(year, tables) for year in tables.comparison_years()}
         self.salary = TwinSlider("Annual salary", minimum=10_000, maximum=maximum, value=salary, step=10_000,
