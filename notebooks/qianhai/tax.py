@@ -183,8 +183,9 @@ def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, year:
     return rules[mask].sort_values("rule_id")
 
 
-def _years_covered(rows: pd.DataFrame) -> list[int]:
-    """Calendar years that some row's validity period touches."""
+def rule_years(rules: pd.DataFrame, parameter: str, jurisdiction: str) -> list[int]:
+    """Calendar years that the validity period of some row for a parameter and jurisdiction touches."""
+    rows = rules[(rules["parameter"] == parameter) & (rules["jurisdiction"] == jurisdiction)]
     return sorted({year for r in rows.itertuples() for year in range(r.valid_from.year, r.valid_to.year + 1)})
 
 
@@ -199,11 +200,6 @@ class SubsidyRule:
     instrument: str
 
 
-def subsidy_years(rules: pd.DataFrame) -> list[int]:
-    """Mainland tax years (calendar) for which the data hold a GBA 15 % ceiling rule."""
-    return _years_covered(rules[(rules["parameter"] == "iit_burden_ceiling") & (rules["jurisdiction"] == "CN-GBA")])
-
-
 def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     """The GBA ceiling (and cap, if any) in force at the end of a tax year, as a ``SubsidyRule``: use
     ``.ceiling`` for the rate (a float) and ``.cap`` for the yearly cap in CNY (None before 2023). The research
@@ -216,7 +212,7 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     15% × 100,000 = 15,000 CNY
     """
     need_table(rules, "tax_rules", RULE_COLUMNS)
-    year = _year(tax_year, "Tax year", subsidy_years(rules))
+    year = _year(tax_year, "Tax year", rule_years(rules, "iit_burden_ceiling", "CN-GBA"))
     ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year), f"the 15% ceiling in {year}")
     caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", year)
     return SubsidyRule(year, float(ceiling["value"]), None if caps.empty else float(caps.iloc[0]["value"]),
@@ -396,7 +392,7 @@ class TaxTables:
 
     def comparison_years(self) -> list[str]:
         """HK years of assessment whose first calendar year has a mainland subsidy rule."""
-        mainland = set(subsidy_years(self.rules))
+        mainland = set(rule_years(self.rules, "iit_burden_ceiling", "CN-GBA"))
         return [y for y in hk_years(self.hk) if int(y[:4]) in mainland]
 
 
@@ -546,11 +542,6 @@ class CITRules:
         return round(self.share_min * 100, 9)
 
 
-def cit_years(rules: pd.DataFrame) -> list[int]:
-    """Calendar years covered by a Qianhai preferential-rate rule in the data."""
-    return _years_covered(rules[rules["parameter"] == "cit_rate_qianhai_preferential"])
-
-
 def cit_sectors(rules: pd.DataFrame) -> list[str]:
     """Every catalogue sector named in the data (any edition), in the data's order, then 'another sector'."""
     rows = rules[rules["parameter"] == "cit_catalogue_sector"].sort_values("rule_id")
@@ -560,7 +551,7 @@ def cit_sectors(rules: pd.DataFrame) -> list[str]:
 def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
     """The standard rate and the Qianhai rule (rate, share test, sectors) in force in a year."""
     need_table(rules, "tax_rules", RULE_COLUMNS)
-    value = _year(year, "Tax year", cit_years(rules))
+    value = _year(year, "Tax year", rule_years(rules, "cit_rate_qianhai_preferential", "CN-Qianhai"))
     standard = _one(rules_in_force(rules, "cit_rate_standard", "CN", value), f"the standard CIT rate in {value}")
     rate = _one(rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", value),
                 f"the Qianhai rate in {value}")
@@ -682,7 +673,8 @@ class CITChecker(Explorer):
         need_table(rules, "tax_rules", RULE_COLUMNS)
         super().__init__()
         self.rules = rules
-        self.year = w.Dropdown(options=cit_years(rules), value=year, description="Tax year", style=LABEL_STYLE)
+        self.year = w.Dropdown(options=rule_years(rules, "cit_rate_qianhai_preferential", "CN-Qianhai"), value=year,
+                               description="Tax year", style=LABEL_STYLE)
         self.sector = w.Dropdown(options=cit_sectors(rules), value=sector, description="Main business sector",
                                  style=LABEL_STYLE, layout=w.Layout(width="520px"))
         self.share = TwinSlider("Catalogue business, share of total revenue", minimum=0, maximum=100, value=share,
