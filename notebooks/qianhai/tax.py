@@ -72,47 +72,40 @@ class Bracket:
         return x > self.lower and (self.upper is None or x <= self.upper)
 
 
-def _brackets(rows: pd.DataFrame, number: str) -> tuple[Bracket, ...]:
+@dataclass(frozen=True)
+class RateTable:
+    """A progressive table: its brackets in order, lowest first."""
+
+    brackets: tuple[Bracket, ...]
+
+    def bracket_for(self, x: float) -> Bracket:
+        """The bracket whose rate applies to x (bracket 1 for 0 or less)."""
+        return next((b for b in self.brackets if b.holds(x)), self.brackets[0])
+
+    def tax(self, x: float) -> float:
+        """The quick-deduction method: x * rate - quick deduction of the bracket that holds x (0 for x <= 0)."""
+        bracket = self.bracket_for(x)
+        return x * bracket.rate - bracket.quick_deduction if x > 0 else 0.0
+
+    def bands(self, x: float) -> list[tuple[Bracket, float, float]]:
+        """The band-by-band method: (bracket, part of x inside it, tax on that part)."""
+        parts = [(b, (x if b.upper is None else min(x, b.upper)) - b.lower) for b in self.brackets]
+        return [(b, part, part * b.rate) for b, part in parts if part > 0]
+
+
+def _rate_table(rows: pd.DataFrame, number: str) -> RateTable:
     """The rows of a rate table as Brackets, numbered by column ``number`` (an empty quick deduction is 0)."""
-    return tuple(Bracket(int(getattr(r, number)), float(r.lower), None if pd.isna(r.upper) else float(r.upper),
-                         float(r.rate), 0.0 if pd.isna(r.quick_deduction) else float(r.quick_deduction))
-                 for r in rows.sort_values(number).itertuples())
-
-
-def _progressive(x: float, brackets: tuple[Bracket, ...]) -> tuple[float, Bracket]:
-    """Tax = x * rate - quick deduction of the bracket that holds x (0 and bracket 1 for x <= 0)."""
-    if x <= 0:
-        return 0.0, brackets[0]
-    bracket = next(b for b in brackets if b.holds(x))
-    return x * bracket.rate - bracket.quick_deduction, bracket
-
-
-def _bands(x: float, brackets: tuple[Bracket, ...]) -> list[tuple[Bracket, float, float]]:
-    """The band-by-band method: (bracket, part of x inside it, tax on that part)."""
-    rows = []
-    for bracket in brackets:
-        part = (x if bracket.upper is None else min(x, bracket.upper)) - bracket.lower
-        if part > 0:
-            rows.append((bracket, part, part * bracket.rate))
-    return rows
+    return RateTable(tuple(Bracket(int(getattr(r, number)), float(r.lower),
+                                   None if pd.isna(r.upper) else float(r.upper), float(r.rate),
+                                   0.0 if pd.isna(r.quick_deduction) else float(r.quick_deduction))
+                           for r in rows.sort_values(number).itertuples()))
 
 
 @dataclass(frozen=True)
-class IITSchedule:
+class IITSchedule(RateTable):
     schedule_id: str
     period_unit: str
     basic_deduction: float
-    brackets: tuple[Bracket, ...]
-
-    def tax(self, taxable: float) -> float:
-        return _progressive(taxable, self.brackets)[0]
-
-    def bands(self, taxable: float) -> list[tuple[Bracket, float, float]]:
-        return _bands(taxable, self.brackets)
-
-    def bracket_for(self, taxable: float) -> Bracket:
-        """The bracket whose rate applies to a taxable income (bracket 1 for 0 or less)."""
-        return _progressive(taxable, self.brackets)[1]
 
     def table(self) -> pd.DataFrame:
         """The brackets to show a student: whole yuan, the rate in percent, a blank upper bound for "no limit"."""
@@ -136,7 +129,8 @@ def iit_schedule(brackets: pd.DataFrame, schedule_id: str = ANNUAL_TABLE) -> IIT
         raise InputProblem(f"Unknown IIT table {str(schedule_id)[:40]!r}. Pick one of: {', '.join(known)}.")
     rows = brackets[brackets["schedule_id"] == schedule_id]
     first = rows.iloc[0]
-    return IITSchedule(schedule_id, first["period_unit"], float(first["basic_deduction"]), _brackets(rows, "bracket"))
+    return IITSchedule(_rate_table(rows, "bracket").brackets, schedule_id, first["period_unit"],
+                       float(first["basic_deduction"]))
 
 
 @dataclass(frozen=True)
@@ -159,7 +153,7 @@ def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object
     value = amount(income, "Annual salary" if schedule.period_unit == "year" else "Monthly salary")
     other = _deduction(other_deductions, "Other deductions")
     taxable = max(0.0, value - schedule.basic_deduction - other)
-    tax, bracket = _progressive(taxable, schedule.brackets)
+    tax, bracket = schedule.tax(taxable), schedule.bracket_for(taxable)
     return MainlandIIT(value, schedule.basic_deduction, other, taxable, bracket.number,
                        bracket.rate if taxable > 0 else 0.0, tax, tax / value, tax / taxable if taxable > 0 else None)
 
@@ -262,8 +256,8 @@ HK_NEEDS = {"progressive_band", "standard_rate_tier", "basic_allowance_single"} 
 class HKYear:
     year_of_assessment: str
     year_start: int
-    bands: tuple[Bracket, ...]
-    standard_tiers: tuple[Bracket, ...]
+    bands: RateTable
+    standard_tiers: RateTable
     basic_allowance: float
     reduction_rate: float | None
     reduction_cap: float | None
@@ -292,8 +286,8 @@ def hk_year(hk: pd.DataFrame, year_of_assessment: object) -> HKYear:
     items = {item: part for item, part in rows.groupby("item")}
     reduction = items.get("one_off_reduction")
     allowance = float(items["basic_allowance_single"]["amount"].iloc[0])
-    return HKYear(year_of_assessment, int(rows["year_start"].iloc[0]), _brackets(items["progressive_band"], "tier"),
-                  _brackets(items["standard_rate_tier"], "tier"), allowance,
+    return HKYear(year_of_assessment, int(rows["year_start"].iloc[0]), _rate_table(items["progressive_band"], "tier"),
+                  _rate_table(items["standard_rate_tier"], "tier"), allowance,
                   None if reduction is None else float(reduction["rate"].iloc[0]),
                   None if reduction is None else float(reduction["amount"].iloc[0]))
 
@@ -319,8 +313,8 @@ def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
     need_kind(year, HKYear, "year", "a year of assessment such as hk_year(tables.hk, '2023/24')")
     income = amount(net_income, "Net income", unit="HKD", maximum=MAX_SALARY * 2)
     nci = max(0.0, income - year.basic_allowance)
-    progressive, _ = _progressive(nci, year.bands)
-    standard = sum(tax for _, _, tax in _bands(income, year.standard_tiers))
+    progressive = year.bands.tax(nci)
+    standard = sum(tax for _, _, tax in year.standard_tiers.bands(income))
     before = min(progressive, standard)
     method = "progressive rates" if progressive <= standard else "standard rate"
     reduction = 0.0 if year.reduction_rate is None else min(year.reduction_rate * before, year.reduction_cap)
