@@ -168,8 +168,7 @@ RULE_COLUMNS = ["rule_id", "parameter", "jurisdiction", "value", "valid_from", "
 
 
 def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, year: int) -> pd.DataFrame:
-    """Rows of ``tax_rules`` for a parameter and jurisdiction in force at the end of a calendar year (an empty
-    date is open-ended)."""
+    """Rows of ``tax_rules`` for a parameter and jurisdiction in force on 31 December of a year (no date: open)."""
     day = pd.Timestamp(year, 12, 31)
     started = rules["valid_from"].isna() | (rules["valid_from"] <= day)
     not_ended = rules["valid_to"].isna() | (day <= rules["valid_to"])
@@ -195,11 +194,8 @@ class SubsidyRule:
 
 
 def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
-    """The GBA ceiling (and cap, if any) in force at the end of a tax year, as a ``SubsidyRule``: use
-    ``.ceiling`` for the rate (a float) and ``.cap`` for the yearly cap in CNY (None before 2023). The research
-    applies the 5,000,000-yuan cap to tax years from the 2023 notice on (an inference, stated in the notebook).
-
-    Example: the 2019 ceiling on a taxable income of 100,000 CNY
+    """The GBA ceiling (``.ceiling``, a fraction) and yearly cap (``.cap`` in CNY, None before 2023) in force at the
+    end of a tax year. The research applies the cap from the 2023 notice on (an inference, stated in the notebook).
 
     >>> rate = subsidy_rule(rules, 2019).ceiling
     >>> print(f"{rate:.0%} × 100,000 = {rate * 100_000:,.0f} CNY")
@@ -428,13 +424,13 @@ class TalentComparison:
             f"net chargeable income {h.net_chargeable_income:,.0f}; progressive {h.progressive:,.0f} vs standard "
             f"{h.standard:,.0f} -> {h.method}: HK${h.before_reduction:,.0f}.",
         ]
+        paid = f"{self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the salary)."
         if h.reduction_known:
             out.append(f"One-off reduction for {h.year_of_assessment}: -HK${h.reduction:,.0f} -> HK${h.payable:,.0f} "
-                       f"payable = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the salary).")
+                       f"payable = {paid}")
         else:
             out.append(f"No one-off reduction for {h.year_of_assessment} in the data, so none is applied: "
-                       f"HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the "
-                       "salary).")
+                       f"HK${h.payable:,.0f} = {paid}")
         if self.exemption is not None:
             out.append(f"Illustration only (not the official method): the Hong Kong-resident exemption (Caishui "
                        f"[2024] No. 12) removes IIT above the Hong Kong burden. On our HK figure before the one-off "
@@ -463,8 +459,7 @@ class TalentComparison:
 
 @dataclass(frozen=True)
 class YearContext:
-    """What a comparison in one year of assessment needs besides the salary: Hong Kong's parameters, the mainland
-    table, the subsidy rule, the exchange rate and whether the Hong Kong-resident exemption is in force."""
+    """What a comparison in one year of assessment needs besides the salary."""
 
     hk: HKYear
     schedule: IITSchedule
@@ -504,19 +499,16 @@ def compare_talent(salary: object, year_of_assessment: object, tables: TaxTables
 
 
 def effective_rates(tables: TaxTables, year_of_assessment: str, salaries) -> pd.DataFrame:
-    """For each annual salary (CNY): mainland IIT, IIT after the subsidy, and Hong Kong tax payable, each as
-    a percentage of the salary."""
+    """For each annual salary (CNY): mainland IIT, IIT after the subsidy and Hong Kong tax, as % of the salary."""
     context = year_context(year_of_assessment, tables)
     if isinstance(salaries, (str, dict)) or np.ndim(salaries) != 1:  # np.array(5) has __iter__ but no items
         raise InputProblem("salaries must be several annual salaries, e.g. np.arange(20_000, 4_000_001, 20_000), "
                            f"not {type(salaries).__name__}.")
-    rows = []
-    for salary in salaries:
-        c = context.compare(amount(salary, "Annual salary"))
-        rows.append({"salary_cny": c.salary, "mainland_iit_pct": 100 * c.mainland.iit / c.salary,
-                     "mainland_after_subsidy_pct": 100 * c.net_iit / c.salary,
-                     "hong_kong_pct": 100 * c.hk_payable_cny / c.salary})
-    return pd.DataFrame(rows)
+    comparisons = [context.compare(amount(salary, "Annual salary")) for salary in salaries]
+    taxes = pd.DataFrame([(c.salary, c.mainland.iit, c.net_iit, c.hk_payable_cny) for c in comparisons],
+                         columns=["salary_cny", "mainland_iit_pct", "mainland_after_subsidy_pct", "hong_kong_pct"])
+    taxes.iloc[:, 1:] = (100 * taxes.iloc[:, 1:]).div(taxes["salary_cny"], axis=0)  # each as a % of the salary
+    return taxes
 
 
 # -------------------------------------------------------------------------------------- CIT checker
@@ -584,7 +576,8 @@ class CITCheck:
             ("sector in the catalogue", f"one of the {len(r.sectors)} sectors of the {r.year} catalogue",
              self.sector, "yes" if self.in_catalogue else "no"),
             ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue, i.e. {r.threshold_pct:g}% or "
-             "more (the drafting convention: Civil Code Art. 1259, Criminal Law Art. 99)", f"{self.share:g}%", "yes" if self.passes_share else "no"),
+             "more (the drafting convention: Civil Code Art. 1259, Criminal Law Art. 99)", f"{self.share:g}%",
+             "yes" if self.passes_share else "no"),
         ]
 
     def scope(self) -> str:
@@ -631,12 +624,9 @@ def cit_check(rules: pd.DataFrame, year: object, sector: object, share: object, 
 def boundary_table(rules: pd.DataFrame, year: int, offsets=(-0.1, 0.0, 0.1)) -> pd.DataFrame:
     """Shares just below, at and just above the threshold of a year, and whether each passes the share test."""
     r = cit_rules(rules, year)
-    rows = []
-    for offset in offsets:
-        share = round(r.threshold_pct + offset, 6)
-        rows.append({"year": r.year, "main-business share (%)": share, "test": f"{r.threshold_pct:g}%以上",
-                     "passes?": share_passes(share, r)})
-    return pd.DataFrame(rows)
+    shares = [round(r.threshold_pct + offset, 6) for offset in offsets]
+    return pd.DataFrame({"year": r.year, "main-business share (%)": shares, "test": f"{r.threshold_pct:g}%以上",
+                         "passes?": [share_passes(share, r) for share in shares]})
 
 
 # ------------------------------------------------------------------------------------------ widgets
@@ -652,7 +642,8 @@ def _list_html(title: str, items: list[str]) -> str:
 
 
 CIT_SIMPLIFICATIONS = [
-    "The checker works at sector level; the real catalogue lists items within sectors (three are recorded in tax_rules).",
+    "The checker works at sector level; the real catalogue lists items within sectors (three are recorded in "
+    "tax_rules).",
     "'Inside the zone' is entered as a share of the profit; the rules define it by establishment "
     "(in-zone headquarters and branches).",
     "Taxable profit is taken as given: no other incentives, losses carried forward or Hong Kong tax.",
@@ -696,8 +687,7 @@ class CITChecker(Explorer):
 
 
 class TalentTaxCalculator(Explorer):
-    """Annual salary (slider + typed twin) and Hong Kong year of assessment -> mainland IIT, the 15 % subsidy and
-    Hong Kong salaries tax, each worked out in words, with the simplifications listed beside the result."""
+    """Annual salary and Hong Kong year of assessment -> mainland IIT, the 15 % subsidy and Hong Kong tax, in words."""
 
     def __init__(self, tables: TaxTables, salary: int = 1_000_000, year_of_assessment: str = "2023/24",
                  maximum: int = 5_000_000):
