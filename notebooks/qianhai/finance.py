@@ -21,8 +21,6 @@ from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_not
 from qianhai.scenarios import UNIT_WORDS
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
-MAX_AMOUNT_M = 1_000_000  # million CNY (1 trillion yuan): larger typed amounts are refused as typos
-MAX_YEARS = 50
 MAX_RATE_PCT = 100.0
 
 SIMPLIFICATIONS = [
@@ -106,16 +104,12 @@ def implied_ratio(firms: object, value: object, *, unit: str = "percent") -> Sha
     silently give the ratio of 0.2% and 0.5%."""
     _check_unit(unit)
     if unit == "fraction":
-        return _shares_ratio(fraction_as_percent(firms, label=f"{FIRM_SHARE[0]} (fraction)"),
-                             fraction_as_percent(value, label=f"{VALUE_SHARE[0]} (fraction)"))
-    ratio = _shares_ratio(firms, value)
-    refuse_fraction_lookalikes((100 * ratio.firms, 100 * ratio.value), what="shares")
+        firms = fraction_as_percent(firms, label=f"{FIRM_SHARE[0]} (fraction)")
+        value = fraction_as_percent(value, label=f"{VALUE_SHARE[0]} (fraction)")
+    ratio = ShareRatio(_share(firms, *FIRM_SHARE), _share(value, *VALUE_SHARE))
+    if unit == "percent":
+        refuse_fraction_lookalikes((100 * ratio.firms, 100 * ratio.value), what="shares")
     return ratio
-
-
-def _shares_ratio(firms_pct: object, value_pct: object) -> ShareRatio:
-    """Shares in percent -> ShareRatio, with no guess about fractions (a slider's 0.5% is 0.5%)."""
-    return ShareRatio(_share(firms_pct, *FIRM_SHARE), _share(value_pct, *VALUE_SHARE))
 
 
 def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
@@ -178,8 +172,8 @@ def interest_saving(amount_m: object, years: object, offshore_pct: object, onsho
         offshore_pct, onshore_pct = (fraction_as_percent(rate, label=f"{name} rate (fraction a year)",
                                                          maximum=MAX_RATE_PCT / 100)
                                      for name, rate in (("Offshore", offshore_pct), ("Onshore", onshore_pct)))
-    amount = _positive(amount_m, "Loan amount", "million CNY", MAX_AMOUNT_M, zero="borrowed saves nothing")
-    term = parse_number(years, label="Term", minimum=1, maximum=MAX_YEARS, integer=True, unit="years")
+    amount = _positive(amount_m, "Loan amount", "million CNY", 1_000_000, zero="borrowed saves nothing")  # 1 tn yuan
+    term = parse_number(years, label="Term", minimum=1, maximum=50, integer=True, unit="years")
     offshore, onshore = (float(parse_number(rate, label=f"{name} rate", minimum=0, maximum=MAX_RATE_PCT,
                                             unit="% a year"))
                          for name, rate in (("Offshore", offshore_pct), ("Onshore", onshore_pct)))
@@ -340,7 +334,7 @@ class ShareExplorer(Explorer):
 
     def compute(self) -> ShareRatio:
         # percents, as the boxes say; a pair that looks like fractions is kept, with a note in describe
-        return _shares_ratio(float(self.firms.value), float(self.value.value))
+        return ShareRatio(_share(self.firms.value, *FIRM_SHARE), _share(self.value.value, *VALUE_SHARE))
 
     def draw(self, result: ShareRatio) -> None:
         self.picture = self.draw_bars(f"Value added per firm: finance {result.ratio:.2f} × others")
