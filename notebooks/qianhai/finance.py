@@ -1,10 +1,7 @@
 """Notebook 05: what a pair of shares implies, what a cheaper loan saves, and the finance tables in words.
 
-* Financial firms are a share ``f`` of all firms and produce a share ``v`` of value added: value added per
-  financial firm over value added per other firm is ``R = (v / f) / ((1 - v) / (1 - f))`` (``implied_ratio``;
-  ``value_share_for_ratio`` runs it backwards).
-* A loan of ``amount`` at an offshore instead of an onshore rate saves ``amount * (onshore - offshore)`` a year
-  under simple annual interest (``interest_saving``; the assumptions are in ``simplifications()``).
+Shares ``f`` of firms and ``v`` of value added imply R = (v / f) / ((1 - v) / (1 - f)), value added per financial
+firm over value added per other firm; a loan at a lower rate saves amount * (onshore - offshore) a year.
 """
 
 from __future__ import annotations
@@ -21,8 +18,6 @@ from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_not
 from qianhai.scenarios import UNIT_WORDS
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
-MAX_AMOUNT_M = 1_000_000  # million CNY (1 trillion yuan): larger typed amounts are refused as typos
-MAX_YEARS = 50
 MAX_RATE_PCT = 100.0
 
 SIMPLIFICATIONS = [
@@ -67,27 +62,18 @@ def _check_unit(unit: str) -> None:
 
 # ------------------------------------------------------------------------------------ share arithmetic
 
-@dataclass(frozen=True)
+@dataclass
 class ShareRatio:
     """What a share of firms and a share of value added imply about value added per firm."""
 
     firms: float  # fraction of all firms that are financial (0 < firms < 1)
     value: float  # fraction of all value added they produce (0 < value < 1)
 
-    @property
-    def finance_vs_average(self) -> float:
-        """Value added per financial firm, relative to the average firm: v / f."""
-        return self.value / self.firms
-
-    @property
-    def others_vs_average(self) -> float:
-        """Value added per other firm, relative to the average firm: (1 - v) / (1 - f)."""
-        return (1 - self.value) / (1 - self.firms)
-
-    @property
-    def ratio(self) -> float:
-        """Value added per financial firm / value added per other firm."""
-        return self.finance_vs_average / self.others_vs_average
+    def __post_init__(self):
+        # value added per financial firm and per other firm, each relative to the average firm, and their ratio
+        self.finance_vs_average = self.value / self.firms
+        self.others_vs_average = (1 - self.value) / (1 - self.firms)
+        self.ratio = self.finance_vs_average / self.others_vs_average
 
     def arithmetic(self) -> str:
         f, v = 100 * self.firms, 100 * self.value
@@ -106,31 +92,21 @@ class ShareRatio:
 
 
 def implied_ratio(firms: object, value: object, *, unit: str = "percent") -> ShareRatio:
-    """Two shares (typed text or numbers) -> the implied ratio of value added per firm, as a ShareRatio:
-    ``implied_ratio(20, 50).ratio`` is the ratio R, ``.arithmetic()`` the working as text and ``.sentence()``
-    it in words.
-
-    ``unit="percent"`` (the default) reads 20 as 20%; ``unit="fraction"`` reads 0.2 as 20%. In percent, a pair
-    of shares both below 1 (0.2 and 0.5) is refused: it almost always means fractions were typed, and would
-    silently give the ratio of 0.2% and 0.5%."""
+    """Two shares in percent (20 is 20%; 0.2 with ``unit="fraction"``) -> ShareRatio: ``implied_ratio(20, 50).ratio``
+    is R, ``.arithmetic()`` the working and ``.sentence()`` it in words. Two percents both below 1 (0.2 and 0.5)
+    are refused: they almost always mean fractions were typed."""
     _check_unit(unit)
     if unit == "fraction":
-        return _shares_ratio(fraction_as_percent(firms, label=f"{FIRM_SHARE[0]} (fraction)"),
-                             fraction_as_percent(value, label=f"{VALUE_SHARE[0]} (fraction)"))
-    ratio = _shares_ratio(firms, value)
-    refuse_fraction_lookalikes((100 * ratio.firms, 100 * ratio.value), what="shares")
+        firms = fraction_as_percent(firms, label=f"{FIRM_SHARE[0]} (fraction)")
+        value = fraction_as_percent(value, label=f"{VALUE_SHARE[0]} (fraction)")
+    ratio = ShareRatio(_share(firms, *FIRM_SHARE), _share(value, *VALUE_SHARE))
+    if unit == "percent":
+        refuse_fraction_lookalikes((100 * ratio.firms, 100 * ratio.value), what="shares")
     return ratio
 
 
-def _shares_ratio(firms_pct: object, value_pct: object) -> ShareRatio:
-    """Shares in percent -> ShareRatio, with no guess about fractions (a slider's 0.5% is 0.5%)."""
-    return ShareRatio(_share(firms_pct, *FIRM_SHARE), _share(value_pct, *VALUE_SHARE))
-
-
 def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
-    """The value-added share (percent) at which a firm share (percent) implies ``ratio``.
-
-    From R = [v / (1 - v)] / [f / (1 - f)]:  v = R * f / (1 - f + R * f)."""
+    """The value-added share (%) at which a firm share (%) implies ``ratio``: v = R * f / (1 - f + R * f)."""
     firms = _share(firms_pct, *FIRM_SHARE)
     r = _positive(ratio, "Ratio of value added per firm", "times", 1e6,
                   zero="would mean financial firms produce nothing")
@@ -139,7 +115,7 @@ def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
 
 # ------------------------------------------------------------------------------------ loan arithmetic
 
-@dataclass(frozen=True)
+@dataclass
 class Saving:
     """Interest on the same loan at two rates, simple annual interest (amounts in million CNY)."""
 
@@ -148,26 +124,12 @@ class Saving:
     offshore_pct: float
     onshore_pct: float
 
-    @property
-    def gap_pct(self) -> float:
-        return self.onshore_pct - self.offshore_pct
-
-    @property
-    def interest_offshore(self) -> float:
-        return self.amount_m * self.offshore_pct / 100
-
-    @property
-    def interest_onshore(self) -> float:
-        return self.amount_m * self.onshore_pct / 100
-
-    @property
-    def annual(self) -> float:
-        """Saving a year (negative when the offshore loan is dearer)."""
-        return self.amount_m * self.gap_pct / 100
-
-    @property
-    def total(self) -> float:
-        return self.annual * self.years
+    def __post_init__(self):
+        self.gap_pct = self.onshore_pct - self.offshore_pct
+        self.interest_offshore = self.amount_m * self.offshore_pct / 100
+        self.interest_onshore = self.amount_m * self.onshore_pct / 100
+        self.annual = self.amount_m * self.gap_pct / 100  # negative when the offshore loan is dearer
+        self.total = self.annual * self.years
 
     def arithmetic(self) -> str:
         return (f"Each year: {self.amount_m:,.6g} × ({self.onshore_pct:.2f}% − {self.offshore_pct:.2f}%) = "
@@ -188,21 +150,16 @@ class Saving:
 
 def interest_saving(amount_m: object, years: object, offshore_pct: object, onshore_pct: object, *,
                     unit: str = "percent") -> Saving:
-    """Amount (million CNY), term (whole years) and two rates, typed or numeric -> Saving.
-
-    The amount is in MILLION CNY: ``interest_saving(2, 1, 4.5, 6)`` is a loan of 2 million. A figure in billions
-    (like the notebook's ``batch_bn``) must be multiplied by 1000 first.
-
-    Rates are in % a year (``unit="percent"``: 4.5 is 4.5%) or fractions (``unit="fraction"``: 0.045 is 4.5%).
-    In percent, two positive rates both below 1 (0.045 and 0.06) are refused: they almost always mean fractions
-    were typed, and would silently give the saving at 0.045% and 0.06%."""
+    """Amount in MILLION CNY (``interest_saving(2, 1, 4.5, 6)`` is a loan of 2 million; a figure in billions, like
+    the notebook's ``batch_bn``, times 1000), term in whole years and two rates in % a year (0.045 for 4.5% with
+    ``unit="fraction"``) -> Saving. Two percents both below 1 are refused: they almost always mean fractions."""
     _check_unit(unit)
     if unit == "fraction":
         offshore_pct, onshore_pct = (fraction_as_percent(rate, label=f"{name} rate (fraction a year)",
                                                          maximum=MAX_RATE_PCT / 100)
                                      for name, rate in (("Offshore", offshore_pct), ("Onshore", onshore_pct)))
-    amount = _positive(amount_m, "Loan amount", "million CNY", MAX_AMOUNT_M, zero="borrowed saves nothing")
-    term = parse_number(years, label="Term", minimum=1, maximum=MAX_YEARS, integer=True, unit="years")
+    amount = _positive(amount_m, "Loan amount", "million CNY", 1_000_000, zero="borrowed saves nothing")  # 1 tn yuan
+    term = parse_number(years, label="Term", minimum=1, maximum=50, integer=True, unit="years")
     offshore, onshore = (float(parse_number(rate, label=f"{name} rate", minimum=0, maximum=MAX_RATE_PCT,
                                             unit="% a year"))
                          for name, rate in (("Offshore", offshore_pct), ("Onshore", onshore_pct)))
@@ -278,8 +235,7 @@ def loan_table(loans: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
 
 
 def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
-    """The named territories (``zones`` indexed by zone_id) in plain words: area, and the dates in force only as
-    precisely as they are known, worded as notebook 02 words them ('still valid' for an open end, not pandas' NaT)."""
+    """The named territories in plain words: area, and the dates in force only as precisely as they are known."""
     need_table(zones, "qianhai_zones", ["area_km2", "valid_from", "valid_to"])
     zones = by_key(zones, "zone_id")
     missing = [z for z in zone_ids if z not in zones.index]
@@ -294,8 +250,7 @@ def territories(zones: pd.DataFrame, zone_ids: list[str]) -> pd.DataFrame:
 
 
 def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Rows of ``qianhai_indicators`` in the given columns, to read: the ``scope`` code as a territory, units in
-    words, numbers as text without a trailing ".0" and a blank where the data have none."""
+    """Rows of ``qianhai_indicators`` in the given columns, with codes and units in words and blanks for no data."""
     shown = {"scope": lambda code: in_words(code, TERRITORY_WORDS), "unit": lambda u: UNIT_WORDS.get(u, str(u)),
              "value": lambda v: f"{v:,g}", "value_qualifier": str, "note": str}
     need_table(rows, "rows", list(columns), example="a course table from load(...)")
@@ -306,8 +261,7 @@ def rows_in_words(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def facts_in_words(facts: pd.DataFrame) -> pd.DataFrame:
-    """The finance facts (indexed by fact_id) with their territory and what was counted in plain words, shown
-    with their names in full."""
+    """The finance facts with their territory and what was counted in plain words, shown in full."""
     need_table(facts, "qianhai_finance_facts", ["year", "indicator", "value", "unit", "scope_code", "basis",
                                                 "confidence"])
     facts = by_key(facts, "fact_id")
@@ -321,8 +275,7 @@ def facts_in_words(facts: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------ widgets
 
 class ShareExplorer(Explorer):
-    """Two share sliders (with typed twins, in percent) -> implied ratio of value added per firm and a
-    100%-stacked picture of firms vs value added."""
+    """Two shares (in percent) -> implied ratio of value added per firm, and two 100% bars of firms and value added."""
 
     def __init__(self, firms_pct: float = 100 / 3, value_pct: float = 200 / 3):
         super().__init__()
@@ -363,7 +316,7 @@ class ShareExplorer(Explorer):
 
     def compute(self) -> ShareRatio:
         # percents, as the boxes say; a pair that looks like fractions is kept, with a note in describe
-        return _shares_ratio(float(self.firms.value), float(self.value.value))
+        return ShareRatio(_share(self.firms.value, *FIRM_SHARE), _share(self.value.value, *VALUE_SHARE))
 
     def draw(self, result: ShareRatio) -> None:
         self.picture = self.draw_bars(f"Value added per firm: finance {result.ratio:.2f} × others")
@@ -387,8 +340,7 @@ class ShareExplorer(Explorer):
 
 
 class LoanSavingCalculator(Explorer):
-    """Loan amount, term and two rates (each a slider with a typed twin) -> yearly and total interest saving,
-    with a bar chart of the cumulative saving by year."""
+    """Loan amount, term and two rates -> yearly and total interest saving, with the cumulative saving by year."""
 
     def __init__(self, amount_m: float = 100, years: int = 4, offshore_pct: float = 4.5, onshore_pct: float = 6.0,
                  max_years: int = 10):

@@ -21,6 +21,8 @@ MAX_SALARY = 1_000_000_000  # CNY a year; larger typed amounts are refused as ty
 MAX_PROFIT = 10_000_000_000_000  # CNY; same purpose
 NOT_IN_CATALOGUE = "another sector (not in the catalogue)"
 ANNUAL_TABLE = "cn_iit_annual_2019"
+TABLES_EXAMPLE = ("the tax tables, TaxTables(brackets=load('tax_iit_brackets'), hk=load('tax_hk_salaries'), "
+                  "rules=load('tax_rules'), fx=load('cny_hkd'))")
 
 
 def amount(raw: object, label: str, unit: str = "CNY", maximum: float = MAX_SALARY) -> float:
@@ -70,47 +72,40 @@ class Bracket:
         return x > self.lower and (self.upper is None or x <= self.upper)
 
 
-def _brackets(rows: pd.DataFrame, number: str) -> tuple[Bracket, ...]:
+@dataclass(frozen=True)
+class RateTable:
+    """A progressive table: its brackets in order, lowest first."""
+
+    brackets: tuple[Bracket, ...]
+
+    def bracket_for(self, x: float) -> Bracket:
+        """The bracket whose rate applies to x (bracket 1 for 0 or less)."""
+        return next((b for b in self.brackets if b.holds(x)), self.brackets[0])
+
+    def tax(self, x: float) -> float:
+        """The quick-deduction method: x * rate - quick deduction of the bracket that holds x (0 for x <= 0)."""
+        bracket = self.bracket_for(x)
+        return x * bracket.rate - bracket.quick_deduction if x > 0 else 0.0
+
+    def bands(self, x: float) -> list[tuple[Bracket, float, float]]:
+        """The band-by-band method: (bracket, part of x inside it, tax on that part)."""
+        parts = [(b, (x if b.upper is None else min(x, b.upper)) - b.lower) for b in self.brackets]
+        return [(b, part, part * b.rate) for b, part in parts if part > 0]
+
+
+def _rate_table(rows: pd.DataFrame, number: str) -> RateTable:
     """The rows of a rate table as Brackets, numbered by column ``number`` (an empty quick deduction is 0)."""
-    return tuple(Bracket(int(getattr(r, number)), float(r.lower), None if pd.isna(r.upper) else float(r.upper),
-                         float(r.rate), 0.0 if pd.isna(r.quick_deduction) else float(r.quick_deduction))
-                 for r in rows.sort_values(number).itertuples())
-
-
-def _progressive(x: float, brackets: tuple[Bracket, ...]) -> tuple[float, Bracket]:
-    """Tax = x * rate - quick deduction of the bracket that holds x (0 and bracket 1 for x <= 0)."""
-    if x <= 0:
-        return 0.0, brackets[0]
-    bracket = next(b for b in brackets if b.holds(x))
-    return x * bracket.rate - bracket.quick_deduction, bracket
-
-
-def _bands(x: float, brackets: tuple[Bracket, ...]) -> list[tuple[Bracket, float, float]]:
-    """The band-by-band method: (bracket, part of x inside it, tax on that part)."""
-    rows = []
-    for bracket in brackets:
-        part = (x if bracket.upper is None else min(x, bracket.upper)) - bracket.lower
-        if part > 0:
-            rows.append((bracket, part, part * bracket.rate))
-    return rows
+    return RateTable(tuple(Bracket(int(getattr(r, number)), float(r.lower),
+                                   None if pd.isna(r.upper) else float(r.upper), float(r.rate),
+                                   0.0 if pd.isna(r.quick_deduction) else float(r.quick_deduction))
+                           for r in rows.sort_values(number).itertuples()))
 
 
 @dataclass(frozen=True)
-class IITSchedule:
+class IITSchedule(RateTable):
     schedule_id: str
     period_unit: str
     basic_deduction: float
-    brackets: tuple[Bracket, ...]
-
-    def tax(self, taxable: float) -> float:
-        return _progressive(taxable, self.brackets)[0]
-
-    def bands(self, taxable: float) -> list[tuple[Bracket, float, float]]:
-        return _bands(taxable, self.brackets)
-
-    def bracket_for(self, taxable: float) -> Bracket:
-        """The bracket whose rate applies to a taxable income (bracket 1 for 0 or less)."""
-        return _progressive(taxable, self.brackets)[1]
 
     def table(self) -> pd.DataFrame:
         """The brackets to show a student: whole yuan, the rate in percent, a blank upper bound for "no limit"."""
@@ -134,10 +129,11 @@ def iit_schedule(brackets: pd.DataFrame, schedule_id: str = ANNUAL_TABLE) -> IIT
         raise InputProblem(f"Unknown IIT table {str(schedule_id)[:40]!r}. Pick one of: {', '.join(known)}.")
     rows = brackets[brackets["schedule_id"] == schedule_id]
     first = rows.iloc[0]
-    return IITSchedule(schedule_id, first["period_unit"], float(first["basic_deduction"]), _brackets(rows, "bracket"))
+    return IITSchedule(_rate_table(rows, "bracket").brackets, schedule_id, first["period_unit"],
+                       float(first["basic_deduction"]))
 
 
-@dataclass(frozen=True)
+@dataclass
 class MainlandIIT:
     income: float
     basic_deduction: float
@@ -147,13 +143,9 @@ class MainlandIIT:
     marginal_rate: float
     iit: float
 
-    @property
-    def rate_on_income(self) -> float:
-        return self.iit / self.income
-
-    @property
-    def rate_on_taxable(self) -> float | None:
-        return self.iit / self.taxable if self.taxable > 0 else None
+    def __post_init__(self):
+        self.rate_on_income = self.iit / self.income
+        self.rate_on_taxable = self.iit / self.taxable if self.taxable > 0 else None
 
 
 def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object = 0) -> MainlandIIT:
@@ -163,7 +155,7 @@ def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object
     value = amount(income, "Annual salary" if schedule.period_unit == "year" else "Monthly salary")
     other = _deduction(other_deductions, "Other deductions")
     taxable = max(0.0, value - schedule.basic_deduction - other)
-    tax, bracket = _progressive(taxable, schedule.brackets)
+    tax, bracket = schedule.tax(taxable), schedule.bracket_for(taxable)
     return MainlandIIT(value, schedule.basic_deduction, other, taxable, bracket.number,
                        bracket.rate if taxable > 0 else 0.0, tax)
 
@@ -177,13 +169,8 @@ def _need_schedule(schedule: object) -> None:
 RULE_COLUMNS = ["rule_id", "parameter", "jurisdiction", "value", "valid_from", "valid_to", "instrument", "text"]
 
 
-def _need_rules(rules: object) -> None:
-    need_table(rules, "tax_rules", RULE_COLUMNS)
-
-
 def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, year: int) -> pd.DataFrame:
-    """Rows of ``tax_rules`` for a parameter and jurisdiction in force at the end of a calendar year (an empty
-    date is open-ended)."""
+    """Rows of ``tax_rules`` for a parameter and jurisdiction in force on 31 December of a year (no date: open)."""
     day = pd.Timestamp(year, 12, 31)
     started = rules["valid_from"].isna() | (rules["valid_from"] <= day)
     not_ended = rules["valid_to"].isna() | (day <= rules["valid_to"])
@@ -191,8 +178,9 @@ def rules_in_force(rules: pd.DataFrame, parameter: str, jurisdiction: str, year:
     return rules[mask].sort_values("rule_id")
 
 
-def _years_covered(rows: pd.DataFrame) -> list[int]:
-    """Calendar years that some row's validity period touches."""
+def rule_years(rules: pd.DataFrame, parameter: str, jurisdiction: str) -> list[int]:
+    """Calendar years that the validity period of some row for a parameter and jurisdiction touches."""
+    rows = rules[(rules["parameter"] == parameter) & (rules["jurisdiction"] == jurisdiction)]
     return sorted({year for r in rows.itertuples() for year in range(r.valid_from.year, r.valid_to.year + 1)})
 
 
@@ -207,24 +195,16 @@ class SubsidyRule:
     instrument: str
 
 
-def subsidy_years(rules: pd.DataFrame) -> list[int]:
-    """Mainland tax years (calendar) for which the data hold a GBA 15 % ceiling rule."""
-    return _years_covered(rules[(rules["parameter"] == "iit_burden_ceiling") & (rules["jurisdiction"] == "CN-GBA")])
-
-
 def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
-    """The GBA ceiling (and cap, if any) in force at the end of a tax year, as a ``SubsidyRule``: use
-    ``.ceiling`` for the rate (a float) and ``.cap`` for the yearly cap in CNY (None before 2023). The research
-    applies the 5,000,000-yuan cap to tax years from the 2023 notice on (an inference, stated in the notebook).
-
-    Example: the 2019 ceiling on a taxable income of 100,000 CNY
+    """The GBA ceiling (``.ceiling``, a fraction) and yearly cap (``.cap`` in CNY, None before 2023) in force at the
+    end of a tax year. The research applies the cap from the 2023 notice on (an inference, stated in the notebook).
 
     >>> rate = subsidy_rule(rules, 2019).ceiling
     >>> print(f"{rate:.0%} × 100,000 = {rate * 100_000:,.0f} CNY")
     15% × 100,000 = 15,000 CNY
     """
-    _need_rules(rules)
-    year = _year(tax_year, "Tax year", subsidy_years(rules))
+    need_table(rules, "tax_rules", RULE_COLUMNS)
+    year = _year(tax_year, "Tax year", rule_years(rules, "iit_burden_ceiling", "CN-GBA"))
     ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year), f"the 15% ceiling in {year}")
     caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", year)
     return SubsidyRule(year, float(ceiling["value"]), None if caps.empty else float(caps.iloc[0]["value"]),
@@ -274,8 +254,8 @@ HK_NEEDS = {"progressive_band", "standard_rate_tier", "basic_allowance_single"} 
 class HKYear:
     year_of_assessment: str
     year_start: int
-    bands: tuple[Bracket, ...]
-    standard_tiers: tuple[Bracket, ...]
+    bands: RateTable
+    standard_tiers: RateTable
     basic_allowance: float
     reduction_rate: float | None
     reduction_cap: float | None
@@ -304,8 +284,8 @@ def hk_year(hk: pd.DataFrame, year_of_assessment: object) -> HKYear:
     items = {item: part for item, part in rows.groupby("item")}
     reduction = items.get("one_off_reduction")
     allowance = float(items["basic_allowance_single"]["amount"].iloc[0])
-    return HKYear(year_of_assessment, int(rows["year_start"].iloc[0]), _brackets(items["progressive_band"], "tier"),
-                  _brackets(items["standard_rate_tier"], "tier"), allowance,
+    return HKYear(year_of_assessment, int(rows["year_start"].iloc[0]), _rate_table(items["progressive_band"], "tier"),
+                  _rate_table(items["standard_rate_tier"], "tier"), allowance,
                   None if reduction is None else float(reduction["rate"].iloc[0]),
                   None if reduction is None else float(reduction["amount"].iloc[0]))
 
@@ -331,8 +311,8 @@ def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
     need_kind(year, HKYear, "year", "a year of assessment such as hk_year(tables.hk, '2023/24')")
     income = amount(net_income, "Net income", unit="HKD", maximum=MAX_SALARY * 2)
     nci = max(0.0, income - year.basic_allowance)
-    progressive, _ = _progressive(nci, year.bands)
-    standard = sum(tax for _, _, tax in _bands(income, year.standard_tiers))
+    progressive = year.bands.tax(nci)
+    standard = sum(tax for _, _, tax in year.standard_tiers.bands(income))
     before = min(progressive, standard)
     method = "progressive rates" if progressive <= standard else "standard rate"
     reduction = 0.0 if year.reduction_rate is None else min(year.reduction_rate * before, year.reduction_cap)
@@ -342,7 +322,7 @@ def hk_salaries_tax(net_income: object, year: HKYear) -> HKSalariesTax:
 
 def hk_profits_tax(profits: object, rules: pd.DataFrame) -> float:
     """Two-tiered profits tax for a corporation (from 2018/19): tier-1 rate on the first tranche, tier-2 above."""
-    _need_rules(rules)
+    need_table(rules, "tax_rules", RULE_COLUMNS)
     value = amount(profits, "Assessable profits", unit="HKD", maximum=MAX_PROFIT)
 
     def param(name: str) -> float:  # a parameter may have several rows, one per validity period
@@ -396,7 +376,7 @@ class TaxTables:
         need_table(self.brackets, "tax_iit_brackets", ["schedule_id", "bracket", "lower", "upper", "rate",
                                                        "quick_deduction", "basic_deduction", "period_unit"])
         need_table(self.hk, "tax_hk_salaries", HK_COLUMNS)
-        _need_rules(self.rules)
+        need_table(self.rules, "tax_rules", RULE_COLUMNS)
         need_table(self.fx, "cny_hkd", ["year", "basis", "cny_per_hkd", "source_id"])
 
     def annual(self) -> IITSchedule:
@@ -404,11 +384,11 @@ class TaxTables:
 
     def comparison_years(self) -> list[str]:
         """HK years of assessment whose first calendar year has a mainland subsidy rule."""
-        mainland = set(subsidy_years(self.rules))
+        mainland = set(rule_years(self.rules, "iit_burden_ceiling", "CN-GBA"))
         return [y for y in hk_years(self.hk) if int(y[:4]) in mainland]
 
 
-@dataclass(frozen=True)
+@dataclass
 class TalentComparison:
     salary: float
     year_of_assessment: str
@@ -419,17 +399,10 @@ class TalentComparison:
     hk: HKSalariesTax
     exemption: float | None  # illustration of Caishui [2024] No. 12, not the official method
 
-    @property
-    def net_iit(self) -> float:
-        return self.mainland.iit - self.subsidy
-
-    @property
-    def hk_payable_cny(self) -> float:
-        return self.hk.payable * self.fx.cny_per_hkd
-
-    @property
-    def hk_before_reduction_cny(self) -> float:
-        return self.hk.before_reduction * self.fx.cny_per_hkd
+    def __post_init__(self):
+        self.net_iit = self.mainland.iit - self.subsidy
+        self.hk_payable_cny = self.hk.payable * self.fx.cny_per_hkd
+        self.hk_before_reduction_cny = self.hk.before_reduction * self.fx.cny_per_hkd
 
     def headline(self) -> str:
         s, taxable = self.salary, self.mainland.taxable
@@ -455,13 +428,13 @@ class TalentComparison:
             f"net chargeable income {h.net_chargeable_income:,.0f}; progressive {h.progressive:,.0f} vs standard "
             f"{h.standard:,.0f} -> {h.method}: HK${h.before_reduction:,.0f}.",
         ]
+        paid = f"{self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the salary)."
         if h.reduction_known:
             out.append(f"One-off reduction for {h.year_of_assessment}: -HK${h.reduction:,.0f} -> HK${h.payable:,.0f} "
-                       f"payable = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the salary).")
+                       f"payable = {paid}")
         else:
             out.append(f"No one-off reduction for {h.year_of_assessment} in the data, so none is applied: "
-                       f"HK${h.payable:,.0f} = {self.hk_payable_cny:,.0f} CNY ({self.hk_payable_cny / s:.1%} of the "
-                       "salary).")
+                       f"HK${h.payable:,.0f} = {paid}")
         if self.exemption is not None:
             out.append(f"Illustration only (not the official method): the Hong Kong-resident exemption (Caishui "
                        f"[2024] No. 12) removes IIT above the Hong Kong burden. On our HK figure before the one-off "
@@ -490,8 +463,7 @@ class TalentComparison:
 
 @dataclass(frozen=True)
 class YearContext:
-    """What a comparison in one year of assessment needs besides the salary: Hong Kong's parameters, the mainland
-    table, the subsidy rule, the exchange rate and whether the Hong Kong-resident exemption is in force."""
+    """What a comparison in one year of assessment needs besides the salary."""
 
     hk: HKYear
     schedule: IITSchedule
@@ -510,7 +482,7 @@ class YearContext:
 
 def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
     """Everything one Hong Kong year of assessment (and its first calendar year on the mainland) needs."""
-    _need_tables(tables)
+    need_kind(tables, TaxTables, "tables", TABLES_EXAMPLE)
     allowed = tables.comparison_years()
     year = hk_year(tables.hk, year_of_assessment)  # a specific message for gaps and unknown years
     if year_of_assessment not in allowed:
@@ -521,11 +493,6 @@ def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
                        fx_for_year(tables.fx, year.year_start), not exemption.empty)
 
 
-def _need_tables(tables: object) -> None:
-    need_kind(tables, TaxTables, "tables", "the tax tables, TaxTables(brackets=load('tax_iit_brackets'), hk=load('tax_hk_salaries'), "
-                                           "rules=load('tax_rules'), fx=load('cny_hkd'))")
-
-
 def compare_talent(salary: object, year_of_assessment: object, tables: TaxTables,
                    other_deductions: object = 0) -> TalentComparison:
     """Mainland IIT, the 15 % subsidy and Hong Kong salaries tax for one annual salary in CNY."""
@@ -534,19 +501,16 @@ def compare_talent(salary: object, year_of_assessment: object, tables: TaxTables
 
 
 def effective_rates(tables: TaxTables, year_of_assessment: str, salaries) -> pd.DataFrame:
-    """For each annual salary (CNY): mainland IIT, IIT after the subsidy, and Hong Kong tax payable, each as
-    a percentage of the salary."""
+    """For each annual salary (CNY): mainland IIT, IIT after the subsidy and Hong Kong tax, as % of the salary."""
     context = year_context(year_of_assessment, tables)
     if isinstance(salaries, (str, dict)) or np.ndim(salaries) != 1:  # np.array(5) has __iter__ but no items
         raise InputProblem("salaries must be several annual salaries, e.g. np.arange(20_000, 4_000_001, 20_000), "
                            f"not {type(salaries).__name__}.")
-    rows = []
-    for salary in salaries:
-        c = context.compare(amount(salary, "Annual salary"))
-        rows.append({"salary_cny": c.salary, "mainland_iit_pct": 100 * c.mainland.iit / c.salary,
-                     "mainland_after_subsidy_pct": 100 * c.net_iit / c.salary,
-                     "hong_kong_pct": 100 * c.hk_payable_cny / c.salary})
-    return pd.DataFrame(rows)
+    comparisons = [context.compare(amount(salary, "Annual salary")) for salary in salaries]
+    taxes = pd.DataFrame([(c.salary, c.mainland.iit, c.net_iit, c.hk_payable_cny) for c in comparisons],
+                         columns=["salary_cny", "mainland_iit_pct", "mainland_after_subsidy_pct", "hong_kong_pct"])
+    taxes.iloc[:, 1:] = (100 * taxes.iloc[:, 1:]).div(taxes["salary_cny"], axis=0)  # each as a % of the salary
+    return taxes
 
 
 # -------------------------------------------------------------------------------------- CIT checker
@@ -566,11 +530,6 @@ class CITRules:
         return round(self.share_min * 100, 9)
 
 
-def cit_years(rules: pd.DataFrame) -> list[int]:
-    """Calendar years covered by a Qianhai preferential-rate rule in the data."""
-    return _years_covered(rules[rules["parameter"] == "cit_rate_qianhai_preferential"])
-
-
 def cit_sectors(rules: pd.DataFrame) -> list[str]:
     """Every catalogue sector named in the data (any edition), in the data's order, then 'another sector'."""
     rows = rules[rules["parameter"] == "cit_catalogue_sector"].sort_values("rule_id")
@@ -579,8 +538,8 @@ def cit_sectors(rules: pd.DataFrame) -> list[str]:
 
 def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
     """The standard rate and the Qianhai rule (rate, share test, sectors) in force in a year."""
-    _need_rules(rules)
-    value = _year(year, "Tax year", cit_years(rules))
+    need_table(rules, "tax_rules", RULE_COLUMNS)
+    value = _year(year, "Tax year", rule_years(rules, "cit_rate_qianhai_preferential", "CN-Qianhai"))
     standard = _one(rules_in_force(rules, "cit_rate_standard", "CN", value), f"the standard CIT rate in {value}")
     rate = _one(rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", value),
                 f"the Qianhai rate in {value}")
@@ -597,7 +556,7 @@ def share_passes(share: float, rules: CITRules) -> bool:
     return share >= rules.threshold_pct
 
 
-@dataclass(frozen=True)
+@dataclass
 class CITCheck:
     rules: CITRules
     sector: str
@@ -607,28 +566,14 @@ class CITCheck:
     in_zone: float
     profit: float
 
-    @property
-    def eligible(self) -> bool:
-        """Two tests decide eligibility; the in-zone share is a scope rule (how much of the profit gets 15 %)."""
-        return self.in_catalogue and self.passes_share
-
-    @property
-    def profit_at_preferential_rate(self) -> float:
-        return self.profit * self.in_zone / 100 if self.eligible else 0.0
-
-    @property
-    def tax(self) -> float:
-        """15 % on the in-zone part of the profit if eligible, 25 % on the rest."""
-        preferential = self.profit_at_preferential_rate
-        return preferential * self.rules.preferential_rate + (self.profit - preferential) * self.rules.standard_rate
-
-    @property
-    def tax_standard(self) -> float:
-        return self.profit * self.rules.standard_rate
-
-    @property
-    def saving(self) -> float:
-        return self.tax_standard - self.tax
+    def __post_init__(self):
+        # Two tests decide eligibility; the in-zone share is a scope rule (how much of the profit gets 15 %).
+        self.eligible = self.in_catalogue and self.passes_share
+        self.profit_at_preferential_rate = self.profit * self.in_zone / 100 if self.eligible else 0.0
+        rate, standard = self.rules.preferential_rate, self.rules.standard_rate
+        self.tax = self.profit_at_preferential_rate * rate + (self.profit - self.profit_at_preferential_rate) * standard
+        self.tax_standard = self.profit * standard
+        self.saving = self.tax_standard - self.tax
 
     def tests(self) -> list[tuple[str, str, str, str]]:
         """The two tests that decide eligibility: (test, rule, this firm, passes?)."""
@@ -637,7 +582,8 @@ class CITCheck:
             ("sector in the catalogue", f"one of the {len(r.sectors)} sectors of the {r.year} catalogue",
              self.sector, "yes" if self.in_catalogue else "no"),
             ("main business share", f"'{r.threshold_pct:g}%以上' of total revenue, i.e. {r.threshold_pct:g}% or "
-             "more (the drafting convention: Civil Code Art. 1259, Criminal Law Art. 99)", f"{self.share:g}%", "yes" if self.passes_share else "no"),
+             "more (the drafting convention: Civil Code Art. 1259, Criminal Law Art. 99)", f"{self.share:g}%",
+             "yes" if self.passes_share else "no"),
         ]
 
     def scope(self) -> str:
@@ -680,12 +626,9 @@ def cit_check(rules: pd.DataFrame, year: object, sector: object, share: object, 
 def boundary_table(rules: pd.DataFrame, year: int, offsets=(-0.1, 0.0, 0.1)) -> pd.DataFrame:
     """Shares just below, at and just above the threshold of a year, and whether each passes the share test."""
     r = cit_rules(rules, year)
-    rows = []
-    for offset in offsets:
-        share = round(r.threshold_pct + offset, 6)
-        rows.append({"year": r.year, "main-business share (%)": share, "test": f"{r.threshold_pct:g}%以上",
-                     "passes?": share_passes(share, r)})
-    return pd.DataFrame(rows)
+    shares = [round(r.threshold_pct + offset, 6) for offset in offsets]
+    return pd.DataFrame({"year": r.year, "main-business share (%)": shares, "test": f"{r.threshold_pct:g}%以上",
+                         "passes?": [share_passes(share, r) for share in shares]})
 
 
 # ------------------------------------------------------------------------------------------ widgets
@@ -701,7 +644,8 @@ def _list_html(title: str, items: list[str]) -> str:
 
 
 CIT_SIMPLIFICATIONS = [
-    "The checker works at sector level; the real catalogue lists items within sectors (three are recorded in tax_rules).",
+    "The checker works at sector level; the real catalogue lists items within sectors (three are recorded in "
+    "tax_rules).",
     "'Inside the zone' is entered as a share of the profit; the rules define it by establishment "
     "(in-zone headquarters and branches).",
     "Taxable profit is taken as given: no other incentives, losses carried forward or Hong Kong tax.",
@@ -713,10 +657,11 @@ class CITChecker(Explorer):
 
     def __init__(self, rules: pd.DataFrame, year: int = 2019, sector: str = "information services",
                  share: float = 70, in_zone: float = 100, profit: str = "10,000,000"):
-        _need_rules(rules)
+        need_table(rules, "tax_rules", RULE_COLUMNS)
         super().__init__()
         self.rules = rules
-        self.year = w.Dropdown(options=cit_years(rules), value=year, description="Tax year", style=LABEL_STYLE)
+        self.year = w.Dropdown(options=rule_years(rules, "cit_rate_qianhai_preferential", "CN-Qianhai"), value=year,
+                               description="Tax year", style=LABEL_STYLE)
         self.sector = w.Dropdown(options=cit_sectors(rules), value=sector, description="Main business sector",
                                  style=LABEL_STYLE, layout=w.Layout(width="520px"))
         self.share = TwinSlider("Catalogue business, share of total revenue", minimum=0, maximum=100, value=share,
@@ -744,12 +689,11 @@ class CITChecker(Explorer):
 
 
 class TalentTaxCalculator(Explorer):
-    """Annual salary (slider + typed twin) and Hong Kong year of assessment -> mainland IIT, the 15 % subsidy and
-    Hong Kong salaries tax, each worked out in words, with the simplifications listed beside the result."""
+    """Annual salary and Hong Kong year of assessment -> mainland IIT, the 15 % subsidy and Hong Kong tax, in words."""
 
     def __init__(self, tables: TaxTables, salary: int = 1_000_000, year_of_assessment: str = "2023/24",
                  maximum: int = 5_000_000):
-        _need_tables(tables)
+        need_kind(tables, TaxTables, "tables", TABLES_EXAMPLE)
         super().__init__()
         self.contexts = {year: year_context(year, tables) for year in tables.comparison_years()}
         self.salary = TwinSlider("Annual salary", minimum=10_000, maximum=maximum, value=salary, step=10_000,
