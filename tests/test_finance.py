@@ -176,7 +176,7 @@ def test_whole_batch_one_year_by_hand(loans):
     low = interest_saving(amount, 1, batch_value(loans, "first_batch_rate_min"), 6)
     high = interest_saving(amount, 1, batch_value(loans, "first_batch_rate_max"), 6)
     assert low.total == pytest.approx(34.0) and high.total == pytest.approx(30.0)
-    assert low.arithmetic() == ("Each year: 2,000 × (6.00% − 4.30%) = 2,000 × 1.70% = 34.0000 million CNY; "
+    assert low.arithmetic() == ("Each year: 2,000 × (6.00% − 4.30%) = 2,000 × 1.70% (the gap) = 34.0000 million CNY; "
                                 "over 1 year: 1 × 34.0000 = 34.0000 million CNY.")
 
 

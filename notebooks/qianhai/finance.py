@@ -133,7 +133,7 @@ class Saving:
 
     def arithmetic(self) -> str:
         return (f"Each year: {self.amount_m:,.6g} × ({self.onshore_pct:.2f}% − {self.offshore_pct:.2f}%) = "
-                f"{self.amount_m:,.6g} × {self.gap_pct:.2f}% = {self.annual:,.4f} million CNY; "
+                f"{self.amount_m:,.6g} × {self.gap_pct:.2f}% (the gap) = {self.annual:,.4f} million CNY; "
                 f"over {self.years} year{'s' if self.years != 1 else ''}: {self.years} × {self.annual:,.4f} = "
                 f"{self.total:,.4f} million CNY.")
 
