@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
 
 import ipywidgets as w
 import matplotlib.dates as mdates
@@ -136,16 +135,10 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
     return query
 
 
-def _by_date(timeline: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """The milestones sorted by date then id, the first and the last day of each one's period (numpy arrays,
-    so that a date slider compares numbers rather than building pandas objects)."""
+def _events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     events = timeline.sort_values(["sort_date", "event_id"]).reset_index(drop=True)
-    lasts = period_ends(events["sort_date"], events["date_precision"])
-    return events, events["sort_date"].to_numpy(), lasts.to_numpy()
-
-
-def _events_on(events: pd.DataFrame, starts: np.ndarray, lasts: np.ndarray, day: dt.date) -> pd.DataFrame:
-    when = np.datetime64(day)
+    starts, lasts = events["sort_date"], period_ends(events["sort_date"], events["date_precision"])
+    when = pd.Timestamp(day)
     return events.assign(status=np.select([starts > when, lasts <= when], ["not yet", "happened"], "uncertain"))
 
 
@@ -153,8 +146,7 @@ def events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """Every milestone with its status on `day` (column `status`): 'happened', 'not yet', or 'uncertain' when it
     is dated only to a month or year that contains `day` and `day` is not its last day. Sorted by date then id."""
     need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision"])
-    day = as_day(day)
-    return _events_on(*_by_date(timeline), day)
+    return _events_on(timeline, as_day(day))
 
 
 def _with_periods(zones: pd.DataFrame) -> pd.DataFrame:
@@ -264,9 +256,8 @@ class Snapshot:
                 f"{statuses} applied to Qianhai{maybe_text}. 'Qianhai' could mean: {names}. China had {zones}.")
 
 
-def _snapshot(events: pd.DataFrame, starts: np.ndarray, lasts: np.ndarray, related: pd.DataFrame,
-              ftz_count: pd.DataFrame, query: DateQuery) -> Snapshot:
-    events = _events_on(events, starts, lasts, query.day)
+def _snapshot(timeline: pd.DataFrame, related: pd.DataFrame, ftz_count: pd.DataFrame, query: DateQuery) -> Snapshot:
+    events = _events_on(timeline, query.day)
     counted = events[events["date_status"] != "rejected"]
     disputed = []
     for group, rows in events[events["date_status"] == "disputed"].groupby("conflict_group", sort=True):
@@ -295,7 +286,7 @@ def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFram
     need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
     first, last = timeline_bounds(timeline)
     query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
-    return _snapshot(*_by_date(timeline), _related_layers(zones), ftz_count, query)
+    return _snapshot(timeline, _related_layers(zones), ftz_count, query)
 
 
 def _area(value) -> str:
@@ -535,12 +526,8 @@ class DateExplorer(Explorer):
         need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
         need_table(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
         super().__init__()
-        self.dated = _by_date(timeline)  # prepared once: a slider move changes only the date
-        self.related = _related_layers(zones)
-        # pure functions of the chosen dates: a date seen again (a slider moved back and forth) costs nothing
-        self.snapshot_on = lru_cache(maxsize=256)(partial(_snapshot, *self.dated, self.related, ftz_count))
-        self.stacked = lru_cache(maxsize=256)(partial(_stacked, self.related))
-        self.details_on = lru_cache(maxsize=256)(lambda query, chosen: self._details(self.snapshot_on(query), chosen))
+        self.events = timeline.sort_values(["sort_date", "event_id"]).reset_index(drop=True)
+        self.related, self.ftz_count = _related_layers(zones), ftz_count  # prepared once: a slider changes the date
         self.first, self.last_day = timeline_bounds(timeline)
         self.date = DateTwinSlider("Month", first=self.first, last=self.last_day, value=value, messages=self.messages)
         self.since = DateTwinSlider("Compare with", first=self.first, last=self.last_day, value=compare_with,
@@ -581,15 +568,14 @@ class DateExplorer(Explorer):
 
     def compute(self) -> Snapshot:
         """The snapshot on the chosen date (shown even with no policy area picked), and the milestones shown."""
-        snap = self.last_snapshot = self.snapshot_on(self.date.value)
+        snap = self.last_snapshot = _snapshot(self.events, self.related, self.ftz_count, self.date.value)
         self.summary.value = f"<b>{escape(snap.sentence())}</b>"
-        self.comparison.value = escape(self.stacked(*sorted([self.since.value.day, snap.query.day])))
+        self.comparison.value = escape(_stacked(self.related, *sorted([self.since.value.day, snap.query.day])))
         self.chosen = [c for c, label in CATEGORY_LABELS.items() if label in self.categories.value]
         if not self.chosen:
             raise InputProblem("Pick at least one policy area (Ctrl-click or Cmd-click to pick several).")
-        events = self.dated[0]
-        data = events if self.rejected.value else events[events["date_status"] != "rejected"]
-        self.shown = data[data["category"].isin(self.chosen)].reset_index(drop=True)
+        events = self.events if self.rejected.value else self.events[self.events["date_status"] != "rejected"]
+        self.shown = events[events["category"].isin(self.chosen)].reset_index(drop=True)
         return snap
 
     def refuse(self, problem: InputProblem) -> None:
@@ -623,10 +609,10 @@ class DateExplorer(Explorer):
                           f"line marks. Disputed and rejected dates ({conflicts} rows shown) are orange-red, "
                           f"reconciled steps of one event ({steps} rows shown) are open blue squares; rows of one "
                           "disagreement or event are joined by dotted lines.")
-        self.details.value = self.details_on(snap.query, tuple(self.chosen))
+        self.details.value = self._details(snap, self.chosen)
 
     @staticmethod
-    def _details(snap: Snapshot, chosen: tuple[str, ...]) -> str:
+    def _details(snap: Snapshot, chosen: list[str]) -> str:
         def items(rows, suffix: str = "") -> str:
             return "".join(f"<li>{escape(r.date)} {escape(_short(r.event))}{suffix}</li>" for r in rows.itertuples())
 
