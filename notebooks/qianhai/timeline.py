@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import ipywidgets as w
 import matplotlib.dates as mdates
@@ -62,9 +62,6 @@ CONFLICT_LABELS = {"pboc_loan_rules_date": "PBOC rules for cross-border loans",
                    "qianhai_court_founding": "Qianhai Court", "gba_outline_date": "Greater Bay Area outline"}
 CHANGE_LABELS = {"scope": "territory", "measure_type": "measure"}
 
-DATE_HINT = "Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day)"
-TYPED_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?")
-
 
 def as_day(value, label: str = "date") -> dt.date:
     """A day given as a date, a Timestamp or 'YYYY-MM-DD' text; InputProblem with a message otherwise."""
@@ -108,7 +105,7 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
     """Typed text as a DateQuery between first and last, or InputProblem saying what to type.
 
     'YYYY-MM' means the end of that month; 'YYYY-MM-DD' that day. '/' or '.' may separate the parts."""
-    hint = f"{DATE_HINT} from {first:%Y-%m} to {last.isoformat()}."
+    hint = f"Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day) from {first:%Y-%m} to {last.isoformat()}."
     if isinstance(raw, dt.date):
         query = DateQuery(as_date(raw), "day")
     else:
@@ -120,7 +117,7 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
         shown = _short(text, 40)
         if re.fullmatch(r"[0-9]{4}", text):
             raise InputProblem(f"{label}: {shown!r} is only a year; add a month, e.g. {text}-06. {hint}")
-        match = TYPED_DATE.fullmatch(text)
+        match = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?", text)
         if not match:
             raise InputProblem(f"{label}: {shown!r} is not a date. {hint}")
         year, month, day = match.groups()
@@ -166,9 +163,6 @@ def _zone_status(zones: pd.DataFrame, day: dt.date) -> np.ndarray:
                      ["not yet", "ended", "uncertain", "uncertain"], "in force")
 
 
-LAYER_COLUMNS = ["zone_id", "name", "special_status", "area_km2", "valid_from", "valid_to", "status"]
-
-
 def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
     """The territories called Qianhai and every zone they lie within (through `contained_in`), outermost first;
     valid_from and valid_to as text only as precise as they are known (`as_known`). Every public function taking
@@ -193,15 +187,14 @@ def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
 def _layers_on(related: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     status = _zone_status(related, day)
     shown = (status == "in force") | (status == "uncertain")
-    return related.loc[shown, LAYER_COLUMNS[:-1]].assign(status=status[shown]).reset_index(drop=True)
+    columns = ["zone_id", "name", "special_status", "area_km2", "valid_from", "valid_to"]
+    return related.loc[shown, columns].assign(status=status[shown]).reset_index(drop=True)
 
 
 def qianhai_layers(zones: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """The territories called Qianhai and the layers they lie within, in force or uncertain on `day`, outermost
     layer first; valid_from and valid_to as text only as precise as they are known (`as_known`)."""
-    need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
-    day = as_day(day)
-    return _layers_on(_related_layers(zones), day)
+    return _layers_on(_related_layers(zones), as_day(day))
 
 
 def _stacked(related: pd.DataFrame, first: dt.date, second: dt.date) -> str:
@@ -236,8 +229,8 @@ class Snapshot:
     upcoming: pd.DataFrame
     layers: pd.DataFrame
     ftzs: int
-    total_events: int = 0
-    names: list[str] = field(default_factory=list)
+    total_events: int
+    names: list[str]
 
     @property
     def statuses(self) -> tuple[int, int]:
@@ -276,7 +269,7 @@ def _snapshot(timeline: pd.DataFrame, related: pd.DataFrame, ftz_count: pd.DataF
              for r in qianhais.itertuples()]
     happened, uncertain, upcoming = (counted[counted["status"] == s] for s in ("happened", "uncertain", "not yet"))
     return Snapshot(query, happened, uncertain, disputed, rejected, upcoming, layers, ftz_total(ftz_count, query.day),
-                    total_events=len(counted), names=names)
+                    len(counted), names)
 
 
 def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, when) -> Snapshot:
@@ -390,15 +383,6 @@ def _bar_words(zone) -> str:
     return words + (f", {zone['area_km2']:g} km²" if pd.notna(zone["area_km2"]) else "")
 
 
-def _keep_clear_of_line(ax, label, x: float) -> None:
-    """Move a label that the vertical line at `x` would run through to just right of the line (a quarter of
-    the label's width as margin: the final layout can still narrow the axes)."""
-    box = label.get_window_extent()
-    line_x = ax.transData.transform((x, 0))[0]
-    if box.x0 - box.width / 4 <= line_x <= box.x1 + box.width / 4:
-        label.set_x(x + 40)
-
-
 def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.date, day_label: str) -> Chart:
     """Horizontal bars: when each layer of special status around Qianhai existed (valid_from to valid_to;
     open ends run to the right edge). The part of a bar whose start is known only to the year is hatched.
@@ -427,8 +411,11 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
     ax.set_yticks(range(len(LAYER_ROWS)), [label for label, _ in reversed(LAYER_ROWS)])
     _year_axis(ax, first, last)
     ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
-    for area_label in area_labels:
-        _keep_clear_of_line(ax, area_label, _num(day))
+    line_x = ax.transData.transform((_num(day), 0))[0]
+    for area_label in area_labels:  # one the day line would cross moves right of it (margin: a quarter of its width)
+        box = area_label.get_window_extent()
+        if box.x0 - box.width / 4 <= line_x <= box.x1 + box.width / 4:
+            area_label.set_x(_num(day) + 40)
     ax.annotate(day_label, xy=(_num(day), len(LAYER_ROWS) - 0.45), xytext=(-6, 0), textcoords="offset points",
                 ha="right", va="center", color=PALETTE["vermillion"])
     bars = "; ".join(f"{label}: " + ", ".join(_bar_words(table.loc[zone]) for zone in ids) for label, ids in LAYER_ROWS)
@@ -635,14 +622,12 @@ class DateExplorer(Explorer):
         return "".join(parts)
 
 
-OUTPUT_CODES = ["registered_enterprise_value_added", "registered_enterprise_output_scmp", "gdp"]
-
-
 def output_rows(indicators: pd.DataFrame) -> pd.DataFrame:
     """Full-year output figures for Qianhai (registered-enterprise value added before 2021, territorial
     GDP after), every territory kept apart; the whole Guangdong FTZ is left out."""
     need_table(indicators, "qianhai_indicators", ["indicator_code", "period_type", "scope", "year", "value"])
-    chosen = indicators[indicators["indicator_code"].isin(OUTPUT_CODES)
+    codes = ["registered_enterprise_value_added", "registered_enterprise_output_scmp", "gdp"]
+    chosen = indicators[indicators["indicator_code"].isin(codes)
                         & (indicators["period_type"] == "full_year")
                         & ~indicators["scope"].isin(["guangdong_ftz", "all_pilot_ftzs"])]
     columns = ["year", "value", "value_qualifier", "measure_type", "scope", "confidence", "source_id"]
