@@ -308,8 +308,8 @@ class DateTwinSlider:
         self.callbacks: list = []
         self.refusals: list = []  # called with the message when a typed date is refused
         self.echoing = False
-        self.slider.observe(self._from_slider, names="value")
-        self.text.observe(self._from_text, names="value")
+        self.slider.observe(self._changed, names="value")
+        self.text.observe(self._changed, names="value")
         self.box = w.HBox([self.slider, self.text])
 
     def observe(self, callback) -> None:
@@ -318,37 +318,27 @@ class DateTwinSlider:
     def parse(self, text: str) -> DateQuery:
         return parse_date(text, first=self.first, last=self.last, label=self.description)
 
-    def _echo(self, widget, value) -> None:
-        """Show ``value`` in the twin widget without reacting to that change."""
-        self.echoing = True
-        try:
-            widget.value = value
-        finally:
-            self.echoing = False
-
-    def _accept(self, query: DateQuery) -> None:
-        self.value = query
-        self.messages.clear()
-        for callback in self.callbacks:
-            callback(query)
-
-    def _from_slider(self, change) -> None:
-        if not self.echoing:
-            self._echo(self.text, change["new"])
-            self._accept(self.parse(change["new"]))
-
-    def _from_text(self, change) -> None:
-        if self.echoing:
+    def _changed(self, change) -> None:
+        """A month picked on the slider or a date typed: the twin widget shows it too, then the callbacks run."""
+        if self.echoing:  # the twin following, not a new choice
             return
         try:
             query = self.parse(change["new"])
-        except InputProblem as problem:
+        except InputProblem as problem:  # typed text only: the slider offers the timeline's months
             self.messages.error(str(problem))
             for callback in self.refusals:
                 callback(str(problem))
             return
-        self._echo(self.slider, query.month)
-        self._accept(query)
+        twin, shown = (self.text, change["new"]) if change["owner"] is self.slider else (self.slider, query.month)
+        self.echoing = True
+        try:
+            twin.value = shown
+        finally:
+            self.echoing = False
+        self.value = query
+        self.messages.clear()
+        for callback in self.callbacks:
+            callback(query)
 
 
 LAYER_ROWS = [  # (row label, zone ids drawn on that row)
