@@ -424,73 +424,6 @@ MARKERS = [  # (legend label, date_status values, marker, filled, colour)
 ]
 
 
-@dataclass
-class TimelineArtists:
-    """The orange-red date line and each marker group's points (with their dates as numbers and their face and
-    edge colours), which `move_to` moves to another date."""
-
-    day_line: Line2D
-    groups: list  # (PathCollection, dates, face RGBA per point, edge RGBA per point)
-
-    def move_to(self, day: dt.date) -> None:
-        """Mark ``day``: move the orange-red line there and fade the milestones after it."""
-        x = _num(day)
-        self.day_line.set_xdata([x, x])
-        for points, dates, face, edge in self.groups:
-            face[:, 3] = edge[:, 3] = np.where(dates > x, 0.25, 1.0)
-            points.set_facecolors(face)
-            points.set_edgecolors(edge)
-
-
-def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date, last: dt.date,
-                  day: dt.date) -> TimelineArtists:
-    """Milestones as points on one row per policy area, replacing what the axes showed before; a pale bar spans
-    a date known only to the month or year; rows of one conflict group are joined by a dotted line; milestones
-    after `day` are faded and an orange-red line marks `day`."""
-    for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:  # keep the axes and their ticks
-        artist.remove()
-    rows = {c: len(categories) - 1 - i for i, c in enumerate(categories)}
-    handles, groups = [], []
-    for label, statuses, marker, filled, colour in MARKERS:
-        part = shown[shown["date_status"].isin(statuses)]
-        if part.empty:
-            continue
-        face, edge = to_rgba(colour if filled else "white"), to_rgba(colour)
-        dates = mdates.date2num(part["sort_date"].to_numpy())
-        points = ax.scatter(dates, [rows[c] for c in part["category"]], s=40, zorder=3, marker=marker,
-                            linewidths=1.4)
-        groups.append((points, dates, np.tile(face, (len(dates), 1)), np.tile(edge, (len(dates), 1))))
-        handles.append(Line2D([], [], linestyle="", marker=marker, markersize=6, label=label,
-                              markerfacecolor=face, markeredgecolor=edge))
-    vague = shown[shown["date_precision"] != "day"]
-    if not vague.empty:  # one collection for all pale bars, one for all dotted joins: fewer artists to draw
-        y = [rows[c] for c in vague["category"]]
-        ends = period_ends(vague["sort_date"], vague["date_precision"])
-        spans = [[(a, row), (b, row)] for a, b, row in zip(mdates.date2num(vague["sort_date"].to_numpy()),
-                                                           mdates.date2num(ends.to_numpy()), y)]
-        ax.add_collection(LineCollection(spans, colors=PALETTE["blue"], linewidths=4, alpha=0.35, capstyle="butt"),
-                          autolim=False)
-    joins = [[(_num(d), rows[c]) for d, c in zip(group["sort_date"], group["category"])]
-             for _, group in shown[shown["conflict_group"].notna()].groupby("conflict_group", sort=True)
-             if len(group) > 1]
-    if joins:
-        ax.add_collection(LineCollection(joins, colors=PALETTE["vermillion"], linewidths=1.2, linestyles=":"),
-                          autolim=False)
-    drawn = TimelineArtists(ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2), groups)
-    drawn.move_to(day)
-    _year_axis(ax, first, last, step=4)
-    ax.set_yticks(list(rows.values()), [CATEGORY_LABELS[c] for c in rows])
-    ax.set_ylim(-0.7, len(rows) - 0.3)
-    legend = ax.get_legend()
-    if legend is None or [text.get_text() for text in legend.get_texts()] != [h.get_label() for h in handles]:
-        if legend is not None:
-            legend.remove()
-        if handles:
-            ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
-    # else the same legend stays: it is part of the chart's saved frame, which a filter change then reuses
-    return drawn
-
-
 class DateExplorer(Explorer):
     """'What existed on this date?': a month slider with a typed twin, a policy-area filter and a switch
     for rejected dates → the timeline chart with the date marked, the layers of special status around
@@ -527,7 +460,7 @@ class DateExplorer(Explorer):
                             resources=["qianhai_timeline"], alt="(set on update)")
         self.last_snapshot: Snapshot | None = None
         self.shown: pd.DataFrame | None = None
-        self.drawn: tuple | None = None  # (the filter drawn, its TimelineArtists)
+        self.drawn: tuple | None = None  # the filter drawn: (policy areas, whether rejected dates are shown)
         self.watch(self.date, self.since, self.categories, self.rejected)
         self.update()
         # the check box is shown only when the data hold a rejected date: otherwise it would change nothing
@@ -563,10 +496,61 @@ class DateExplorer(Explorer):
     def draw(self, snap: Snapshot) -> None:
         """Same filter as last time: move the date line and the fading only; another filter: draw anew."""
         day, key = snap.query.day, (tuple(self.chosen), self.rejected.value)
-        if self.drawn is None or self.drawn[0] != key:
-            self.drawn = (key, draw_timeline(self.ax, self.shown, self.chosen, self.first, self.last_day, day))
-        self.drawn[1].move_to(day)
+        if self.drawn != key:
+            self.drawn = key
+            self._draw_milestones(day)
+        x = _num(day)
+        self.day_line.set_xdata([x, x])
+        for points, dates, face, edge in self.groups:  # fade the milestones after the day
+            face[:, 3] = edge[:, 3] = np.where(dates > x, 0.25, 1.0)
+            points.set_facecolors(face)
+            points.set_edgecolors(edge)
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
+
+    def _draw_milestones(self, day: dt.date) -> None:
+        """Milestones as points on one row per chosen policy area, replacing what the axes showed before; a pale
+        bar spans a date known only to the month or year; rows of one conflict group are joined by a dotted line."""
+        ax, shown, categories = self.ax, self.shown, self.chosen
+        for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:  # keep the axes and their ticks
+            artist.remove()
+        rows = {c: len(categories) - 1 - i for i, c in enumerate(categories)}
+        handles, self.groups = [], []  # groups: (points, their dates as numbers, face and edge RGBA per point)
+        for label, statuses, marker, filled, colour in MARKERS:
+            part = shown[shown["date_status"].isin(statuses)]
+            if part.empty:
+                continue
+            face, edge = to_rgba(colour if filled else "white"), to_rgba(colour)
+            dates = mdates.date2num(part["sort_date"].to_numpy())
+            points = ax.scatter(dates, [rows[c] for c in part["category"]], s=40, zorder=3, marker=marker,
+                                linewidths=1.4)
+            self.groups.append((points, dates, np.tile(face, (len(dates), 1)), np.tile(edge, (len(dates), 1))))
+            handles.append(Line2D([], [], linestyle="", marker=marker, markersize=6, label=label,
+                                  markerfacecolor=face, markeredgecolor=edge))
+        vague = shown[shown["date_precision"] != "day"]
+        if not vague.empty:  # one collection for all pale bars, one for all dotted joins: fewer artists to draw
+            y = [rows[c] for c in vague["category"]]
+            ends = period_ends(vague["sort_date"], vague["date_precision"])
+            spans = [[(a, row), (b, row)] for a, b, row in zip(mdates.date2num(vague["sort_date"].to_numpy()),
+                                                               mdates.date2num(ends.to_numpy()), y)]
+            ax.add_collection(LineCollection(spans, colors=PALETTE["blue"], linewidths=4, alpha=0.35,
+                                             capstyle="butt"), autolim=False)
+        joins = [[(_num(d), rows[c]) for d, c in zip(group["sort_date"], group["category"])]
+                 for _, group in shown[shown["conflict_group"].notna()].groupby("conflict_group", sort=True)
+                 if len(group) > 1]
+        if joins:
+            ax.add_collection(LineCollection(joins, colors=PALETTE["vermillion"], linewidths=1.2, linestyles=":"),
+                              autolim=False)
+        self.day_line = ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
+        _year_axis(ax, self.first, self.last_day, step=4)
+        ax.set_yticks(list(rows.values()), [CATEGORY_LABELS[c] for c in rows])
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        legend = ax.get_legend()
+        if legend is None or [text.get_text() for text in legend.get_texts()] != [h.get_label() for h in handles]:
+            if legend is not None:
+                legend.remove()
+            if handles:
+                ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        # else the same legend stays: it is part of the chart's saved frame, which a filter change then reuses
 
     def describe(self, snap: Snapshot) -> None:
         if self.messages.last.startswith("Pick at least one"):
