@@ -528,12 +528,9 @@ class DateExplorer(Explorer):
                                   markerfacecolor=face, markeredgecolor=edge))
         vague = shown[shown["date_precision"] != "day"]
         if not vague.empty:  # one collection for all pale bars, one for all dotted joins: fewer artists to draw
-            y = [rows[c] for c in vague["category"]]
-            ends = period_ends(vague["sort_date"], vague["date_precision"])
-            spans = [[(a, row), (b, row)] for a, b, row in zip(mdates.date2num(vague["sort_date"].to_numpy()),
-                                                               mdates.date2num(ends.to_numpy()), y)]
-            ax.add_collection(LineCollection(spans, colors=PALETTE["blue"], linewidths=4, alpha=0.35,
-                                             capstyle="butt"), autolim=False)
+            ax.hlines([rows[c] for c in vague["category"]], mdates.date2num(vague["sort_date"].to_numpy()),
+                      mdates.date2num(period_ends(vague["sort_date"], vague["date_precision"]).to_numpy()),
+                      colors=PALETTE["blue"], linewidths=4, alpha=0.35, capstyle="butt")
         joins = [[(_num(d), rows[c]) for d, c in zip(group["sort_date"], group["category"])]
                  for _, group in shown[shown["conflict_group"].notna()].groupby("conflict_group", sort=True)
                  if len(group) > 1]
