@@ -432,7 +432,7 @@ class DateExplorer(Explorer):
     STALE = "<span style='color:#a00'>Not updated: fix the date above. Still showing the last good date.</span><br>"
 
     def __init__(self, timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, value: str,
-                 categories: list[str] | None = None, compare_with: str = "2010-08"):
+                 compare_with: str = "2010-08"):
         need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
         need_table(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
         super().__init__()
@@ -444,11 +444,9 @@ class DateExplorer(Explorer):
                                     messages=self.messages)
         self.date.refusals.append(self.mark_stale)
         self.since.refusals.append(self.mark_stale)
-        present = [c for c in CATEGORY_LABELS if c in set(timeline["category"])]
-        chosen = tuple(categories) if categories is not None else tuple(present)
+        present = tuple(label for c, label in CATEGORY_LABELS.items() if c in set(timeline["category"]))
         # the values are the words a student sees: a saved (static) view of the widget shows them, not codes
-        self.categories = w.SelectMultiple(options=[CATEGORY_LABELS[c] for c in present],
-                                           value=tuple(CATEGORY_LABELS.get(c, c) for c in chosen),
+        self.categories = w.SelectMultiple(options=present, value=present,
                                            rows=len(present), description="Policy areas (Ctrl/Cmd-click)",
                                            style=LABEL_STYLE, layout=w.Layout(width="330px"))
         self.rejected = w.Checkbox(value=True, description="show rejected dates", style=LABEL_STYLE, indent=False)
