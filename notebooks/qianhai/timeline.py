@@ -102,9 +102,8 @@ def timeline_bounds(timeline: pd.DataFrame) -> tuple[dt.date, dt.date]:
 
 
 def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date") -> DateQuery:
-    """Typed text as a DateQuery between first and last, or InputProblem saying what to type.
-
-    'YYYY-MM' means the end of that month; 'YYYY-MM-DD' that day. '/' or '.' may separate the parts."""
+    """Typed 'YYYY-MM' (the month's last day) or 'YYYY-MM-DD' ('/' or '.' may separate the parts) as a DateQuery
+    between first and last, or InputProblem saying what to type."""
     hint = f"Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day) from {first:%Y-%m} to {last.isoformat()}."
     if isinstance(raw, dt.date):
         query = DateQuery(as_date(raw), "day")
@@ -154,9 +153,8 @@ def _with_periods(zones: pd.DataFrame) -> pd.DataFrame:
 
 
 def _zone_status(zones: pd.DataFrame, day: dt.date) -> np.ndarray:
-    """Each zone's status on `day` (zones as `_with_periods` gives them): 'in force', 'not yet', 'ended', or
-    'uncertain' (its start or end is known only to the month or year, and `day` falls inside that period).
-    valid_to is exclusive."""
+    """Each zone's status on `day` (zones from `_with_periods`): 'in force', 'not yet', 'ended' (valid_to is
+    exclusive), or 'uncertain' while `day` is inside the month or year its start or end is known to."""
     when = np.datetime64(day)  # an open end (NaT) compares False: never ended
     start, sure_from, end, sure_end = (zones[c].to_numpy() for c in ("start", "sure_from", "end", "sure_end"))
     return np.select([start > when, sure_end <= when, end <= when, sure_from > when],
@@ -164,9 +162,8 @@ def _zone_status(zones: pd.DataFrame, day: dt.date) -> np.ndarray:
 
 
 def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
-    """The territories called Qianhai and every zone they lie within (through `contained_in`), outermost first;
-    valid_from and valid_to as text only as precise as they are known (`as_known`). Every public function taking
-    the zones starts here."""
+    """The territories called Qianhai and every zone they lie within (`contained_in`), outermost first, dates as
+    text only as precise as known (`as_known`); the zones table is checked here, once."""
     need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
     parents = {zone: inside.split(";") if isinstance(inside, str) else []
                for zone, inside in zip(zones["zone_id"], zones["contained_in"])}
@@ -192,14 +189,12 @@ def _layers_on(related: pd.DataFrame, day: dt.date) -> pd.DataFrame:
 
 
 def qianhai_layers(zones: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    """The territories called Qianhai and the layers they lie within, in force or uncertain on `day`, outermost
-    layer first; valid_from and valid_to as text only as precise as they are known (`as_known`)."""
+    """The territories called Qianhai and the layers around them in force or uncertain on `day`, outermost first."""
     return _layers_on(_related_layers(zones), as_day(day))
 
 
 def _stacked(related: pd.DataFrame, first: dt.date, second: dt.date) -> str:
-    """One sentence: the special statuses certainly in force around Qianhai on `second` but not on `first` (added)
-    and the reverse (gone), each listed by the date it began, and the days between the two dates."""
+    """The special statuses around Qianhai added and gone between two dates, earliest first, in one sentence."""
     special = related["special_status"].to_numpy()
     sure = {day: set(special[_zone_status(related, day) == "in force"]) for day in (first, second)}
     starts = related.groupby("special_status")["start"].min()
@@ -291,9 +286,8 @@ def _short(text: str, limit: int = 100) -> str:
 
 
 class DateTwinSlider:
-    """A month slider and a text box that always agree. Typing YYYY-MM-DD keeps the exact day (the slider moves
-    to its month); moving the slider means the end of the chosen month. A bad date shows a message and leaves
-    everything as it was."""
+    """A month slider (a month means its last day) and a text box that always agree; a typed day is kept as typed,
+    a bad one gets a message and changes nothing."""
 
     def __init__(self, description: str, *, first: dt.date, last: dt.date, value: str,
                  messages: Messages | None = None):
@@ -374,9 +368,8 @@ def _bar_words(zone) -> str:
 
 
 def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.date, day_label: str) -> Chart:
-    """Horizontal bars: when each layer of special status around Qianhai existed (valid_from to valid_to;
-    open ends run to the right edge). The part of a bar whose start is known only to the year is hatched.
-    An orange-red line marks `day`."""
+    """When each layer of special status around Qianhai existed, as bars (hatched while the start is known only to
+    the year; open ends run to the right edge), with an orange-red line on `day`."""
     need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "area_km2"])
     first, last, day = as_day(first, "first date"), as_day(last, "last date"), as_day(day)
     day_label = str(day_label)[:40]
@@ -425,9 +418,8 @@ MARKERS = [  # (legend label, date_status values, marker, filled, colour)
 
 
 class DateExplorer(Explorer):
-    """'What existed on this date?': a month slider with a typed twin, a policy-area filter and a switch
-    for rejected dates → the timeline chart with the date marked, the layers of special status around
-    Qianhai on that date, the latest milestones, where sources disagree, and what comes next."""
+    """'What existed on this date?': two dates, policy areas and rejected dates on or off → the milestones chart,
+    the layers around Qianhai, the latest milestones, where sources disagree, and what comes next."""
 
     STALE = "<span style='color:#a00'>Not updated: fix the date above. Still showing the last good date.</span><br>"
 
@@ -506,8 +498,7 @@ class DateExplorer(Explorer):
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
 
     def _draw_milestones(self, day: dt.date) -> None:
-        """Milestones as points on one row per chosen policy area, replacing what the axes showed before; a pale
-        bar spans a date known only to the month or year; rows of one conflict group are joined by a dotted line."""
+        """The chosen milestones, one row per policy area, in place of what the axes showed (see the x label)."""
         ax, shown, categories = self.ax, self.shown, self.chosen
         for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:  # keep the axes and their ticks
             artist.remove()
@@ -592,8 +583,7 @@ class DateExplorer(Explorer):
 
 
 def output_rows(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Full-year output figures for Qianhai (registered-enterprise value added before 2021, territorial
-    GDP after), every territory kept apart; the whole Guangdong FTZ is left out."""
+    """Qianhai's full-year output figures, every territory and measure kept apart (not the whole Guangdong FTZ)."""
     need_table(indicators, "qianhai_indicators", ["indicator_code", "period_type", "scope", "year", "value"])
     codes = ["registered_enterprise_value_added", "registered_enterprise_output_scmp", "gdp"]
     chosen = indicators[indicators["indicator_code"].isin(codes)
@@ -604,8 +594,7 @@ def output_rows(indicators: pd.DataFrame) -> pd.DataFrame:
 
 
 def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each pair of consecutive rows (by year) whose territory or measure differs: a break that a
-    single line across them would hide."""
+    """Consecutive rows (by year) whose territory or measure differs: breaks a single line across them would hide."""
     need_table(rows, "output rows", ["year", "scope", "measure_type", "value"],
                example="output_rows(load('qianhai_indicators'))")
     ordered = rows.sort_values(["year", "scope"]).to_dict("records")
@@ -622,8 +611,7 @@ def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def in_words(rows: pd.DataFrame) -> pd.DataFrame:
-    """A copy of a course table to show a student: territory (in the columns or the row labels), measure,
-    policy-area and disagreement codes replaced by words, column names in words (the original keeps its codes)."""
+    """A copy of a course table to show a student: codes and column names in words (the original keeps its codes)."""
     need_table(rows, "rows", [], example="a course table from load(...)")
     shown = rows.copy()
     words = {"scope": ("territory", SCOPE_LABELS), "measure_type": ("measure", MEASURE_LABELS),
@@ -643,16 +631,14 @@ def in_words(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def in_words_whole(rows: pd.DataFrame, name: str = "qianhai-table"):
-    """`in_words(rows)` to look at, long texts wrapped in their cells rather than cut at 60 characters with "...".
-    A pandas Styler: show it; compute with `in_words` or the original table."""
+    """`in_words(rows)` as a pandas Styler to show, long texts wrapped rather than cut at 60 characters with "..."."""
     styler = (in_words(rows).style.set_uuid(name).format(escape="html", na_rep="", precision=2)
               .set_properties(**{"white-space": "normal", "text-align": "left"}))
     return styler.hide(axis="index") if isinstance(rows.index, pd.RangeIndex) else styler
 
 
 def indicator_value(indicators: pd.DataFrame, code: str, year: int, period: str | None = None) -> pd.Series:
-    """The one row of an indicator for a year (and period, if the year has several); a clear message if
-    there is none or the choice is ambiguous."""
+    """The one row of an indicator for a year (and period, if the year has several), or a message saying why not."""
     need_table(indicators, "qianhai_indicators", ["indicator_code", "year", "period"])
     rows = indicators[(indicators["indicator_code"] == code) & (indicators["year"] == year)]
     if period is not None:
