@@ -15,9 +15,9 @@ from qianhai.inputs import InputProblem, need_kind, need_table
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange
 
 GDP_UNIT = "100 million CNY, current prices"
+GDP_COLUMNS = ["year", "vintage", "gdp_cny_100m"]
 
-# The `vintage` codes in the words charts and results use (the data package's field `vintage` of shenzhen_gdp
-# gives the full definitions).
+# The `vintage` codes in words for charts and results (the full definitions: shenzhen_gdp's field `vintage`).
 VINTAGE_LABELS = {
     "first_release": "first release (announced at the time)",
     "first_release_contemporaneous": "as published in 1998-99 (1995-1998)",
@@ -43,9 +43,6 @@ def with_gaps(frame: pd.DataFrame, value: str, year: str = "year") -> pd.Series:
     """A year-indexed series in which missing years are NaN, so a line chart breaks at a gap."""
     series = frame.set_index(year)[value].astype(float).sort_index()
     return series if series.empty else series.reindex(range(int(series.index.min()), int(series.index.max()) + 1))
-
-
-GDP_COLUMNS = ["year", "vintage", "gdp_cny_100m"]
 
 
 def vintage_series(gdp: pd.DataFrame, vintage: str) -> pd.Series:
