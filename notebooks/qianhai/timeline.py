@@ -30,13 +30,12 @@ CATEGORY_LABELS = {
     "national_context": "national context",
 }
 
-# The "special" statuses of qianhai_zones.status_layer, in words; the two FTZ layers are one status.
+# The "special" statuses of qianhai_zones.status_layer in words, outermost first; the two FTZ layers are one status.
 STATUS_LABELS = {
     "gba": "Greater Bay Area", "sez": "Special Economic Zone", "pilot_ftz": "pilot free trade zone",
     "ftz_area": "pilot free trade zone", "cooperation_zone": "Shenzhen-Hong Kong cooperation zone",
     "bonded_port": "bonded port area", "financial_district": "development district (no separate legal status)",
 }
-STATUS_ORDER = ["gba", "sez", "pilot_ftz", "ftz_area", "cooperation_zone", "bonded_port"]
 
 # Territories that carry the name "Qianhai" (the layers around them are found through `contained_in`).
 QIANHAI_CORE = ["qianhai_coop_zone_2010", "qianhai_coop_zone_2021", "qianhai_shekou_ftz_area",
@@ -175,7 +174,7 @@ def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
             todo.extend(parents[zone])
     related = _with_periods(zones[zones["zone_id"].isin(found)]).assign(
         special_status=lambda z: z["status_layer"].map(STATUS_LABELS),
-        order=lambda z: z["status_layer"].map({s: i for i, s in enumerate(STATUS_ORDER)}))
+        order=lambda z: z["status_layer"].map({s: i for i, s in enumerate(STATUS_LABELS)}))
     for column in ("valid_from", "valid_to"):
         related[column] = [as_known(d, p) for d, p in zip(related[column], related[f"{column}_precision"])]
     return related.sort_values(["order", "start", "zone_id"]).reset_index(drop=True)
