@@ -372,8 +372,7 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
     need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "area_km2"])
     first, last, day = as_day(first, "first date"), as_day(last, "last date"), as_day(day)
     day_label = str(day_label)[:40]
-    table = zones.set_index("zone_id")
-    table["sure_from"] = period_ends(table["valid_from"], table["valid_from_precision"])
+    table = _with_periods(zones).set_index("zone_id")
     fig, ax = new_figure(6.6, 3.2)
     area_labels = []
     for row, (label, ids) in enumerate(LAYER_ROWS):
