@@ -129,7 +129,7 @@ class GrowthExplorer(Explorer):
         need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
         super().__init__()
         self.vintage = vintage_dropdown(gdp, vintage, "Vintage")
-        self.series = {code: vintage_series(gdp, code) for _, code in self.vintage.options}  # once, not per move
+        self.series = {code: with_gaps(rows, "gdp_cny_100m") for code, rows in gdp.groupby("vintage")}  # once
         self.range = TwinRange("Years", minimum=int(gdp["year"].min()), maximum=int(gdp["year"].max()),
                                value=years, messages=self.messages)
         self.scale = w.ToggleButtons(options=["linear", "log"], value="linear", description="Vertical axis",
@@ -199,7 +199,8 @@ class OvertakeExplorer(Explorer):
         rate = fx.set_index("year")["cny_per_usd"].astype(float)
         self.vintage = vintage_dropdown(gdp, vintage, "Shenzhen vintage")
         # each vintage from `since` in billion USD, converted once
-        self.usd = {code: to_usd_bn(vintage_series(gdp, code).loc[since:], rate) for _, code in self.vintage.options}
+        self.usd = {code: to_usd_bn(with_gaps(rows, "gdp_cny_100m").loc[since:], rate)
+                    for code, rows in gdp.groupby("vintage")}
         self.fig, self.ax = new_figure(6.4, 3.4)
         hk_recent = with_gaps(hk[hk["year"] >= since], "gdp_usd_bn")
         self.ax.plot(hk_recent.index, hk_recent.values, color=PALETTE["orange"], label="Hong Kong")
