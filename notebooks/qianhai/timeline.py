@@ -272,8 +272,7 @@ def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFram
     only)"); `.happened` lists the milestones that had happened; `.ftzs` counts China's pilot FTZs."""
     need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
     first, last = timeline_bounds(timeline)
-    query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
-    return _snapshot(timeline, _related_layers(zones), ftz_count, query)
+    return _snapshot(timeline, _related_layers(zones), ftz_count, parse_date(when, first=first, last=last))
 
 
 def _area(value) -> str:
