@@ -263,7 +263,7 @@ def _snapshot(timeline: pd.DataFrame, related: pd.DataFrame, ftz_count: pd.DataF
              for r in qianhais.itertuples()]
     happened, uncertain, upcoming = (counted[counted["status"] == s] for s in ("happened", "uncertain", "not yet"))
     return Snapshot(query, happened, uncertain, disputed, rejected, upcoming, layers, ftz_total(ftz_count, query.day),
-                    len(counted), names)
+                    total_events=len(counted), names=names)
 
 
 def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, when) -> Snapshot:
