@@ -392,7 +392,9 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
     _year_axis(ax, first, last)
     ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
     line_x = ax.transData.transform((_num(day), 0))[0]
-    for area_label in area_labels:  # one the day line would cross moves right of it (margin: a quarter of its width)
+    # an area label the day line would cross moves just right of it (a quarter of its width as margin: the final
+    # layout may still narrow the axes)
+    for area_label in area_labels:
         box = area_label.get_window_extent()
         if box.x0 - box.width / 4 <= line_x <= box.x1 + box.width / 4:
             area_label.set_x(_num(day) + 40)
