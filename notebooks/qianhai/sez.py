@@ -15,9 +15,9 @@ from qianhai.inputs import InputProblem, need_kind, need_table
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange
 
 GDP_UNIT = "100 million CNY, current prices"
+GDP_COLUMNS = ["year", "vintage", "gdp_cny_100m"]
 
-# The `vintage` codes in the words charts and results use (the data package's field `vintage` of shenzhen_gdp
-# gives the full definitions).
+# The `vintage` codes in words for charts and results (the full definitions: shenzhen_gdp's field `vintage`).
 VINTAGE_LABELS = {
     "first_release": "first release (announced at the time)",
     "first_release_contemporaneous": "as published in 1998-99 (1995-1998)",
@@ -43,9 +43,6 @@ def with_gaps(frame: pd.DataFrame, value: str, year: str = "year") -> pd.Series:
     """A year-indexed series in which missing years are NaN, so a line chart breaks at a gap."""
     series = frame.set_index(year)[value].astype(float).sort_index()
     return series if series.empty else series.reindex(range(int(series.index.min()), int(series.index.max()) + 1))
-
-
-GDP_COLUMNS = ["year", "vintage", "gdp_cny_100m"]
 
 
 def vintage_series(gdp: pd.DataFrame, vintage: str) -> pd.Series:
@@ -132,7 +129,7 @@ class GrowthExplorer(Explorer):
         need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
         super().__init__()
         self.vintage = vintage_dropdown(gdp, vintage, "Vintage")
-        self.series = {code: vintage_series(gdp, code) for _, code in self.vintage.options}  # once, not per move
+        self.series = {code: with_gaps(rows, "gdp_cny_100m") for code, rows in gdp.groupby("vintage")}  # once
         self.range = TwinRange("Years", minimum=int(gdp["year"].min()), maximum=int(gdp["year"].max()),
                                value=years, messages=self.messages)
         self.scale = w.ToggleButtons(options=["linear", "log"], value="linear", description="Vertical axis",
@@ -201,10 +198,9 @@ class OvertakeExplorer(Explorer):
         self.hk = hk.set_index("year")["gdp_usd_bn"].astype(float)
         rate = fx.set_index("year")["cny_per_usd"].astype(float)
         self.vintage = vintage_dropdown(gdp, vintage, "Shenzhen vintage")
-        self.usd = {}  # each vintage from `since` in billion USD, converted once
-        for _, code in self.vintage.options:
-            series = vintage_series(gdp, code)
-            self.usd[code] = to_usd_bn(series[series.index >= since], rate)
+        # each vintage from `since` in billion USD, converted once
+        self.usd = {code: to_usd_bn(with_gaps(rows, "gdp_cny_100m").loc[since:], rate)
+                    for code, rows in gdp.groupby("vintage")}
         self.fig, self.ax = new_figure(6.4, 3.4)
         hk_recent = with_gaps(hk[hk["year"] >= since], "gdp_usd_bn")
         self.ax.plot(hk_recent.index, hk_recent.values, color=PALETTE["orange"], label="Hong Kong")
@@ -245,13 +241,11 @@ class OvertakeExplorer(Explorer):
 def vintage_table(gdp: pd.DataFrame) -> pd.DataFrame:
     """Each vintage: the words charts use for it, how many years, which span, and how many gaps inside the span."""
     need_table(gdp, "shenzhen_gdp", GDP_COLUMNS)
-    rows = []
-    for vintage, group in gdp.groupby("vintage"):
-        years = sorted(int(y) for y in group["year"])
-        rows.append({"vintage (code in the data)": vintage, "label in charts": vintage_label(vintage),
-                     "years with a figure": len(years), "first": years[0], "last": years[-1],
-                     "missing years inside the span": years[-1] - years[0] + 1 - len(years)})
-    return pd.DataFrame(rows).set_index("vintage (code in the data)")
+    years = gdp.groupby("vintage")["year"].agg(["count", "min", "max"]).astype(int)
+    table = pd.DataFrame({"label in charts": years.index.map(vintage_label), "years with a figure": years["count"],
+                          "first": years["min"], "last": years["max"],
+                          "missing years inside the span": years["max"] - years["min"] + 1 - years["count"]})
+    return table.rename_axis("vintage (code in the data)")
 
 
 def missing_years(years) -> list[int]:
@@ -262,13 +256,9 @@ def missing_years(years) -> list[int]:
 
 def year_spans(years) -> str:
     """Years as runs, for prose: [1981, 1982, 1983, 1990] → "1981–1983 and 1990"; no years → "none"."""
-    runs: list[list[int]] = []
-    for year in sorted({int(y) for y in years}):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    parts = [f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
+    ordered = pd.Series(sorted({int(y) for y in years}), dtype=int)
+    runs = ordered.groupby(ordered.diff().ne(1).cumsum()).agg(["first", "last"])  # a run ends where a year is skipped
+    parts = [f"{first}–{last}" if last > first else str(first) for first, last in runs.itertuples(index=False)]
     if not parts:
         return "none"
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -296,15 +286,13 @@ def vintages_chart(gdp: pd.DataFrame):
     fig, ax = new_figure()
     markers = {"first_release": "o", "first_release_contemporaneous": "s", "nbs_city_database": "^",
                "yearbook_older_vintage": "v", "yearbook_revised": "D", "revised_later_vintage": "*"}
-    drawn = {}
     for vintage, marker in markers.items():
         series = vintage_series(gdp, vintage)
         ax.plot(series.index, series.values, marker=marker, markersize=4, linewidth=1, label=vintage_label(vintage))
-        drawn[vintage] = series.dropna()
     ax.legend(loc="upper left")  # one column in the empty upper left: the series rise to the right
-    every = pd.concat(drawn.values())
+    every = gdp[gdp["vintage"].isin(markers)].set_index("year")["gdp_cny_100m"]
     added = revision_added(gdp)
-    alt = (f"{len(drawn)} series of Shenzhen GDP from {every.index.min()} to {every.index.max()}, drawn with "
+    alt = (f"{len(markers)} series of Shenzhen GDP from {every.index.min()} to {every.index.max()}, drawn with "
            f"different markers. They rise from {every.min():,.0f} hundred million yuan in {every.idxmin()} to "
            f"{every.max():,.0f} hundred million in {every.idxmax()}. No series has a point in "
            f"{no_figure_years(gdp)}. In the {len(added)} years with both a first release and a revised yearbook "

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from dataclasses import dataclass
 
 import ipywidgets as w
 import matplotlib.dates as mdates
@@ -31,13 +30,12 @@ CATEGORY_LABELS = {
     "national_context": "national context",
 }
 
-# The "special" statuses of qianhai_zones.status_layer, in words; the two FTZ layers are one status.
+# The "special" statuses of qianhai_zones.status_layer in words, outermost first; the two FTZ layers are one status.
 STATUS_LABELS = {
     "gba": "Greater Bay Area", "sez": "Special Economic Zone", "pilot_ftz": "pilot free trade zone",
     "ftz_area": "pilot free trade zone", "cooperation_zone": "Shenzhen-Hong Kong cooperation zone",
     "bonded_port": "bonded port area", "financial_district": "development district (no separate legal status)",
 }
-STATUS_ORDER = ["gba", "sez", "pilot_ftz", "ftz_area", "cooperation_zone", "bonded_port"]
 
 # Territories that carry the name "Qianhai" (the layers around them are found through `contained_in`).
 QIANHAI_CORE = ["qianhai_coop_zone_2010", "qianhai_coop_zone_2021", "qianhai_shekou_ftz_area",
@@ -62,9 +60,6 @@ MEASURE_LABELS = {"registered_enterprise_value_added": "value added of firms reg
 CONFLICT_LABELS = {"pboc_loan_rules_date": "PBOC rules for cross-border loans",
                    "qianhai_court_founding": "Qianhai Court", "gba_outline_date": "Greater Bay Area outline"}
 CHANGE_LABELS = {"scope": "territory", "measure_type": "measure"}
-
-DATE_HINT = "Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day)"
-TYPED_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?")
 
 
 def as_day(value, label: str = "date") -> dt.date:
@@ -106,10 +101,9 @@ def timeline_bounds(timeline: pd.DataFrame) -> tuple[dt.date, dt.date]:
 
 
 def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date") -> DateQuery:
-    """Typed text as a DateQuery between first and last, or InputProblem saying what to type.
-
-    'YYYY-MM' means the end of that month; 'YYYY-MM-DD' that day. '/' or '.' may separate the parts."""
-    hint = f"{DATE_HINT} from {first:%Y-%m} to {last.isoformat()}."
+    """Typed 'YYYY-MM' (the month's last day) or 'YYYY-MM-DD' ('/' or '.' may separate the parts) as a DateQuery
+    between first and last, or InputProblem saying what to type."""
+    hint = f"Type a date as YYYY-MM (a month) or YYYY-MM-DD (a day) from {first:%Y-%m} to {last.isoformat()}."
     if isinstance(raw, dt.date):
         query = DateQuery(as_date(raw), "day")
     else:
@@ -121,7 +115,7 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
         shown = _short(text, 40)
         if re.fullmatch(r"[0-9]{4}", text):
             raise InputProblem(f"{label}: {shown!r} is only a year; add a month, e.g. {text}-06. {hint}")
-        match = TYPED_DATE.fullmatch(text)
+        match = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?", text)
         if not match:
             raise InputProblem(f"{label}: {shown!r} is not a date. {hint}")
         year, month, day = match.groups()
@@ -136,16 +130,10 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
     return query
 
 
-def _by_date(timeline: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """The milestones sorted by date then id, the first and the last day of each one's period (numpy arrays,
-    so that a date slider compares numbers rather than building pandas objects)."""
+def _events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     events = timeline.sort_values(["sort_date", "event_id"]).reset_index(drop=True)
-    lasts = period_ends(events["sort_date"], events["date_precision"])
-    return events, events["sort_date"].to_numpy(), lasts.to_numpy()
-
-
-def _events_on(events: pd.DataFrame, starts: np.ndarray, lasts: np.ndarray, day: dt.date) -> pd.DataFrame:
-    when = np.datetime64(day)
+    starts, lasts = events["sort_date"], period_ends(events["sort_date"], events["date_precision"])
+    when = pd.Timestamp(day)
     return events.assign(status=np.select([starts > when, lasts <= when], ["not yet", "happened"], "uncertain"))
 
 
@@ -153,8 +141,7 @@ def events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """Every milestone with its status on `day` (column `status`): 'happened', 'not yet', or 'uncertain' when it
     is dated only to a month or year that contains `day` and `day` is not its last day. Sorted by date then id."""
     need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision"])
-    day = as_day(day)
-    return _events_on(*_by_date(timeline), day)
+    return _events_on(timeline, as_day(day))
 
 
 def _with_periods(zones: pd.DataFrame) -> pd.DataFrame:
@@ -165,22 +152,17 @@ def _with_periods(zones: pd.DataFrame) -> pd.DataFrame:
 
 
 def _zone_status(zones: pd.DataFrame, day: dt.date) -> np.ndarray:
-    """Each zone's status on `day` (zones as `_with_periods` gives them): 'in force', 'not yet', 'ended', or
-    'uncertain' (its start or end is known only to the month or year, and `day` falls inside that period).
-    valid_to is exclusive."""
+    """Each zone's status on `day` (zones from `_with_periods`): 'in force', 'not yet', 'ended' (valid_to is
+    exclusive), or 'uncertain' while `day` is inside the month or year its start or end is known to."""
     when = np.datetime64(day)  # an open end (NaT) compares False: never ended
     start, sure_from, end, sure_end = (zones[c].to_numpy() for c in ("start", "sure_from", "end", "sure_end"))
     return np.select([start > when, sure_end <= when, end <= when, sure_from > when],
                      ["not yet", "ended", "uncertain", "uncertain"], "in force")
 
 
-LAYER_COLUMNS = ["zone_id", "name", "special_status", "area_km2", "valid_from", "valid_to", "status"]
-
-
 def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
-    """The territories called Qianhai and every zone they lie within (through `contained_in`), outermost first;
-    valid_from and valid_to as text only as precise as they are known (`as_known`). Every public function taking
-    the zones starts here."""
+    """The territories called Qianhai and every zone they lie within (`contained_in`), outermost first, dates as
+    text only as precise as known (`as_known`); the zones table is checked here, once."""
     need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
     parents = {zone: inside.split(";") if isinstance(inside, str) else []
                for zone, inside in zip(zones["zone_id"], zones["contained_in"])}
@@ -192,7 +174,7 @@ def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
             todo.extend(parents[zone])
     related = _with_periods(zones[zones["zone_id"].isin(found)]).assign(
         special_status=lambda z: z["status_layer"].map(STATUS_LABELS),
-        order=lambda z: z["status_layer"].map({s: i for i, s in enumerate(STATUS_ORDER)}))
+        order=lambda z: z["status_layer"].map({s: i for i, s in enumerate(STATUS_LABELS)}))
     for column in ("valid_from", "valid_to"):
         related[column] = [as_known(d, p) for d, p in zip(related[column], related[f"{column}_precision"])]
     return related.sort_values(["order", "start", "zone_id"]).reset_index(drop=True)
@@ -201,20 +183,17 @@ def _related_layers(zones: pd.DataFrame) -> pd.DataFrame:
 def _layers_on(related: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     status = _zone_status(related, day)
     shown = (status == "in force") | (status == "uncertain")
-    return related.loc[shown, LAYER_COLUMNS[:-1]].assign(status=status[shown]).reset_index(drop=True)
+    columns = ["zone_id", "name", "special_status", "area_km2", "valid_from", "valid_to"]
+    return related.loc[shown, columns].assign(status=status[shown]).reset_index(drop=True)
 
 
 def qianhai_layers(zones: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    """The territories called Qianhai and the layers they lie within, in force or uncertain on `day`, outermost
-    layer first; valid_from and valid_to as text only as precise as they are known (`as_known`)."""
-    need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "contained_in"])
-    day = as_day(day)
-    return _layers_on(_related_layers(zones), day)
+    """The territories called Qianhai and the layers around them in force or uncertain on `day`, outermost first."""
+    return _layers_on(_related_layers(zones), as_day(day))
 
 
 def _stacked(related: pd.DataFrame, first: dt.date, second: dt.date) -> str:
-    """One sentence: the special statuses certainly in force around Qianhai on `second` but not on `first` (added)
-    and the reverse (gone), each listed by the date it began, and the days between the two dates."""
+    """The special statuses around Qianhai added and gone between two dates, earliest first, in one sentence."""
     special = related["special_status"].to_numpy()
     sure = {day: set(special[_zone_status(related, day) == "in force"]) for day in (first, second)}
     starts = related.groupby("special_status")["start"].min()
@@ -244,8 +223,8 @@ class Snapshot:
     upcoming: pd.DataFrame
     layers: pd.DataFrame
     ftzs: int
-    total_events: int = 0
-    names: list[str] = field(default_factory=list)
+    total_events: int
+    names: list[str]
 
     @property
     def statuses(self) -> tuple[int, int]:
@@ -264,9 +243,8 @@ class Snapshot:
                 f"{statuses} applied to Qianhai{maybe_text}. 'Qianhai' could mean: {names}. China had {zones}.")
 
 
-def _snapshot(events: pd.DataFrame, starts: np.ndarray, lasts: np.ndarray, related: pd.DataFrame,
-              ftz_count: pd.DataFrame, query: DateQuery) -> Snapshot:
-    events = _events_on(events, starts, lasts, query.day)
+def _snapshot(timeline: pd.DataFrame, related: pd.DataFrame, ftz_count: pd.DataFrame, query: DateQuery) -> Snapshot:
+    events = _events_on(timeline, query.day)
     counted = events[events["date_status"] != "rejected"]
     disputed = []
     for group, rows in events[events["date_status"] == "disputed"].groupby("conflict_group", sort=True):
@@ -294,8 +272,7 @@ def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFram
     only)"); `.happened` lists the milestones that had happened; `.ftzs` counts China's pilot FTZs."""
     need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
     first, last = timeline_bounds(timeline)
-    query = when if isinstance(when, DateQuery) else parse_date(when, first=first, last=last)
-    return _snapshot(*_by_date(timeline), _related_layers(zones), ftz_count, query)
+    return _snapshot(timeline, _related_layers(zones), ftz_count, parse_date(when, first=first, last=last))
 
 
 def _area(value) -> str:
@@ -307,9 +284,8 @@ def _short(text: str, limit: int = 100) -> str:
 
 
 class DateTwinSlider:
-    """A month slider and a text box that always agree. Typing YYYY-MM-DD keeps the exact day (the slider moves
-    to its month); moving the slider means the end of the chosen month. A bad date shows a message and leaves
-    everything as it was."""
+    """A month slider (a month means its last day) and a text box that always agree; a typed day is kept as typed,
+    a bad one gets a message and changes nothing."""
 
     def __init__(self, description: str, *, first: dt.date, last: dt.date, value: str,
                  messages: Messages | None = None):
@@ -324,8 +300,8 @@ class DateTwinSlider:
         self.callbacks: list = []
         self.refusals: list = []  # called with the message when a typed date is refused
         self.echoing = False
-        self.slider.observe(self._from_slider, names="value")
-        self.text.observe(self._from_text, names="value")
+        self.slider.observe(self._changed, names="value")
+        self.text.observe(self._changed, names="value")
         self.box = w.HBox([self.slider, self.text])
 
     def observe(self, callback) -> None:
@@ -334,37 +310,27 @@ class DateTwinSlider:
     def parse(self, text: str) -> DateQuery:
         return parse_date(text, first=self.first, last=self.last, label=self.description)
 
-    def _echo(self, widget, value) -> None:
-        """Show ``value`` in the twin widget without reacting to that change."""
-        self.echoing = True
-        try:
-            widget.value = value
-        finally:
-            self.echoing = False
-
-    def _accept(self, query: DateQuery) -> None:
-        self.value = query
-        self.messages.clear()
-        for callback in self.callbacks:
-            callback(query)
-
-    def _from_slider(self, change) -> None:
-        if not self.echoing:
-            self._echo(self.text, change["new"])
-            self._accept(self.parse(change["new"]))
-
-    def _from_text(self, change) -> None:
-        if self.echoing:
+    def _changed(self, change) -> None:
+        """A month picked on the slider or a date typed: the twin widget shows it too, then the callbacks run."""
+        if self.echoing:  # the twin following, not a new choice
             return
         try:
             query = self.parse(change["new"])
-        except InputProblem as problem:
+        except InputProblem as problem:  # typed text only: the slider offers the timeline's months
             self.messages.error(str(problem))
             for callback in self.refusals:
                 callback(str(problem))
             return
-        self._echo(self.slider, query.month)
-        self._accept(query)
+        twin, shown = (self.text, change["new"]) if change["owner"] is self.slider else (self.slider, query.month)
+        self.echoing = True
+        try:
+            twin.value = shown
+        finally:
+            self.echoing = False
+        self.value = query
+        self.messages.clear()
+        for callback in self.callbacks:
+            callback(query)
 
 
 LAYER_ROWS = [  # (row label, zone ids drawn on that row)
@@ -399,24 +365,13 @@ def _bar_words(zone) -> str:
     return words + (f", {zone['area_km2']:g} km²" if pd.notna(zone["area_km2"]) else "")
 
 
-def _keep_clear_of_line(ax, label, x: float) -> None:
-    """Move a label that the vertical line at `x` would run through to just right of the line (a quarter of
-    the label's width as margin: the final layout can still narrow the axes)."""
-    box = label.get_window_extent()
-    line_x = ax.transData.transform((x, 0))[0]
-    if box.x0 - box.width / 4 <= line_x <= box.x1 + box.width / 4:
-        label.set_x(x + 40)
-
-
 def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.date, day_label: str) -> Chart:
-    """Horizontal bars: when each layer of special status around Qianhai existed (valid_from to valid_to;
-    open ends run to the right edge). The part of a bar whose start is known only to the year is hatched.
-    An orange-red line marks `day`."""
+    """When each layer of special status around Qianhai existed, as bars (hatched while the start is known only to
+    the year; open ends run to the right edge), with an orange-red line on `day`."""
     need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "area_km2"])
     first, last, day = as_day(first, "first date"), as_day(last, "last date"), as_day(day)
     day_label = str(day_label)[:40]
-    table = zones.set_index("zone_id")
-    table["sure_from"] = period_ends(table["valid_from"], table["valid_from_precision"])
+    table = _with_periods(zones).set_index("zone_id")
     fig, ax = new_figure(6.6, 3.2)
     area_labels = []
     for row, (label, ids) in enumerate(LAYER_ROWS):
@@ -436,8 +391,13 @@ def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.dat
     ax.set_yticks(range(len(LAYER_ROWS)), [label for label, _ in reversed(LAYER_ROWS)])
     _year_axis(ax, first, last)
     ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
+    line_x = ax.transData.transform((_num(day), 0))[0]
+    # an area label the day line would cross moves just right of it (a quarter of its width as margin: the final
+    # layout may still narrow the axes)
     for area_label in area_labels:
-        _keep_clear_of_line(ax, area_label, _num(day))
+        box = area_label.get_window_extent()
+        if box.x0 - box.width / 4 <= line_x <= box.x1 + box.width / 4:
+            area_label.set_x(_num(day) + 40)
     ax.annotate(day_label, xy=(_num(day), len(LAYER_ROWS) - 0.45), xytext=(-6, 0), textcoords="offset points",
                 ha="right", va="center", color=PALETTE["vermillion"])
     bars = "; ".join(f"{label}: " + ", ".join(_bar_words(table.loc[zone]) for zone in ids) for label, ids in LAYER_ROWS)
@@ -456,102 +416,28 @@ MARKERS = [  # (legend label, date_status values, marker, filled, colour)
 ]
 
 
-@dataclass
-class TimelineArtists:
-    """The orange-red date line and each marker group's points (with their dates as numbers and their face and
-    edge colours), which `move_to` moves to another date."""
-
-    day_line: Line2D
-    groups: list  # (PathCollection, dates, face RGBA per point, edge RGBA per point)
-
-    def move_to(self, day: dt.date) -> None:
-        """Mark ``day``: move the orange-red line there and fade the milestones after it."""
-        x = _num(day)
-        self.day_line.set_xdata([x, x])
-        for points, dates, face, edge in self.groups:
-            face[:, 3] = edge[:, 3] = np.where(dates > x, 0.25, 1.0)
-            points.set_facecolors(face)
-            points.set_edgecolors(edge)
-
-
-def draw_timeline(ax, shown: pd.DataFrame, categories: list[str], first: dt.date, last: dt.date,
-                  day: dt.date) -> TimelineArtists:
-    """Milestones as points on one row per policy area, replacing what the axes showed before; a pale bar spans
-    a date known only to the month or year; rows of one conflict group are joined by a dotted line; milestones
-    after `day` are faded and an orange-red line marks `day`."""
-    for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:  # keep the axes and their ticks
-        artist.remove()
-    rows = {c: len(categories) - 1 - i for i, c in enumerate(categories)}
-    handles, groups = [], []
-    for label, statuses, marker, filled, colour in MARKERS:
-        part = shown[shown["date_status"].isin(statuses)]
-        if part.empty:
-            continue
-        face, edge = to_rgba(colour if filled else "white"), to_rgba(colour)
-        dates = mdates.date2num(part["sort_date"].to_numpy())
-        points = ax.scatter(dates, [rows[c] for c in part["category"]], s=40, zorder=3, marker=marker,
-                            linewidths=1.4)
-        groups.append((points, dates, np.tile(face, (len(dates), 1)), np.tile(edge, (len(dates), 1))))
-        handles.append(Line2D([], [], linestyle="", marker=marker, markersize=6, label=label,
-                              markerfacecolor=face, markeredgecolor=edge))
-    vague = shown[shown["date_precision"] != "day"]
-    if not vague.empty:  # one collection for all pale bars, one for all dotted joins: fewer artists to draw
-        y = [rows[c] for c in vague["category"]]
-        ends = period_ends(vague["sort_date"], vague["date_precision"])
-        spans = [[(a, row), (b, row)] for a, b, row in zip(mdates.date2num(vague["sort_date"].to_numpy()),
-                                                           mdates.date2num(ends.to_numpy()), y)]
-        ax.add_collection(LineCollection(spans, colors=PALETTE["blue"], linewidths=4, alpha=0.35, capstyle="butt"),
-                          autolim=False)
-    joins = [[(_num(d), rows[c]) for d, c in zip(group["sort_date"], group["category"])]
-             for _, group in shown[shown["conflict_group"].notna()].groupby("conflict_group", sort=True)
-             if len(group) > 1]
-    if joins:
-        ax.add_collection(LineCollection(joins, colors=PALETTE["vermillion"], linewidths=1.2, linestyles=":"),
-                          autolim=False)
-    drawn = TimelineArtists(ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2), groups)
-    drawn.move_to(day)
-    _year_axis(ax, first, last, step=4)
-    ax.set_yticks(list(rows.values()), [CATEGORY_LABELS[c] for c in rows])
-    ax.set_ylim(-0.7, len(rows) - 0.3)
-    legend = ax.get_legend()
-    if legend is None or [text.get_text() for text in legend.get_texts()] != [h.get_label() for h in handles]:
-        if legend is not None:
-            legend.remove()
-        if handles:
-            ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
-    # else the same legend stays: it is part of the chart's saved frame, which a filter change then reuses
-    return drawn
-
-
 class DateExplorer(Explorer):
-    """'What existed on this date?': a month slider with a typed twin, a policy-area filter and a switch
-    for rejected dates → the timeline chart with the date marked, the layers of special status around
-    Qianhai on that date, the latest milestones, where sources disagree, and what comes next."""
+    """'What existed on this date?': two dates, policy areas and rejected dates on or off → the milestones chart,
+    the layers around Qianhai, the latest milestones, where sources disagree, and what comes next."""
 
     STALE = "<span style='color:#a00'>Not updated: fix the date above. Still showing the last good date.</span><br>"
 
     def __init__(self, timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFrame, value: str,
-                 categories: list[str] | None = None, compare_with: str = "2010-08"):
+                 compare_with: str = "2010-08"):
         need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
         need_table(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
         super().__init__()
-        self.dated = _by_date(timeline)  # prepared once: a slider move changes only the date
-        self.related = _related_layers(zones)
-        # pure functions of the chosen dates: a date seen again (a slider moved back and forth) costs nothing
-        self.snapshot_on = lru_cache(maxsize=256)(partial(_snapshot, *self.dated, self.related, ftz_count))
-        self.stacked = lru_cache(maxsize=256)(partial(_stacked, self.related))
-        self.details_on = lru_cache(maxsize=256)(lambda query, chosen: self._details(self.snapshot_on(query), chosen))
+        self.events = timeline.sort_values(["sort_date", "event_id"]).reset_index(drop=True)
+        self.related, self.ftz_count = _related_layers(zones), ftz_count  # prepared once: a slider changes the date
         self.first, self.last_day = timeline_bounds(timeline)
         self.date = DateTwinSlider("Month", first=self.first, last=self.last_day, value=value, messages=self.messages)
         self.since = DateTwinSlider("Compare with", first=self.first, last=self.last_day, value=compare_with,
                                     messages=self.messages)
         self.date.refusals.append(self.mark_stale)
         self.since.refusals.append(self.mark_stale)
-        present = [c for c in CATEGORY_LABELS if c in set(timeline["category"])]
-        chosen = tuple(categories) if categories is not None else tuple(present)
+        present = tuple(label for c, label in CATEGORY_LABELS.items() if c in set(timeline["category"]))
         # the values are the words a student sees: a saved (static) view of the widget shows them, not codes
-        self.categories = w.SelectMultiple(options=[CATEGORY_LABELS[c] for c in present],
-                                           value=tuple(CATEGORY_LABELS.get(c, c) for c in chosen),
+        self.categories = w.SelectMultiple(options=present, value=present,
                                            rows=len(present), description="Policy areas (Ctrl/Cmd-click)",
                                            style=LABEL_STYLE, layout=w.Layout(width="330px"))
         self.rejected = w.Checkbox(value=True, description="show rejected dates", style=LABEL_STYLE, indent=False)
@@ -563,7 +449,7 @@ class DateExplorer(Explorer):
                             resources=["qianhai_timeline"], alt="(set on update)")
         self.last_snapshot: Snapshot | None = None
         self.shown: pd.DataFrame | None = None
-        self.drawn: tuple | None = None  # (the filter drawn, its TimelineArtists)
+        self.drawn: tuple | None = None  # the filter drawn: (policy areas, whether rejected dates are shown)
         self.watch(self.date, self.since, self.categories, self.rejected)
         self.update()
         # the check box is shown only when the data hold a rejected date: otherwise it would change nothing
@@ -581,15 +467,14 @@ class DateExplorer(Explorer):
 
     def compute(self) -> Snapshot:
         """The snapshot on the chosen date (shown even with no policy area picked), and the milestones shown."""
-        snap = self.last_snapshot = self.snapshot_on(self.date.value)
+        snap = self.last_snapshot = _snapshot(self.events, self.related, self.ftz_count, self.date.value)
         self.summary.value = f"<b>{escape(snap.sentence())}</b>"
-        self.comparison.value = escape(self.stacked(*sorted([self.since.value.day, snap.query.day])))
+        self.comparison.value = escape(_stacked(self.related, *sorted([self.since.value.day, snap.query.day])))
         self.chosen = [c for c, label in CATEGORY_LABELS.items() if label in self.categories.value]
         if not self.chosen:
             raise InputProblem("Pick at least one policy area (Ctrl-click or Cmd-click to pick several).")
-        events = self.dated[0]
-        data = events if self.rejected.value else events[events["date_status"] != "rejected"]
-        self.shown = data[data["category"].isin(self.chosen)].reset_index(drop=True)
+        events = self.events if self.rejected.value else self.events[self.events["date_status"] != "rejected"]
+        self.shown = events[events["category"].isin(self.chosen)].reset_index(drop=True)
         return snap
 
     def refuse(self, problem: InputProblem) -> None:
@@ -600,10 +485,57 @@ class DateExplorer(Explorer):
     def draw(self, snap: Snapshot) -> None:
         """Same filter as last time: move the date line and the fading only; another filter: draw anew."""
         day, key = snap.query.day, (tuple(self.chosen), self.rejected.value)
-        if self.drawn is None or self.drawn[0] != key:
-            self.drawn = (key, draw_timeline(self.ax, self.shown, self.chosen, self.first, self.last_day, day))
-        self.drawn[1].move_to(day)
+        if self.drawn != key:
+            self.drawn = key
+            self._draw_milestones(day)
+        x = _num(day)
+        self.day_line.set_xdata([x, x])
+        for points, dates, face, edge in self.groups:  # fade the milestones after the day
+            face[:, 3] = edge[:, 3] = np.where(dates > x, 0.25, 1.0)
+            points.set_facecolors(face)
+            points.set_edgecolors(edge)
         self.ax.set_title(f"Milestones as of {day.isoformat()}", loc="left")  # short: fits above the axes
+
+    def _draw_milestones(self, day: dt.date) -> None:
+        """The chosen milestones, one row per policy area, in place of what the axes showed (see the x label)."""
+        ax, shown, categories = self.ax, self.shown, self.chosen
+        for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:  # keep the axes and their ticks
+            artist.remove()
+        rows = {c: len(categories) - 1 - i for i, c in enumerate(categories)}
+        handles, self.groups = [], []  # groups: (points, their dates as numbers, face and edge RGBA per point)
+        for label, statuses, marker, filled, colour in MARKERS:
+            part = shown[shown["date_status"].isin(statuses)]
+            if part.empty:
+                continue
+            face, edge = to_rgba(colour if filled else "white"), to_rgba(colour)
+            dates = mdates.date2num(part["sort_date"].to_numpy())
+            points = ax.scatter(dates, [rows[c] for c in part["category"]], s=40, zorder=3, marker=marker,
+                                linewidths=1.4)
+            self.groups.append((points, dates, np.tile(face, (len(dates), 1)), np.tile(edge, (len(dates), 1))))
+            handles.append(Line2D([], [], linestyle="", marker=marker, markersize=6, label=label,
+                                  markerfacecolor=face, markeredgecolor=edge))
+        vague = shown[shown["date_precision"] != "day"]
+        if not vague.empty:  # one collection for all pale bars, one for all dotted joins: fewer artists to draw
+            ax.hlines([rows[c] for c in vague["category"]], mdates.date2num(vague["sort_date"].to_numpy()),
+                      mdates.date2num(period_ends(vague["sort_date"], vague["date_precision"]).to_numpy()),
+                      colors=PALETTE["blue"], linewidths=4, alpha=0.35, capstyle="butt")
+        joins = [[(_num(d), rows[c]) for d, c in zip(group["sort_date"], group["category"])]
+                 for _, group in shown[shown["conflict_group"].notna()].groupby("conflict_group", sort=True)
+                 if len(group) > 1]
+        if joins:
+            ax.add_collection(LineCollection(joins, colors=PALETTE["vermillion"], linewidths=1.2, linestyles=":"),
+                              autolim=False)
+        self.day_line = ax.axvline(_num(day), color=PALETTE["vermillion"], linewidth=2)
+        _year_axis(ax, self.first, self.last_day, step=4)
+        ax.set_yticks(list(rows.values()), [CATEGORY_LABELS[c] for c in rows])
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        legend = ax.get_legend()
+        if legend is None or [text.get_text() for text in legend.get_texts()] != [h.get_label() for h in handles]:
+            if legend is not None:
+                legend.remove()
+            if handles:
+                ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        # else the same legend stays: it is part of the chart's saved frame, which a filter change then reuses
 
     def describe(self, snap: Snapshot) -> None:
         if self.messages.last.startswith("Pick at least one"):
@@ -623,10 +555,10 @@ class DateExplorer(Explorer):
                           f"line marks. Disputed and rejected dates ({conflicts} rows shown) are orange-red, "
                           f"reconciled steps of one event ({steps} rows shown) are open blue squares; rows of one "
                           "disagreement or event are joined by dotted lines.")
-        self.details.value = self.details_on(snap.query, tuple(self.chosen))
+        self.details.value = self._details(snap, self.chosen)
 
     @staticmethod
-    def _details(snap: Snapshot, chosen: tuple[str, ...]) -> str:
+    def _details(snap: Snapshot, chosen: list[str]) -> str:
         def items(rows, suffix: str = "") -> str:
             return "".join(f"<li>{escape(r.date)} {escape(_short(r.event))}{suffix}</li>" for r in rows.itertuples())
 
@@ -649,14 +581,11 @@ class DateExplorer(Explorer):
         return "".join(parts)
 
 
-OUTPUT_CODES = ["registered_enterprise_value_added", "registered_enterprise_output_scmp", "gdp"]
-
-
 def output_rows(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Full-year output figures for Qianhai (registered-enterprise value added before 2021, territorial
-    GDP after), every territory kept apart; the whole Guangdong FTZ is left out."""
+    """Qianhai's full-year output figures, every territory and measure kept apart (not the whole Guangdong FTZ)."""
     need_table(indicators, "qianhai_indicators", ["indicator_code", "period_type", "scope", "year", "value"])
-    chosen = indicators[indicators["indicator_code"].isin(OUTPUT_CODES)
+    codes = ["registered_enterprise_value_added", "registered_enterprise_output_scmp", "gdp"]
+    chosen = indicators[indicators["indicator_code"].isin(codes)
                         & (indicators["period_type"] == "full_year")
                         & ~indicators["scope"].isin(["guangdong_ftz", "all_pilot_ftzs"])]
     columns = ["year", "value", "value_qualifier", "measure_type", "scope", "confidence", "source_id"]
@@ -664,8 +593,7 @@ def output_rows(indicators: pd.DataFrame) -> pd.DataFrame:
 
 
 def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each pair of consecutive rows (by year) whose territory or measure differs: a break that a
-    single line across them would hide."""
+    """Consecutive rows (by year) whose territory or measure differs: breaks a single line across them would hide."""
     need_table(rows, "output rows", ["year", "scope", "measure_type", "value"],
                example="output_rows(load('qianhai_indicators'))")
     ordered = rows.sort_values(["year", "scope"]).to_dict("records")
@@ -682,8 +610,7 @@ def scope_breaks(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def in_words(rows: pd.DataFrame) -> pd.DataFrame:
-    """A copy of a course table to show a student: territory (in the columns or the row labels), measure,
-    policy-area and disagreement codes replaced by words, column names in words (the original keeps its codes)."""
+    """A copy of a course table to show a student: codes and column names in words (the original keeps its codes)."""
     need_table(rows, "rows", [], example="a course table from load(...)")
     shown = rows.copy()
     words = {"scope": ("territory", SCOPE_LABELS), "measure_type": ("measure", MEASURE_LABELS),
@@ -703,16 +630,14 @@ def in_words(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def in_words_whole(rows: pd.DataFrame, name: str = "qianhai-table"):
-    """`in_words(rows)` to look at, long texts wrapped in their cells rather than cut at 60 characters with "...".
-    A pandas Styler: show it; compute with `in_words` or the original table."""
+    """`in_words(rows)` as a pandas Styler to show, long texts wrapped rather than cut at 60 characters with "..."."""
     styler = (in_words(rows).style.set_uuid(name).format(escape="html", na_rep="", precision=2)
               .set_properties(**{"white-space": "normal", "text-align": "left"}))
     return styler.hide(axis="index") if isinstance(rows.index, pd.RangeIndex) else styler
 
 
 def indicator_value(indicators: pd.DataFrame, code: str, year: int, period: str | None = None) -> pd.Series:
-    """The one row of an indicator for a year (and period, if the year has several); a clear message if
-    there is none or the choice is ambiguous."""
+    """The one row of an indicator for a year (and period, if the year has several), or a message saying why not."""
     need_table(indicators, "qianhai_indicators", ["indicator_code", "year", "period"])
     rows = indicators[(indicators["indicator_code"] == code) & (indicators["year"] == year)]
     if period is not None:
