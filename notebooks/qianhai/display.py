@@ -12,6 +12,12 @@ import pandas as pd
 from qianhai.inputs import need_table
 
 
+# the data files' unit codes in words, for tables and sentences
+UNIT_WORDS = {"cny_bn": "bn yuan", "usd_bn": "bn US$", "pct": "%", "count": "", "persons": "people",
+              "categories": "categories", "cny_bn_per_km2": "bn yuan per km²", "pct_yoy": "% y/y",
+              "pct_per_year": "% a year"}
+
+
 class Note:
     """Markdown for the notebook, with the same words as plain text for every other reader."""
 

@@ -12,10 +12,9 @@ import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import as_known
-from qianhai.display import Note, escape, message_html, whole_text
+from qianhai.display import UNIT_WORDS, Note, escape, message_html, whole_text
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
                             by_key, need_table, refuse_fraction_lookalikes)
-from qianhai.scenarios import UNIT_WORDS
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MAX_RATE_PCT = 100.0

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
-from qianhai.display import Note, escape, markdown_text, message_html
+from qianhai.display import UNIT_WORDS, Note, escape, markdown_text, message_html
 from qianhai.data import source_ids
 from qianhai.growth import cagr
 from qianhai.inputs import InputProblem, fraction_slip_note, need_table, parse_number
@@ -303,10 +303,6 @@ class ScenarioExplorer(Explorer):
 
 
 # --- the golden-decade aims as a reflection framework -----------------------------------------------
-
-UNIT_WORDS = {"cny_bn": "bn yuan", "usd_bn": "bn US$", "pct": "%", "count": "", "persons": "people",
-              "categories": "categories", "cny_bn_per_km2": "bn yuan per km²", "pct_yoy": "% y/y",
-              "pct_per_year": "% a year"}
 
 # (group, aim, the article's words — Wang Jinxia, section 7, evidence [(resource, code)], what it cannot show)
 AIMS = [
