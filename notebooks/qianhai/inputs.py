@@ -110,6 +110,17 @@ def parse_number(
     return int(value) if integer else value
 
 
+def parse_year(raw: object, label: str, allowed: list[int] | None = None) -> int:
+    """A whole year, typed or passed in code; with ``allowed`` (sorted: the years the data have a rule for), only one
+    of those."""
+    if allowed is None:
+        return parse_number(raw, label=label, integer=True)
+    year = parse_number(raw, label=label, integer=True, minimum=allowed[0], maximum=allowed[-1])
+    if year not in allowed:
+        raise InputProblem(f"{label}: no rule in the data for {year}. Pick one of {allowed[0]}-{allowed[-1]}.")
+    return year
+
+
 def fraction_as_percent(raw: object, *, label: str, maximum: float = 1.0) -> float:
     """A fraction typed on purpose (0.2, '1/3') -> percent (20.0, 33.3); refused outside [0, maximum]."""
     return 100 * float(parse_number(raw, label=label, minimum=0, maximum=maximum))
