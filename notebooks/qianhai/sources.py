@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qianhai.data import VALUE_SOURCE_COLUMNS, WEAK_KINDS, DataError, resource, rows_on_weak_sources, source_ids
-from qianhai.display import Note, markdown_link, markdown_text
+from qianhai.display import Note, markdown_link, markdown_text, shorten
 
 KINDS_LEGEND = ("Kind of each source: official (a government, statistics office, court or legislature, on its own site), "
                 "press, academic, other; weak: mirror (a copy of an official or press text elsewhere), code (figures in "
@@ -50,8 +50,7 @@ def weak_note(found: list[dict], shown: int = 6) -> str:
 
 
 def _short_publisher(text: str) -> str:
-    text = text.split("(")[0].strip().rstrip(",")
-    return text if len(text) <= 48 else text[:45] + "..."
+    return shorten(text.split("(")[0].strip().rstrip(","), 48)
 
 
 COLLAPSE_AFTER = 6  # a resource's source list longer than this is folded under a summary in a notebook
@@ -125,8 +124,7 @@ def _code(text: object) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(" ".join(str(text).split()), limit, mark="…", trim=True)
 
 
 def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,

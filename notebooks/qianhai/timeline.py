@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.dates import as_date, as_known, month_end, real_day
-from qianhai.display import escape, whole_text
+from qianhai.display import escape, shorten, whole_text
 from qianhai.inputs import FULL_WIDTH_DIGITS, MINUS_SIGNS, InputProblem, need_table
 from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel
 
@@ -67,7 +67,7 @@ def as_day(value, label: str = "date") -> dt.date:
     try:
         return as_date(value)
     except ValueError as err:
-        raise InputProblem(f"The {label} must be a date (YYYY-MM-DD), not {_short(str(value), 40)!r} "
+        raise InputProblem(f"The {label} must be a date (YYYY-MM-DD), not {shorten(value, 40, trim=True)!r} "
                            f"({type(value).__name__}): {err}.") from None
 
 
@@ -112,7 +112,7 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
         text = raw.strip().translate(FULL_WIDTH_DIGITS).translate(MINUS_SIGNS)  # '２０１５-０４', as number boxes read it
         if not text:
             raise InputProblem(f"{label}: the box is empty. {hint}")
-        shown = _short(text, 40)
+        shown = shorten(text, 40, trim=True)
         if re.fullmatch(r"[0-9]{4}", text):
             raise InputProblem(f"{label}: {shown!r} is only a year; add a month, e.g. {text}-06. {hint}")
         match = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?", text)
@@ -277,10 +277,6 @@ def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFram
 
 def _area(value) -> str:
     return "area not given:" if pd.isna(value) else f"{value:g} km²"
-
-
-def _short(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
 class DateTwinSlider:
@@ -560,15 +556,16 @@ class DateExplorer(Explorer):
     @staticmethod
     def _details(snap: Snapshot, chosen: list[str]) -> str:
         def items(rows, suffix: str = "") -> str:
-            return "".join(f"<li>{escape(r.date)} {escape(_short(r.event))}{suffix}</li>" for r in rows.itertuples())
+            return "".join(f"<li>{escape(r.date)} {escape(shorten(r.event, 100, trim=True))}{suffix}</li>"
+                           for r in rows.itertuples())
 
         layers = "".join(
             f"<li>{escape(r.special_status)}: {escape(r.name)}, {escape(_area(r.area_km2).rstrip(':'))}"
             f"{' — <i>uncertain on this date (start known only to the year)</i>' if r.status == 'uncertain' else ''}"
             "</li>" for r in snap.layers.itertuples())
         happened = snap.happened[snap.happened["category"].isin(chosen)]
-        recent = "".join(f"<li>{escape(r.date)} [{escape(CATEGORY_LABELS[r.category])}] {escape(_short(r.event))}</li>"
-                         for r in happened.tail(3).itertuples())
+        recent = "".join(f"<li>{escape(r.date)} [{escape(CATEGORY_LABELS[r.category])}] "
+                         f"{escape(shorten(r.event, 100, trim=True))}</li>" for r in happened.tail(3).itertuples())
         maybe = items(snap.uncertain[snap.uncertain["category"].isin(chosen)],
                       " — <i>may or may not have happened yet: dated only to the month or year</i>")
         notes = "".join(f"<li>{escape(t)}</li>" for t in snap.disputed + snap.rejected)
