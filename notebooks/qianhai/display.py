@@ -56,6 +56,11 @@ def shorten(text: object, limit: int, *, mark: str = "...", trim: bool = False) 
     return (cut.rstrip() if trim else cut) + mark
 
 
+def plural(number: int, noun: str) -> str:
+    """'1 year', '2 years', '1,000 inspections'."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def escape_dollars(markdown: str) -> str:
     """Escape ``$`` outside code spans, so that a text such as "HK$5m ... HK$6,000" is not typeset as
     mathematics between the two dollar signs (JupyterLab, nbconvert and GitHub all use $...$ for math)."""
