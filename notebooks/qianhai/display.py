@@ -9,7 +9,6 @@ import urllib.parse
 
 import pandas as pd
 
-
 # the data files' unit codes in words, for tables and sentences
 UNIT_WORDS = {"cny_bn": "bn yuan", "usd_bn": "bn US$", "pct": "%", "count": "", "persons": "people",
               "categories": "categories", "cny_bn_per_km2": "bn yuan per km²", "pct_yoy": "% y/y",
