@@ -177,3 +177,25 @@ def test_digits_of_other_scripts_are_refused_and_full_width_ones_read():
 @pytest.mark.parametrize("typed, unit, value", [("50％", "%", 50), ("１／４", "%", 25), ("１２．５", "", 12.5)])
 def test_a_chinese_keyboards_percent_sign_and_slash_are_read(typed, unit, value):
     assert parse_number(typed, label="x", unit=unit) == value
+
+
+def test_parse_year_with_and_without_a_list_of_years():
+    from qianhai.inputs import parse_year
+
+    assert parse_year("2,020", "Base year") == 2020
+    assert parse_year(2021, "Tax year", [2019, 2020, 2021, 2023]) == 2021
+    with pytest.raises(InputProblem, match=r"Tax year: no rule in the data for 2022\. Pick one of 2019-2023\."):
+        parse_year("2022", "Tax year", [2019, 2020, 2021, 2023])  # inside the span, but no rule for that year
+    with pytest.raises(InputProblem, match="from 2019 to 2023"):
+        parse_year("2030", "Tax year", [2019, 2020, 2021, 2023])
+
+
+def test_shorten_and_plural():
+    from qianhai.display import plural, shorten
+
+    assert shorten("abcdef", 6) == "abcdef"
+    assert shorten("ab   cdefgh", 8) == "ab   ..."  # 5 characters kept, then the mark
+    assert shorten("ab   cdefgh", 8, trim=True) == "ab..."
+    assert shorten("abcd efgh", 6, mark="…", trim=True) == "abcd…"  # 5 kept, 'abcd ', less its space
+    assert [plural(n, "year") for n in (0, 1, 2)] == ["0 years", "1 year", "2 years"]
+    assert plural(1000, "inspection") == "1,000 inspections"

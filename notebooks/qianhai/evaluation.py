@@ -16,7 +16,7 @@ from scipy.optimize import minimize, nnls
 
 from qianhai.charts import PALETTE, finish, new_figure, steady_limits
 from qianhai.display import escape
-from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
+from qianhai.inputs import InputProblem, need_kind, need_table, parse_year
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 
 TREATED = "Basque Country (Pais Vasco)"
@@ -112,10 +112,6 @@ def outcome_wide(panel: pd.DataFrame, value: str = "gdp_per_capita") -> pd.DataF
     return wide[list(dict.fromkeys(panel["region"]))].astype(float)
 
 
-def _year(raw: object, label: str) -> int:
-    return int(parse_number(raw, label=label, integer=True))
-
-
 def _plain(name: str) -> str:
     """A region's name as typed without accents or capitals: 'Cataluña' and 'cataluna' are the panel's 'Cataluna'."""
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold().strip()
@@ -162,7 +158,7 @@ def trend_slope(series: pd.Series) -> float:
 def event_study_gaps(wide: pd.DataFrame, control: object, treatment_year: object) -> pd.DataFrame:
     """Gap treated − control for every year, raw and against the last year before the treatment, by event time."""
     control = _region(wide, control, "Control region")
-    start = _year(treatment_year, "Treatment year")
+    start = parse_year(treatment_year, "Treatment year")
     base = start - 1
     if base not in wide.index or start not in wide.index:
         raise InputProblem(f"Treatment year: {start} needs the years {base} and {start} in the panel "
@@ -246,9 +242,9 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
     treated = _region(wide, treated, "Treated region")
     if control == treated:
         raise InputProblem("The control region must differ from the treated region.")
-    year = _year(treatment_year, "Treatment year")
-    n_before = _year(years_before, "Years before")
-    n_after = _year(years_after, "Years after")
+    year = parse_year(treatment_year, "Treatment year")
+    n_before = parse_year(years_before, "Years before")
+    n_after = parse_year(years_after, "Years after")
     first, last = int(wide.index.min()), int(wide.index.max())
     if not first < year <= last:
         raise InputProblem(f"Treatment year {year} is outside the data: pick a year from {first + 1} to {last}, "
@@ -478,7 +474,7 @@ def _donor_list(wide: pd.DataFrame, donors, treated: str) -> list[str]:
 def _fit_years(wide: pd.DataFrame, fit: object, last_pre: int) -> tuple[int, int]:
     if not isinstance(fit, (tuple, list)) or len(fit) != 2:
         raise InputProblem("The fit period must be two years: (first, last).")
-    start, end = _year(fit[0], "Fit period (from)"), _year(fit[1], "Fit period (to)")
+    start, end = parse_year(fit[0], "Fit period (from)"), parse_year(fit[1], "Fit period (to)")
     first = int(wide.index.min())
     if start < first or end > last_pre:
         raise InputProblem(f"The fit period must lie inside the pre-treatment years {first}–{last_pre}.")

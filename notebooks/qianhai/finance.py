@@ -12,10 +12,9 @@ import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import as_known
-from qianhai.display import Note, escape, message_html, whole_text
+from qianhai.display import UNIT_WORDS, Note, escape, message_html, plural, whole_text
 from qianhai.inputs import (InputProblem, fraction_as_percent, fraction_slip_note, parse_number,
                             by_key, need_table, refuse_fraction_lookalikes)
-from qianhai.scenarios import UNIT_WORDS
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
 MAX_RATE_PCT = 100.0
@@ -134,7 +133,7 @@ class Saving:
     def arithmetic(self) -> str:
         return (f"Each year: {self.amount_m:,.6g} × ({self.onshore_pct:.2f}% − {self.offshore_pct:.2f}%) = "
                 f"{self.amount_m:,.6g} × {self.gap_pct:.2f}% (the gap) = {self.annual:,.4f} million CNY; "
-                f"over {self.years} year{'s' if self.years != 1 else ''}: {self.years} × {self.annual:,.4f} = "
+                f"over {plural(self.years, 'year')}: {self.years} × {self.annual:,.4f} = "
                 f"{self.total:,.4f} million CNY.")
 
     def sentence(self) -> str:

@@ -16,7 +16,8 @@ import pandas as pd
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
 from qianhai.dates import month_end, real_day
-from qianhai.display import cell_text, escape, markdown_table  # markdown_table: notebook 06 imports it from here
+# markdown_table: notebook 06 imports it from here
+from qianhai.display import cell_text, escape, markdown_table, plural
 from qianhai.inputs import InputProblem, by_key, need_kind, need_table, parse_number
 from qianhai.widgets import Explorer, Panel, TwinSlider
 
@@ -274,20 +275,15 @@ class InspectionResult:
 
     def sentence(self) -> str:
         missed, burden, compliant = self.violators - self.found, self.compliant_inspected, self.firms - self.violators
-        detection = (f" ({self.found / self.violators:.0%} of the {_count(self.violators, 'violator')})"
+        detection = (f" ({self.found / self.violators:.0%} of the {plural(self.violators, 'violator')})"
                      if self.violators else "")
         share = f", {burden / compliant:.1%} of all compliant firms" if compliant else ""
-        return (f"Model output: {_count(self.budget, 'inspection')}, {self.targeted:,} targeted by credit score and "
+        return (f"Model output: {plural(self.budget, 'inspection')}, {self.targeted:,} targeted by credit score and "
                 f"{self.budget - self.targeted:,} at random, find{'s' if self.budget == 1 else ''} "
-                f"{_count(self.found, 'violation')}{detection}; {_count(missed, 'violation')} "
-                f"{'is' if missed == 1 else 'are'} missed. {_count(burden, 'inspection')} "
+                f"{plural(self.found, 'violation')}{detection}; {plural(missed, 'violation')} "
+                f"{'is' if missed == 1 else 'are'} missed. {plural(burden, 'inspection')} "
                 f"{'falls' if burden == 1 else 'fall'} on compliant firms{share}. Purely random inspection would find "
                 f"{self.budget * self.violators / self.firms:.1f} on average.")
-
-
-def _count(number: int, noun: str) -> str:
-    """'1 violation', '2 violations'."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def inspect(population: FirmPopulation, budget: object, targeting_pct: object) -> InspectionResult:
@@ -518,7 +514,7 @@ class ServiceResult:
 
     def sentence(self) -> str:
         seq, one = _stats(self.sequential), _stats(self.one_window)
-        return (f"Model output for {self.steps} step{'s' if self.steps != 1 else ''}: sequential counters take "
+        return (f"Model output for {plural(self.steps, 'step')}: sequential counters take "
                 f"{seq['mean']:.1f} working days on average (90% of applicants within {seq['90th percentile']:.1f}); "
                 f"one window takes {one['mean']:.1f} (90% within {one['90th percentile']:.1f}). "
                 f"Saving: {seq['mean'] - one['mean']:.1f} working days on average.")

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from qianhai.charts import PALETTE, finish, new_figure
-from qianhai.display import escape
+from qianhai.display import escape, plural
 from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
@@ -101,7 +101,7 @@ class EditionSummary(SimpleNamespace):
                 head += " The sources report no previous count to compare with."
         else:
             direction = "fewer" if self.change < 0 else "more"
-            span = (f" over {self.years_since_previous} year{'s' if self.years_since_previous != 1 else ''}"
+            span = (f" over {plural(self.years_since_previous, 'year')}"
                     if self.years_since_previous is not None else "")
             prev_year = f" ({self.previous_edition_year} edition)" if self.previous_edition_year else ""
             head += (f" That is {abs(self.change)} {direction} than the previous edition's {self.previous_measures}"
@@ -110,7 +110,7 @@ class EditionSummary(SimpleNamespace):
                 head += (f" Caution: the previous row in the data says {self.previous_in_data}, not "
                          f"{self.previous_measures}.")
         if self.pilot_ftzs_covered is not None:
-            head += f" It applied to {self.pilot_ftzs_covered} pilot FTZ{'s' if self.pilot_ftzs_covered != 1 else ''}."
+            head += f" It applied to {plural(self.pilot_ftzs_covered, 'pilot FTZ')}."
         sources = self.source_id + (f"; also {self.second_source_id}" if self.second_source_id else "")
         return head + f" Sources: {sources}."
 
@@ -371,7 +371,7 @@ class Diffusion:
 
     def sentence(self) -> str:
         e, a, t = self.evaluation_share, self.adoption_rate, self.years
-        return (f"Model output (seed {self.seed}): after {t} year{'s' if t != 1 else ''}, "
+        return (f"Model output (seed {self.seed}): after {plural(t, 'year')}, "
                 f"{self.final_replicated} of {self.pilots} piloted reforms were replicated elsewhere "
                 f"({self.share:.1%}); {int(self.kept_local[-1])} were evaluated and kept local; "
                 f"{int(self.piloting[-1])} are still being piloted. The formula a × (1 − (1 − e)^T) = "
@@ -422,7 +422,7 @@ def half_sentence(run: "Diffusion") -> str:
         return f"Half the reforms replicated ({half:g} of {run.pilots}): never, because {why}."
     reached = np.flatnonzero(run.replicated >= half)
     when = (f"by the end of year {int(reached[0])}" if reached.size
-            else f"within {run.years} year{'s' if run.years != 1 else ''}")
+            else f"within {plural(run.years, 'year')}")
     if average is None:
         return (f"Half the reforms replicated ({half:g} of {run.pilots}): the average never gets there, because on "
                 f"average only a share a = {run.adoption_rate:.0%} of them is ever copied. A single run can still "

@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from qianhai.display import shorten
 
 THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]*)?")  # '0,125' is a decimal comma, not 125
 MINUS_SIGNS = {0x2212: "-", 0xFF0D: "-"}  # the minus the notebooks print; a Chinese keyboard's full-width minus
@@ -73,41 +74,52 @@ def parse_number(
     if isinstance(raw, str):
         text = raw.strip().translate(MINUS_SIGNS).translate(FULL_WIDTH_DIGITS)
         if "_" in text:  # float() would read '12_5' as 125
-            raise InputProblem(f"{label}: {_short(raw)!r} has '_' in it; type the digits alone (125, or 12.5 "
+            raise InputProblem(f"{label}: {shorten(raw, 40)!r} has '_' in it; type the digits alone (125, or 12.5 "
                                f"with a point for decimals). {hint}")
         if any(ch.isdigit() and not ch.isascii() for ch in text):  # float() reads '٣' as 3; the data files may not
-            raise InputProblem(f"{label}: {_short(raw)!r} has digits other than 0-9; type it with 0-9. {hint}")
+            raise InputProblem(f"{label}: {shorten(raw, 40)!r} has digits other than 0-9; type it with 0-9. {hint}")
         if unit.startswith(PERCENT) and text.endswith(PERCENT):
             text = text[:-1].rstrip()  # '328%' in a box already in percent: the sign the student would write anyway
         if text == "":
             raise InputProblem(f"{label}: the box is empty. {hint}")
         if "," in text and not THOUSANDS.fullmatch(text):  # '2,5' is two and a half to much of the world, not 25
-            raise InputProblem(f"{label}: in {_short(raw)!r}, use a point for decimals (2.5); a comma may only "
+            raise InputProblem(f"{label}: in {shorten(raw, 40)!r}, use a point for decimals (2.5); a comma may only "
                                f"separate groups of three digits (4,195,000). {hint}")
         text = text.replace(",", "")
         fraction = FRACTION.fullmatch(text)
         if fraction:  # '1/3': a share typed as a fraction; in a percent box it is read as a share of 100%
             numerator, denominator = (float(part) for part in fraction.groups())
             if denominator == 0:
-                raise InputProblem(f"{label}: {_short(raw)!r} divides by zero. {hint}")
+                raise InputProblem(f"{label}: {shorten(raw, 40)!r} divides by zero. {hint}")
             text = numerator / denominator * (100 if unit.startswith(PERCENT) else 1)
     try:
         value = float(text)
     except (TypeError, ValueError, OverflowError):
-        raise InputProblem(f"{label}: {_short(raw)!r} is not a number. {hint}") from None
+        raise InputProblem(f"{label}: {shorten(raw, 40)!r} is not a number. {hint}") from None
     if not math.isfinite(value):
-        raise InputProblem(f"{label}: {_short(raw)!r} is not a finite number. {hint}")
+        raise InputProblem(f"{label}: {shorten(raw, 40)!r} is not a finite number. {hint}")
     underflow = value == 0 and isinstance(text, str) and re.search("[1-9]", text.lower().split("e")[0])  # '1e-400'
     if underflow or minimum is not None and 0 < abs(value) < TINY:  # without a minimum the caller sets its own
-        raise InputProblem(f"{label}: {_short(raw)!r} is too small to tell from 0; type 0, or a number of "
+        raise InputProblem(f"{label}: {shorten(raw, 40)!r} is too small to tell from 0; type 0, or a number of "
                            f"at least {TINY:g} in size. {hint}")
     if integer and value != int(value):
-        raise InputProblem(f"{label}: {_short(raw)!r} is not a whole number. {hint}")
+        raise InputProblem(f"{label}: {shorten(raw, 40)!r} is not a whole number. {hint}")
     if minimum is not None and value < minimum:
         raise InputProblem(f"{label}: {_fmt_beside(value, minimum)} is below {_fmt(minimum)}{_unit(unit)}. {hint}")
     if maximum is not None and value > maximum:
         raise InputProblem(f"{label}: {_fmt_beside(value, maximum)} is above {_fmt(maximum)}{_unit(unit)}. {hint}")
     return int(value) if integer else value
+
+
+def parse_year(raw: object, label: str, allowed: list[int] | None = None) -> int:
+    """A whole year, typed or passed in code; with ``allowed`` (sorted: the years the data have a rule for), only one
+    of those."""
+    if allowed is None:
+        return parse_number(raw, label=label, integer=True)
+    year = parse_number(raw, label=label, integer=True, minimum=allowed[0], maximum=allowed[-1])
+    if year not in allowed:
+        raise InputProblem(f"{label}: no rule in the data for {year}. Pick one of {allowed[0]}-{allowed[-1]}.")
+    return year
 
 
 def fraction_as_percent(raw: object, *, label: str, maximum: float = 1.0) -> float:
@@ -159,8 +171,3 @@ def _fmt_beside(value: float, bound: float) -> str:
     99,999.5, not 1e+05), so that a value is never shown looking like its bound."""
     shown = _fmt(value)
     return shown if float(shown.replace(",", "")) == value else f"{value:,}"
-
-
-def _short(raw: object) -> str:
-    text = str(raw)
-    return text if len(text) <= 40 else text[:37] + "..."

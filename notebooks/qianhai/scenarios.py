@@ -11,10 +11,10 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from qianhai.charts import PALETTE, finish, new_figure, nice_ceiling
-from qianhai.display import Note, escape, markdown_text, message_html
+from qianhai.display import UNIT_WORDS, Note, escape, markdown_text, message_html
 from qianhai.data import source_ids
 from qianhai.growth import cagr
-from qianhai.inputs import InputProblem, fraction_slip_note, need_table, parse_number
+from qianhai.inputs import InputProblem, fraction_slip_note, need_table, parse_number, parse_year
 from qianhai.ledger import VERDICTS
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
@@ -27,10 +27,6 @@ PARTIAL_WORDS = {"H1": "first-half (Jan–Jun)", "Q1_Q3": "first-three-quarters 
 ON_PATH = 0.005  # a reported figure less than 0.5% from the path counts as on it (the slider moves in 0.1-point steps)
 EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km² zone
 GDP_COLUMNS = ["growth_pct", "period", "value", "year"]
-
-
-def _year(value: object, label: str = "Base year") -> int:
-    return int(parse_number(value, label=label, integer=True))
 
 
 # --- the reported figures -------------------------------------------------------------------------
@@ -59,7 +55,7 @@ def comparability_table(gdp: pd.DataFrame) -> pd.DataFrame:
 def full_year_figure(gdp: pd.DataFrame, year: object, label: str = "Base year") -> float:
     """The full-year GDP of one year, or a message saying what the data have for that year instead."""
     series = full_year_series(gdp)
-    chosen = _year(year, label)
+    chosen = parse_year(year, label)
     if chosen in series.index:
         return float(series[chosen])
     have = f"Years with a full-year figure: {', '.join(str(y) for y in series.index)}."
@@ -94,7 +90,7 @@ class ImpliedGrowth:
 
 def implied_growth(gdp: pd.DataFrame, start: object, end: object) -> ImpliedGrowth:
     """The constant yearly rate that takes one reported full-year level to another."""
-    first, last = _year(start, "First year"), _year(end, "Last year")
+    first, last = parse_year(start, "First year"), parse_year(end, "Last year")
     if first >= last:
         raise InputProblem(f"The first year ({first}) must come before the last ({last}).")
     low, high = full_year_figure(gdp, first, "First year"), full_year_figure(gdp, last, "Last year")
@@ -176,7 +172,7 @@ class Scenario:
 def scenario(gdp: pd.DataFrame, base_year: object, rate_pct: object, to_year: int = HORIZONS[-1]) -> Scenario:
     """Constant growth from a reported full-year base to ``to_year``, checked against later reported years."""
     base = full_year_figure(gdp, base_year)
-    year0, rate = _year(base_year), _rate(rate_pct)
+    year0, rate = parse_year(base_year, "Base year"), _rate(rate_pct)
     path = {year: _grow(base, rate, year - year0) for year in range(year0, to_year + 1)}
     reported = full_year_series(gdp)
     comparisons = [Comparison(int(y), float(v), path[y], float(v) / path[y] - 1) for y, v in reported.items()
@@ -303,10 +299,6 @@ class ScenarioExplorer(Explorer):
 
 
 # --- the golden-decade aims as a reflection framework -----------------------------------------------
-
-UNIT_WORDS = {"cny_bn": "bn yuan", "usd_bn": "bn US$", "pct": "%", "count": "", "persons": "people",
-              "categories": "categories", "cny_bn_per_km2": "bn yuan per km²", "pct_yoy": "% y/y",
-              "pct_per_year": "% a year"}
 
 # (group, aim, the article's words — Wang Jinxia, section 7, evidence [(resource, code)], what it cannot show)
 AIMS = [

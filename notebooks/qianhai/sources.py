@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qianhai.data import VALUE_SOURCE_COLUMNS, WEAK_KINDS, DataError, resource, rows_on_weak_sources, source_ids
-from qianhai.display import Note, markdown_link, markdown_text
+from qianhai.display import Note, markdown_link, markdown_text, plural, shorten
 
 KINDS_LEGEND = ("Kind of each source: official (a government, statistics office, court or legislature, on its own site), "
                 "press, academic, other; weak: mirror (a copy of an official or press text elsewhere), code (figures in "
@@ -50,8 +50,7 @@ def weak_note(found: list[dict], shown: int = 6) -> str:
 
 
 def _short_publisher(text: str) -> str:
-    text = text.split("(")[0].strip().rstrip(",")
-    return text if len(text) <= 48 else text[:45] + "..."
+    return shorten(text.split("(")[0].strip().rstrip(","), 48)
 
 
 COLLAPSE_AFTER = 6  # a resource's source list longer than this is folded under a summary in a notebook
@@ -74,7 +73,7 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
         weak_rows += weak
         if weak:
             which = f" ({markdown_text('; '.join(_row_keys(res, weak_frame)))})" if weak <= SHOWN_WEAK_ROWS else ""
-            md_lines.append(f"- **Weak sources only:** {weak} row{'' if weak == 1 else 's'} of `{name}`{which} "
+            md_lines.append(f"- **Weak sources only:** {plural(weak, 'row')} of `{name}`{which} "
                             f"rest{'s' if weak == 1 else ''} only on mirror, code or reference sources (below); read "
                             f"{'it' if weak == 1 else 'them'} as unconfirmed.")
         repeated, entries, weak_entries = [], [], 0
@@ -105,7 +104,7 @@ def sources_note(names: list[str], detail: bool = False) -> Note:
         else:
             md_lines += entries
         md_lines.append("")
-    weak_text = (f"; {weak_rows} row{'' if weak_rows == 1 else 's'} rest{'s' if weak_rows == 1 else ''} only on weak "
+    weak_text = (f"; {plural(weak_rows, 'row')} rest{'s' if weak_rows == 1 else ''} only on weak "
                  "sources") if weak_rows else ""
     plain = (f"Sources: {len(listed)} entries for {', '.join(names)}{weak_text} "
              "(from data/datapackage.json; shown as a list where Markdown is rendered).")
@@ -125,8 +124,7 @@ def _code(text: object) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(" ".join(str(text).split()), limit, mark="…", trim=True)
 
 
 def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
@@ -156,7 +154,7 @@ def weak_rows_note(name: str, columns: tuple[str, ...] = VALUE_SOURCE_COLUMNS,
     one = len(weak) == 1
 
     def head(shown_name: str) -> str:
-        return (f"Weak sources only — {len(weak)} row{'' if one else 's'} of {shown_name}{span} rest{'s' if one else ''} "
+        return (f"Weak sources only — {plural(len(weak), 'row')} of {shown_name}{span} rest{'s' if one else ''} "
                 f"only on a copy, a code file or an encyclopedia{what}; treat {'it' if one else 'them'} as unconfirmed:")
 
     # descriptor text (titles, publishers) and key values are data: made inert before they go into Markdown

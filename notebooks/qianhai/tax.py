@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from qianhai.display import escape
-from qianhai.inputs import InputProblem, need_kind, need_table, parse_number
+from qianhai.inputs import InputProblem, need_kind, need_table, parse_number, parse_year
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinSlider
 
 MAX_SALARY = 1_000_000_000  # CNY a year; larger typed amounts are refused as typos (not a tax rule)
@@ -47,13 +47,6 @@ def _deduction(raw: object, label: str) -> float:
     if value > MAX_SALARY:
         raise InputProblem(f"{label}: {value:,.3g} is above this calculator's limit of {MAX_SALARY:,.0f} CNY.")
     return float(value)
-
-
-def _year(raw: object, label: str, allowed: list[int]) -> int:
-    value = parse_number(raw, label=label, integer=True, minimum=min(allowed), maximum=max(allowed))
-    if value not in allowed:
-        raise InputProblem(f"{label}: no rule in the data for {value}. Pick one of {allowed[0]}-{allowed[-1]}.")
-    return int(value)
 
 
 # ------------------------------------------------------------------------------- rate tables (IIT, HK)
@@ -204,7 +197,7 @@ def subsidy_rule(rules: pd.DataFrame, tax_year: object) -> SubsidyRule:
     15% × 100,000 = 15,000 CNY
     """
     need_table(rules, "tax_rules", RULE_COLUMNS)
-    year = _year(tax_year, "Tax year", rule_years(rules, "iit_burden_ceiling", "CN-GBA"))
+    year = parse_year(tax_year, "Tax year", rule_years(rules, "iit_burden_ceiling", "CN-GBA"))
     ceiling = _one(rules_in_force(rules, "iit_burden_ceiling", "CN-GBA", year), f"the 15% ceiling in {year}")
     caps = rules_in_force(rules, "iit_subsidy_cap", "CN-GBA", year)
     return SubsidyRule(year, float(ceiling["value"]), None if caps.empty else float(caps.iloc[0]["value"]),
@@ -539,7 +532,7 @@ def cit_sectors(rules: pd.DataFrame) -> list[str]:
 def cit_rules(rules: pd.DataFrame, year: object) -> CITRules:
     """The standard rate and the Qianhai rule (rate, share test, sectors) in force in a year."""
     need_table(rules, "tax_rules", RULE_COLUMNS)
-    value = _year(year, "Tax year", rule_years(rules, "cit_rate_qianhai_preferential", "CN-Qianhai"))
+    value = parse_year(year, "Tax year", rule_years(rules, "cit_rate_qianhai_preferential", "CN-Qianhai"))
     standard = _one(rules_in_force(rules, "cit_rate_standard", "CN", value), f"the standard CIT rate in {value}")
     rate = _one(rules_in_force(rules, "cit_rate_qianhai_preferential", "CN-Qianhai", value),
                 f"the Qianhai rate in {value}")

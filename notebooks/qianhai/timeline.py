@@ -19,9 +19,9 @@ from matplotlib.lines import Line2D
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.dates import as_date, as_known, month_end, real_day
-from qianhai.display import escape, whole_text
+from qianhai.display import escape, shorten, whole_text
 from qianhai.inputs import FULL_WIDTH_DIGITS, MINUS_SIGNS, InputProblem, need_table
-from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel
+from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel, Twin
 
 # The data's policy areas (`category`), in the order the notebook shows them.
 CATEGORY_LABELS = {
@@ -67,7 +67,7 @@ def as_day(value, label: str = "date") -> dt.date:
     try:
         return as_date(value)
     except ValueError as err:
-        raise InputProblem(f"The {label} must be a date (YYYY-MM-DD), not {_short(str(value), 40)!r} "
+        raise InputProblem(f"The {label} must be a date (YYYY-MM-DD), not {shorten(value, 40, trim=True)!r} "
                            f"({type(value).__name__}): {err}.") from None
 
 
@@ -112,7 +112,7 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
         text = raw.strip().translate(FULL_WIDTH_DIGITS).translate(MINUS_SIGNS)  # '２０１５-０４', as number boxes read it
         if not text:
             raise InputProblem(f"{label}: the box is empty. {hint}")
-        shown = _short(text, 40)
+        shown = shorten(text, 40, trim=True)
         if re.fullmatch(r"[0-9]{4}", text):
             raise InputProblem(f"{label}: {shown!r} is only a year; add a month, e.g. {text}-06. {hint}")
         match = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?", text)
@@ -279,58 +279,39 @@ def _area(value) -> str:
     return "area not given:" if pd.isna(value) else f"{value:g} km²"
 
 
-def _short(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
-class DateTwinSlider:
+class DateTwinSlider(Twin):
     """A month slider (a month means its last day) and a text box that always agree; a typed day is kept as typed,
-    a bad one gets a message and changes nothing."""
+    a bad one gets a message and changes nothing. ``value`` is a DateQuery."""
 
     def __init__(self, description: str, *, first: dt.date, last: dt.date, value: str,
                  messages: Messages | None = None):
         self.description, self.first, self.last = description, first, last
-        self.messages = messages or Messages()
-        self.value = self.parse(value)  # a DateQuery
+        query = self.parse([value])
         months = list(pd.period_range(first, last, freq="M").strftime("%Y-%m"))
-        self.slider = w.SelectionSlider(options=months, value=self.value.month, description=description,
-                                        continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="460px"))
+        slider = w.SelectionSlider(options=months, value=query.month, description=description,
+                                   continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="460px"))
         self.text = w.Text(value=value, description="or type (YYYY-MM or YYYY-MM-DD)", continuous_update=False,
                            style=LABEL_STYLE, layout=w.Layout(width="340px"))
-        self.callbacks: list = []
+        super().__init__(slider, [self.text], messages, value=query)
+        self.source = None  # the explorer's own line: a good date clears its message too
         self.refusals: list = []  # called with the message when a typed date is refused
-        self.echoing = False
-        self.slider.observe(self._changed, names="value")
-        self.text.observe(self._changed, names="value")
-        self.box = w.HBox([self.slider, self.text])
 
-    def observe(self, callback) -> None:
-        self.callbacks.append(callback)
+    def parse(self, texts: list[str]) -> DateQuery:
+        return parse_date(texts[0], first=self.first, last=self.last, label=self.description)
 
-    def parse(self, text: str) -> DateQuery:
-        return parse_date(text, first=self.first, last=self.last, label=self.description)
+    def read(self, month: str) -> DateQuery:
+        return self.parse([month])
 
-    def _changed(self, change) -> None:
-        """A month picked on the slider or a date typed: the twin widget shows it too, then the callbacks run."""
-        if self.echoing:  # the twin following, not a new choice
-            return
-        try:
-            query = self.parse(change["new"])
-        except InputProblem as problem:  # typed text only: the slider offers the timeline's months
-            self.messages.error(str(problem))
-            for callback in self.refusals:
-                callback(str(problem))
-            return
-        twin, shown = (self.text, change["new"]) if change["owner"] is self.slider else (self.slider, query.month)
-        self.echoing = True
-        try:
-            twin.value = shown
-        finally:
-            self.echoing = False
-        self.value = query
-        self.messages.clear()
-        for callback in self.callbacks:
-            callback(query)
+    def position(self, query: DateQuery) -> str:
+        return query.month
+
+    def texts(self, query: DateQuery, typed: bool) -> list[str]:
+        return [self.text.value] if typed else [query.month]
+
+    def refuse(self, problem: InputProblem) -> None:
+        super().refuse(problem)
+        for callback in self.refusals:
+            callback(str(problem))
 
 
 LAYER_ROWS = [  # (row label, zone ids drawn on that row)
@@ -560,15 +541,16 @@ class DateExplorer(Explorer):
     @staticmethod
     def _details(snap: Snapshot, chosen: list[str]) -> str:
         def items(rows, suffix: str = "") -> str:
-            return "".join(f"<li>{escape(r.date)} {escape(_short(r.event))}{suffix}</li>" for r in rows.itertuples())
+            return "".join(f"<li>{escape(r.date)} {escape(shorten(r.event, 100, trim=True))}{suffix}</li>"
+                           for r in rows.itertuples())
 
         layers = "".join(
             f"<li>{escape(r.special_status)}: {escape(r.name)}, {escape(_area(r.area_km2).rstrip(':'))}"
             f"{' — <i>uncertain on this date (start known only to the year)</i>' if r.status == 'uncertain' else ''}"
             "</li>" for r in snap.layers.itertuples())
         happened = snap.happened[snap.happened["category"].isin(chosen)]
-        recent = "".join(f"<li>{escape(r.date)} [{escape(CATEGORY_LABELS[r.category])}] {escape(_short(r.event))}</li>"
-                         for r in happened.tail(3).itertuples())
+        recent = "".join(f"<li>{escape(r.date)} [{escape(CATEGORY_LABELS[r.category])}] "
+                         f"{escape(shorten(r.event, 100, trim=True))}</li>" for r in happened.tail(3).itertuples())
         maybe = items(snap.uncertain[snap.uncertain["category"].isin(chosen)],
                       " — <i>may or may not have happened yet: dated only to the month or year</i>")
         notes = "".join(f"<li>{escape(t)}</li>" for t in snap.disputed + snap.rejected)

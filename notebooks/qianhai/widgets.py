@@ -179,9 +179,60 @@ class Explorer:
         self.show()
 
 
-class TwinSlider:
-    """A slider and a text box that always agree. Typing a bad value shows a message and leaves
-    the slider where it was."""
+class Twin:
+    """A slider and the typed box(es) beside it, always in agreement. A slider move is copied into the boxes; text
+    typed in a box is read by ``parse``: a value it accepts moves the slider, a refused one gets a message
+    (``refuse``) and changes nothing. ``value`` is the value last taken, and every ``observe`` callback gets it.
+    A subclass makes the widgets and says how a value is read from the boxes (``parse``) and shown in them
+    (``texts``); ``read`` and ``position`` turn a slider position into a value and back where the two differ."""
+
+    def __init__(self, slider: w.ValueWidget, boxes: list[w.Text], messages: Messages | None, value=None):
+        self.slider, self.boxes = slider, boxes
+        self.value = slider.value if value is None else value
+        self.messages = messages or Messages()
+        self.source: object = self  # the key of this twin's messages (see Messages)
+        self.callbacks: list[Callable] = []
+        self.echoing = False
+        for widget in (slider, *boxes):
+            widget.observe(self._changed, names="value")
+        self.box = w.HBox([slider, *boxes])
+
+    def observe(self, callback: Callable) -> None:
+        self.callbacks.append(callback)
+
+    def read(self, position):
+        return position
+
+    def position(self, value):
+        return value
+
+    def refuse(self, problem: InputProblem) -> None:
+        self.messages.error(str(problem), source=self.source)
+
+    def _changed(self, change) -> None:
+        if self.echoing:  # the twin following, not a new choice
+            return
+        typed = change["owner"] is not self.slider
+        try:
+            value = self.parse([box.value for box in self.boxes]) if typed else self.read(change["new"])
+        except InputProblem as problem:
+            self.refuse(problem)
+            return
+        self.echoing = True
+        try:
+            self.slider.value = self.position(value)
+            for box, text in zip(self.boxes, self.texts(value, typed)):
+                box.value = text
+        finally:
+            self.echoing = False
+        self.messages.clear(source=self.source)
+        self.value = value
+        for callback in self.callbacks:
+            callback(value)
+
+
+class TwinSlider(Twin):
+    """A slider and a text box for a number; a bad typed value gets a message and leaves the slider where it was."""
 
     def __init__(
         self,
@@ -199,7 +250,7 @@ class TwinSlider:
         cls = w.IntSlider if integer else w.FloatSlider
         kwargs = {} if readout_format is None else {"readout_format": readout_format}
         self.description, self.unit, self.integer = description, unit, integer
-        self.slider = cls(
+        slider = cls(
             value=value, min=minimum, max=maximum, step=step, description=description,
             continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="560px", max_width="100%"), **kwargs,
         )
@@ -207,49 +258,33 @@ class TwinSlider:
             value=self._format(value), description=f"or type ({unit})" if unit else "or type",
             continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="200px"),
         )
-        self.messages = messages or Messages()
-        self.slider.observe(self._from_slider, names="value")
-        self.text.observe(self._from_text, names="value")
-        self.box = w.HBox([self.slider, self.text])
-
-    @property
-    def value(self):
-        return self.slider.value
-
-    def observe(self, callback: Callable) -> None:
-        self.slider.observe(callback, names="value")
+        super().__init__(slider, [self.text], messages)
 
     def _format(self, value) -> str:
         return str(int(value)) if self.integer else f"{value:g}"
 
-    def _from_slider(self, change) -> None:
-        self.text.value = self._format(change["new"])
+    def parse(self, texts: list[str]):
+        number = parse_number(texts[0], label=self.description, minimum=self.slider.min, maximum=self.slider.max,
+                              integer=self.integer, unit=self.unit)
+        # a float shown as the slider's own value is that value (not 33.4333 for 33.43333...), so nothing redraws
+        return self.value if self._format(number) == self._format(self.value) else number
 
-    def _from_text(self, change) -> None:
-        try:
-            number = parse_number(
-                change["new"], label=self.description, minimum=self.slider.min, maximum=self.slider.max,
-                integer=self.integer, unit=self.unit,
-            )
-        except InputProblem as problem:
-            kept = f"{self._format(self.slider.value)}{f' {self.unit}' if self.unit else ''}"
-            self.messages.error(f"{problem} Until this box is corrected, the result uses the last good value, "
-                                f"{kept}.", source=self)
-            return
-        self.messages.clear(source=self)
-        if self._format(number) != self._format(self.slider.value):  # not the echo of a slider move: for a
-            self.slider.value = number  # float, setting 33.4333 after a move to 33.43333... would redraw twice
-        if self.text.value != self._format(number):
-            self.text.value = self._format(number)
+    def texts(self, value, typed: bool) -> list[str]:
+        return [self._format(value)]
+
+    def refuse(self, problem: InputProblem) -> None:
+        kept = f"{self._format(self.value)}{f' {self.unit}' if self.unit else ''}"
+        self.messages.error(f"{problem} Until this box is corrected, the result uses the last good value, {kept}.",
+                            source=self)
 
 
-class TwinRange:
+class TwinRange(Twin):
     """A range slider with two typed boxes ("from", "to")."""
 
     def __init__(self, description: str, *, minimum: int, maximum: int, value: tuple[int, int],
                  unit: str = "", messages: Messages | None = None):
         self.description, self.unit = description, unit
-        self.slider = w.IntRangeSlider(
+        slider = w.IntRangeSlider(
             value=value, min=minimum, max=maximum, step=1, description=description,
             continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="420px"),
         )
@@ -257,44 +292,19 @@ class TwinRange:
                             style=LABEL_STYLE, layout=w.Layout(width="120px"))
         self.end = w.Text(value=str(value[1]), description="to", continuous_update=False,
                           style=LABEL_STYLE, layout=w.Layout(width="110px"))
-        self.messages = messages or Messages()
-        self._copying = False
-        self.slider.observe(self._from_slider, names="value")
-        self.start.observe(self._from_text, names="value")
-        self.end.observe(self._from_text, names="value")
-        self.box = w.HBox([self.slider, self.start, self.end])
+        super().__init__(slider, [self.start, self.end], messages)
 
-    @property
-    def value(self) -> tuple[int, int]:
-        return self.slider.value
-
-    def observe(self, callback: Callable) -> None:
-        self.slider.observe(callback, names="value")
-
-    def _from_slider(self, change) -> None:
-        low, high = change["new"]
-        self._copying = True  # the boxes follow the slider: not a typed change to check and send back
-        try:
-            self.start.value, self.end.value = str(low), str(high)
-        finally:
-            self._copying = False
-        self.messages.clear(source=self)  # a slider move answers an earlier mistyped box
-
-    def _from_text(self, change) -> None:
-        if self._copying:
-            return
+    def parse(self, texts: list[str]) -> tuple[int, int]:
         bounds = {"minimum": self.slider.min, "maximum": self.slider.max, "integer": True, "unit": self.unit}
-        try:
-            low = parse_number(self.start.value, label=f"{self.description} (from)", **bounds)
-            high = parse_number(self.end.value, label=f"{self.description} (to)", **bounds)
-        except InputProblem as problem:
-            self.messages.error(str(problem), source=self)
-            return
+        low = parse_number(texts[0], label=f"{self.description} (from)", **bounds)
+        high = parse_number(texts[1], label=f"{self.description} (to)", **bounds)
         if low >= high:
-            self.messages.error(
-                f"{self.description}: the first year ({low}) must come before the last ({high}). "
-                "Swap them or pick a wider range.", source=self
-            )
-            return
-        self.messages.clear(source=self)
-        self.slider.value = (low, high)
+            raise InputProblem(f"{self.description}: the first year ({low}) must come before the last ({high}). "
+                               "Swap them or pick a wider range.")
+        return low, high
+
+    def texts(self, value: tuple[int, int], typed: bool) -> list[str]:
+        """The years, or, for typed years the slider already shows, the boxes as typed."""
+        if typed and value == self.value:
+            return [box.value for box in self.boxes]
+        return [str(year) for year in value]
