@@ -516,3 +516,18 @@ def test_07_does_not_claim_every_other_ftz_study_pools_guangdong():
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert "pool Guangdong with other provinces" not in text
     assert "its estimate is not in the data" in text
+
+
+def test_synth_explorer_builds_for_a_treatment_year_before_the_standard_fit_ends(panel):
+    # the prefit once used the standard fit years (1960-1969) whatever the treatment year: 1968 raised a traceback
+    ex = SynthExplorer(panel, treatment_year=1968)
+    assert tuple(ex.fit.value) == (1960, 1967) and ex.messages.last == ""
+    ex.leave_out.value = "Cataluna"
+    assert "Cataluna" not in ex.last.weights.index
+
+
+def test_predictor_comparison_names_a_region_the_panel_lacks(panel):
+    result = synth_standard(panel)
+    other = panel[panel["region"] != "Madrid (Comunidad De)"]
+    with pytest.raises(InputProblem, match="Madrid"):
+        predictor_comparison(result, other)

@@ -560,3 +560,12 @@ def test_iit_rises_with_salary_and_never_takes_it_all(tables, salary, rise):
     assert high.iit >= low.iit - 1e-6
     top = max(b.rate for b in annual.brackets)  # bracket 7 of cn_iit_annual_2019: 0.45
     assert high.iit - low.iit <= top * rise + 1e-6  # a rise is never taxed above the top marginal rate
+
+
+def test_a_gap_between_brackets_is_refused_not_taxed_at_the_first_rate():
+    # a review found that income in no bracket fell back to bracket 1 (a wrong tax without a word)
+    from qianhai.tax import Bracket, RateTable
+    table = RateTable((Bracket(1, 0, 100, 0.1, 0), Bracket(2, 200, None, 0.2, 20)))
+    assert table.tax(0) == 0 and table.bracket_for(-5).number == 1 and table.bracket_for(150 + 100).number == 2
+    with pytest.raises(InputProblem, match="gap"):
+        table.tax(150)

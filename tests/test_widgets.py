@@ -69,16 +69,32 @@ def test_panel_plain_text_describes_itself():
 
 
 def test_multiple_choice_right_wrong_and_empty():
-    q = MultipleChoice("Which?", ["a", "b"], answer="b", why="Because b.", hints={"a": "a is a trap."})
+    q = MultipleChoice("Which?", ["a", "b", "c"], answer="b", why="Because b.", hints={"a": "a is a trap."})
     assert q.check().correct is None and "Pick an answer" in q.feedback.value
     q.choice.value = "a"
     q.button.click()  # a first wrong answer gets its hint and another try, not the working
     assert "Not quite" in q.feedback.value and "a is a trap." in q.feedback.value and "Because b." not in q.feedback.value
     assert "Try once more" in q.feedback.value
+    q.choice.value = "c"
     q.button.click()  # the second wrong try shows the explanation
-    assert "a is a trap." in q.feedback.value and "Because b." in q.feedback.value
+    assert "Not quite" in q.feedback.value and "Because b." in q.feedback.value
     q.choice.value = "b"
     assert q.check().correct is True
+
+
+def test_two_option_question_explains_at_the_first_wrong_pick():
+    # with two options a wrong pick already tells which one is right: another try would teach nothing
+    q = MultipleChoice("Which?", ["a", "b"], answer="b", why="Because b.", hints={"a": "a is a trap."})
+    q.choice.value = "a"
+    assert q.check().text == "Not quite. a is a trap. Because b."
+
+
+def test_judging_an_answer_does_not_depend_on_earlier_checks():
+    q = MultipleChoice("Which?", ["a", "b", "c"], answer="b", why="Because b.")
+    q.choice.value = "a"
+    q.check()
+    q.check()
+    assert q.judge("a") == q.judge("a") and q.judge("a").working == "Because b."
 
 
 def test_multiple_choice_rejects_answer_not_in_options():
@@ -172,3 +188,14 @@ def test_the_static_view_of_an_unanswered_question_does_not_say_none():
                   w.Text(value="", description="Typed")], summary="a question").snapshot_html()
     assert "None" not in html
     assert "Your answer: <b>(not answered)</b>" in html and "Typed: <b>(empty)</b>" in html
+
+
+def test_twin_redraws_only_when_the_value_changes():
+    # a review found that retyping the current value (or its own rounding) ran the explorer's whole update again
+    twin = TwinSlider("Rate", minimum=0, maximum=100, value=100 / 3, step=0.1, integer=False, unit="%")
+    seen = []
+    twin.observe(seen.append)
+    twin.text.value = twin.text.value + " "  # the shown value typed again
+    twin.text.value = "50"
+    twin.text.value = "50.0"
+    assert seen == [50]

@@ -557,6 +557,10 @@ def predictor_comparison(result: SynthResult, panel: pd.DataFrame) -> pd.DataFra
         raise InputProblem("This result fits the outcome path only and has no predictor weights: pass a result "
                            "such as synth_standard(panel).")
     table = predictor_table(panel)
+    missing = [region for region in (result.actual.name, *result.weights.index, SPAIN) if region not in table.columns]
+    if missing:
+        raise InputProblem(f"The panel has no {missing[0]!r}, a region of this result: pass the panel the result was "
+                           "fitted on.")
     raw = pd.DataFrame({"Basque Country": table[result.actual.name],
                         "synthetic Basque Country": table[result.weights.index] @ result.weights,
                         "Spain as a whole": table[SPAIN]})
@@ -615,9 +619,12 @@ class SynthExplorer(Explorer):
         self.watch(self.spec, self.leave_out, self.fit)
         self.update()
         # Each donor left out is a new search (30-60 ms, and more on a busy machine): fit them all now, for the
-        # standard settings, so that a student stepping through the donors sees each chart at once.
-        for donor in default_donors(self.wide):
-            self.fitted(self.SPECS[0], STANDARD_FIT, donor)
+        # starting settings, so that a student stepping through the donors sees each chart at once.
+        try:
+            for donor in default_donors(self.wide):
+                self.fitted(self.spec.value, tuple(self.fit.value), donor)
+        except InputProblem:  # settings the explorer refused: its message is already shown
+            pass
         self.panel = Panel(
             [self.spec, self.leave_out, self.fit.box, self.messages.widget, self.weights_html, self.result,
              self.output],

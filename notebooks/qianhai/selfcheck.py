@@ -16,6 +16,7 @@ from qianhai.widgets import LABEL_STYLE, Panel
 class Result:
     correct: bool | None  # None: no answer to judge yet
     text: str
+    working: str = ""  # for a wrong answer: the explanation, shown from the second wrong try on
 
 
 TRY_AGAIN = "Try once more: the explanation appears after a second try."
@@ -24,7 +25,9 @@ TRY_AGAIN = "Try once more: the explanation appears after a second try."
 class _Checked:
     """What both kinds of question share: a Check button and its feedback, the last result, listeners told
     after each check (the score), and a count of wrong answers: the first one gets a hint and another try, so that
-    a student thinks again before reading the working."""
+    a student thinks again before reading the working (unless the question has only two options)."""
+
+    second_try = True
 
     def _build(self, answer: w.Widget, beside: bool = False) -> None:
         """The question's box: its text, the ``answer`` widget with the button below (or ``beside``) it, feedback."""
@@ -40,17 +43,17 @@ class _Checked:
 
     def check(self) -> Result:
         """Judge the answer in the widget, show the feedback and tell the listeners."""
-        result = self.last = self.judge(self.answer_widget.value)
-        self.wrong_tries += result.correct is False
+        result = self.judge(self.answer_widget.value)
+        if result.correct is False:
+            later = self.wrong_tries or not self.second_try
+            result = Result(False, f"{result.text} {result.working if later else TRY_AGAIN}")
+            self.wrong_tries += 1
+        self.last = result
         kind = {True: "ok", False: "error", None: "info"}[result.correct]
         self.feedback.value = message_html(result.text, kind)
         for listener in self.listeners:
             listener()
         return result
-
-    def _not_quite(self, text: str) -> Result:
-        """A wrong answer: ``text`` says what is wrong with it; the explanation comes from the second wrong try on."""
-        return Result(False, f"{text} {self.why if self.wrong_tries else TRY_AGAIN}")
 
 
 @dataclass
@@ -66,6 +69,7 @@ class MultipleChoice(_Checked):
     def __post_init__(self):
         if self.answer not in self.options:
             raise ValueError(f"The answer {self.answer!r} is not among the options.")
+        self.second_try = len(self.options) > 2  # with two options, a wrong pick already shows the right one
         self.choice = w.RadioButtons(options=self.options, value=None, description="Your answer",
                                      style=LABEL_STYLE, layout=w.Layout(width="auto"))
         self._build(self.choice)
@@ -78,7 +82,7 @@ class MultipleChoice(_Checked):
         if picked == self.answer:
             return Result(True, f"Right. {self.why}")
         hint = self.hints.get(picked, "")
-        return self._not_quite(f"Not quite.{' ' + hint if hint else ''}")
+        return Result(False, f"Not quite.{' ' + hint if hint else ''}", working=self.why)
 
 
 # Unit slips a typed answer is checked for: the same number written in full instead of in thousands, millions
@@ -128,7 +132,7 @@ class NumericAnswer(_Checked):
         if slip:
             return Result(None, slip)
         direction = "too high" if value > self.answer else "too low"
-        return self._not_quite(f"Not quite: {_show(value)} is {direction}.")
+        return Result(False, f"Not quite: {_show(value)} is {direction}.", working=self.why)
 
     def _close(self, value: float) -> bool:
         return abs(value - self.answer) <= self.tolerance

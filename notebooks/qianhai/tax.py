@@ -73,7 +73,12 @@ class RateTable:
 
     def bracket_for(self, x: float) -> Bracket:
         """The bracket whose rate applies to x (bracket 1 for 0 or less)."""
-        return next((b for b in self.brackets if b.holds(x)), self.brackets[0])
+        if x <= 0:
+            return self.brackets[0]
+        found = next((b for b in self.brackets if b.holds(x)), None)
+        if found is None:  # a gap between brackets in the data would otherwise give a wrong tax without a word
+            raise InputProblem(f"No bracket of this rate table covers {x:,.2f}: the table's brackets leave a gap.")
+        return found
 
     def tax(self, x: float) -> float:
         """The quick-deduction method: x * rate - quick deduction of the bracket that holds x (0 for x <= 0)."""

@@ -226,6 +226,8 @@ class Twin:
         finally:
             self.echoing = False
         self.messages.clear(source=self.source)
+        if value == self.value:  # the current value typed again: nothing to redraw
+            return
         self.value = value
         for callback in self.callbacks:
             callback(value)
