@@ -131,7 +131,7 @@ def iit_schedule(brackets: pd.DataFrame, schedule_id: str = ANNUAL_TABLE) -> IIT
                        float(first["basic_deduction"]))
 
 
-@dataclass
+@dataclass(frozen=True)
 class MainlandIIT:
     income: float
     basic_deduction: float
@@ -140,10 +140,8 @@ class MainlandIIT:
     bracket: int
     marginal_rate: float
     iit: float
-
-    def __post_init__(self):
-        self.rate_on_income = self.iit / self.income
-        self.rate_on_taxable = self.iit / self.taxable if self.taxable > 0 else None
+    rate_on_income: float
+    rate_on_taxable: float | None  # None when nothing is taxable
 
 
 def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object = 0) -> MainlandIIT:
@@ -155,7 +153,7 @@ def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object
     taxable = max(0.0, value - schedule.basic_deduction - other)
     tax, bracket = schedule.tax(taxable), schedule.bracket_for(taxable)
     return MainlandIIT(value, schedule.basic_deduction, other, taxable, bracket.number,
-                       bracket.rate if taxable > 0 else 0.0, tax)
+                       bracket.rate if taxable > 0 else 0.0, tax, tax / value, tax / taxable if taxable > 0 else None)
 
 
 def _need_schedule(schedule: object) -> None:
@@ -386,7 +384,7 @@ class TaxTables:
         return [y for y in hk_years(self.hk) if int(y[:4]) in mainland]
 
 
-@dataclass
+@dataclass(frozen=True)
 class TalentComparison:
     salary: float
     year_of_assessment: str
@@ -396,11 +394,9 @@ class TalentComparison:
     fx: FxRate
     hk: HKSalariesTax
     exemption: float | None  # illustration of Caishui [2024] No. 12, not the official method
-
-    def __post_init__(self):
-        self.net_iit = self.mainland.iit - self.subsidy
-        self.hk_payable_cny = self.hk.payable * self.fx.cny_per_hkd
-        self.hk_before_reduction_cny = self.hk.before_reduction * self.fx.cny_per_hkd
+    net_iit: float  # mainland IIT after the subsidy
+    hk_payable_cny: float
+    hk_before_reduction_cny: float
 
     def headline(self) -> str:
         s, taxable = self.salary, self.mainland.taxable
@@ -472,10 +468,12 @@ class YearContext:
     def compare(self, salary: float, other_deductions: object = 0) -> TalentComparison:
         mainland = mainland_iit(salary, self.schedule, other_deductions)
         hk = hk_salaries_tax(salary / self.fx.cny_per_hkd, self.hk)
-        exemption = max(0.0, mainland.iit - hk.before_reduction * self.fx.cny_per_hkd)
-        return TalentComparison(salary, self.hk.year_of_assessment, mainland, self.rule,
-                                gba_subsidy(mainland.iit, mainland.taxable, self.rule), self.fx, hk,
-                                exemption if self.exemption_in_force else None)
+        subsidy = gba_subsidy(mainland.iit, mainland.taxable, self.rule)
+        hk_before_reduction_cny = hk.before_reduction * self.fx.cny_per_hkd
+        exemption = max(0.0, mainland.iit - hk_before_reduction_cny) if self.exemption_in_force else None
+        return TalentComparison(salary, self.hk.year_of_assessment, mainland, self.rule, subsidy, self.fx, hk,
+                                exemption, mainland.iit - subsidy, hk.payable * self.fx.cny_per_hkd,
+                                hk_before_reduction_cny)
 
 
 def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
@@ -554,7 +552,7 @@ def share_passes(share: float, rules: CITRules) -> bool:
     return share >= rules.threshold_pct
 
 
-@dataclass
+@dataclass(frozen=True)
 class CITCheck:
     rules: CITRules
     sector: str
@@ -563,15 +561,11 @@ class CITCheck:
     passes_share: bool
     in_zone: float
     profit: float
-
-    def __post_init__(self):
-        # Two tests decide eligibility; the in-zone share is a scope rule (how much of the profit gets 15 %).
-        self.eligible = self.in_catalogue and self.passes_share
-        self.profit_at_preferential_rate = self.profit * self.in_zone / 100 if self.eligible else 0.0
-        rate, standard = self.rules.preferential_rate, self.rules.standard_rate
-        self.tax = self.profit_at_preferential_rate * rate + (self.profit - self.profit_at_preferential_rate) * standard
-        self.tax_standard = self.profit * standard
-        self.saving = self.tax_standard - self.tax
+    eligible: bool  # two tests decide it; the in-zone share is a scope rule (how much of the profit gets 15 %)
+    profit_at_preferential_rate: float
+    tax: float  # 15 % on the in-zone part of the profit if eligible, 25 % on the rest
+    tax_standard: float
+    saving: float
 
     def tests(self) -> list[tuple[str, str, str, str]]:
         """The two tests that decide eligibility: (test, rule, this firm, passes?)."""
@@ -617,8 +611,12 @@ def cit_check(rules: pd.DataFrame, year: object, sector: object, share: object, 
     share_value = parse_number(share, label="Main-business share", minimum=0, maximum=100, unit="%")
     zone_value = parse_number(in_zone, label="Profit earned inside the zone", minimum=0, maximum=100, unit="%")
     profit_value = amount(profit, "Taxable profit", maximum=MAX_PROFIT)
-    return CITCheck(year_rules, str(sector), sector in year_rules.sectors, share_value,
-                    share_passes(share_value, year_rules), zone_value, profit_value)
+    in_catalogue, passes = sector in year_rules.sectors, share_passes(share_value, year_rules)
+    preferential = profit_value * zone_value / 100 if in_catalogue and passes else 0.0
+    tax = preferential * year_rules.preferential_rate + (profit_value - preferential) * year_rules.standard_rate
+    standard = profit_value * year_rules.standard_rate
+    return CITCheck(year_rules, str(sector), in_catalogue, share_value, passes, zone_value, profit_value,
+                    in_catalogue and passes, preferential, tax, standard, standard - tax)
 
 
 def boundary_table(rules: pd.DataFrame, year: int, offsets=(-0.1, 0.0, 0.1)) -> pd.DataFrame:
