@@ -61,18 +61,27 @@ def _check_unit(unit: str) -> None:
 
 # ------------------------------------------------------------------------------------ share arithmetic
 
-@dataclass
+@dataclass(frozen=True)
 class ShareRatio:
     """What a share of firms and a share of value added imply about value added per firm."""
 
     firms: float  # fraction of all firms that are financial (0 < firms < 1)
     value: float  # fraction of all value added they produce (0 < value < 1)
 
-    def __post_init__(self):
-        # value added per financial firm and per other firm, each relative to the average firm, and their ratio
-        self.finance_vs_average = self.value / self.firms
-        self.others_vs_average = (1 - self.value) / (1 - self.firms)
-        self.ratio = self.finance_vs_average / self.others_vs_average
+    @property
+    def finance_vs_average(self) -> float:
+        """Value added per financial firm, relative to the average firm: v / f."""
+        return self.value / self.firms
+
+    @property
+    def others_vs_average(self) -> float:
+        """Value added per other firm, relative to the average firm: (1 - v) / (1 - f)."""
+        return (1 - self.value) / (1 - self.firms)
+
+    @property
+    def ratio(self) -> float:
+        """Value added per financial firm / value added per other firm."""
+        return self.finance_vs_average / self.others_vs_average
 
     def arithmetic(self) -> str:
         f, v = 100 * self.firms, 100 * self.value
@@ -114,7 +123,7 @@ def value_share_for_ratio(firms_pct: object, ratio: object) -> float:
 
 # ------------------------------------------------------------------------------------ loan arithmetic
 
-@dataclass
+@dataclass(frozen=True)
 class Saving:
     """Interest on the same loan at two rates, simple annual interest (amounts in million CNY)."""
 
@@ -123,12 +132,26 @@ class Saving:
     offshore_pct: float
     onshore_pct: float
 
-    def __post_init__(self):
-        self.gap_pct = self.onshore_pct - self.offshore_pct
-        self.interest_offshore = self.amount_m * self.offshore_pct / 100
-        self.interest_onshore = self.amount_m * self.onshore_pct / 100
-        self.annual = self.amount_m * self.gap_pct / 100  # negative when the offshore loan is dearer
-        self.total = self.annual * self.years
+    @property
+    def gap_pct(self) -> float:
+        return self.onshore_pct - self.offshore_pct
+
+    @property
+    def interest_offshore(self) -> float:
+        return self.amount_m * self.offshore_pct / 100
+
+    @property
+    def interest_onshore(self) -> float:
+        return self.amount_m * self.onshore_pct / 100
+
+    @property
+    def annual(self) -> float:
+        """Saving a year (negative when the offshore loan is dearer)."""
+        return self.amount_m * self.gap_pct / 100
+
+    @property
+    def total(self) -> float:
+        return self.annual * self.years
 
     def arithmetic(self) -> str:
         return (f"Each year: {self.amount_m:,.6g} × ({self.onshore_pct:.2f}% − {self.offshore_pct:.2f}%) = "
