@@ -140,8 +140,14 @@ class MainlandIIT:
     bracket: int
     marginal_rate: float
     iit: float
-    rate_on_income: float
-    rate_on_taxable: float | None  # None when nothing is taxable
+
+    @property
+    def rate_on_income(self) -> float:
+        return self.iit / self.income
+
+    @property
+    def rate_on_taxable(self) -> float | None:
+        return self.iit / self.taxable if self.taxable > 0 else None
 
 
 def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object = 0) -> MainlandIIT:
@@ -153,7 +159,7 @@ def mainland_iit(income: object, schedule: IITSchedule, other_deductions: object
     taxable = max(0.0, value - schedule.basic_deduction - other)
     tax, bracket = schedule.tax(taxable), schedule.bracket_for(taxable)
     return MainlandIIT(value, schedule.basic_deduction, other, taxable, bracket.number,
-                       bracket.rate if taxable > 0 else 0.0, tax, tax / value, tax / taxable if taxable > 0 else None)
+                       bracket.rate if taxable > 0 else 0.0, tax)
 
 
 def _need_schedule(schedule: object) -> None:
@@ -394,9 +400,18 @@ class TalentComparison:
     fx: FxRate
     hk: HKSalariesTax
     exemption: float | None  # illustration of Caishui [2024] No. 12, not the official method
-    net_iit: float  # mainland IIT after the subsidy
-    hk_payable_cny: float
-    hk_before_reduction_cny: float
+
+    @property
+    def net_iit(self) -> float:
+        return self.mainland.iit - self.subsidy
+
+    @property
+    def hk_payable_cny(self) -> float:
+        return self.hk.payable * self.fx.cny_per_hkd
+
+    @property
+    def hk_before_reduction_cny(self) -> float:
+        return self.hk.before_reduction * self.fx.cny_per_hkd
 
     def headline(self) -> str:
         s, taxable = self.salary, self.mainland.taxable
@@ -468,12 +483,10 @@ class YearContext:
     def compare(self, salary: float, other_deductions: object = 0) -> TalentComparison:
         mainland = mainland_iit(salary, self.schedule, other_deductions)
         hk = hk_salaries_tax(salary / self.fx.cny_per_hkd, self.hk)
-        subsidy = gba_subsidy(mainland.iit, mainland.taxable, self.rule)
-        hk_before_reduction_cny = hk.before_reduction * self.fx.cny_per_hkd
-        exemption = max(0.0, mainland.iit - hk_before_reduction_cny) if self.exemption_in_force else None
-        return TalentComparison(salary, self.hk.year_of_assessment, mainland, self.rule, subsidy, self.fx, hk,
-                                exemption, mainland.iit - subsidy, hk.payable * self.fx.cny_per_hkd,
-                                hk_before_reduction_cny)
+        exemption = max(0.0, mainland.iit - hk.before_reduction * self.fx.cny_per_hkd)
+        return TalentComparison(salary, self.hk.year_of_assessment, mainland, self.rule,
+                                gba_subsidy(mainland.iit, mainland.taxable, self.rule), self.fx, hk,
+                                exemption if self.exemption_in_force else None)
 
 
 def year_context(year_of_assessment: object, tables: TaxTables) -> YearContext:
@@ -561,11 +574,29 @@ class CITCheck:
     passes_share: bool
     in_zone: float
     profit: float
-    eligible: bool  # two tests decide it; the in-zone share is a scope rule (how much of the profit gets 15 %)
-    profit_at_preferential_rate: float
-    tax: float  # 15 % on the in-zone part of the profit if eligible, 25 % on the rest
-    tax_standard: float
-    saving: float
+
+    @property
+    def eligible(self) -> bool:
+        """Two tests decide eligibility; the in-zone share is a scope rule (how much of the profit gets 15 %)."""
+        return self.in_catalogue and self.passes_share
+
+    @property
+    def profit_at_preferential_rate(self) -> float:
+        return self.profit * self.in_zone / 100 if self.eligible else 0.0
+
+    @property
+    def tax(self) -> float:
+        """15 % on the in-zone part of the profit if eligible, 25 % on the rest."""
+        preferential = self.profit_at_preferential_rate
+        return preferential * self.rules.preferential_rate + (self.profit - preferential) * self.rules.standard_rate
+
+    @property
+    def tax_standard(self) -> float:
+        return self.profit * self.rules.standard_rate
+
+    @property
+    def saving(self) -> float:
+        return self.tax_standard - self.tax
 
     def tests(self) -> list[tuple[str, str, str, str]]:
         """The two tests that decide eligibility: (test, rule, this firm, passes?)."""
@@ -611,12 +642,8 @@ def cit_check(rules: pd.DataFrame, year: object, sector: object, share: object, 
     share_value = parse_number(share, label="Main-business share", minimum=0, maximum=100, unit="%")
     zone_value = parse_number(in_zone, label="Profit earned inside the zone", minimum=0, maximum=100, unit="%")
     profit_value = amount(profit, "Taxable profit", maximum=MAX_PROFIT)
-    in_catalogue, passes = sector in year_rules.sectors, share_passes(share_value, year_rules)
-    preferential = profit_value * zone_value / 100 if in_catalogue and passes else 0.0
-    tax = preferential * year_rules.preferential_rate + (profit_value - preferential) * year_rules.standard_rate
-    standard = profit_value * year_rules.standard_rate
-    return CITCheck(year_rules, str(sector), in_catalogue, share_value, passes, zone_value, profit_value,
-                    in_catalogue and passes, preferential, tax, standard, standard - tax)
+    return CITCheck(year_rules, str(sector), sector in year_rules.sectors, share_value,
+                    share_passes(share_value, year_rules), zone_value, profit_value)
 
 
 def boundary_table(rules: pd.DataFrame, year: int, offsets=(-0.1, 0.0, 0.1)) -> pd.DataFrame:
