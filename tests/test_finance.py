@@ -509,3 +509,11 @@ def test_territories_say_no_end_date_not_nat():
     assert list(shown["valid to (exclusive)"]) == ["2021-09-06", "still valid"]
     assert list(shown["valid from"]) == ["2010-08-26", "2015-04-21"]
     assert "NaT" not in repr(shown) and "NaT" not in shown._repr_html_()
+
+
+def test_a_worked_saving_cannot_be_changed_into_an_inconsistent_one():
+    import dataclasses
+    saving = interest_saving(100, 2, 4, 6)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        saving.years = 10
+    assert saving.total == pytest.approx(4.0)  # 100 × (6% − 4%) × 2 = 4 million CNY

@@ -569,3 +569,13 @@ def test_a_gap_between_brackets_is_refused_not_taxed_at_the_first_rate():
     assert table.tax(0) == 0 and table.bracket_for(-5).number == 1 and table.bracket_for(150 + 100).number == 2
     with pytest.raises(InputProblem, match="gap"):
         table.tax(150)
+
+
+def test_a_worked_result_cannot_be_changed_into_an_inconsistent_one(rules):
+    # a review found results made mutable with their derived amounts stored: check.profit = ... kept the old tax
+    import dataclasses
+    check = cit_check(rules, 2019, "information services", 70, 100, "2,000,000")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        check.profit = 20_000_000
+    # 15% on 2,000,000 (eligible, all in the zone) = 300,000; 25% = 500,000; saving 200,000
+    assert (check.tax, check.tax_standard, check.saving) == pytest.approx((300_000, 500_000, 200_000))
