@@ -697,3 +697,14 @@ def test_notebook06_says_what_a_seed_is_before_the_model_uses_one():
     at = next(i for i, c in enumerate(cells) if "setup_a.assumptions()" in "".join(c["source"]))
     before = " ".join("".join(c["source"]) for c in cells[:at] if c["cell_type"] == "markdown")
     assert "seed is" in before and "standard deviation" in before
+
+
+def test_targeting_curve_without_shares_says_what_to_give():
+    with pytest.raises(InputProblem, match="at least one targeting share"):
+        targeting_curve(make_firms(seed=6), 100, [])
+
+
+def test_a_service_result_records_its_settings():
+    # notebook 06 compares back offices in parallel and in sequence: the result says which one it used
+    result = simulate_service(back_office="in parallel")
+    assert result.back_office == "in parallel" and isinstance(result.seed, int)

@@ -573,3 +573,12 @@ def test_date_explorer_alt_text_flags_vague_dates_and_names_the_colour(timeline,
     # "2008" (precision: year); every other row is dated 2010 or later.
     assert "1 of them dated on or before 2008-06-30 (1 known only to the month or year)" in ex.chart.alt
     assert "are orange-red" in ex.chart.alt and "are red" not in ex.chart.alt
+
+
+def test_fixing_a_refused_date_back_to_the_shown_one_clears_the_warning(timeline, zones, ftz):
+    # a review found "Not updated: fix the date above" left on screen when the student typed the date already shown
+    ex = DateExplorer(timeline, zones, ftz, "2015-04")
+    ex.date.text.value = "2015-4x"
+    assert ex.summary.value.startswith(ex.STALE)
+    ex.date.text.value = "2015-04"
+    assert not ex.summary.value.startswith(ex.STALE) and ex.messages.last == ""

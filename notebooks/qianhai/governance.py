@@ -303,6 +303,8 @@ def simulate_inspections(budget: object = 100, targeting_pct: object = 50, *, fi
 
 def targeting_curve(population: FirmPopulation, budget: object, shares=range(0, 101, 10)) -> pd.DataFrame:
     """Found and compliant-inspected counts at each targeting share, for one population and budget."""
+    if len(shares) == 0:
+        raise InputProblem("Give at least one targeting share, e.g. range(0, 101, 10).")
     results = pd.DataFrame([asdict(inspect(population, budget, share)) for share in shares])
     return results.set_index("targeting_pct")[["targeted", "found", "compliant_inspected"]]
 
@@ -505,6 +507,10 @@ def _stats(times: np.ndarray) -> dict[str, float]:
 class ServiceResult:
     steps: int
     handoff: float
+    mean_wait: float
+    service: float
+    back_office: str
+    seed: int
     sequential: np.ndarray  # working days, one per applicant
     one_window: np.ndarray
 
@@ -541,7 +547,7 @@ def _service_times(steps: int, handoff: float, mean_wait: float, service: float,
     waits = _standard_waits(applicants, seed)[:, :steps] * mean_wait
     sequential = waits.sum(axis=1) + steps * service + (steps - 1) * handoff
     one_window = waits[:, 0] + (steps * service if back_office == "in sequence" else service)
-    return ServiceResult(steps, handoff, sequential, one_window)
+    return ServiceResult(steps, handoff, mean_wait, service, back_office, seed, sequential, one_window)
 
 
 @lru_cache(maxsize=64)

@@ -116,9 +116,18 @@ def parse_year(raw: object, label: str, allowed: list[int] | None = None) -> int
     of those."""
     if allowed is None:
         return parse_number(raw, label=label, integer=True)
+    if not allowed:
+        raise InputProblem(f"{label}: the data hold no rule for any year.")
     year = parse_number(raw, label=label, integer=True, minimum=allowed[0], maximum=allowed[-1])
     if year not in allowed:
-        raise InputProblem(f"{label}: no rule in the data for {year}. Pick one of {allowed[0]}-{allowed[-1]}.")
+        runs: list[list[int]] = []  # [first, last] of each run of consecutive years
+        for y in allowed:
+            if runs and y == runs[-1][1] + 1:
+                runs[-1][1] = y
+            else:
+                runs.append([y, y])
+        spans = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+        raise InputProblem(f"{label}: no rule in the data for {year}. Pick one of {spans}.")
     return year
 
 

@@ -349,7 +349,8 @@ def _bar_words(zone) -> str:
 def layers_chart(zones: pd.DataFrame, first: dt.date, last: dt.date, day: dt.date, day_label: str) -> Chart:
     """When each layer of special status around Qianhai existed, as bars (hatched while the start is known only to
     the year; open ends run to the right edge), with an orange-red line on `day`."""
-    need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "area_km2"])
+    need_table(zones, "qianhai_zones", ["zone_id", "status_layer", "valid_from", "valid_to", "area_km2",
+                                        "valid_from_precision", "valid_to_precision"])
     first, last, day = as_day(first, "first date"), as_day(last, "last date"), as_day(day)
     day_label = str(day_label)[:40]
     table = _with_periods(zones).set_index("zone_id")

@@ -193,6 +193,7 @@ class Twin:
         self.source: object = self  # the key of this twin's messages (see Messages)
         self.callbacks: list[Callable] = []
         self.echoing = False
+        self.refused = False
         for widget in (slider, *boxes):
             widget.observe(self._changed, names="value")
         self.box = w.HBox([slider, *boxes])
@@ -216,6 +217,7 @@ class Twin:
         try:
             value = self.parse([box.value for box in self.boxes]) if typed else self.read(change["new"])
         except InputProblem as problem:
+            self.refused = True  # what the explorer shows is marked out of date until a value is accepted
             self.refuse(problem)
             return
         self.echoing = True
@@ -226,8 +228,9 @@ class Twin:
         finally:
             self.echoing = False
         self.messages.clear(source=self.source)
-        if value == self.value:  # the current value typed again: nothing to redraw
+        if value == self.value and not self.refused:  # the current value typed again: nothing to redraw
             return
+        self.refused = False
         self.value = value
         for callback in self.callbacks:
             callback(value)
