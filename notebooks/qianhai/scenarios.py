@@ -26,6 +26,8 @@ PERIOD_WORDS = {"full_year": "full year", "H1": "first half only (Jan–Jun)",
 PARTIAL_WORDS = {"H1": "first-half (Jan–Jun)", "Q1_Q3": "first-three-quarters (Jan–Sep)"}
 ON_PATH = 0.005  # a reported figure less than 0.5% from the path counts as on it (the slider moves in 0.1-point steps)
 EXPANDED = "expanded_zone_120_56"  # qianhai_targets.scope_code of the 120.56 km² zone
+
+
 GDP_COLUMNS = ["growth_pct", "period", "value", "year"]
 
 
@@ -79,12 +81,13 @@ class ImpliedGrowth:
     end: int
     start_value: float
     end_value: float
+    years: int
     ratio: float  # end_value / start_value
     rate: float  # constant yearly growth, as a fraction
 
     def sentence(self) -> str:
         return (f"{self.start} → {self.end}: {self.start_value:,.2f} → {self.end_value:,.2f} bn yuan, "
-                f"{self.ratio:.3f} times; implied growth ({self.ratio:.4f}) ** (1/{self.end - self.start}) − 1 = "
+                f"{self.ratio:.3f} times; implied growth ({self.ratio:.4f}) ** (1/{self.years}) − 1 = "
                 f"{self.rate:.1%} a year.")
 
 
@@ -94,7 +97,7 @@ def implied_growth(gdp: pd.DataFrame, start: object, end: object) -> ImpliedGrow
     if first >= last:
         raise InputProblem(f"The first year ({first}) must come before the last ({last}).")
     low, high = full_year_figure(gdp, first, "First year"), full_year_figure(gdp, last, "Last year")
-    return ImpliedGrowth(first, last, low, high, high / low, cagr(low, high, last - first))
+    return ImpliedGrowth(first, last, low, high, last - first, high / low, cagr(low, high, last - first))
 
 
 # --- the teaching model: constant growth ------------------------------------------------------------
