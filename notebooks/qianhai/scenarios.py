@@ -81,9 +81,18 @@ class ImpliedGrowth:
     end: int
     start_value: float
     end_value: float
-    years: int
-    ratio: float  # end_value / start_value
-    rate: float  # constant yearly growth, as a fraction
+
+    @property
+    def years(self) -> int:
+        return self.end - self.start
+
+    @property
+    def ratio(self) -> float:
+        return self.end_value / self.start_value
+
+    @property
+    def rate(self) -> float:
+        return cagr(self.start_value, self.end_value, self.years)
 
     def sentence(self) -> str:
         return (f"{self.start} → {self.end}: {self.start_value:,.2f} → {self.end_value:,.2f} bn yuan, "
@@ -96,8 +105,8 @@ def implied_growth(gdp: pd.DataFrame, start: object, end: object) -> ImpliedGrow
     first, last = parse_year(start, "First year"), parse_year(end, "Last year")
     if first >= last:
         raise InputProblem(f"The first year ({first}) must come before the last ({last}).")
-    low, high = full_year_figure(gdp, first, "First year"), full_year_figure(gdp, last, "Last year")
-    return ImpliedGrowth(first, last, low, high, last - first, high / low, cagr(low, high, last - first))
+    return ImpliedGrowth(first, last, full_year_figure(gdp, first, "First year"),
+                         full_year_figure(gdp, last, "Last year"))
 
 
 # --- the teaching model: constant growth ------------------------------------------------------------
@@ -138,7 +147,10 @@ class Comparison:
     year: int
     reported: float
     path: float
-    gap: float  # reported / path − 1
+
+    @property
+    def gap(self) -> float:
+        return self.reported / self.path - 1
 
     def sentence(self) -> str:
         if abs(self.gap) < ON_PATH:
@@ -178,8 +190,7 @@ def scenario(gdp: pd.DataFrame, base_year: object, rate_pct: object, to_year: in
     year0, rate = parse_year(base_year, "Base year"), _rate(rate_pct)
     path = {year: _grow(base, rate, year - year0) for year in range(year0, to_year + 1)}
     reported = full_year_series(gdp)
-    comparisons = [Comparison(int(y), float(v), path[y], float(v) / path[y] - 1) for y, v in reported.items()
-                   if year0 < y <= to_year]
+    comparisons = [Comparison(int(y), float(v), path[y]) for y, v in reported.items() if year0 < y <= to_year]
     return Scenario(year0, base, rate, path, comparisons)
 
 
