@@ -366,8 +366,14 @@ class Diffusion:
     piloting: np.ndarray
     expected_replicated: np.ndarray
     replicated_ids: frozenset
-    final_replicated: int  # replicated by the end of the last year
-    share: float  # final_replicated / pilots
+
+    @property
+    def final_replicated(self) -> int:
+        return int(self.replicated[-1])
+
+    @property
+    def share(self) -> float:
+        return self.final_replicated / self.pilots
 
     def sentence(self) -> str:
         e, a, t = self.evaluation_share, self.adoption_rate, self.years
@@ -454,8 +460,7 @@ def simulate_diffusion(pilots=100, years=6, evaluation_share=0.3, adoption_rate=
     piloting = pilots - replicated - kept_local
     expected = pilots * a * (1 - (1 - e) ** steps)
     ids = frozenset(int(i) for i in np.flatnonzero(ever & adopted))
-    final = int(replicated[-1])
-    return Diffusion(pilots, years, e, a, seed, replicated, kept_local, piloting, expected, ids, final, final / pilots)
+    return Diffusion(pilots, years, e, a, seed, replicated, kept_local, piloting, expected, ids)
 
 
 def assumptions_table() -> pd.DataFrame:
