@@ -369,3 +369,11 @@ def test_a_fraction_in_the_growth_rate_box_is_a_share_of_100(gdp, targets):
     ex = ScenarioExplorer(gdp, targets, base_year=2021, rate_pct=8.6)
     ex.rate.text.value = "1/20"  # 1/20 of 100% is 5% a year, as in every '%' box (not 0.05%)
     assert ex.rate.value == pytest.approx(5)
+
+
+def test_implied_growth_works_out_rate_from_its_own_values():
+    # a review found rate and ratio stored as fields, which dataclasses.replace could leave disagreeing with the values
+    import dataclasses
+    from qianhai.scenarios import ImpliedGrowth
+    growth = dataclasses.replace(ImpliedGrowth(2021, 2024, 100.0, 100.0), end_value=133.1)
+    assert growth.ratio == pytest.approx(1.331) and growth.rate == pytest.approx(0.1)  # 1.1 ** 3 = 1.331
