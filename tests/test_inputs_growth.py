@@ -194,7 +194,8 @@ def test_parse_year_with_and_without_a_list_of_years():
 
 
 def test_shorten_and_plural():
-    from qianhai.display import plural, shorten
+    from qianhai.display import plural
+    from qianhai.inputs import shorten
 
     assert shorten("abcdef", 6) == "abcdef"
     assert shorten("ab   cdefgh", 8) == "ab   ..."  # 5 characters kept, then the mark

@@ -9,6 +9,8 @@ import urllib.parse
 
 import pandas as pd
 
+from qianhai.inputs import need_table
+
 # the data files' unit codes in words, for tables and sentences
 UNIT_WORDS = {"cny_bn": "bn yuan", "usd_bn": "bn US$", "pct": "%", "count": "", "persons": "people",
               "categories": "categories", "cny_bn_per_km2": "bn yuan per km²", "pct_yoy": "% y/y",
@@ -45,14 +47,6 @@ class WholeText(pd.DataFrame):
 whole_text = WholeText  # ``whole_text(frame)``: the table displayed with every cell's full text
 
 
-def shorten(text: object, limit: int, *, mark: str = "...", trim: bool = False) -> str:
-    """``text`` in at most ``limit`` characters: cut, and ended with ``mark``, when longer; ``trim`` drops the
-    spaces left before the mark."""
-    text = str(text)
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - len(mark)]
-    return (cut.rstrip() if trim else cut) + mark
 
 
 def plural(number: int, noun: str) -> str:
@@ -130,8 +124,6 @@ def markdown_table(frame: pd.DataFrame, columns: list[str] | None = None,
     """A table whose long text wraps (Markdown), with the same content as plain text for nbval and screen
     readers. Every cell is data text, made inert (``markdown_text``): no markup, links or images. ``headings``
     renames columns for the reader."""
-    from qianhai.inputs import need_table  # here, not at the top: inputs imports this module
-
     need_table(frame, "frame", list(columns or []), example="a course table from load(...)")
     columns = columns or list(frame.columns)
     heads = [(headings or {}).get(c, c) for c in columns]

@@ -8,7 +8,6 @@ import re
 
 import pandas as pd
 
-from qianhai.display import shorten
 
 THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]*)?")  # '0,125' is a decimal comma, not 125
 MINUS_SIGNS = {0x2212: "-", 0xFF0D: "-"}  # the minus the notebooks print; a Chinese keyboard's full-width minus
@@ -35,6 +34,16 @@ def need_table(frame: object, name: str, columns: list[str], *, example: str | N
         hint = (f" ({', '.join(in_index)} is its index: pass the table as loaded, with {in_index[0]!r} as a column, "
                 f"or add .reset_index())") if in_index else ""
         raise InputProblem(f"{name} lacks the column(s) {', '.join(missing)}{hint}. Pass {example}.")
+
+
+def shorten(text: object, limit: int, *, mark: str = "...", trim: bool = False) -> str:
+    """``text`` in at most ``limit`` characters: cut, and ended with ``mark``, when longer; ``trim`` drops the
+    spaces left before the mark."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - len(mark)]
+    return (cut.rstrip() if trim else cut) + mark
 
 
 def by_key(frame: pd.DataFrame, key: str) -> pd.DataFrame:

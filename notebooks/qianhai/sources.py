@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from qianhai.data import VALUE_SOURCE_COLUMNS, WEAK_KINDS, DataError, resource, rows_on_weak_sources, source_ids
-from qianhai.display import Note, markdown_link, markdown_text, plural, shorten
+from qianhai.display import Note, markdown_link, markdown_text, plural
+from qianhai.inputs import shorten
 
 KINDS_LEGEND = ("Kind of each source: official (a government, statistics office, court or legislature, on its own site), "
                 "press, academic, other; weak: mirror (a copy of an official or press text elsewhere), code (figures in "

@@ -19,8 +19,8 @@ from matplotlib.lines import Line2D
 
 from qianhai.charts import PALETTE, Chart, finish, new_figure
 from qianhai.dates import as_date, as_known, month_end, real_day
-from qianhai.display import escape, shorten, whole_text
-from qianhai.inputs import FULL_WIDTH_DIGITS, MINUS_SIGNS, InputProblem, need_table
+from qianhai.display import escape, whole_text
+from qianhai.inputs import FULL_WIDTH_DIGITS, MINUS_SIGNS, InputProblem, need_table, shorten
 from qianhai.widgets import LABEL_STYLE, Explorer, Messages, Panel, Twin
 
 # The data's policy areas (`category`), in the order the notebook shows them.
