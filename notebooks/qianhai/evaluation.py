@@ -16,7 +16,7 @@ from scipy.optimize import minimize, nnls
 
 from qianhai.charts import PALETTE, finish, new_figure, steady_limits
 from qianhai.display import escape
-from qianhai.inputs import InputProblem, need_kind, need_table, parse_year
+from qianhai.inputs import InputProblem, need_kind, need_table, parse_number, parse_year
 from qianhai.widgets import LABEL_STYLE, Explorer, Panel, TwinRange, TwinSlider
 
 TREATED = "Basque Country (Pais Vasco)"
@@ -243,8 +243,8 @@ def did_estimate(wide: pd.DataFrame, control: object, treatment_year: object, ye
     if control == treated:
         raise InputProblem("The control region must differ from the treated region.")
     year = parse_year(treatment_year, "Treatment year")
-    n_before = parse_year(years_before, "Years before")
-    n_after = parse_year(years_after, "Years after")
+    n_before = parse_number(years_before, label="Years before", integer=True)  # window lengths, not calendar years
+    n_after = parse_number(years_after, label="Years after", integer=True)
     first, last = int(wide.index.min()), int(wide.index.max())
     if not first < year <= last:
         raise InputProblem(f"Treatment year {year} is outside the data: pick a year from {first + 1} to {last}, "

@@ -130,18 +130,24 @@ def parse_date(raw: object, *, first: dt.date, last: dt.date, label: str = "Date
     return query
 
 
-def _events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+def _dated(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The milestones sorted by date then id, with the last day each one's date may mean (work a date explorer does
+    once, not on every move)."""
     events = timeline.sort_values(["sort_date", "event_id"]).reset_index(drop=True)
-    starts, lasts = events["sort_date"], period_ends(events["sort_date"], events["date_precision"])
+    return events.assign(period_end=period_ends(events["sort_date"], events["date_precision"]))
+
+
+def _events_on(dated: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     when = pd.Timestamp(day)
-    return events.assign(status=np.select([starts > when, lasts <= when], ["not yet", "happened"], "uncertain"))
+    status = np.select([dated["sort_date"] > when, dated["period_end"] <= when], ["not yet", "happened"], "uncertain")
+    return dated.drop(columns="period_end").assign(status=status)
 
 
 def events_on(timeline: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """Every milestone with its status on `day` (column `status`): 'happened', 'not yet', or 'uncertain' when it
     is dated only to a month or year that contains `day` and `day` is not its last day. Sorted by date then id."""
     need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision"])
-    return _events_on(timeline, as_day(day))
+    return _events_on(_dated(timeline), as_day(day))
 
 
 def _with_periods(zones: pd.DataFrame) -> pd.DataFrame:
@@ -243,8 +249,8 @@ class Snapshot:
                 f"{statuses} applied to Qianhai{maybe_text}. 'Qianhai' could mean: {names}. China had {zones}.")
 
 
-def _snapshot(timeline: pd.DataFrame, related: pd.DataFrame, ftz_count: pd.DataFrame, query: DateQuery) -> Snapshot:
-    events = _events_on(timeline, query.day)
+def _snapshot(dated: pd.DataFrame, related: pd.DataFrame, ftz_count: pd.DataFrame, query: DateQuery) -> Snapshot:
+    events = _events_on(dated, query.day)
     counted = events[events["date_status"] != "rejected"]
     disputed = []
     for group, rows in events[events["date_status"] == "disputed"].groupby("conflict_group", sort=True):
@@ -272,7 +278,7 @@ def snapshot(timeline: pd.DataFrame, zones: pd.DataFrame, ftz_count: pd.DataFram
     only)"); `.happened` lists the milestones that had happened; `.ftzs` counts China's pilot FTZs."""
     need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
     first, last = timeline_bounds(timeline)
-    return _snapshot(timeline, _related_layers(zones), ftz_count, parse_date(when, first=first, last=last))
+    return _snapshot(_dated(timeline), _related_layers(zones), ftz_count, parse_date(when, first=first, last=last))
 
 
 def _area(value) -> str:
@@ -409,7 +415,7 @@ class DateExplorer(Explorer):
         need_table(timeline, "qianhai_timeline", ["event_id", "sort_date", "date_precision", "date_status"])
         need_table(ftz_count, "ftz_count", ["date", "total_pilot_ftzs"])
         super().__init__()
-        self.events = timeline.sort_values(["sort_date", "event_id"]).reset_index(drop=True)
+        self.events = _dated(timeline)
         self.related, self.ftz_count = _related_layers(zones), ftz_count  # prepared once: a slider changes the date
         self.first, self.last_day = timeline_bounds(timeline)
         self.date = DateTwinSlider("Month", first=self.first, last=self.last_day, value=value, messages=self.messages)
